@@ -1,0 +1,60 @@
+// Terraform habits on the command line: single-dash long flags (`-auto-approve`, `-out=FILE`, `-var k=v`) and a
+// global `-chdir=DIR` before the subcommand. Both are rewritten to oclif's spelling before parsing.
+import type { VariableSource } from '../config/variables.js'
+
+/** `-name[=value]` → `--name[=value]` when `name` is one of the command's long flags; nothing after `--` changes. */
+export function normalizeTerraformFlags(argv: readonly string[], longFlags: ReadonlySet<string>): string[] {
+  const end = argv.indexOf('--')
+  return argv.map((arg, i) => {
+    if (end !== -1 && i >= end) return arg
+    const m = /^-([a-z][a-z0-9-]+)(=.*)?$/.exec(arg)
+    return m && longFlags.has(m[1]!) ? `--${m[1]}${m[2] ?? ''}` : arg
+  })
+}
+
+/** `sageform -chdir=DIR plan` → `sageform plan --chdir=DIR`, as Terraform users type it. */
+export function hoistGlobalChdir(argv: readonly string[]): string[] {
+  const out = [...argv]
+  const leading: string[] = []
+  while (out.length > 0) {
+    const arg = out[0]!
+    if (/^--?chdir=/.test(arg)) leading.push(`--chdir=${arg.slice(arg.indexOf('=') + 1)}`)
+    else if ((arg === '-C' || arg === '--chdir' || arg === '-chdir') && out.length > 1) {
+      leading.push(`--chdir=${out[1]}`)
+      out.shift()
+    } else break
+    out.shift()
+  }
+  if (leading.length === 0 || out.length === 0) return [...argv]
+  // Command ids are the leading words that are not flags (`state list`); the hoisted flag goes after them.
+  let idEnd = 0
+  while (idEnd < out.length && !out[idEnd]!.startsWith('-') && idEnd < 2) idEnd++
+  return [...out.slice(0, Math.max(1, idEnd)), ...leading, ...out.slice(Math.max(1, idEnd))]
+}
+
+/**
+ * --var and --var-file in the order given: Terraform's precedence is "later wins" across both kinds, which oclif's
+ * separate flag arrays would lose.
+ */
+export function variableSources(argv: readonly string[]): { sources: VariableSource[]; errors: string[] } {
+  const sources: VariableSource[] = []
+  const errors: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--') break
+    const m = /^--(var|var-file)(?:=(.*))?$/.exec(arg)
+    if (!m) continue
+    const value = m[2] ?? argv[++i]
+    if (value === undefined) {
+      errors.push(`--${m[1]} needs a value.`)
+      continue
+    }
+    if (m[1] === 'var-file') sources.push({ kind: 'var-file', path: value })
+    else {
+      const eq = value.indexOf('=')
+      if (eq <= 0) errors.push(`--var "${value}" must look like name=value.`)
+      else sources.push({ kind: 'var', name: value.slice(0, eq), value: value.slice(eq + 1) })
+    }
+  }
+  return { sources, errors }
+}

@@ -1,0 +1,325 @@
+// Evaluates manifest expressions over the located syntax tree. Errors become diagnostics and the failed expression
+// evaluates to POISON, an Unknown that later checks skip, so one mistake yields one message, not a cascade.
+import { didYouMean, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
+import { SPLAT_ITEM, type Expr, type TemplatePart } from './ast.js'
+import { FunctionError, functions } from './functions.js'
+import {
+  Unknown,
+  findUnknown,
+  isObject,
+  isUnknown,
+  newObject,
+  toBoolValue,
+  toNumberValue,
+  toStringValue,
+  typeName,
+  valuesEqual,
+  type ObjectValue,
+  type Value,
+} from './value.js'
+
+export const POISON = new Unknown('<error>')
+
+/** What a root name in an expression means: `var`, `local`, a resource type, or a for-expression variable. */
+export interface Scope {
+  /** Named roots (`var`, `local`, `sagemaker_training_job`, ...), each an object of its members. */
+  roots: ReadonlyMap<string, ObjectValue>
+  /** Directory of the file being evaluated, for `file()`. */
+  baseDir: string
+  /** How to describe a missing member of a root in an error, e.g. `var` → "input variable". */
+  describeRoot?: (root: string) => string | undefined
+}
+
+export class Evaluator {
+  constructor(
+    private readonly report: (d: Diagnostic) => void,
+    private readonly address?: string,
+  ) {}
+
+  private fail(summary: string, detail: string, range: SourceRange, hint?: string): Value {
+    this.report({ severity: 'error', summary, detail, range, hint, address: this.address })
+    return POISON
+  }
+
+  evaluate(expr: Expr, scope: Scope, locals: ReadonlyMap<string, Value> = new Map()): Value {
+    const ev = (e: Expr): Value => this.evaluate(e, scope, locals)
+    switch (expr.kind) {
+      case 'literal':
+        return expr.value
+      case 'paren':
+        return ev(expr.inner)
+      case 'template':
+        return this.template(expr.parts, scope, locals, expr.range)
+      case 'tuple':
+        return expr.items.map(ev)
+      case 'object': {
+        const out = newObject()
+        for (const item of expr.items) {
+          const key = ev(item.key)
+          if (isUnknown(key)) return key
+          const keyText = toStringValue(key)
+          if (keyText === undefined) return this.fail('Invalid object key', `Object keys must be strings; got ${typeName(key)}.`, item.key.range)
+          out[keyText] = ev(item.value)
+        }
+        return out
+      }
+      case 'variable': {
+        if (locals.has(expr.name)) return locals.get(expr.name)!
+        const root = scope.roots.get(expr.name)
+        if (root) return root
+        const suggestion = didYouMean(expr.name, [...scope.roots.keys(), ...locals.keys()])
+        return this.fail(
+          'Unknown variable',
+          `There is no variable named "${expr.name}".`,
+          expr.range,
+          suggestion ? `Did you mean "${suggestion}"?` : 'References start with var., local., or a resource type such as sagemaker_training_job.',
+        )
+      }
+      case 'getattr':
+        return this.getAttr(ev(expr.target), expr, scope)
+      case 'index':
+        return this.index(ev(expr.target), ev(expr.key), expr)
+      case 'splat': {
+        const target = ev(expr.target)
+        if (isUnknown(target)) return target
+        const items = target === null ? [] : Array.isArray(target) ? target : [target]
+        return items.map((item) => this.evaluate(expr.each, scope, new Map([...locals, [SPLAT_ITEM, item]])))
+      }
+      case 'call':
+        return this.call(expr, ev, scope.baseDir)
+      case 'for':
+        return this.forExpr(expr, scope, locals)
+      case 'conditional': {
+        const condition = ev(expr.condition)
+        if (isUnknown(condition)) return condition
+        const flag = toBoolValue(condition)
+        if (flag === undefined) return this.fail('Incorrect condition type', `The condition must be true or false; got ${typeName(condition)}.`, expr.condition.range)
+        return flag ? ev(expr.then) : ev(expr.otherwise)
+      }
+      case 'unary': {
+        const operand = ev(expr.operand)
+        if (isUnknown(operand)) return operand
+        if (expr.op === '!') {
+          const b = toBoolValue(operand)
+          return b === undefined ? this.operandError('!', 'bool', operand, expr.operand.range) : !b
+        }
+        const n = toNumberValue(operand)
+        return n === undefined ? this.operandError('-', 'number', operand, expr.operand.range) : -n
+      }
+      case 'binary':
+        return this.binary(expr, ev)
+    }
+  }
+
+  private operandError(op: string, wanted: string, got: Value, range: SourceRange): Value {
+    return this.fail('Invalid operand', `Unsuitable value for the ${op} operator: a ${wanted} is required, got ${typeName(got)}.`, range)
+  }
+
+  private binary(expr: Extract<Expr, { kind: 'binary' }>, ev: (e: Expr) => Value): Value {
+    const { op } = expr
+    if (op === '&&' || op === '||') {
+      const left = ev(expr.left)
+      const right = ev(expr.right)
+      if (isUnknown(left)) return left
+      if (isUnknown(right)) return right
+      const l = toBoolValue(left)
+      const r = toBoolValue(right)
+      if (l === undefined) return this.operandError(op, 'bool', left, expr.left.range)
+      if (r === undefined) return this.operandError(op, 'bool', right, expr.right.range)
+      return op === '&&' ? l && r : l || r
+    }
+    const left = ev(expr.left)
+    const right = ev(expr.right)
+    const unknown = findUnknown(left) ?? findUnknown(right)
+    if (unknown) return unknown
+    if (op === '==') return valuesEqual(left, right)
+    if (op === '!=') return !valuesEqual(left, right)
+    const l = toNumberValue(left)
+    const r = toNumberValue(right)
+    if (l === undefined) return this.operandError(op, 'number', left, expr.left.range)
+    if (r === undefined) return this.operandError(op, 'number', right, expr.right.range)
+    switch (op) {
+      case '+':
+        return l + r
+      case '-':
+        return l - r
+      case '*':
+        return l * r
+      case '/':
+        return r === 0 ? this.fail('Division by zero', 'The right operand of / is zero.', expr.right.range) : l / r
+      case '%':
+        return r === 0 ? this.fail('Division by zero', 'The right operand of % is zero.', expr.right.range) : l % r
+      case '<':
+        return l < r
+      case '>':
+        return l > r
+      case '<=':
+        return l <= r
+      case '>=':
+        return l >= r
+      default:
+        return this.fail('Unsupported operator', `The operator ${op} is not supported.`, expr.range)
+    }
+  }
+
+  private getAttr(target: Value, expr: Extract<Expr, { kind: 'getattr' }>, scope: Scope): Value {
+    if (isUnknown(target)) return target
+    if (isObject(target)) {
+      if (expr.name in target) return target[expr.name]!
+      const rootName = expr.target.kind === 'variable' ? expr.target.name : undefined
+      const what = rootName ? scope.describeRoot?.(rootName) : undefined
+      const suggestion = didYouMean(expr.name, Object.keys(target))
+      const hint = suggestion ? `Did you mean "${suggestion}"?` : undefined
+      if (what) return this.fail(`Reference to undeclared ${what}`, `No ${what} named "${expr.name}" is declared.`, expr.range, hint)
+      return this.fail('Unsupported attribute', `This object does not have an attribute named "${expr.name}".`, expr.range, hint)
+    }
+    if (target === null) return this.fail('Attempt to get attribute from null value', `This value is null, so it has no attribute "${expr.name}".`, expr.range)
+    return this.fail('Unsupported attribute', `Can't access attribute "${expr.name}" on a ${typeName(target)} value.`, expr.range)
+  }
+
+  private index(target: Value, key: Value, expr: Extract<Expr, { kind: 'index' }>): Value {
+    if (isUnknown(target)) return target
+    if (isUnknown(key)) return key
+    if (Array.isArray(target)) {
+      const i = toNumberValue(key)
+      if (i === undefined || !Number.isInteger(i)) return this.fail('Invalid index', `A list index must be a whole number; got ${typeName(key)}.`, expr.key.range)
+      if (i < 0 || i >= target.length) return this.fail('Invalid index', `The index ${i} is out of range for a list of ${target.length} elements.`, expr.key.range)
+      return target[i]!
+    }
+    if (isObject(target)) {
+      const k = toStringValue(key)
+      if (k === undefined) return this.fail('Invalid index', `An object key must be a string; got ${typeName(key)}.`, expr.key.range)
+      if (!(k in target)) return this.fail('Invalid index', `The given key "${k}" does not exist in this object.`, expr.key.range)
+      return target[k]!
+    }
+    return this.fail('Invalid index', `This value (${typeName(target)}) does not have any indices.`, expr.range)
+  }
+
+  private call(expr: Extract<Expr, { kind: 'call' }>, ev: (e: Expr) => Value, baseDir: string): Value {
+    const fn = functions[expr.name]
+    if (!fn) {
+      const suggestion = didYouMean(expr.name, Object.keys(functions))
+      return this.fail('Call to unknown function', `There is no function named "${expr.name}".`, expr.range, suggestion ? `Did you mean "${suggestion}"?` : undefined)
+    }
+    let args = expr.args.map(ev)
+    if (expr.expandLast) {
+      const last = args[args.length - 1]!
+      if (isUnknown(last)) return last
+      if (!Array.isArray(last)) return this.fail('Invalid expanding argument value', 'The expanding argument (indicated by ...) must be a list.', expr.args[expr.args.length - 1]!.range)
+      args = [...args.slice(0, -1), ...last]
+    }
+    if (args.length < fn.minArgs || args.length > fn.maxArgs) {
+      const expected = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : fn.maxArgs === Infinity ? `at least ${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`
+      return this.fail('Wrong number of arguments', `Function "${expr.name}" expects ${expected} argument(s); got ${args.length}.`, expr.range)
+    }
+    const unknown = args.map((a) => findUnknown(a)).find((u) => u !== undefined)
+    if (unknown) return unknown
+    try {
+      return fn.call(args, { baseDir })
+    } catch (error) {
+      if (!(error instanceof FunctionError)) throw error
+      const at = error.argIndex !== undefined && !expr.expandLast ? expr.args[error.argIndex]?.range : undefined
+      return this.fail('Invalid function argument', `${expr.name}: ${error.message}`, at ?? expr.range)
+    }
+  }
+
+  private forExpr(expr: Extract<Expr, { kind: 'for' }>, scope: Scope, locals: ReadonlyMap<string, Value>): Value {
+    const collection = this.evaluate(expr.collection, scope, locals)
+    if (isUnknown(collection)) return collection
+    let pairs: Array<[Value, Value]>
+    if (Array.isArray(collection)) pairs = collection.map((v, i) => [i, v])
+    else if (isObject(collection)) pairs = Object.keys(collection).sort().map((k) => [k, collection[k]!])
+    else return this.fail('Iteration over non-iterable value', `A for expression needs a list or object; got ${typeName(collection)}.`, expr.collection.range)
+    const listOut: Value[] = []
+    const objectOut = newObject()
+    for (const [key, value] of pairs) {
+      const inner = new Map(locals)
+      inner.set(expr.valueVar, value)
+      if (expr.keyVar) inner.set(expr.keyVar, key)
+      if (expr.condition) {
+        const keep = this.evaluate(expr.condition, scope, inner)
+        if (isUnknown(keep)) return keep
+        const flag = toBoolValue(keep)
+        if (flag === undefined) return this.fail('Invalid for condition', `The "if" clause must be true or false; got ${typeName(keep)}.`, expr.condition.range)
+        if (!flag) continue
+      }
+      const item = this.evaluate(expr.valueExpr, scope, inner)
+      if (!expr.keyExpr) {
+        listOut.push(item)
+        continue
+      }
+      const k = this.evaluate(expr.keyExpr, scope, inner)
+      if (isUnknown(k)) return k
+      const keyText = toStringValue(k)
+      if (keyText === undefined) return this.fail('Invalid object key', `Object keys must be strings; got ${typeName(k)}.`, expr.keyExpr.range)
+      if (expr.grouping) {
+        const group = (objectOut[keyText] as Value[] | undefined) ?? []
+        group.push(item)
+        objectOut[keyText] = group
+      } else if (keyText in objectOut) {
+        return this.fail('Duplicate object key', `Two elements produced the key "${keyText}". Use ... after the value to group them.`, expr.keyExpr.range)
+      } else objectOut[keyText] = item
+    }
+    return expr.keyExpr ? objectOut : listOut
+  }
+
+  private template(parts: TemplatePart[], scope: Scope, locals: ReadonlyMap<string, Value>, range: SourceRange): Value {
+    // A template that is exactly one interpolation keeps its value's type, as in HCL ("${var.list}" is a list).
+    if (parts.length === 1 && parts[0]!.kind === 'interp') return this.evaluate(parts[0]!.expr, scope, locals)
+    let out = ''
+    for (const part of parts) {
+      if (part.kind === 'text') {
+        out += part.text
+        continue
+      }
+      if (part.kind === 'interp') {
+        const v = this.evaluate(part.expr, scope, locals)
+        if (isUnknown(v)) return v
+        const s = toStringValue(v)
+        if (s === undefined) {
+          const detail = v === null ? 'The expression result is null.' : `Cannot include a ${typeName(v)} in a string template.`
+          return this.fail('Invalid template interpolation value', detail, part.expr.range)
+        }
+        out += s
+        continue
+      }
+      const nested = this.directive(part, scope, locals, range)
+      if (typeof nested !== 'string') return nested
+      out += nested
+    }
+    return out
+  }
+
+  private directive(part: Extract<TemplatePart, { kind: 'if' | 'for' }>, scope: Scope, locals: ReadonlyMap<string, Value>, range: SourceRange): Value {
+    // Directive bodies always produce strings, even when they hold a single interpolation.
+    const joinAll = (chunks: TemplatePart[], inner: ReadonlyMap<string, Value>): Value =>
+      this.template([{ kind: 'text', text: '' }, ...chunks], scope, inner, range)
+    if (part.kind === 'if') {
+      const condition = this.evaluate(part.condition, scope, locals)
+      if (isUnknown(condition)) return condition
+      const flag = toBoolValue(condition)
+      if (flag === undefined) return this.fail('Invalid template directive', `%{if} needs true or false; got ${typeName(condition)}.`, part.condition.range)
+      return joinAll(flag ? part.then : part.otherwise, locals)
+    }
+    const collection = this.evaluate(part.collection, scope, locals)
+    if (isUnknown(collection)) return collection
+    const pairs: Array<[Value, Value]> = Array.isArray(collection)
+      ? collection.map((v, i) => [i, v])
+      : isObject(collection)
+        ? Object.keys(collection).sort().map((k) => [k, collection[k]!])
+        : []
+    if (!Array.isArray(collection) && !isObject(collection)) {
+      return this.fail('Invalid template directive', `%{for} needs a list or object; got ${typeName(collection)}.`, part.collection.range)
+    }
+    let out = ''
+    for (const [key, value] of pairs) {
+      const inner = new Map(locals)
+      inner.set(part.valueVar, value)
+      if (part.keyVar) inner.set(part.keyVar, key)
+      const chunk = joinAll(part.body, inner)
+      if (typeof chunk !== 'string') return chunk
+      out += chunk
+    }
+    return out
+  }
+}

@@ -1,0 +1,200 @@
+// SageMaker's own API model (botocore service-2.json subset, api/sagemaker-subset.json): shapes, constraints and the
+// manifest spelling of every member. Everything sageform knows about field names and limits comes from here.
+import { readFileSync } from 'node:fs'
+
+export interface MemberRef {
+  shape: string
+}
+
+interface ShapeBase {
+  min?: number
+  max?: number
+  sensitive?: boolean
+}
+
+export interface StructureShape extends ShapeBase {
+  type: 'structure'
+  required?: string[]
+  members: Record<string, MemberRef>
+  union?: boolean
+  exception?: boolean
+}
+export interface ListShape extends ShapeBase {
+  type: 'list'
+  member: MemberRef
+}
+export interface MapShape extends ShapeBase {
+  type: 'map'
+  key: MemberRef
+  value: MemberRef
+}
+export interface StringShape extends ShapeBase {
+  type: 'string'
+  pattern?: string
+  enum?: string[]
+}
+export interface NumberShape extends ShapeBase {
+  type: 'integer' | 'long' | 'float' | 'double'
+}
+export interface ScalarShape extends ShapeBase {
+  type: 'boolean' | 'timestamp' | 'blob'
+}
+export type Shape = StructureShape | ListShape | MapShape | StringShape | NumberShape | ScalarShape
+
+export interface ApiModel {
+  metadata: Record<string, unknown> & { targetPrefix: string }
+  operations: Record<string, { name: string; input?: MemberRef; output?: MemberRef; errors?: MemberRef[] }>
+  shapes: Record<string, Shape>
+}
+
+let cached: ApiModel | undefined
+
+export function apiModel(): ApiModel {
+  cached ??= JSON.parse(readFileSync(new URL('../../api/sagemaker-subset.json', import.meta.url), 'utf8')) as ApiModel
+  return cached
+}
+
+export function shape(name: string): Shape {
+  const s = apiModel().shapes[name]
+  if (!s) throw new Error(`API model has no shape ${name}`)
+  return s
+}
+
+export function structure(name: string): StructureShape {
+  const s = shape(name)
+  if (s.type !== 'structure') throw new Error(`API shape ${name} is ${s.type}, not a structure`)
+  return s
+}
+
+export function isScalar(s: Shape): boolean {
+  return s.type !== 'structure' && s.type !== 'list' && s.type !== 'map'
+}
+
+const regexCache = new Map<string, RegExp>()
+
+/**
+ * The model's patterns are unanchored and the service tests them against the whole value, so anchor them; `u` is
+ * needed for `\p{L}`. Java's `\p{Alnum}` (one pattern) has no JavaScript equivalent and becomes `A-Za-z0-9`.
+ */
+export function patternRegExp(pattern: string): RegExp {
+  let re = regexCache.get(pattern)
+  if (!re) {
+    re = new RegExp('^(?:' + pattern.replace(/\\p\{Alnum\}/g, 'A-Za-z0-9') + ')$', 'u')
+    regexCache.set(pattern, re)
+  }
+  return re
+}
+
+/** Words the manifest keeps whole: `EnableSageMakerMetricsTimeSeries` → `enable_sagemaker_metrics_time_series`. */
+const WHOLE_WORDS: Array<[RegExp, string]> = [[/SageMaker/g, 'Sagemaker']]
+
+/**
+ * The manifest name of an API member: snake_case, acronyms kept together (`VolumeSizeInGB` → `volume_size_in_gb`,
+ * `S3Uri` → `s3_uri`, `VpcConfig` → `vpc_config`).
+ */
+export function snakeCase(member: string): string {
+  let name = member
+  for (const [re, replacement] of WHOLE_WORDS) name = name.replace(re, replacement)
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+}
+
+/** Path of API member names and list indices, e.g. ['ResourceConfig', 'InstanceCount'] or ['InputDataConfig', 0]. */
+export type ApiPath = ReadonlyArray<string | number>
+
+export type Constraint = 'type' | 'required' | 'enum' | 'length' | 'pattern' | 'size' | 'range' | 'member'
+
+export interface Violation {
+  path: ApiPath
+  constraint: Constraint
+  /** The offending value (absent for a missing required member). */
+  value?: unknown
+  shapeName: string
+  /** Human text without the path, e.g. `must be at least 1 (got 0)`. */
+  message: string
+}
+
+/**
+ * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
+ * cannot know yet (anything for which `isDeferred` is true) are skipped.
+ */
+export function checkShape(
+  shapeName: string,
+  value: unknown,
+  report: (v: Violation) => void,
+  path: ApiPath = [],
+  isDeferred: (v: unknown) => boolean = () => false,
+): void {
+  if (value === undefined || value === null || isDeferred(value)) return
+  const s = shape(shapeName)
+  const fail = (constraint: Constraint, message: string, at: ApiPath = path, v: unknown = value) =>
+    report({ path: at, constraint, value: v, shapeName, message })
+  switch (s.type) {
+    case 'structure': {
+      if (typeof value !== 'object' || Array.isArray(value)) return fail('type', 'must be an object')
+      const record = value as Record<string, unknown>
+      for (const req of s.required ?? []) {
+        if (record[req] === undefined || record[req] === null) {
+          report({ path: [...path, req], constraint: 'required', shapeName, message: 'is required' })
+        }
+      }
+      for (const [key, member] of Object.entries(record)) {
+        const ref = s.members[key]
+        if (!ref) fail('member', `is not a member of ${shapeName}`, [...path, key], member)
+        else checkShape(ref.shape, member, report, [...path, key], isDeferred)
+      }
+      return
+    }
+    case 'list': {
+      if (!Array.isArray(value)) return fail('type', 'must be a list')
+      checkCount(s, value.length, 'item', fail)
+      value.forEach((item, i) => checkShape(s.member.shape, item, report, [...path, i], isDeferred))
+      return
+    }
+    case 'map': {
+      if (typeof value !== 'object' || Array.isArray(value)) return fail('type', 'must be a map')
+      const entries = Object.entries(value as Record<string, unknown>)
+      checkCount(s, entries.length, 'entry', fail)
+      for (const [k, v] of entries) {
+        checkShape(s.key.shape, k, (violation) => report({ ...violation, message: `key ${violation.message}` }), [...path, k], isDeferred)
+        checkShape(s.value.shape, v, report, [...path, k], isDeferred)
+      }
+      return
+    }
+    case 'string': {
+      if (typeof value !== 'string') return fail('type', 'must be a string')
+      const length = [...value].length
+      if (s.min !== undefined && length < s.min) fail('length', `must be at least ${s.min} character${s.min === 1 ? '' : 's'} long (got ${length})`)
+      else if (s.max !== undefined && length > s.max) fail('length', `must be at most ${s.max} characters long (got ${length})`)
+      if (s.enum && !s.enum.includes(value)) fail('enum', `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`)
+      else if (s.pattern && !patternRegExp(s.pattern).test(value)) fail('pattern', `must match the pattern ${s.pattern}`)
+      return
+    }
+    case 'integer':
+    case 'long':
+    case 'float':
+    case 'double': {
+      if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', 'must be a number')
+      if ((s.type === 'integer' || s.type === 'long') && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${value})`)
+      if (s.min !== undefined && value < s.min) fail('range', `must be at least ${s.min} (got ${value})`)
+      else if (s.max !== undefined && value > s.max) fail('range', `must be at most ${s.max} (got ${value})`)
+      return
+    }
+    case 'boolean':
+      if (typeof value !== 'boolean') fail('type', 'must be true or false')
+      return
+    case 'timestamp':
+      if (typeof value !== 'number' && typeof value !== 'string' && !(value instanceof Date)) fail('type', 'must be a timestamp')
+      return
+    default:
+      return
+  }
+}
+
+function checkCount(s: ShapeBase, count: number, noun: string, fail: (c: Constraint, message: string) => void): void {
+  const plural = (n: number) => `${n} ${noun === 'entry' ? (n === 1 ? 'entry' : 'entries') : n === 1 ? 'item' : 'items'}`
+  if (s.min !== undefined && count < s.min) fail('size', `must have at least ${plural(s.min)} (got ${count})`)
+  else if (s.max !== undefined && count > s.max) fail('size', `must have at most ${plural(s.max)} (got ${count})`)
+}

@@ -1,0 +1,430 @@
+// Builds the typed model from a decoded configuration: evaluates locals, resources and outputs in dependency order
+// and maps each resource body onto SageMaker's Create request, member by member, from the API model. A structure is
+// a block, a list of structures a repeated block, a map or a list of scalars an attribute.
+import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
+import { traversalPath, type Attribute, type Body, type Expr } from '../config/ast.js'
+import { Evaluator, POISON, type Scope } from '../config/eval.js'
+import { dependencyOrder, nodeReferences, type GraphNode } from '../config/graph.js'
+import type { Module, ResourceDecl } from '../config/module.js'
+import { RESOURCE_TYPES } from '../config/module.js'
+import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { isScalar, shape, snakeCase, structure } from './api.js'
+import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobName, type JobResource, type OutputValue, type SourceEntry } from './types.js'
+
+/** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
+export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
+
+export interface BuildOptions {
+  module: Module
+  variables: ObjectValue
+  /**
+   * Values of a resource's attributes for references. Validation knows only pinned names; the planner supplies names
+   * and ARNs it knows from state.
+   */
+  resourceAttributes?: (resource: JobResource) => ObjectValue
+}
+
+export function validationAttributes(resource: JobResource): ObjectValue {
+  return newObject(
+    RESOURCE_ATTRIBUTES.map((attr) => [attr, attr === 'name' && resource.name.kind === 'exact' ? resource.name.value : new Unknown(`${resource.address}.${attr}`)]),
+  )
+}
+
+export function buildConfiguration(options: BuildOptions): { config: Configuration; diagnostics: Diagnostic[] } {
+  const { module } = options
+  const diags = new Diagnostics()
+  const resourceAttributes = options.resourceAttributes ?? validationAttributes
+  const locals = newObject()
+  const roots = new Map<string, ObjectValue>([
+    ['var', options.variables],
+    ['local', locals],
+    ...RESOURCE_TYPES.map((t) => [t, newObject()] as [string, ObjectValue]),
+  ])
+  const describeRoot = (root: string) => (root === 'var' ? 'input variable' : root === 'local' ? 'local value' : roots.has(root) ? 'resource' : undefined)
+  // Every manifest of a configuration lives in module.dir, so file() resolves against it.
+  const scope: Scope = { roots, baseDir: module.dir, describeRoot }
+
+  const nodes: GraphNode[] = [
+    ...[...module.locals].map(([name, { attribute }]) => ({ address: `local.${name}`, exprs: [attribute.expr], range: attribute.nameRange })),
+    ...[...module.resources.values()].map((r) => ({ address: r.address, exprs: resourceExprs(r), range: r.block.headerRange })),
+  ]
+  checkReferences(nodes, module, diags)
+  const resources: JobResource[] = []
+  for (const node of dependencyOrder(nodes, diags)) {
+    if (node.address.startsWith('local.')) {
+      const name = node.address.slice('local.'.length)
+      const { attribute } = module.locals.get(name)!
+      locals[name] = new Evaluator((d) => diags.add(d), node.address).evaluate(attribute.expr, scope)
+      continue
+    }
+    const decl = module.resources.get(node.address)!
+    const resource = new ResourceDecoder(decl, new Evaluator((d) => diags.add(d), decl.address), scope, diags).decode()
+    resource.dependsOn = [...new Set(nodeReferences(node).map((r) => r.target).filter((t) => module.resources.has(t)))]
+    resources.push(resource)
+    roots.get(decl.type)![decl.label] = resourceAttributes(resource)
+  }
+  // Resources skipped because of a cycle still need a value so later references do not cascade into new errors.
+  for (const decl of module.resources.values()) roots.get(decl.type)![decl.label] ??= POISON as unknown as ObjectValue
+  for (const name of module.locals.keys()) locals[name] ??= POISON
+
+  const outputs = new Map<string, OutputValue>()
+  for (const output of module.outputs.values()) {
+    const evaluator = new Evaluator((d) => diags.add(d), `output.${output.name}`)
+    outputs.set(output.name, {
+      value: output.value ? evaluator.evaluate(output.value, scope) : null,
+      sensitive: output.sensitive,
+      description: output.description,
+    })
+  }
+  const config: Configuration = {
+    dir: module.dir,
+    provider: providerSettings(module, roots, diags),
+    resources,
+    outputs,
+    variables: options.variables,
+    sensitiveVariables: new Set([...module.variables.values()].filter((v) => v.sensitive).map((v) => v.name)),
+  }
+  return { config, diagnostics: diags.items }
+}
+
+function resourceExprs(decl: ResourceDecl): Expr[] {
+  const out: Expr[] = []
+  const walk = (body: Body) => {
+    for (const a of body.attributes) out.push(a.expr)
+    for (const b of body.blocks) walk(b.body)
+  }
+  walk(decl.body)
+  if (decl.dependsOn) out.push(decl.dependsOn.expr)
+  return out
+}
+
+/** Undeclared locals and resources are reported here, with the exact reference, before anything is evaluated. */
+function checkReferences(nodes: GraphNode[], module: Module, diags: Diagnostics): void {
+  for (const node of nodes) {
+    for (const { target, expr } of nodeReferences(node)) {
+      const path = traversalPath(expr)!
+      if (target.startsWith('local.')) continue // the evaluator reports these with a did-you-mean over the locals
+      if (!module.resources.has(target)) {
+        const suggestion = didYouMean(target, module.resources.keys())
+        diags.error('Reference to undeclared resource', {
+          detail: `A resource "${path[0]}" "${path[1]}" has not been declared.`,
+          range: expr.range,
+          address: node.address,
+          hint: suggestion ? `Did you mean ${suggestion}?` : undefined,
+        })
+      } else if (path.length > 2 && !(RESOURCE_ATTRIBUTES as readonly string[]).includes(path[2]!)) {
+        const suggestion = didYouMean(path[2]!, RESOURCE_ATTRIBUTES)
+        diags.error('Unsupported attribute', {
+          detail: `${target} has no attribute "${path[2]}". A job resource exposes ${RESOURCE_ATTRIBUTES.join(', ')}.`,
+          range: expr.range,
+          address: node.address,
+          hint: suggestion ? `Did you mean "${suggestion}"?` : undefined,
+        })
+      }
+    }
+  }
+}
+
+function providerSettings(module: Module, roots: Map<string, ObjectValue>, diags: Diagnostics): Configuration['provider'] {
+  const settings: Configuration['provider'] = {}
+  if (!module.provider) return settings
+  const evaluator = new Evaluator((d) => diags.add(d), 'provider.sagemaker')
+  const scope: Scope = { roots: new Map([['var', roots.get('var')!]]), baseDir: module.dir }
+  for (const key of ['region', 'profile', 'endpoint'] as const) {
+    const attr = module.provider.attributes.get(key)
+    if (!attr) continue
+    const value = evaluator.evaluate(attr.expr, scope)
+    if (isUnknown(value) || value === null) continue
+    const text = toStringValue(value)
+    if (text === undefined) diags.error('Invalid provider setting', { detail: `"${key}" must be a string; got ${typeName(value)}.`, range: attr.expr.range, address: 'provider.sagemaker' })
+    else settings[key] = text
+  }
+  return settings
+}
+
+type MemberKind = 'block' | 'blocks' | 'attribute'
+
+function memberKind(shapeName: string): MemberKind {
+  const s = shape(shapeName)
+  if (s.type === 'structure') return 'block'
+  if (s.type === 'list' && shape(s.member.shape).type === 'structure') return 'blocks'
+  return 'attribute'
+}
+
+const memberIndex = new Map<string, Map<string, string>>()
+
+/** Manifest name → API member name for a structure shape. */
+export function manifestMembers(shapeName: string): Map<string, string> {
+  let index = memberIndex.get(shapeName)
+  if (!index) {
+    index = new Map(Object.keys(structure(shapeName).members).map((m) => [snakeCase(m), m]))
+    memberIndex.set(shapeName, index)
+  }
+  return index
+}
+
+/** Members sageform writes its own way at the top of a resource: the job name and the tags. */
+const MANAGED_MEMBERS = new Set(['TrainingJobName', 'HyperParameterTuningJobName', 'Tags'])
+const RESOURCE_ARGUMENTS = ['name', 'name_prefix', 'tags']
+
+class ResourceDecoder {
+  private readonly sources = new Map<string, SourceEntry>()
+
+  constructor(
+    private readonly decl: ResourceDecl,
+    private readonly evaluator: Evaluator,
+    private readonly scope: Scope,
+    private readonly diags: Diagnostics,
+  ) {}
+
+  private error(summary: string, detail: string, range: SourceRange, attribute?: string, hint?: string): undefined {
+    this.diags.error(summary, { detail, range, attribute, hint, address: this.decl.address })
+    return undefined
+  }
+
+  decode(): JobResource {
+    const kind = JOB_KINDS[this.decl.type]
+    const special = new Map(this.decl.body.attributes.filter((a) => RESOURCE_ARGUMENTS.includes(a.name)).map((a) => [a.name, a]))
+    const request = this.structure(
+      { ...this.decl.body, attributes: this.decl.body.attributes.filter((a) => !RESOURCE_ARGUMENTS.includes(a.name)) },
+      kind.requestShape,
+      [],
+      '',
+    )
+    return {
+      address: this.decl.address,
+      kind,
+      label: this.decl.label,
+      name: this.jobName(special.get('name'), special.get('name_prefix')),
+      request,
+      tags: this.tags(special.get('tags')),
+      lifecycle: this.lifecycle(),
+      dependsOn: [],
+      sources: this.sources,
+      range: this.decl.block.headerRange,
+    }
+  }
+
+  private jobName(name: Attribute | undefined, prefix: Attribute | undefined): JobName {
+    if (name && prefix) {
+      this.error('Conflicting arguments', '"name" and "name_prefix" cannot both be set: name pins the job name, name_prefix lets sageform add a suffix per spec.', prefix.nameRange, 'name_prefix')
+    }
+    const chosen = name ?? prefix
+    if (!chosen) {
+      // Labels are HCL identifiers and may hold underscores, which job names may not: use dashes instead.
+      return { kind: 'prefix', value: this.decl.label.replace(/_/g, '-'), range: this.decl.block.labels[1]!.range, fromLabel: true }
+    }
+    const value = this.evaluator.evaluate(chosen.expr, this.scope)
+    const text = isUnknown(value) ? value : toStringValue(value)
+    if (text === undefined) {
+      this.error('Incorrect attribute value type', `"${chosen.name}" must be a string; got ${typeName(value)}.`, chosen.expr.range, chosen.name)
+      return { kind: chosen === name ? 'exact' : 'prefix', value: POISON, range: chosen.expr.range }
+    }
+    return { kind: chosen === name ? 'exact' : 'prefix', value: text, range: chosen.expr.range }
+  }
+
+  private tags(attr: Attribute | undefined): Record<string, string | Unknown> {
+    const out: Record<string, string | Unknown> = {}
+    if (!attr) return out
+    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    if (isUnknown(value)) return out
+    if (!isObject(value)) {
+      this.error('Incorrect attribute value type', `"tags" must be a map of strings, like { team = "ml" }; got ${typeName(value)}.`, attr.expr.range, 'tags')
+      return out
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const range = literalItemRange(attr.expr, key) ?? attr.expr.range
+      const text = isUnknown(v) ? v : toStringValue(v)
+      if (text === undefined) this.error('Incorrect attribute value type', `Tag "${key}" must be a string; got ${typeName(v)}.`, range, `tags.${key}`)
+      else {
+        out[key] = text
+        this.sources.set(apiPathKey(['Tags', key]), { range, manifestPath: `tags.${key}` })
+      }
+    }
+    this.sources.set('Tags', { range: attr.expr.range, manifestPath: 'tags' })
+    return out
+  }
+
+  private lifecycle(): JobResource['lifecycle'] {
+    const lifecycle = this.decl.lifecycle
+    const out: JobResource['lifecycle'] = { preventDestroy: false, ignoreChanges: [] }
+    if (!lifecycle) return out
+    if (lifecycle.preventDestroy) {
+      // Lifecycle settings shape the plan itself, so like Terraform's they must be literal, not computed.
+      const value = lifecycle.preventDestroy.expr.kind === 'literal' ? lifecycle.preventDestroy.expr.value : undefined
+      if (typeof value !== 'boolean') this.error('Invalid lifecycle setting', '"prevent_destroy" must be the literal true or false.', lifecycle.preventDestroy.expr.range, 'lifecycle.prevent_destroy')
+      else out.preventDestroy = value
+    }
+    const ignore = lifecycle.ignoreChanges
+    if (ignore) {
+      const items = ignore.expr.kind === 'tuple' ? ignore.expr.items : undefined
+      if (!items) {
+        this.error('Invalid lifecycle setting', '"ignore_changes" must be a list of attribute paths, like [hyper_parameters, tags].', ignore.expr.range, 'lifecycle.ignore_changes')
+        return out
+      }
+      for (const item of items) {
+        const path = item.kind === 'literal' && typeof item.value === 'string' ? item.value.split('.') : traversalPath(item)
+        const checked = path && this.checkManifestPath(path, item.range)
+        if (checked) out.ignoreChanges.push(checked)
+      }
+    }
+    return out
+  }
+
+  /** Resolves `a.b.c` (manifest spelling) against the request shape; reports the first unknown step. */
+  private checkManifestPath(path: string[], range: SourceRange): string | undefined {
+    if (path.length === 1 && (path[0] === 'tags' || path[0] === 'all')) return path[0]
+    let shapeName: string = JOB_KINDS[this.decl.type].requestShape
+    for (const [i, step] of path.entries()) {
+      const s = shape(shapeName)
+      if (s.type === 'list' && /^\d+$/.test(step)) {
+        shapeName = s.member.shape
+        continue
+      }
+      if (s.type === 'map' && i > 0) return path.join('.')
+      if (s.type !== 'structure') break
+      const member = manifestMembers(shapeName).get(step)
+      if (!member || MANAGED_MEMBERS.has(member)) {
+        const suggestion = didYouMean(step, manifestMembers(shapeName).keys())
+        return this.error('Invalid ignore_changes path', `"${path.join('.')}" does not name an argument of ${this.decl.type}: no "${step}" here.`, range, 'lifecycle.ignore_changes', suggestion ? `Did you mean "${suggestion}"?` : undefined)
+      }
+      const memberShape = structure(shapeName).members[member]!.shape
+      const ms = shape(memberShape)
+      shapeName = ms.type === 'list' && !isScalar(shape(ms.member.shape)) ? ms.member.shape : memberShape
+    }
+    return path.join('.')
+  }
+
+  private structure(body: Body, shapeName: string, apiPath: Array<string | number>, manifestPath: string): ApiObject {
+    const members = manifestMembers(shapeName)
+    const out: ApiObject = {}
+    const isTop = apiPath.length === 0
+    const known = (name: string) => {
+      const member = members.get(name)
+      return member && !(isTop && MANAGED_MEMBERS.has(member)) ? member : undefined
+    }
+    const candidates = () => [...members.keys()].filter((m) => known(m)).concat(isTop ? RESOURCE_ARGUMENTS : [])
+    const where = (name: string) => (manifestPath ? `${manifestPath}.${name}` : name)
+    const seen = new Map<string, SourceRange>()
+    const duplicate = (name: string, range: SourceRange) => {
+      const first = seen.get(name)
+      if (first) {
+        this.error(`Duplicate ${name}`, `"${name}" was already set at line ${first.start.line}; it can appear once here.`, range, where(name))
+        return true
+      }
+      seen.set(name, range)
+      return false
+    }
+    for (const attr of body.attributes) {
+      const member = known(attr.name)
+      if (!member) {
+        const suggestion = didYouMean(attr.name, candidates())
+        this.error('Unsupported argument', `An argument named "${attr.name}" is not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, attr.nameRange, where(attr.name), suggestion ? `Did you mean "${suggestion}"?` : undefined)
+        continue
+      }
+      const memberShape = structure(shapeName).members[member]!.shape
+      if (memberKind(memberShape) !== 'attribute') {
+        this.error('Unsupported argument', `"${attr.name}" is a block, not an argument.`, attr.nameRange, where(attr.name), `Write it as a block: ${attr.name} { ... }`)
+        continue
+      }
+      if (duplicate(attr.name, attr.nameRange)) continue
+      const path = [...apiPath, member]
+      this.sources.set(apiPathKey(path), { range: attr.expr.range, manifestPath: where(attr.name) })
+      const value = this.toApi(this.evaluator.evaluate(attr.expr, this.scope), memberShape, path, where(attr.name), attr.expr)
+      if (value !== undefined) out[member] = value
+    }
+    const repeated = new Map<string, ApiObject[]>()
+    for (const block of body.blocks) {
+      const member = known(block.type)
+      if (!member) {
+        const suggestion = didYouMean(block.type, candidates())
+        this.error('Unsupported block type', `Blocks of type "${block.type}" are not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, block.typeRange, where(block.type), suggestion ? `Did you mean "${suggestion}"?` : undefined)
+        continue
+      }
+      const memberShape = structure(shapeName).members[member]!.shape
+      const kind = memberKind(memberShape)
+      if (kind === 'attribute') {
+        this.error('Unsupported block type', `"${block.type}" is an argument, not a block.`, block.typeRange, where(block.type), `Write it as ${block.type} = ...`)
+        continue
+      }
+      if (block.labels.length > 0) {
+        this.error('Extraneous label', `A ${block.type} block takes no labels.`, block.labels[0]!.range, where(block.type))
+        continue
+      }
+      if (kind === 'block') {
+        if (duplicate(block.type, block.typeRange)) continue
+        const path = [...apiPath, member]
+        this.sources.set(apiPathKey(path), { range: block.headerRange, manifestPath: where(block.type) })
+        out[member] = this.structure(block.body, memberShape, path, where(block.type))
+      } else {
+        const list = repeated.get(member) ?? []
+        repeated.set(member, list)
+        const path = [...apiPath, member, list.length]
+        const mp = `${where(block.type)}[${list.length}]`
+        this.sources.set(apiPathKey(path), { range: block.headerRange, manifestPath: mp })
+        if (list.length === 0) this.sources.set(apiPathKey([...apiPath, member]), { range: block.headerRange, manifestPath: where(block.type) })
+        const s = shape(memberShape)
+        list.push(this.structure(block.body, s.type === 'list' ? s.member.shape : memberShape, path, mp))
+      }
+    }
+    for (const [member, list] of repeated) out[member] = list
+    // Where "missing X" errors point: the block header, or for the resource itself its header.
+    if (!this.sources.has(apiPathKey(apiPath))) this.sources.set(apiPathKey(apiPath), { range: this.decl.block.headerRange, manifestPath })
+    return out
+  }
+
+  /** Converts an evaluated value to the member's API type with HCL's safe conversions (numbers to strings, ...). */
+  private toApi(value: Value, shapeName: string, path: Array<string | number>, manifestPath: string, expr: Expr | undefined): ApiValue | undefined {
+    if (value === null) return undefined
+    if (isUnknown(value)) return value
+    const range = expr?.range ?? this.sources.get(apiPathKey(path))?.range ?? this.decl.block.headerRange
+    if (expr) this.sources.set(apiPathKey(path), { range, manifestPath })
+    const s = shape(shapeName)
+    const mismatch = (wanted: string) => this.error('Incorrect attribute value type', `Inappropriate value for "${manifestPath}": ${wanted} is required, got ${typeName(value)}.`, range, manifestPath)
+    switch (s.type) {
+      case 'list': {
+        if (!Array.isArray(value)) return mismatch('a list')
+        const items: ApiValue[] = []
+        value.forEach((item, i) => {
+          const converted = this.toApi(item, s.member.shape, [...path, i], `${manifestPath}[${i}]`, literalItem(expr, i))
+          if (converted !== undefined) items.push(converted)
+        })
+        return items
+      }
+      case 'map': {
+        if (!isObject(value)) return mismatch('a map')
+        const out: ApiObject = {}
+        for (const [k, v] of Object.entries(value)) {
+          const converted = this.toApi(v, s.value.shape, [...path, k], `${manifestPath}.${k}`, literalItem(expr, k))
+          if (converted !== undefined) out[k] = converted
+        }
+        return out
+      }
+      case 'string':
+        return toStringValue(value) ?? mismatch('a string')
+      case 'integer':
+      case 'long':
+      case 'float':
+      case 'double':
+        return toNumberValue(value) ?? mismatch('a number')
+      case 'boolean':
+        return toBoolValue(value) ?? mismatch('a bool')
+      default:
+        return mismatch(`a ${s.type}`)
+    }
+  }
+}
+
+/** The sub-expression of a literal list item or object entry, so a diagnostic can point at the exact value. */
+function literalItem(expr: Expr | undefined, key: string | number): Expr | undefined {
+  if (!expr) return undefined
+  if (expr.kind === 'paren') return literalItem(expr.inner, key)
+  if (typeof key === 'number') return expr.kind === 'tuple' ? expr.items[key] : undefined
+  if (expr.kind !== 'object') return undefined
+  return expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.value
+}
+
+function literalItemRange(expr: Expr, key: string): SourceRange | undefined {
+  return literalItem(expr, key)?.range
+}
+

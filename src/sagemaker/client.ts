@@ -1,0 +1,241 @@
+// SageMakerApi over the AWS SDK v3. Retries are the SDK's (adaptive mode: throttling and 5xx are retried with client-side
+// rate limiting); this layer only shapes inputs and outputs and turns every failure into a SageMakerError.
+
+import {
+  AddTagsCommand,
+  CreateHyperParameterTuningJobCommand,
+  CreateTrainingJobCommand,
+  DeleteHyperParameterTuningJobCommand,
+  DeleteTagsCommand,
+  DeleteTrainingJobCommand,
+  DescribeHyperParameterTuningJobCommand,
+  DescribeTrainingJobCommand,
+  paginateListTags,
+  paginateListTrainingJobsForHyperParameterTuningJob,
+  paginateSearch,
+  SageMakerClient,
+  SageMakerServiceException,
+  StopHyperParameterTuningJobCommand,
+  StopTrainingJobCommand,
+  type SageMakerClientConfig,
+} from '@aws-sdk/client-sagemaker'
+import {
+  SageMakerError,
+  isResourceNotFound,
+  tagList,
+  tagRecord,
+  type CreateHyperParameterTuningJobRequest,
+  type CreateTrainingJobRequest,
+  type Described,
+  type DescribeHyperParameterTuningJobResponse,
+  type DescribeTrainingJobResponse,
+  type HyperParameterTrainingJobSummary,
+  type SageMakerApi,
+  type SearchRecord,
+  type SearchResource,
+} from './types.js'
+
+export interface SageMakerClientOptions {
+  region?: string
+  /** Shared config/credentials profile; without it the SDK's default chain (env, AWS_PROFILE, SSO, IMDS...) applies. */
+  profile?: string
+  /** Without it the SDK itself honours AWS_ENDPOINT_URL_SAGEMAKER, then AWS_ENDPOINT_URL. */
+  endpoint?: string
+  maxAttempts?: number
+  /** Replaces the SDK's adaptive strategy, whose backoff and rate limiter take seconds; tests retry without waiting. */
+  retryStrategy?: SageMakerClientConfig['retryStrategy']
+}
+
+const SEARCH_PAGE_SIZE = 100
+const LIST_PAGE_SIZE = 100
+
+export const NO_REGION_MESSAGE = 'No AWS region: set AWS_REGION, the provider "sagemaker" block\'s region, or --region.'
+
+/** The SDK configuration sageform uses; exported so tests can pin it without waiting on real backoff. */
+export function clientConfig(options: SageMakerClientOptions): SageMakerClientConfig {
+  return {
+    region: options.region || undefined,
+    profile: options.profile,
+    endpoint: options.endpoint,
+    maxAttempts: options.maxAttempts,
+    retryMode: 'adaptive',
+    retryStrategy: options.retryStrategy,
+  }
+}
+
+export function createSageMakerClient(options: SageMakerClientOptions = {}): SageMakerApi {
+  return new SdkSageMaker(new SageMakerClient(clientConfig(options)), options.profile)
+}
+
+class SdkSageMaker implements SageMakerApi {
+  private regionChecked: Promise<void> | undefined
+
+  constructor(
+    private readonly sdk: SageMakerClient,
+    private readonly profile: string | undefined,
+  ) {}
+
+  async createTrainingJob(req: CreateTrainingJobRequest): Promise<{ arn: string }> {
+    const out = await this.call(() => this.sdk.send(new CreateTrainingJobCommand(req)))
+    return { arn: requiredArn(out.TrainingJobArn, 'CreateTrainingJob') }
+  }
+
+  describeTrainingJob(name: string): Promise<Described<DescribeTrainingJobResponse>> {
+    return this.describe(() => this.sdk.send(new DescribeTrainingJobCommand({ TrainingJobName: name })))
+  }
+
+  async stopTrainingJob(name: string): Promise<void> {
+    await this.call(() => this.sdk.send(new StopTrainingJobCommand({ TrainingJobName: name })))
+  }
+
+  async deleteTrainingJob(name: string): Promise<void> {
+    await this.call(() => this.sdk.send(new DeleteTrainingJobCommand({ TrainingJobName: name })))
+  }
+
+  async createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }> {
+    const out = await this.call(() => this.sdk.send(new CreateHyperParameterTuningJobCommand(req)))
+    return { arn: requiredArn(out.HyperParameterTuningJobArn, 'CreateHyperParameterTuningJob') }
+  }
+
+  describeTuningJob(name: string): Promise<Described<DescribeHyperParameterTuningJobResponse>> {
+    return this.describe(() =>
+      this.sdk.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })),
+    )
+  }
+
+  async stopTuningJob(name: string): Promise<void> {
+    await this.call(() => this.sdk.send(new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })))
+  }
+
+  async deleteTuningJob(name: string): Promise<void> {
+    await this.call(() => this.sdk.send(new DeleteHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })))
+  }
+
+  listTrainingJobsForTuningJob(tuningJobName: string): Promise<HyperParameterTrainingJobSummary[]> {
+    return this.call(() =>
+      collect(
+        paginateListTrainingJobsForHyperParameterTuningJob(
+          { client: this.sdk, pageSize: LIST_PAGE_SIZE },
+          { HyperParameterTuningJobName: tuningJobName },
+        ),
+        (page) => page.TrainingJobSummaries,
+      ),
+    )
+  }
+
+  async listTags(arn: string): Promise<Record<string, string>> {
+    // No page size: the model gives ListTags a minimum of 50 and no maximum, and a resource holds at most 50 tags.
+    const tags = await this.call(() =>
+      collect(paginateListTags({ client: this.sdk }, { ResourceArn: arn }), (page) => page.Tags),
+    )
+    return tagRecord(tags)
+  }
+
+  async addTags(arn: string, tags: Record<string, string>): Promise<void> {
+    if (Object.keys(tags).length === 0) return
+    await this.call(() => this.sdk.send(new AddTagsCommand({ ResourceArn: arn, Tags: tagList(tags) })))
+  }
+
+  async deleteTags(arn: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return
+    await this.call(() => this.sdk.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: keys })))
+  }
+
+  searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]> {
+    return this.call(() =>
+      collect(
+        paginateSearch(
+          { client: this.sdk, pageSize: SEARCH_PAGE_SIZE },
+          {
+            Resource: resource,
+            SearchExpression: { Filters: [{ Name: `Tags.${key}`, Operator: 'Equals', Value: value }] },
+          },
+        ),
+        (page) => page.Results,
+      ),
+    )
+  }
+
+  private async describe<T extends object>(send: () => Promise<T>): Promise<Described<T>> {
+    try {
+      return { found: true, job: await this.call(send) }
+    } catch (err) {
+      if (isResourceNotFound(err)) return { found: false }
+      throw err
+    }
+  }
+
+  /** Every SDK call goes through here, so callers only ever see SageMakerError. */
+  private async call<T>(send: () => Promise<T>): Promise<T> {
+    await (this.regionChecked ??= this.checkRegion())
+    try {
+      return await send()
+    } catch (err) {
+      throw toSageMakerError(err, this.profile)
+    }
+  }
+
+  // The SDK's own "Region is missing" names no way to fix it; resolving the region first lets us say how.
+  private async checkRegion(): Promise<void> {
+    const region = await this.sdk.config.region().catch(() => undefined)
+    if (!region) throw new SageMakerError('ConfigError', NO_REGION_MESSAGE)
+  }
+}
+
+// The model requires the ARN in both Create responses; an empty one must not reach the state file unnoticed.
+function requiredArn(arn: string | undefined, operation: string): string {
+  if (!arn) throw new SageMakerError('InvalidResponse', `SageMaker answered ${operation} without an ARN.`)
+  return arn
+}
+
+async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = []
+  for await (const page of pages) all.push(...(items(page) ?? []))
+  return all
+}
+
+// Codes the service uses for "slow down"; the SDK has already retried these, but a later attempt may still succeed.
+const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded'])
+// Connection-level failures Node reports in `code`, worth another try later.
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'])
+
+function toSageMakerError(err: unknown, profile: string | undefined): SageMakerError {
+  if (err instanceof SageMakerError) return err
+  if (err instanceof SageMakerServiceException) {
+    const status = err.$metadata.httpStatusCode ?? 0
+    return new SageMakerError(serviceCode(err), err.message, {
+      retryable: err.$retryable !== undefined || err.$fault === 'server' || status === 429 || THROTTLING_CODES.has(err.name),
+      requestId: err.$metadata.requestId,
+      cause: err,
+    })
+  }
+  if (err instanceof Error && err.name === 'CredentialsProviderError') {
+    return new SageMakerError('CredentialsError', noCredentialsMessage(profile), { cause: err })
+  }
+  const code = errorCode(err)
+  return new SageMakerError(code, err instanceof Error ? err.message : String(err), {
+    retryable: NETWORK_CODES.has(code) || code === 'TimeoutError',
+    cause: err,
+  })
+}
+
+// DescribeTrainingJob answers a missing job with ValidationException "Requested resource not found." instead of the
+// modelled ResourceNotFound (aws/aws-sdk#165); folding both into one code keeps callers from matching messages.
+function serviceCode(err: SageMakerServiceException): string {
+  if (err.name === 'ValidationException' && /requested resource not found/i.test(err.message)) return 'ResourceNotFound'
+  return err.name
+}
+
+function errorCode(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: unknown }).code
+    return typeof code === 'string' ? code : err.name
+  }
+  return 'UnknownError'
+}
+
+function noCredentialsMessage(profile: string | undefined): string {
+  return profile
+    ? `No AWS credentials for profile "${profile}": check that profile in ~/.aws/config and ~/.aws/credentials, or run "aws sso login --profile ${profile}".`
+    : 'No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile with AWS_PROFILE or the provider "sagemaker" block\'s profile.'
+}

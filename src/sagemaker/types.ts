@@ -1,0 +1,114 @@
+// The narrow SageMaker surface the rest of sageform programs against. Only src/sagemaker/ touches the AWS SDK at run
+// time; everything else imports from here, which has no run-time SDK dependency (type-only re-exports).
+
+import type {
+  CreateHyperParameterTuningJobRequest,
+  CreateTrainingJobRequest,
+  DescribeHyperParameterTuningJobResponse,
+  DescribeTrainingJobResponse,
+  HyperParameterTrainingJobSummary,
+  SearchRecord,
+  Tag,
+} from '@aws-sdk/client-sagemaker'
+
+export type {
+  CreateHyperParameterTuningJobRequest,
+  CreateTrainingJobRequest,
+  DescribeHyperParameterTuningJobResponse,
+  DescribeTrainingJobResponse,
+  HyperParameterTrainingJobSummary,
+  HyperParameterTuningJobSearchEntity,
+  HyperParameterTuningJobStatus,
+  SearchRecord,
+  SecondaryStatus,
+  Tag,
+  TrainingJob,
+  TrainingJobStatus,
+  TrainingJobSummary,
+} from '@aws-sdk/client-sagemaker'
+
+export type Described<T> = { found: true; job: T } | { found: false }
+
+export type SearchResource = 'TrainingJob' | 'HyperParameterTuningJob'
+
+/**
+ * Stop and delete of a job that does not exist throw SageMakerError 'ResourceNotFound' (whichever spelling the service
+ * used); the caller decides whether that means "already gone".
+ */
+export interface SageMakerApi {
+  /** Throws SageMakerError 'ResourceInUse' when the name is taken, so the caller can adopt the existing job. */
+  createTrainingJob(req: CreateTrainingJobRequest): Promise<{ arn: string }>
+  describeTrainingJob(name: string): Promise<Described<DescribeTrainingJobResponse>>
+  stopTrainingJob(name: string): Promise<void>
+  deleteTrainingJob(name: string): Promise<void>
+  /** Throws SageMakerError 'ResourceInUse' when the name is taken, so the caller can adopt the existing job. */
+  createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }>
+  describeTuningJob(name: string): Promise<Described<DescribeHyperParameterTuningJobResponse>>
+  stopTuningJob(name: string): Promise<void>
+  deleteTuningJob(name: string): Promise<void>
+  /** Every page. A missing tuning job throws SageMakerError 'ResourceNotFound' (an empty list would be ambiguous). */
+  listTrainingJobsForTuningJob(tuningJobName: string): Promise<HyperParameterTrainingJobSummary[]>
+  /** Every page, as key → value. */
+  listTags(arn: string): Promise<Record<string, string>>
+  /** An empty record sends nothing. */
+  addTags(arn: string, tags: Record<string, string>): Promise<void>
+  /** An empty list sends nothing (the service rejects an empty TagKeys). */
+  deleteTags(arn: string, keys: string[]): Promise<void>
+  /** Search with tag filters: every record whose tag `key` equals `value`, following NextToken, 100 per page. */
+  searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]>
+}
+
+/**
+ * Every failure the SageMakerApi reports. `code` is the service's error code (`ResourceInUse`, `ValidationException`,
+ * `ThrottlingException`, ...), normalised so that both spellings of "not found" read `ResourceNotFound`, or one of
+ * sageform's own: `ConfigError`, `CredentialsError`. `retryable` means the same call may succeed later unchanged
+ * (throttling, server faults, dropped connections) after the SDK's own retries ran out.
+ */
+export class SageMakerError extends Error {
+  override readonly name = 'SageMakerError'
+  readonly code: string
+  readonly retryable: boolean
+  readonly requestId: string | undefined
+
+  constructor(code: string, message: string, options: { retryable?: boolean; requestId?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.code = code
+    this.retryable = options.retryable ?? false
+    this.requestId = options.requestId
+  }
+}
+
+export function isSageMakerError(err: unknown, code?: string): err is SageMakerError {
+  return err instanceof SageMakerError && (code === undefined || err.code === code)
+}
+
+/** Create hit an existing name: adopt that job rather than fail. */
+export function isResourceInUse(err: unknown): err is SageMakerError {
+  return isSageMakerError(err, 'ResourceInUse')
+}
+
+export function isResourceNotFound(err: unknown): err is SageMakerError {
+  return isSageMakerError(err, 'ResourceNotFound')
+}
+
+/** An account quota (instances, concurrent jobs) is exhausted: retrying soon will not help. */
+export function isResourceLimitExceeded(err: unknown): err is SageMakerError {
+  return isSageMakerError(err, 'ResourceLimitExceeded')
+}
+
+/**
+ * SageMaker does not keep one spelling of an ARN: ListHyperParameterTuningJobs has been seen returning tuning job
+ * ARNs in lower case (boto/boto3#4606) while Create and Describe keep the name's case. Compare ARNs only with this.
+ */
+export function sameArn(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase()
+}
+
+/** SageMaker's `[{Key, Value}]` tag list as a record; sageform handles tags as records everywhere else. */
+export function tagRecord(tags: readonly Tag[] | undefined): Record<string, string> {
+  return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
+}
+
+export function tagList(tags: Record<string, string>): Tag[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
+}

@@ -1,0 +1,207 @@
+// The state lock: sageform.state.json.lock, created exclusively, naming who holds it. Like Terraform's, a lock whose
+// holder has gone is reported, never taken over silently: only `sageform force-unlock <ID>` removes someone else's lock.
+
+import { randomUUID } from 'node:crypto'
+import { readFile, rm, writeFile } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Diagnostic } from '../diagnostics/index.js'
+import { errnoCode, statePath } from './store.js'
+
+export interface LockInfo {
+  id: string
+  pid: number
+  host: string
+  /** ISO 8601. */
+  time: string
+  /** The command holding the lock, e.g. `apply`. */
+  operation: string
+}
+
+export interface HeldLock {
+  readonly info: LockInfo
+  /** Removes the lock if it is still ours; a lock force-unlocked and since taken by another run is left alone. */
+  release(): Promise<void>
+}
+
+export type AcquireLockResult =
+  | { ok: true; lock: HeldLock }
+  | {
+      ok: false
+      /** held: another live process has it. stale: its process on this host has exited. unreadable: no valid JSON. */
+      reason: 'held' | 'stale' | 'unreadable'
+      holder?: LockInfo
+      diagnostic: Diagnostic
+    }
+
+export type ForceUnlockResult = { ok: true; removed: LockInfo } | { ok: false; diagnostic: Diagnostic }
+
+const FIRST_RETRY_MS = 25
+const MAX_RETRY_MS = 1000
+const LOCK_SUMMARY = 'Error acquiring the state lock'
+
+export function lockPath(dir: string): string {
+  return `${statePath(dir)}.lock`
+}
+
+export async function acquireLock(
+  dir: string,
+  options: { operation: string; timeoutMs: number },
+): Promise<AcquireLockResult> {
+  const path = lockPath(dir)
+  const info: LockInfo = {
+    id: randomUUID(),
+    pid: process.pid,
+    host: hostname(),
+    time: new Date().toISOString(),
+    operation: options.operation,
+  }
+  const deadline = Date.now() + options.timeoutMs
+  let wait = FIRST_RETRY_MS
+  for (;;) {
+    try {
+      await writeFile(path, JSON.stringify(info, null, 2) + '\n', { flag: 'wx' })
+      return { ok: true, lock: new FileLock(path, info) }
+    } catch (err) {
+      if (errnoCode(err) !== 'EEXIST') throw err
+    }
+    const holder = await readLock(path)
+    if (holder === 'missing') continue // released between our attempt and the read: try again at once
+    if (holder !== 'unreadable' && holderIsGone(holder)) return lockFailure('stale', path, holder)
+    const remaining = deadline - Date.now()
+    if (remaining <= 0) return lockFailure(holder === 'unreadable' ? 'unreadable' : 'held', path, holder)
+    await sleep(Math.min(wait, remaining))
+    wait = Math.min(wait * 2, MAX_RETRY_MS)
+  }
+}
+
+/** Removes the lock only when `id` is the one it holds, so a mistyped ID cannot break a running apply's lock. */
+export async function forceUnlock(dir: string, id: string): Promise<ForceUnlockResult> {
+  const path = lockPath(dir)
+  const holder = await readLock(path)
+  if (holder === 'missing') {
+    return { ok: false, diagnostic: { severity: 'error', summary: 'No state lock to unlock', detail: `${path} does not exist.` } }
+  }
+  if (holder === 'unreadable') return { ok: false, diagnostic: unreadableDiagnostic('Cannot force-unlock the state', path) }
+  if (holder.id !== id) {
+    return {
+      ok: false,
+      diagnostic: {
+        severity: 'error',
+        summary: 'Cannot force-unlock the state',
+        detail: `The lock ID "${id}" does not match the lock's.\n\n${lockInfoText(holder, path)}`,
+      },
+    }
+  }
+  await rm(path, { force: true })
+  return { ok: true, removed: holder }
+}
+
+/** `--lock-timeout` values: Go-style durations such as `0s`, `500ms`, `30s`, `5m`, `1h`, `1m30s`. */
+export function parseDuration(text: string): number | undefined {
+  if (text === '0') return 0
+  if (!/^(?:\d+(?:ms|h|m|s))+$/.test(text)) return undefined
+  const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+  let total = 0
+  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|h|m|s)/g)) total += Number(amount) * unitMs[unit!]!
+  return total
+}
+
+class FileLock implements HeldLock {
+  private released = false
+
+  constructor(
+    private readonly path: string,
+    readonly info: LockInfo,
+  ) {}
+
+  async release(): Promise<void> {
+    if (this.released) return
+    this.released = true
+    const holder = await readLock(this.path)
+    if (typeof holder === 'object' && holder.id === this.info.id) await rm(this.path, { force: true })
+  }
+}
+
+async function readLock(path: string): Promise<LockInfo | 'missing' | 'unreadable'> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return 'missing'
+    throw err
+  }
+  // An empty file is also what a reader sees between another process's exclusive create and its write.
+  try {
+    const value: unknown = JSON.parse(text)
+    return isLockInfo(value) ? value : 'unreadable'
+  } catch {
+    return 'unreadable'
+  }
+}
+
+function isLockInfo(v: unknown): v is LockInfo {
+  if (typeof v !== 'object' || v === null) return false
+  const o = v as Record<string, unknown>
+  return (
+    typeof o.id === 'string' &&
+    Number.isInteger(o.pid) &&
+    typeof o.host === 'string' &&
+    typeof o.time === 'string' &&
+    typeof o.operation === 'string'
+  )
+}
+
+/** Only provable on this host: a pid on another machine says nothing here. */
+function holderIsGone(holder: LockInfo): boolean {
+  if (holder.host !== hostname()) return false
+  try {
+    process.kill(holder.pid, 0)
+    return false
+  } catch (err) {
+    // EPERM: the process exists but belongs to another user.
+    return errnoCode(err) === 'ESRCH'
+  }
+}
+
+function lockFailure(reason: 'held' | 'stale' | 'unreadable', path: string, holder: LockInfo | 'unreadable'): AcquireLockResult {
+  if (holder === 'unreadable') return { ok: false, reason, diagnostic: unreadableDiagnostic(LOCK_SUMMARY, path) }
+  const why =
+    reason === 'stale'
+      ? `The process that holds the lock (pid ${holder.pid} on ${holder.host}) is no longer running, so it will never release it.`
+      : 'Another sageform process holds the lock. sageform locks the state so that two runs cannot write it at the same time.'
+  return {
+    ok: false,
+    reason,
+    holder,
+    diagnostic: {
+      severity: 'error',
+      summary: LOCK_SUMMARY,
+      detail: `${why}\n\n${lockInfoText(holder, path)}`,
+      hint:
+        reason === 'stale'
+          ? `If no other sageform command is using this state, remove the lock with: sageform force-unlock ${holder.id}`
+          : `Wait for that run to finish or raise --lock-timeout. If you are sure it is not running, remove the lock with: sageform force-unlock ${holder.id}`,
+    },
+  }
+}
+
+function lockInfoText(holder: LockInfo, path: string): string {
+  return [
+    'Lock Info:',
+    `  ID:        ${holder.id}`,
+    `  Path:      ${path}`,
+    `  Operation: ${holder.operation}`,
+    `  Who:       pid ${holder.pid} on ${holder.host}`,
+    `  Created:   ${holder.time}`,
+  ].join('\n')
+}
+
+function unreadableDiagnostic(summary: string, path: string): Diagnostic {
+  return {
+    severity: 'error',
+    summary,
+    detail: `${path} exists but does not hold a readable lock, so it is not known who holds it.`,
+    hint: `If no other sageform command is running, delete ${path}.`,
+  }
+}

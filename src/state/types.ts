@@ -1,0 +1,50 @@
+// The local state file, sageform.state.json, beside the manifests. Field names are snake_case because users read and
+// sometimes repair this file by hand, as with Terraform's.
+
+export const STATE_FILE = 'sageform.state.json'
+export const STATE_FORMAT_VERSION = 1
+
+export type ResourceType = 'sagemaker_training_job' | 'sagemaker_hyperparameter_tuning_job'
+export const RESOURCE_TYPES: readonly ResourceType[] = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job']
+
+/** One SageMaker job that a resource created or adopted. Jobs are immutable, so a changed spec means a new record. */
+export interface JobRecord {
+  name: string
+  arn: string
+  /** Hash of the normalised request that created the job; the planner compares it to detect spec changes. */
+  spec_hash: string
+  /** Last status seen: a TrainingJobStatus or HyperParameterTuningJobStatus, kept as text so new statuses still load. */
+  status: string
+  /** ISO 8601. */
+  created_at: string
+  /** ISO 8601. */
+  updated_at: string
+  /** Counter behind generated names (`<prefix>-<generation>`), when the resource uses one. */
+  generation?: number
+}
+
+export interface ResourceState {
+  type: ResourceType
+  /** Absent once the resource's job has been destroyed; its history stays. */
+  current?: JobRecord
+  /** Replaced jobs, oldest first. */
+  history: JobRecord[]
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+export interface OutputState {
+  value: JsonValue
+  sensitive?: boolean
+}
+
+export interface State {
+  format_version: typeof STATE_FORMAT_VERSION
+  /** Fixed when the state is first created; a write never replaces a file of another lineage. */
+  lineage: string
+  /** Bumped by the caller on every change; a write never replaces a file with a higher serial. */
+  serial: number
+  /** Keyed by resource address, e.g. `sagemaker_training_job.xgb`. */
+  resources: Record<string, ResourceState>
+  outputs?: Record<string, OutputState>
+}

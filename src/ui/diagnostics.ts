@@ -1,0 +1,47 @@
+// Renders diagnostics the way Terraform does: severity and summary, file:line:col, the source line with the value
+// underlined, the detail, and a hint.
+import { readFileSync } from 'node:fs'
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { Style } from './style.js'
+
+export function renderDiagnostic(d: Diagnostic, style: Style, readSource: (file: string) => string | undefined = readQuietly): string {
+  const colour = d.severity === 'error' ? style.red : style.yellow
+  const lines: string[] = []
+  const where = d.range ? `${d.range.file}:${d.range.start.line}:${d.range.start.column}: ` : ''
+  lines.push(`${colour(style.bold(d.severity === 'error' ? 'Error:' : 'Warning:'))} ${where}${style.bold(d.summary)}`)
+  const context = [d.address, d.attribute].filter(Boolean).join(', attribute ')
+  if (context) lines.push(`  ${style.dim('on')} ${context}`)
+  const source = d.range && readSource(d.range.file)
+  if (d.range && source !== undefined) {
+    const text = source.split('\n')[d.range.start.line - 1]
+    if (text !== undefined) {
+      const gutter = String(d.range.start.line)
+      const sameLine = d.range.end.line === d.range.start.line
+      const width = Math.max(1, sameLine ? d.range.end.column - d.range.start.column : text.length - d.range.start.column + 1)
+      lines.push(`  ${style.dim(gutter + ' │')} ${text.replace(/\t/g, ' ')}`)
+      lines.push(`  ${' '.repeat(gutter.length)} ${style.dim('│')} ${' '.repeat(d.range.start.column - 1)}${colour('^' + '~'.repeat(width - 1))}`)
+    }
+  }
+  if (d.detail) lines.push('', indent(d.detail))
+  if (d.hint) lines.push(indent(`${style.cyan('Hint:')} ${d.hint}`))
+  return lines.join('\n')
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n')
+}
+
+function readQuietly(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+export function renderDiagnostics(diagnostics: readonly Diagnostic[], style: Style): string {
+  return diagnostics.map((d) => renderDiagnostic(d, style)).join('\n\n')
+}
