@@ -27,18 +27,55 @@ export interface ParseResult {
 
 export async function parseHcl(path: string, source: string): Promise<ParseResult> {
   const parser = await hclParser()
-  const tree = parser.parse(source)
+  let tree = parser.parse(source)
+  let text = source
+  let insertions: number[] = []
+  if (tree?.rootNode.hasError) {
+    const patched = patchExponents(tree.rootNode, source)
+    if (patched) {
+      tree.delete()
+      tree = parser.parse(patched.text)
+      text = patched.text
+      insertions = patched.insertions
+    }
+  }
   if (!tree) return { diagnostics: [{ severity: 'error', summary: 'Could not parse file', range: pointRange(path, source, 0) }] }
   try {
     const root = tree.rootNode
     if (root.hasError) return { diagnostics: await syntaxDiagnostics(path, source, root) }
-    const locator = new Locator(path, source)
+    const locator = new Locator(path, source, insertions)
     const bodyNode = root.namedChildren.find((c) => c?.type === 'body')
-    const body = bodyNode ? new Converter(locator, source).body(bodyNode, locator.range(root.endIndex, root.endIndex)) : emptyBody(locator, source.length)
+    const body = bodyNode ? new Converter(locator, text).body(bodyNode, locator.range(root.endIndex, root.endIndex)) : emptyBody(locator, text.length)
     return { file: { path, source, body }, diagnostics: [] }
   } finally {
     tree.delete()
   }
+}
+
+/** What patchExponents inserts after the integer digits: `1e-7` becomes `1.0e-7`. */
+const EXPONENT_PATCH = '.0'
+
+/**
+ * HCL allows an exponent straight after integer digits (`1e-7`), but the tree-sitter grammar only after a fraction.
+ * Numeric literals found in the tree (never inside strings) that are followed by an exponent get `.0` inserted, and
+ * the Locator maps positions back to the original text.
+ */
+function patchExponents(root: Node, source: string): { text: string; insertions: number[] } | undefined {
+  const at = root
+    .descendantsOfType('numeric_lit')
+    .filter((n): n is Node => n !== null && /^\d+$/.test(n.text) && /^[eE][-+]?\d/.test(source.slice(n.endIndex, n.endIndex + 3)))
+    .map((n) => n.endIndex)
+  if (at.length === 0) return undefined
+  let text = ''
+  let from = 0
+  const insertions: number[] = []
+  for (const index of at) {
+    text += source.slice(from, index)
+    insertions.push(text.length)
+    text += EXPONENT_PATCH
+    from = index
+  }
+  return { text: text + source.slice(from), insertions }
 }
 
 function emptyBody(locator: Locator, at: number): Body {
@@ -91,12 +128,20 @@ export class Locator {
   private readonly lineStarts: number[] = [0]
   private readonly ascii: boolean
 
+  /** `insertions`: indices in the parsed text where EXPONENT_PATCH was inserted, ascending. */
   constructor(
     readonly file: string,
     private readonly source: string,
+    private readonly insertions: readonly number[] = [],
   ) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1)
     this.ascii = !/[^\x00-\x7f]/.test(source)
+  }
+
+  private original(index: number): number {
+    let shift = 0
+    for (const at of this.insertions) if (at < index) shift += Math.min(EXPONENT_PATCH.length, index - at)
+    return index - shift
   }
 
   position(index: number): Position {
@@ -111,8 +156,9 @@ export class Locator {
     return { line: lo + 1, column: index - this.lineStarts[lo]! + 1, byte }
   }
 
+  /** A range from indices into the parsed text. */
   range(startIndex: number, endIndex: number): SourceRange {
-    return { file: this.file, start: this.position(startIndex), end: this.position(endIndex) }
+    return { file: this.file, start: this.position(this.original(startIndex)), end: this.position(this.original(endIndex)) }
   }
 
   indexOf(line: number, column: number): number {

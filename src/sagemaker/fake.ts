@@ -52,8 +52,9 @@ export class FakeSageMaker implements SageMakerApi {
   }
 
   seedTuningJob(name: string, options: SeedTuningOptions = {}): string {
+    const arn = this.seed(this.tuning, name, options)
     this.tuningChildren.set(nameKey(name), structuredClone(options.trainingJobs ?? []))
-    return this.seed(this.tuning, name, options)
+    return arn
   }
 
   /** The next call to `op` fails with `error` (queued: several calls fail in order). */
@@ -120,11 +121,13 @@ export class FakeSageMaker implements SageMakerApi {
 
   async addTags(arn: string, tags: Record<string, string>): Promise<void> {
     this.record('addTags', [arn, tags])
-    Object.assign(this.tagsOf(arn), tags)
+    // Like the real client, an empty change never reaches the service, so it cannot fail there either.
+    if (Object.keys(tags).length > 0) Object.assign(this.tagsOf(arn), tags)
   }
 
   async deleteTags(arn: string, keys: string[]): Promise<void> {
     this.record('deleteTags', [arn, keys])
+    if (keys.length === 0) return
     const tags = this.tagsOf(arn)
     for (const key of keys) delete tags[key]
   }
@@ -220,7 +223,7 @@ class JobTable<Job extends object> {
 
   constructor(private readonly kind: JobKind<Job>) {}
 
-  /** Returns the new job's ARN, which keeps the name's case as CreateTrainingJob's and Describe's answers do. */
+  /** Returns the new job's ARN. It keeps the name's case, as Create and Describe answers do; only List lower-cases. */
   create(name: string, fields: Partial<Job>): string {
     if (this.jobs.has(nameKey(name))) {
       throw new SageMakerError('ResourceInUse', `${this.kind.noun} ${name} already exists.`)

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { Unknown } from '../src/config/value.js'
+import { TRAINING_BODY, load } from './helpers/config.js'
+
+const errors = (r: Awaited<ReturnType<typeof load>>) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.summary}: ${d.detail}`)
+
+describe('typed model', () => {
+  it('maps blocks, repeated blocks, maps and lists onto the Create request', async () => {
+    const r = await load(`
+resource "sagemaker_training_job" "x" {
+  ${TRAINING_BODY}
+  hyper_parameters = { eta = 0.1, depth = 6, verbose = true, tiny = 1e-7 }
+  input_data_config {
+    channel_name = "train"
+    data_source {
+      s3_data_source {
+        s3_data_type = "S3Prefix"
+        s3_uri       = "s3://bucket/train"
+      }
+    }
+  }
+  input_data_config {
+    channel_name = "validation"
+    data_source {
+      s3_data_source {
+        s3_data_type = "S3Prefix"
+        s3_uri       = "s3://bucket/validation"
+      }
+    }
+  }
+  vpc_config {
+    security_group_ids = ["sg-0123456789abcdef0"]
+    subnets            = ["subnet-0123456789abcdef0"]
+  }
+  tags = { team = "ml", cost_center = 42 }
+}`)
+    assert.deepEqual(errors(r), [])
+    const resource = r.config!.resources[0]!
+    assert.equal(resource.address, 'sagemaker_training_job.x')
+    assert.deepEqual(resource.request.HyperParameters, { eta: '0.1', depth: '6', verbose: 'true', tiny: '0.0000001' })
+    assert.deepEqual(resource.request.ResourceConfig, { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 })
+    assert.equal((resource.request.InputDataConfig as Array<{ ChannelName: string }>)[1]!.ChannelName, 'validation')
+    assert.deepEqual(resource.request.VpcConfig, { SecurityGroupIds: ['sg-0123456789abcdef0'], Subnets: ['subnet-0123456789abcdef0'] })
+    assert.deepEqual(resource.tags, { team: 'ml', cost_center: '42' })
+    assert.equal(resource.request.TrainingJobName, undefined)
+    assert.deepEqual(resource.name, { kind: 'prefix', value: 'x', range: resource.name.range, fromLabel: true })
+  })
+
+  it('uses the label with dashes as the default name prefix, name_prefix or an exact name otherwise', async () => {
+    const r = await load(`
+resource "sagemaker_training_job" "churn_model" {
+  ${TRAINING_BODY}
+}
+resource "sagemaker_training_job" "pinned" {
+  name = "exact-name"
+  ${TRAINING_BODY}
+}`)
+    assert.deepEqual(errors(r), [])
+    const [a, b] = r.config!.resources
+    assert.equal(a!.name.value, 'churn-model')
+    assert.deepEqual([b!.name.kind, b!.name.value], ['exact', 'exact-name'])
+  })
+
+  it('carries references to other resources as unknown values and orders resources by dependency', async () => {
+    const r = await load(`
+resource "sagemaker_hyperparameter_tuning_job" "child" {
+  hyper_parameter_tuning_job_config {
+    strategy = "Bayesian"
+    resource_limits {
+      max_number_of_training_jobs = 4
+      max_parallel_training_jobs  = 2
+    }
+  }
+  warm_start_config {
+    warm_start_type = "TransferLearning"
+    parent_hyper_parameter_tuning_jobs {
+      hyper_parameter_tuning_job_name = sagemaker_hyperparameter_tuning_job.parent.name
+    }
+  }
+  training_job_definition {
+    role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
+    algorithm_specification {
+      algorithm_name      = "arn:aws:sagemaker:us-east-1:123456789012:algorithm/my-algo"
+      training_input_mode = "File"
+    }
+    output_data_config {
+      s3_output_path = "s3://bucket/out"
+    }
+    stopping_condition {
+      max_runtime_in_seconds = 600
+    }
+  }
+}
+resource "sagemaker_hyperparameter_tuning_job" "parent" {
+  hyper_parameter_tuning_job_config {
+    strategy = "Random"
+    resource_limits {
+      max_number_of_training_jobs = 4
+      max_parallel_training_jobs  = 2
+    }
+  }
+  training_job_definition {
+    role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
+    algorithm_specification {
+      algorithm_name      = "arn:aws:sagemaker:us-east-1:123456789012:algorithm/my-algo"
+      training_input_mode = "File"
+    }
+    output_data_config {
+      s3_output_path = "s3://bucket/out"
+    }
+    stopping_condition {
+      max_runtime_in_seconds = 600
+    }
+  }
+}`)
+    assert.deepEqual(errors(r), [])
+    const [first, second] = r.config!.resources
+    assert.equal(first!.address, 'sagemaker_hyperparameter_tuning_job.parent')
+    assert.deepEqual(second!.dependsOn, ['sagemaker_hyperparameter_tuning_job.parent'])
+    const parentName = ((second!.request.WarmStartConfig as Record<string, unknown>).ParentHyperParameterTuningJobs as Array<Record<string, unknown>>)[0]!.HyperParameterTuningJobName
+    assert.ok(parentName instanceof Unknown)
+    assert.equal((parentName as Unknown).origin, 'sagemaker_hyperparameter_tuning_job.parent.name')
+  })
+
+  it('records lifecycle settings and checks ignore_changes paths against the schema', async () => {
+    const r = await load(`
+resource "sagemaker_training_job" "x" {
+  ${TRAINING_BODY}
+  lifecycle {
+    prevent_destroy = true
+    ignore_changes  = [tags, hyper_parameters, resource_config.instance_type]
+  }
+}`)
+    assert.deepEqual(errors(r), [])
+    assert.deepEqual(r.config!.resources[0]!.lifecycle, { preventDestroy: true, ignoreChanges: ['tags', 'hyper_parameters', 'resource_config.instance_type'] })
+  })
+
+  it('evaluates outputs and provider settings from variables', async () => {
+    const r = await load(`
+variable "region" { default = "eu-west-1" }
+provider "sagemaker" { region = var.region }
+resource "sagemaker_training_job" "x" {
+  name = "fixed"
+  ${TRAINING_BODY}
+}
+output "job" { value = sagemaker_training_job.x.name }
+output "arn" { value = sagemaker_training_job.x.arn }`)
+    assert.deepEqual(errors(r), [])
+    assert.equal(r.config!.provider.region, 'eu-west-1')
+    assert.equal(r.config!.outputs.get('job')!.value, 'fixed')
+    assert.ok(r.config!.outputs.get('arn')!.value instanceof Unknown)
+  })
+})
