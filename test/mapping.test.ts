@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { apiModel, shape, snakeCase, structure } from '../src/model/api.js'
 import { manifestMembers } from '../src/model/build.js'
 import { manifestPath } from '../src/model/validate.js'
+import { renderReference } from '../src/model/reference.js'
 
 describe('API model → manifest mapping', () => {
   it('snake-cases member names, keeping acronyms and "SageMaker" whole', () => {
@@ -50,5 +53,19 @@ describe('API model → manifest mapping', () => {
   it('spells API paths the manifest way', () => {
     assert.equal(manifestPath('CreateTrainingJobRequest', ['InputDataConfig', 1, 'DataSource', 'S3DataSource', 'S3Uri']), 'input_data_config[1].data_source.s3_data_source.s3_uri')
     assert.equal(manifestPath('CreateTrainingJobRequest', ['HyperParameters', 'eta']), 'hyper_parameters.eta')
+  })
+})
+
+describe('generated and copied artefacts', () => {
+  const root = join(import.meta.dirname, '..')
+
+  it('docs/manifest-reference.md is up to date (npm run reference)', () => {
+    assert.equal(readFileSync(join(root, 'docs', 'manifest-reference.md'), 'utf8'), renderReference() + '\n')
+  })
+
+  it('api/sagemaker-subset.json is the shared API model, byte for byte (npm run sync-api)', function () {
+    const shared = join(root, '..', 'shared', 'sagemaker-api', 'sagemaker-subset.json')
+    if (!existsSync(shared)) this.skip()
+    assert.ok(readFileSync(join(root, 'api', 'sagemaker-subset.json')).equals(readFileSync(shared)))
   })
 })

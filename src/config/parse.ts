@@ -275,13 +275,14 @@ class Converter {
         return { kind: 'conditional', condition: condition!, then: then!, otherwise: otherwise!, range }
       }
       case 'binary_operation': {
-        const opIndex = node.children.findIndex((c) => c !== null && !c.isNamed)
+        // Parenthesised operands arrive as anonymous "(" and ")" siblings; the operator is the first other token.
+        const opIndex = node.children.findIndex((c) => c !== null && !c.isNamed && c.text !== '(' && c.text !== ')')
         const op = node.children[opIndex]!.text
         const side = (from: number, to: number) => this.operand(node.children.slice(from, to))
         return { kind: 'binary', op, left: side(0, opIndex), right: side(opIndex + 1, node.children.length), range }
       }
       case 'unary_operation': {
-        const op = node.children.find((c) => c !== null && !c.isNamed)!.text
+        const op = node.children[0]!.text
         return { kind: 'unary', op, operand: this.operand(node.children.slice(1)), range }
       }
       case 'for_tuple_expr':

@@ -152,6 +152,11 @@ function timelineOf(job: TrainingJobRecord): Timeline {
   return timeline
 }
 
+/** When the job ends or will end, as things stand. */
+export function endOf(job: TrainingJobRecord): number {
+  return timelineOf(job).end
+}
+
 function computeTimeline(job: TrainingJobRecord): Timeline {
   const { plan, spec } = job
   const phases: Transition[] = []
@@ -416,7 +421,7 @@ export function listTrainingJobs(ctx: Context, input: JsonObject): JsonObject {
         TrainingJobName: job.name,
         TrainingJobArn: job.arn,
         CreationTime: wireTime(job.creationTime),
-        TrainingEndTime: state.end === undefined ? undefined : wireTime(state.end),
+        TrainingEndTime: state.end === undefined || state.trainingStart === undefined ? undefined : wireTime(state.end),
         LastModifiedTime: wireTime(state.lastModified),
         TrainingJobStatus: state.status,
         SecondaryStatus: state.secondary,

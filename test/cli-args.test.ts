@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict'
+import { hoistGlobalChdir, normalizeTerraformFlags, variableSources } from '../src/commands/args.js'
+
+describe('Terraform-style command lines', () => {
+  const flags = new Set(['auto-approve', 'out', 'var', 'var-file', 'chdir', 'json'])
+
+  it('accepts single-dash long flags', () => {
+    assert.deepEqual(normalizeTerraformFlags(['-auto-approve', '-out=plan.bin', '-var', 'a=1', '-var-file=x.hcl'], flags), ['--auto-approve', '--out=plan.bin', '--var', 'a=1', '--var-file=x.hcl'])
+  })
+
+  it('leaves short flags, unknown words, values and everything after -- alone', () => {
+    assert.deepEqual(normalizeTerraformFlags(['-C', 'dir', '-nosuch', '--var', '-x=1', '--', '-out'], flags), ['-C', 'dir', '-nosuch', '--var', '-x=1', '--', '-out'])
+  })
+
+  it('moves a global -chdir before the command to after it', () => {
+    assert.deepEqual(hoistGlobalChdir(['-chdir=examples/a', 'validate', '--json']), ['validate', '--chdir=examples/a', '--json'])
+    assert.deepEqual(hoistGlobalChdir(['--chdir', 'x', 'state', 'list']), ['state', 'list', '--chdir=x'])
+    assert.deepEqual(hoistGlobalChdir(['validate', '-C', 'x']), ['validate', '-C', 'x'])
+  })
+
+  it('keeps --var and --var-file in command-line order', () => {
+    const { sources, errors } = variableSources(['--var', 'a=1', '--var-file=f.hcl', '--var=b=x=y'])
+    assert.deepEqual(errors, [])
+    assert.deepEqual(sources, [
+      { kind: 'var', name: 'a', value: '1' },
+      { kind: 'var-file', path: 'f.hcl' },
+      { kind: 'var', name: 'b', value: 'x=y' },
+    ])
+    assert.deepEqual(variableSources(['--var', 'novalue']).errors, ['--var "novalue" must look like name=value.'])
+  })
+})

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { root, sageform, schemaErrors } from './helpers/cli.js'
+import { configDir, TRAINING_BODY } from './helpers/config.js'
+
+describe('sageform validate (the real binary)', () => {
+  for (const example of readdirSync(join(root, 'examples')).filter((e) => !e.includes('.'))) {
+    it(`accepts examples/${example} with exit 0`, () => {
+      const r = sageform(['validate', '-C', join('examples', example)])
+      assert.equal(r.status, 0, r.stdout + r.stderr)
+      assert.match(r.stdout, /Success! The configuration is valid/)
+    })
+  }
+
+  it('reports every problem with file:line:col, exits 1, and shows no stack trace', () => {
+    const dir = configDir({ 'main.hcl': `resource "sagemaker_training_job" "x" {\n${TRAINING_BODY.replace('instance_count = 1', 'instance_count = "many"').replace('"File"', '"Files"')}}\n` })
+    const r = sageform(['validate', '-C', dir])
+    assert.equal(r.status, 1)
+    assert.match(r.stdout, /main\.hcl:6:27: Invalid value for algorithm_specification\.training_input_mode/)
+    assert.match(r.stdout, /Allowed values: Pipe, File, FastFile/)
+    assert.match(r.stdout, /main\.hcl:13:22: Incorrect attribute value type/)
+    assert.match(r.stdout, /2 errors/)
+    assert.doesNotMatch(r.stdout + r.stderr, /at .*\.js:\d+/)
+  })
+
+  it('prints a --json payload that matches schemas/validate.json, for valid and invalid configurations', () => {
+    const ok = sageform(['validate', '-C', 'examples/xgboost-training', '--json'])
+    const bad = sageform(['validate', '-C', configDir({ 'main.hcl': 'resource "nope" "x" {}\n' }), '--json'])
+    assert.equal(ok.status, 0)
+    assert.equal(bad.status, 1)
+    for (const r of [ok, bad]) {
+      const payload = JSON.parse(r.stdout)
+      assert.deepEqual(schemaErrors('validate', payload), [])
+    }
+    assert.equal(JSON.parse(bad.stdout).diagnostics[0].summary, 'Unsupported resource type')
+  })
+
+  it('accepts Terraform spellings: -chdir before the command and single-dash -var', () => {
+    const dir = configDir({ 'main.hcl': 'variable "n" {\n  type = number\n}\n' })
+    assert.equal(sageform([`-chdir=${dir}`, 'validate', '-var', 'n=3']).status, 0)
+    const missing = sageform(['validate', '-C', dir])
+    assert.equal(missing.status, 1)
+    assert.match(missing.stdout, /No value for required variable/)
+  })
+
+  it('reads SAGEFORM_VAR_ environment variables', () => {
+    const dir = configDir({ 'main.hcl': 'variable "n" {\n  type = number\n}\n' })
+    assert.equal(sageform(['validate', '-C', dir], { env: { SAGEFORM_VAR_n: '4' } }).status, 0)
+  })
+
+  it('explains a missing directory in one sentence', () => {
+    const r = sageform(['validate', '-C', '/nonexistent/dir'])
+    assert.equal(r.status, 1)
+    assert.match(r.stdout, /Cannot read configuration directory/)
+  })
+})
