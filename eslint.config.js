@@ -1,13 +1,14 @@
 // Lint, including the architecture: dependencies point one way
-// (diagnostics ← config ← model ← planner/plan/state/sagemaker ← apply ← services ← ui ← commands),
+// (util ← diagnostics ← config ← model ← planner/plan/state/sagemaker ← apply ← services ← ui ← commands),
 // only src/sagemaker talks to the AWS SDK and only src/ui loads ink/react.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
-const layers = ['diagnostics', 'config', 'model', 'sagemaker', 'state', 'plan', 'planner', 'endpoint', 'apply', 'services', 'ui', 'commands']
+const layers = ['util', 'diagnostics', 'config', 'model', 'sagemaker', 'state', 'plan', 'planner', 'endpoint', 'apply', 'services', 'ui', 'commands']
 // What each layer may NOT import (everything above it, except where a lower layer is a sibling).
 const forbidden = {
-  diagnostics: layers.filter((l) => l !== 'diagnostics'),
+  util: layers.filter((l) => l !== 'util'),
+  diagnostics: layers.filter((l) => l !== 'diagnostics' && l !== 'util'),
   config: ['model', 'sagemaker', 'state', 'plan', 'planner', 'endpoint', 'apply', 'services', 'ui', 'commands'],
   model: ['sagemaker', 'state', 'plan', 'planner', 'endpoint', 'apply', 'services', 'ui', 'commands'],
   sagemaker: ['config', 'state', 'plan', 'planner', 'endpoint', 'apply', 'services', 'ui', 'commands'],

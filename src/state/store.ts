@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import { open, readFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { RESOURCE_TYPES } from '../config/module.js'
 import {
-  RESOURCE_TYPES,
   STATE_FILE,
   STATE_FORMAT_VERSION,
   type JobRecord,
@@ -125,7 +125,7 @@ function stateProblem(state: Record<string, unknown>): string | undefined {
 
 function resourceProblem(resource: unknown, at: string): string | undefined {
   if (!isRecord(resource)) return `${at} must be an object`
-  if (!RESOURCE_TYPES.includes(resource.type as ResourceState['type'])) {
+  if (!(RESOURCE_TYPES as readonly string[]).includes(resource.type as string)) {
     return `${at}.type must be one of ${RESOURCE_TYPES.join(', ')}`
   }
   if (resource.current !== undefined) {

@@ -4,8 +4,9 @@
 export const STATE_FILE = 'sageform.state.json'
 export const STATE_FORMAT_VERSION = 1
 
-export type ResourceType = 'sagemaker_training_job' | 'sagemaker_hyperparameter_tuning_job'
-export const RESOURCE_TYPES: readonly ResourceType[] = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job']
+import type { ResourceType } from '../config/module.js'
+
+export type { ResourceType }
 
 /** One SageMaker job that a resource created or adopted. Jobs are immutable, so a changed spec means a new record. */
 export interface JobRecord {
@@ -19,8 +20,15 @@ export interface JobRecord {
   created_at: string
   /** ISO 8601. */
   updated_at: string
-  /** Counter behind generated names (`<prefix>-<generation>`), when the resource uses one. */
+  /** 1 for a resource's first job; bumped by a forced replacement (or a re-tune) of an unchanged spec. */
   generation?: number
+  /** ISO 8601, when SageMaker reported the job finished (Completed, Failed or Stopped). */
+  ended_at?: string
+  failure_reason?: string
+  /** The Create request as sent (without name and tags), so plans can diff without a network call. */
+  request?: JsonValue
+  /** The user's tags as sent (sageform's own tags are implied). */
+  tags?: Record<string, string>
 }
 
 export interface ResourceState {

@@ -1,0 +1,104 @@
+// A plan is a value: what apply will do, resource by resource, with enough context to show it, save it to a file and
+// refuse it later if the world moved on. Apply is driven only by `changes`.
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { ResourceType } from '../config/module.js'
+import type { JsonValue } from '../state/types.js'
+
+export const PLAN_FORMAT_VERSION = '1.0'
+
+/**
+ * create   a resource with no job yet
+ * replace  a changed spec (or --replace): a new job; the old one is stopped if still running and kept in history
+ * update   tags (AddTags/DeleteTags) or UpdateTrainingJob fields of the current job
+ * stop     a resource removed from the configuration: stop its job if running, then forget it
+ * adopt    a job with the resource's deterministic name already exists (an apply died before writing state)
+ * no-op    nothing to do; the live status is shown
+ */
+export type Action = 'create' | 'replace' | 'update' | 'stop' | 'adopt' | 'no-op'
+
+/** A value the plan cannot know until apply, in JSON: `{"$unknown": "<what it waits for>"}`. */
+export interface UnknownJson {
+  $unknown: string
+}
+
+export interface JobRef {
+  name: string
+  arn?: string
+  status?: string
+  spec_hash?: string
+  generation?: number
+}
+
+export interface PlannedJob {
+  /** Null until apply when the name depends on values not known yet. */
+  name: string | null
+  spec_hash: string | null
+  generation: number
+  /** The Create request (without name and tags), unknown leaves as UnknownJson. */
+  request: JsonValue
+  tags: Record<string, string>
+}
+
+export interface AttributeChange {
+  /** Manifest spelling, e.g. `hyper_parameters.eta`. */
+  path: string
+  before?: JsonValue
+  after?: JsonValue
+  /** Does this change alone force a new job? */
+  forces_replacement: boolean
+}
+
+export interface ResourceChange {
+  address: string
+  type: ResourceType
+  action: Action
+  /** Why, in a few words: "spec changed", "forced by --replace", "removed from the configuration", ... */
+  reason?: string
+  /** A pinned name must be freed before the new job can take it: stop, delete, then create. */
+  delete_before_create?: boolean
+  before?: JobRef
+  after?: PlannedJob
+  attribute_changes: AttributeChange[]
+  tag_changes?: { set: Record<string, string>; remove: string[] }
+  /** UpdateTrainingJob members to send (API spelling), for update of a running training job. */
+  training_job_update?: Record<string, JsonValue>
+  /** Created only once these are done (warm-start parents must have finished), so apply leaves it for later. */
+  deferred?: { reason: string; waiting_for: string[] }
+  depends_on: string[]
+}
+
+export interface Drift {
+  address: string
+  kind: 'status' | 'tags' | 'missing'
+  detail: string
+}
+
+export interface PlanSummary {
+  create: number
+  replace: number
+  update: number
+  stop: number
+  adopt: number
+}
+
+export interface Plan {
+  format_version: typeof PLAN_FORMAT_VERSION
+  /** Identifies the configuration and variable values the plan was made from. */
+  config_hash: string
+  /** The state the plan was made against; apply refuses a plan whose state has moved on. */
+  state: { lineage: string | null; serial: number }
+  refreshed: boolean
+  changes: ResourceChange[]
+  drift: Drift[]
+  summary: PlanSummary
+  diagnostics: Diagnostic[]
+}
+
+export function summarize(changes: readonly ResourceChange[]): PlanSummary {
+  const count = (a: Action) => changes.filter((c) => c.action === a).length
+  return { create: count('create'), replace: count('replace'), update: count('update'), stop: count('stop'), adopt: count('adopt') }
+}
+
+export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
+  return plan.changes.some((c) => c.action !== 'no-op')
+}

@@ -1,0 +1,102 @@
+// A job's identity: its desired spec, canonicalised and hashed. The job name is the pinned `name`, or
+// `<name_prefix>-<first 8 hex of the hash>`, so the same spec always means the same job: plans are idempotent and a
+// crashed apply is recovered by name, never duplicated.
+import { createHash } from 'node:crypto'
+import { Unknown, findUnknown } from '../config/value.js'
+import { shape, structure } from '../model/api.js'
+import { manifestMembers } from '../model/build.js'
+import { withDefaults } from '../model/defaults.js'
+import type { ApiObject, ApiValue, JobResource } from '../model/types.js'
+
+export const HASH_LENGTH = 8
+
+/**
+ * The fields UpdateTrainingJob can change on a running job, derived from its request shape: a `...ForUpdate`
+ * structure contributes its members (ResourceConfig → KeepAlivePeriodInSeconds only), anything else the whole member.
+ * They are left out of the identity so that changing them updates the job in place instead of replacing it.
+ */
+export function updatableTrainingPaths(): string[][] {
+  const update = structure('UpdateTrainingJobRequest')
+  const paths: string[][] = []
+  for (const [member, ref] of Object.entries(update.members)) {
+    if (member === 'TrainingJobName') continue
+    const s = shape(ref.shape)
+    if (s.type === 'structure' && ref.shape.endsWith('ForUpdate') && structure('CreateTrainingJobRequest').members[member]) {
+      const createShape = structure(structure('CreateTrainingJobRequest').members[member]!.shape)
+      for (const inner of Object.keys(s.members)) if (createShape.members[inner]) paths.push([member, inner])
+    } else paths.push([member])
+  }
+  return paths
+}
+
+const UPDATABLE = updatableTrainingPaths()
+
+/** `resource_config.instance_type` → ['ResourceConfig', 'InstanceType'], following list items of repeated blocks. */
+export function apiPathOf(requestShape: string, manifestPath: string): string[] | undefined {
+  let current = requestShape
+  const out: string[] = []
+  for (const step of manifestPath.split('.')) {
+    const s = shape(current)
+    if (s.type === 'map') {
+      out.push(step)
+      break
+    }
+    if (s.type !== 'structure') return undefined
+    const member = step === 'tags' && out.length === 0 ? 'Tags' : manifestMembers(current).get(step)
+    if (!member) return undefined
+    out.push(member)
+    const ms = shape(s.members[member]!.shape)
+    current = ms.type === 'list' && shape(ms.member.shape).type === 'structure' ? ms.member.shape : s.members[member]!.shape
+  }
+  return out
+}
+
+function without(node: ApiValue, path: string[]): ApiValue {
+  if (path.length === 0 || node instanceof Unknown || typeof node !== 'object') return node
+  if (Array.isArray(node)) return node.map((item) => without(item, path))
+  const [head, ...rest] = path
+  const out: ApiObject = { ...node }
+  if (rest.length === 0) delete out[head!]
+  else if (out[head!] !== undefined) out[head!] = without(out[head!]!, rest)
+  return out
+}
+
+/** The spec whose hash is the job's identity: request with defaults, minus ignore_changes and updatable fields. */
+export function identitySpec(resource: JobResource): ApiObject {
+  let spec: ApiValue = withDefaults(resource.kind.requestShape, resource.request)
+  const ignored = resource.lifecycle.ignoreChanges.filter((p) => p !== 'tags' && p !== 'all').map((p) => apiPathOf(resource.kind.requestShape, p))
+  for (const path of ignored) if (path) spec = without(spec, path)
+  if (resource.kind.type === 'sagemaker_training_job') for (const path of UPDATABLE) spec = without(spec, path)
+  return spec as ApiObject
+}
+
+/** JSON with object keys sorted at every depth: the same spec always serialises to the same bytes. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/** The full sha256 of a spec, or the Unknown that keeps it from being computed yet. */
+export function specHash(resource: JobResource, generation: number): string | Unknown {
+  const spec = identitySpec(resource)
+  const unknown = findUnknown(spec as never)
+  if (unknown) return unknown
+  // Generation 1 hashes the spec alone; later generations (forced re-runs, re-tunes) mix the number in so their names
+  // differ while staying deterministic.
+  const input = generation > 1 ? canonicalJson({ generation, spec }) : canonicalJson(spec)
+  return createHash('sha256').update(input).digest('hex')
+}
+
+export function jobName(resource: JobResource, hash: string | Unknown): string | Unknown {
+  if (resource.name.kind === 'exact') return resource.name.value
+  if (hash instanceof Unknown) return hash
+  if (resource.name.value instanceof Unknown) return resource.name.value
+  return `${resource.name.value}-${hash.slice(0, HASH_LENGTH)}`
+}

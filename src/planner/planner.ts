@@ -1,0 +1,343 @@
+// The planner: a pure function of (desired model, state, remote snapshot) → plan. No I/O, so every action is covered
+// by table-driven tests without a network.
+import { Diagnostics } from '../diagnostics/index.js'
+import { Unknown } from '../config/value.js'
+import type { ResourceType } from '../config/module.js'
+import { withDefaults } from '../model/defaults.js'
+import type { ApiObject, ApiValue, Configuration, JobResource } from '../model/types.js'
+import { manifestPath } from '../model/validate.js'
+import { summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
+import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
+import { jobName, specHash, updatableTrainingPaths } from './identity.js'
+
+/** Statuses after which a job changes no more (and a warm-start parent may be used). */
+export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
+export const RUNNING_STATUSES = new Set(['InProgress', 'Stopping'])
+
+/** What sageform tags every job it creates with; SageMaker copies a tuning job's tags onto its training jobs. */
+export const TAG = { address: 'sageform:address', lineage: 'sageform:lineage', specHash: 'sageform:spec-hash' } as const
+
+export interface RemoteJob {
+  type: ResourceType
+  name: string
+  arn: string
+  status: string
+  secondary_status?: string
+  failure_reason?: string
+  tags: Record<string, string>
+  created_at?: string
+  ended_at?: string
+}
+
+/** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
+export interface RemoteSnapshot {
+  jobs: Map<string, RemoteJob>
+}
+
+export function remoteKey(type: ResourceType, name: string): string {
+  // Names are unique per account and region without regard to case in practice; compare them that way.
+  return `${type}:${name.toLowerCase()}`
+}
+
+export interface DesiredIdentity {
+  generation: number
+  hash: string | Unknown
+  name: string | Unknown
+}
+
+/**
+ * Generation 1 for a resource's first job; the current generation while the spec is unchanged; one more for a changed
+ * spec or a forced replacement, so every job of a resource has its own deterministic name.
+ */
+export function desiredIdentity(resource: JobResource, state: ResourceState | undefined, forceReplace: boolean): DesiredIdentity {
+  const current = state?.current
+  const last = current ?? state?.history[state.history.length - 1]
+  const currentGeneration = current?.generation ?? 1
+  if (current && !forceReplace) {
+    const hash = specHash(resource, currentGeneration)
+    if (hash === current.spec_hash) return { generation: currentGeneration, hash, name: jobName(resource, hash) }
+  }
+  const generation = last ? (last.generation ?? 1) + 1 : 1
+  const hash = specHash(resource, generation)
+  return { generation, hash, name: jobName(resource, hash) }
+}
+
+export interface PlannerInput {
+  config: Configuration
+  state: State | undefined
+  /** Absent with --refresh=false: the plan trusts the state file. */
+  remote: RemoteSnapshot | undefined
+  replace: ReadonlySet<string>
+  configHash: string
+}
+
+export function plan(input: PlannerInput): Plan {
+  const diags = new Diagnostics()
+  const changes: ResourceChange[] = []
+  const drift: Drift[] = []
+  const byAddress = new Map<string, ResourceChange>()
+  const desiredAddresses = new Set(input.config.resources.map((r) => r.address))
+  for (const address of input.replace) {
+    if (!desiredAddresses.has(address)) diags.error('Invalid --replace address', { detail: `${address} is not a resource in the configuration.`, hint: 'Use an address such as sagemaker_training_job.name (see sageform state list).' })
+  }
+  for (const resource of input.config.resources) {
+    const change = planResource(resource, input, drift, diags)
+    applyDeferral(change, resource, byAddress)
+    byAddress.set(change.address, change)
+    changes.push(change)
+  }
+  for (const [address, resourceState] of Object.entries(input.state?.resources ?? {})) {
+    if (!desiredAddresses.has(address) && resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift))
+  }
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    config_hash: input.configHash,
+    state: { lineage: input.state?.lineage ?? null, serial: input.state?.serial ?? 0 },
+    refreshed: input.remote !== undefined,
+    changes,
+    drift,
+    summary: summarize(changes),
+    diagnostics: diags.items,
+  }
+}
+
+function refreshed(record: JobRecord, type: ResourceType, remote: RemoteSnapshot | undefined): { job?: RemoteJob; missing: boolean } {
+  if (!remote) return { missing: false }
+  const job = remote.jobs.get(remoteKey(type, record.name))
+  return { job, missing: job === undefined }
+}
+
+function jobRef(record: JobRecord, live: RemoteJob | undefined): JobRef {
+  return { name: record.name, arn: live?.arn ?? record.arn, status: live?.status ?? record.status, spec_hash: record.spec_hash, generation: record.generation ?? 1 }
+}
+
+function planResource(resource: JobResource, input: PlannerInput, drift: Drift[], diags: Diagnostics): ResourceChange {
+  const state = input.state?.resources[resource.address]
+  const current = state?.current
+  const forced = input.replace.has(resource.address)
+  const identity = desiredIdentity(resource, state, forced)
+  const after = plannedJob(resource, identity)
+  const base = { address: resource.address, type: resource.kind.type, attribute_changes: [], depends_on: resource.dependsOn, after } satisfies Partial<ResourceChange>
+
+  if (!current) {
+    const existing = typeof identity.name === 'string' ? input.remote?.jobs.get(remoteKey(resource.kind.type, identity.name)) : undefined
+    if (existing && existing.tags[TAG.address] === resource.address) {
+      // A previous apply created this job and died before writing state: take it over instead of creating a twin.
+      return { ...base, action: 'adopt', reason: `job ${existing.name} already exists (${existing.status}); recording it in state`, before: { name: existing.name, arn: existing.arn, status: existing.status } }
+    }
+    return { ...base, action: 'create', reason: state?.history.length ? 'no current job' : undefined, attribute_changes: attributeChanges(resource, undefined) }
+  }
+
+  const { job: live, missing } = refreshed(current, resource.kind.type, input.remote)
+  const before = jobRef(current, live)
+  recordDrift(resource.address, current, live, missing, drift)
+  if (missing) {
+    return { ...base, action: 'create', reason: `job ${current.name} no longer exists in SageMaker`, before, attribute_changes: attributeChanges(resource, undefined) }
+  }
+  const sameJob = !forced && identity.hash === current.spec_hash
+  if (!sameJob) {
+    if (resource.lifecycle.preventDestroy) {
+      diags.error('Resource has lifecycle.prevent_destroy set', {
+        detail: `${resource.address} would be replaced (${forced ? 'forced by --replace' : 'its spec changed'}), which would ${before.status && RUNNING_STATUSES.has(before.status) ? 'stop' : 'retire'} job ${current.name}.`,
+        address: resource.address,
+        range: resource.range,
+        hint: 'Remove prevent_destroy, or undo the change.',
+      })
+    }
+    return {
+      ...base,
+      action: 'replace',
+      reason: forced ? 'forced by --replace' : identity.hash instanceof Unknown ? `spec depends on ${identity.hash.origin}` : 'spec changed',
+      delete_before_create: resource.name.kind === 'exact' && resource.name.value === current.name,
+      before,
+      attribute_changes: attributeChanges(resource, current),
+    }
+  }
+  const tagChanges = diffTags(resource, current, live)
+  const update = trainingUpdate(resource, current, before.status, diags)
+  if (tagChanges || update) {
+    return { ...base, action: 'update', reason: [tagChanges && 'tags changed', update && 'updatable settings changed'].filter(Boolean).join(', '), before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
+  }
+  return { ...base, action: 'no-op', before }
+}
+
+function plannedJob(resource: JobResource, identity: DesiredIdentity): PlannedJob {
+  return {
+    name: identity.name instanceof Unknown ? null : identity.name,
+    spec_hash: identity.hash instanceof Unknown ? null : identity.hash,
+    generation: identity.generation,
+    request: toJson(resource.request),
+    tags: Object.fromEntries(Object.entries(resource.tags).map(([k, v]) => [k, v instanceof Unknown ? '(known after apply)' : v])),
+  }
+}
+
+function recordDrift(address: string, record: JobRecord, live: RemoteJob | undefined, missing: boolean, drift: Drift[]): void {
+  if (missing) {
+    drift.push({ address, kind: 'missing', detail: `job ${record.name} was deleted outside sageform` })
+    return
+  }
+  if (!live) return
+  // A job finishing on its own is news, not drift; a job stopped or failed while state says it runs is drift.
+  if (RUNNING_STATUSES.has(record.status) && (live.status === 'Stopped' || live.status === 'Failed')) {
+    drift.push({ address, kind: 'status', detail: `job ${record.name} is ${live.status}${live.failure_reason ? ` (${live.failure_reason})` : ''}, outside sageform` })
+  }
+  const recorded = record.tags ?? {}
+  const liveUser = userTags(live.tags)
+  if (record.tags && !sameRecord(recorded, liveUser)) {
+    drift.push({ address, kind: 'tags', detail: `tags of job ${record.name} were changed outside sageform` })
+  }
+}
+
+function userTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('sageform:')))
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a)
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k])
+}
+
+function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | undefined): ResourceChange['tag_changes'] {
+  if (resource.lifecycle.ignoreChanges.includes('tags') || resource.lifecycle.ignoreChanges.includes('all')) return undefined
+  const actual = live ? userTags(live.tags) : (record.tags ?? {})
+  const desired = Object.fromEntries(Object.entries(resource.tags).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+  const set = Object.fromEntries(Object.entries(desired).filter(([k, v]) => actual[k] !== v))
+  const remove = Object.keys(actual).filter((k) => !(k in desired))
+  return Object.keys(set).length || remove.length ? { set, remove } : undefined
+}
+
+const UPDATABLE = updatableTrainingPaths()
+
+/** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
+function trainingUpdate(resource: JobResource, record: JobRecord, status: string | undefined, diags: Diagnostics): Record<string, JsonValue> | undefined {
+  if (resource.kind.type !== 'sagemaker_training_job' || !record.request) return undefined
+  const desired = toJson(resource.request) as Record<string, JsonValue>
+  const recorded = record.request as Record<string, JsonValue>
+  const update: Record<string, JsonValue> = {}
+  for (const path of UPDATABLE) {
+    const d = dig(desired, path)
+    if (canonical(d) === canonical(dig(recorded, path))) continue
+    if (d === undefined) continue
+    const [member, inner] = path as [string, string | undefined]
+    update[member] = inner ? { ...((update[member] as Record<string, JsonValue>) ?? {}), [inner]: d } : d
+  }
+  if (Object.keys(update).length === 0) return undefined
+  if (!status || !RUNNING_STATUSES.has(status)) {
+    diags.warning('Setting cannot be changed on a finished job', {
+      detail: `${Object.keys(update).join(', ')} changed, but UpdateTrainingJob only applies to a running job and ${record.name} is ${status ?? 'finished'}. The change takes effect with the next job of ${resource.address}.`,
+      address: resource.address,
+      range: resource.range,
+      hint: `Force a new job with --replace=${resource.address} if it matters now.`,
+    })
+    return undefined
+  }
+  return update
+}
+
+function dig(value: JsonValue | undefined, path: readonly string[]): JsonValue | undefined {
+  let cur = value
+  for (const step of path) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined
+    cur = cur[step]
+  }
+  return cur
+}
+
+function canonical(v: JsonValue | undefined): string {
+  return JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val)) ?? 'undefined'
+}
+
+/**
+ * Warm start needs finished parents ("all parent jobs must be in a terminal state"): a child whose parent is created,
+ * replaced or still running in this plan is deferred, and a later apply (or --wait) creates it.
+ */
+function applyDeferral(change: ResourceChange, resource: JobResource, planned: Map<string, ResourceChange>): void {
+  if (change.action !== 'create' && change.action !== 'replace') return
+  const parents = (resource.request.WarmStartConfig as ApiObject | undefined)?.ParentHyperParameterTuningJobs
+  if (!Array.isArray(parents)) return
+  const waiting: string[] = []
+  for (const parent of parents) {
+    const name = (parent as ApiObject).HyperParameterTuningJobName
+    const dependency = resource.dependsOn.find((address) => {
+      const c = planned.get(address)
+      if (!c) return false
+      if (name instanceof Unknown) return name.origin.startsWith(`${address}.`)
+      return c.after?.name === name || c.before?.name === name
+    })
+    if (!dependency) continue
+    const c = planned.get(dependency)!
+    const status = c.before?.status
+    if (c.action === 'create' || c.action === 'replace' || !status || !TERMINAL_STATUSES.has(status)) waiting.push(dependency)
+  }
+  if (waiting.length > 0) {
+    change.deferred = {
+      reason: `warm start needs ${waiting.join(', ')} to finish first`,
+      waiting_for: waiting,
+    }
+  }
+}
+
+function planRemoved(address: string, resourceState: ResourceState, remote: RemoteSnapshot | undefined, drift: Drift[]): ResourceChange {
+  const current = resourceState.current!
+  const { job: live, missing } = refreshed(current, resourceState.type, remote)
+  recordDrift(address, current, live, missing, drift)
+  const before = jobRef(current, live)
+  const running = !missing && before.status !== undefined && RUNNING_STATUSES.has(before.status)
+  return {
+    address,
+    type: resourceState.type,
+    action: 'stop',
+    reason: running ? 'removed from the configuration: its job is stopped and forgotten' : 'removed from the configuration: its finished job is forgotten',
+    before,
+    attribute_changes: [],
+    depends_on: [],
+  }
+}
+
+/** Leaf-level differences between the recorded request and the desired one, in manifest spelling. */
+export function attributeChanges(resource: JobResource, record: JobRecord | undefined): AttributeChange[] {
+  const shapeName = resource.kind.requestShape
+  const after = flatten(toJson(withDefaults(shapeName, resource.request)))
+  const before = record?.request ? flatten(withDefaultsJson(shapeName, record.request)) : new Map<string, { path: Array<string | number>; value: JsonValue }>()
+  const updatable = resource.kind.type === 'sagemaker_training_job' ? UPDATABLE.map((p) => p.join('.')) : []
+  const ignored = resource.lifecycle.ignoreChanges
+  const out: AttributeChange[] = []
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const b = before.get(key)
+    const a = after.get(key)
+    if (b && a && canonical(b.value) === canonical(a.value)) continue
+    const path = (a ?? b)!.path
+    const mp = manifestPath(shapeName, path)
+    if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue
+    out.push({
+      path: mp,
+      before: b?.value,
+      after: a?.value,
+      forces_replacement: !updatable.some((u) => key === u || key.startsWith(`${u}.`)),
+    })
+  }
+  return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+}
+
+function withDefaultsJson(shapeName: string, request: JsonValue): JsonValue {
+  return toJson(withDefaults(shapeName, request as unknown as ApiObject))
+}
+
+function flatten(value: JsonValue, path: Array<string | number> = [], out = new Map<string, { path: Array<string | number>; value: JsonValue }>()) {
+  const isUnknown = value !== null && typeof value === 'object' && !Array.isArray(value) && '$unknown' in value
+  if (value !== null && typeof value === 'object' && !isUnknown) {
+    const entries: Array<[string | number, JsonValue]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value)
+    for (const [k, v] of entries) flatten(v, [...path, k], out)
+    return out
+  }
+  out.set(path.join('.'), { path, value })
+  return out
+}
+
+/** API values as JSON, with values unknown until apply as `{"$unknown": origin}`. */
+export function toJson(value: ApiValue): JsonValue {
+  if (value instanceof Unknown) return { $unknown: value.origin }
+  if (Array.isArray(value)) return value.map(toJson)
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]))
+  return value
+}
