@@ -213,12 +213,17 @@ describe('local SageMaker endpoint', function () {
     })
 
     it('stops a job: Stopping, then Stopped; a stopped job cannot be stopped again', async () => {
-      await sm.send(new CreateTrainingJobCommand(trainingJob('stop-1')))
-      await sm.send(new StopTrainingJobCommand({ TrainingJobName: 'stop-1' }))
-      assert.equal((await describeJob('stop-1')).TrainingJobStatus, 'Stopping')
-      const job = await waitFor(() => describeJob('stop-1'), (j) => j.TrainingJobStatus === 'Stopped')
+      // Slower, so that the 30 simulated seconds of Stopping last half a real second.
+      const slow = clientFor((await open({ timeScale: 60 })).endpoint)
+      const describeSlow = () => slow.send(new DescribeTrainingJobCommand({ TrainingJobName: 'stop-1' }))
+      await slow.send(new CreateTrainingJobCommand(trainingJob('stop-1')))
+      await slow.send(new StopTrainingJobCommand({ TrainingJobName: 'stop-1' }))
+      assert.equal((await describeSlow()).TrainingJobStatus, 'Stopping')
+      await rejects(slow.send(new StopTrainingJobCommand({ TrainingJobName: 'stop-1' })), 'ValidationException', 'The request was rejected because the training job is in status Stopping.')
+      const job = await waitFor(describeSlow, (j) => j.TrainingJobStatus === 'Stopped')
       assert.equal(job.SecondaryStatus, 'Stopped')
-      await rejects(sm.send(new StopTrainingJobCommand({ TrainingJobName: 'stop-1' })), 'ValidationException', /in status Stopped/)
+      assert.deepEqual(job.SecondaryStatusTransitions?.map((t) => t.Status), ['Starting', 'Stopping', 'Stopped'])
+      assert.equal(job.ModelArtifacts, undefined)
     })
 
     it('stops a job that exceeds MaxRuntimeInSeconds', async () => {
@@ -261,9 +266,10 @@ describe('local SageMaker endpoint', function () {
   })
 
   describe('tuning jobs', () => {
+    let endpoint: Endpoint
     let sm: SageMakerClient
     before(async () => {
-      ;({ sm } = await open({ timeScale: 6000 }))
+      ;({ endpoint, sm } = await open({ timeScale: 6000 }))
     })
     const describeTuning = (name: string) => sm.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }))
     const finished = (j: DescribeHyperParameterTuningJobCommandOutput) => j.HyperParameterTuningJobStatus !== 'InProgress'
@@ -354,13 +360,66 @@ describe('local SageMaker endpoint', function () {
       await sm.send(new CreateHyperParameterTuningJobCommand(tuningJob('stop-tune', { ResourceLimits: { MaxNumberOfTrainingJobs: 50, MaxParallelTrainingJobs: 2 } })))
       await waitFor(() => describeTuning('stop-tune'), (j) => (j.TrainingJobStatusCounters?.Completed ?? 0) >= 2)
       await sm.send(new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'stop-tune' }))
-      assert.equal((await describeTuning('stop-tune')).HyperParameterTuningJobStatus, 'Stopping')
+      // Stopping lasts 30 simulated seconds, 5 ms here: either is right by now.
+      assert.ok(['Stopping', 'Stopped'].includes((await describeTuning('stop-tune')).HyperParameterTuningJobStatus as string))
       const job = await waitFor(() => describeTuning('stop-tune'), (j) => j.HyperParameterTuningJobStatus === 'Stopped')
       assert.equal(job.TrainingJobStatusCounters?.InProgress, 0)
       assert.ok((job.TrainingJobStatusCounters?.Stopped ?? 0) >= 1)
-      assert.ok((await children('stop-tune', 100)).length < 50)
+      const launched = await children('stop-tune', 100)
+      assert.ok(launched.length < 50)
+      const stopped = launched.find((c) => c.TrainingJobStatus === 'Stopped') as HyperParameterTrainingJobSummary
+      const detail = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: stopped.TrainingJobName }))
+      assert.deepEqual(detail.SecondaryStatusTransitions?.slice(-2).map((t) => t.Status), ['Stopping', 'Stopped'])
       await sm.send(new DeleteHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'stop-tune' }))
       await rejects(describeTuning('stop-tune'), 'ResourceNotFound', "Amazon SageMaker can't find a tuning job with name stop-tune")
+    })
+
+    it('runs several training job definitions with Hyperband, stopping poor jobs early', async () => {
+      const base = tuningJob('unused').TrainingJobDefinition as NonNullable<CreateHyperParameterTuningJobCommandInput['TrainingJobDefinition']>
+      const definition = (DefinitionName: string) => ({
+        ...base,
+        DefinitionName,
+        TuningObjective: { Type: 'Minimize' as const, MetricName: 'validation:loss' },
+        HyperParameterRanges: { ContinuousParameterRanges: [{ Name: 'lr', MinValue: '0.0001', MaxValue: '0.1', ScalingType: 'Logarithmic' as const }] },
+        StaticHyperParameters: { epochs: '50' },
+      })
+      await sm.send(
+        new CreateHyperParameterTuningJobCommand({
+          HyperParameterTuningJobName: 'hyperband-1',
+          HyperParameterTuningJobConfig: { Strategy: 'Hyperband', StrategyConfig: { HyperbandStrategyConfig: { MinResource: 5 } }, ResourceLimits: { MaxNumberOfTrainingJobs: 12, MaxParallelTrainingJobs: 4 } },
+          TrainingJobDefinitions: [definition('xgb'), definition('linear')],
+        }),
+      )
+      const job = await waitFor(() => describeTuning('hyperband-1'), finished)
+      assert.equal(job.HyperParameterTuningJobStatus, 'Completed')
+      const launched = await children('hyperband-1', 100)
+      assert.deepEqual(new Set(launched.map((c) => c.TrainingJobDefinitionName)), new Set(['xgb', 'linear']))
+      assert.ok(launched.some((c) => c.TrainingJobStatus === 'Stopped' && c.ObjectiveStatus === 'Succeeded'))
+      const best = Math.min(...launched.map((c) => c.FinalHyperParameterTuningJobObjectiveMetric?.Value as number))
+      assert.equal(job.BestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric?.Value, best)
+    })
+
+    it('fails when every training job fails', async () => {
+      const failing = tuningJob('failing-1', { ResourceLimits: { MaxNumberOfTrainingJobs: 2, MaxParallelTrainingJobs: 2 } })
+      failing.TrainingJobDefinition = { ...failing.TrainingJobDefinition!, Environment: { SAGEFORM_SIMULATE_FAILURE: 'out of memory' } }
+      await sm.send(new CreateHyperParameterTuningJobCommand(failing))
+      const job = await waitFor(() => describeTuning('failing-1'), finished)
+      assert.equal(job.HyperParameterTuningJobStatus, 'Failed')
+      assert.deepEqual(job.ObjectiveStatusCounters, { Succeeded: 0, Pending: 0, Failed: 2 })
+      assert.equal(job.TrainingJobStatusCounters?.NonRetryableError, 2)
+      const [child] = await children('failing-1')
+      assert.equal(child?.FailureReason, 'AlgorithmError: out of memory')
+    })
+
+    it('returns tuning responses that conform to the output shapes', async () => {
+      const described = await raw(endpoint, 'SageMaker.DescribeHyperParameterTuningJob', JSON.stringify({ HyperParameterTuningJobName: 'MyTune' }))
+      assert.deepEqual(violationsOf('DescribeHyperParameterTuningJobResponse', described.json), [])
+      const listed = await raw(endpoint, 'SageMaker.ListTrainingJobsForHyperParameterTuningJob', JSON.stringify({ HyperParameterTuningJobName: 'MyTune' }))
+      assert.deepEqual(violationsOf('ListTrainingJobsForHyperParameterTuningJobResponse', listed.json), [])
+      for (const Resource of ['TrainingJob', 'HyperParameterTuningJob']) {
+        const found = await raw(endpoint, 'SageMaker.Search', JSON.stringify({ Resource, MaxResults: 100 }))
+        assert.deepEqual(violationsOf('SearchResponse', found.json), [])
+      }
     })
 
     it('validates tuning-specific rules', async () => {

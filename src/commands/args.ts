@@ -2,13 +2,19 @@
 // global `-chdir=DIR` before the subcommand. Both are rewritten to oclif's spelling before parsing.
 import type { VariableSource } from '../config/variables.js'
 
-/** `-name[=value]` → `--name[=value]` when `name` is one of the command's long flags; nothing after `--` changes. */
-export function normalizeTerraformFlags(argv: readonly string[], longFlags: ReadonlySet<string>): string[] {
+/**
+ * `-name[=value]` → `--name[=value]` when `name` is one of the command's long flags, and Terraform's
+ * `-refresh=false` → `--no-refresh` for boolean flags; nothing after `--` changes.
+ */
+export function normalizeTerraformFlags(argv: readonly string[], longFlags: ReadonlySet<string>, booleanFlags: ReadonlySet<string> = new Set()): string[] {
   const end = argv.indexOf('--')
   return argv.map((arg, i) => {
     if (end !== -1 && i >= end) return arg
-    const m = /^-([a-z][a-z0-9-]+)(=.*)?$/.exec(arg)
-    return m && longFlags.has(m[1]!) ? `--${m[1]}${m[2] ?? ''}` : arg
+    const m = /^--?([a-z][a-z0-9-]+)(=.*)?$/.exec(arg)
+    if (!m || !longFlags.has(m[1]!)) return arg
+    const [, name, value] = m
+    if (booleanFlags.has(name!) && (value === '=false' || value === '=true')) return value === '=true' ? `--${name}` : `--no-${name}`
+    return `--${name}${value ?? ''}`
   })
 }
 

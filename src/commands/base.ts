@@ -2,6 +2,12 @@ import { Command, Flags, type Interfaces } from '@oclif/core'
 import { makeStyle, wantsColor, type Style } from '../ui/style.js'
 import { normalizeTerraformFlags } from './args.js'
 
+export const connectionFlags = {
+  region: Flags.string({ description: 'AWS region (overrides the provider block and AWS_REGION).' }),
+  profile: Flags.string({ description: 'AWS shared-config profile (overrides the provider block and AWS_PROFILE).' }),
+}
+export const parallelismFlag = Flags.integer({ description: 'How many SageMaker calls and actions run at once.', default: 10, min: 1 })
+
 export const chdirFlag = Flags.string({ char: 'C', description: 'Directory holding the configuration (*.hcl), like terraform -chdir.', default: '.' })
 export const variableFlags = {
   var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true }),
@@ -22,8 +28,10 @@ export abstract class BaseCommand extends Command {
 
   override async init(): Promise<void> {
     const ctor = this.ctor as typeof BaseCommand
-    const longFlags = new Set(Object.keys({ ...ctor.baseFlags, ...(ctor.flags ?? {}) }).concat('json'))
-    this.argv = normalizeTerraformFlags(this.argv, longFlags)
+    const flags = { ...ctor.baseFlags, ...(ctor.flags ?? {}) }
+    const longFlags = new Set(Object.keys(flags).concat('json'))
+    const booleans = new Set(Object.entries(flags).filter(([, f]) => f.type === 'boolean').map(([name]) => name))
+    this.argv = normalizeTerraformFlags(this.argv, longFlags, booleans)
     await super.init()
     this.style = makeStyle(wantsColor(this.argv.includes('--no-color')))
   }

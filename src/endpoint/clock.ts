@@ -1,6 +1,7 @@
 // The simulated clock. Every timestamp the endpoint stores or returns is simulated epoch seconds, so a job's
-// durations and its timestamps agree at any time scale. The clock is persisted with the state and keeps running
-// at its old rate while the endpoint is down: on restart, jobs are where they would be had it never stopped.
+// durations and its timestamps agree at any time scale. The clock's reading is saved with the state; after a restart
+// it goes on from that reading, counting the time the endpoint was down at the real rate (at the old scale a long
+// pause would throw the clock months ahead).
 
 export interface ClockState {
   /** Real epoch seconds at which the simulated clock read `simAnchor`. */
@@ -19,8 +20,8 @@ export class SimClock {
     private readonly realNow: () => number = () => Date.now() / 1000,
   ) {
     const real = this.realNow()
-    const sim = saved ? saved.simAnchor + (real - saved.realAnchor) * saved.timeScale : real
-    this.anchor = { realAnchor: real, simAnchor: Math.max(sim, saved?.simAnchor ?? sim), timeScale }
+    const sim = saved ? saved.simAnchor + Math.max(0, real - saved.realAnchor) : real
+    this.anchor = { realAnchor: real, simAnchor: sim, timeScale }
   }
 
   /** Never goes backwards, even if the system clock does. */
@@ -30,7 +31,8 @@ export class SimClock {
     return this.last
   }
 
+  /** The current reading, to continue from after a restart. */
   state(): ClockState {
-    return { ...this.anchor }
+    return { realAnchor: this.realNow(), simAnchor: this.now(), timeScale: this.anchor.timeScale }
   }
 }

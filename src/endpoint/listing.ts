@@ -16,6 +16,11 @@ export interface PageRequest {
   nextToken?: unknown
 }
 
+/** The paging members every List call and Search share. */
+export function pageRequest(input: JsonObject, scope: string, defaultMaxResults = 10): PageRequest {
+  return { scope, order: input.SortOrder, maxResults: input.MaxResults, defaultMaxResults, nextToken: input.NextToken }
+}
+
 export function paginate<T>(items: T[], sortKey: (item: T) => SortValue, tieKey: (item: T) => string, page: PageRequest): { items: T[]; nextToken?: string } {
   const sign = page.order === 'Descending' ? -1 : 1
   const keyed = items.map((item) => ({ item, key: [sortKey(item), tieKey(item)] as const }))

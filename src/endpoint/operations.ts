@@ -5,7 +5,7 @@ import { addTags, deleteTags, listTags } from './tags.js'
 import {
   createTrainingJob,
   deleteTrainingJob,
-  describeTrainingJobOperation,
+  describeTrainingJob,
   listTrainingJobs,
   stopTrainingJob,
   updateTrainingJob,
@@ -25,7 +25,7 @@ export type Handler = (ctx: Context, input: JsonObject) => JsonObject
 
 export const OPERATIONS: Record<string, Handler> = {
   CreateTrainingJob: createTrainingJob,
-  DescribeTrainingJob: describeTrainingJobOperation,
+  DescribeTrainingJob: describeTrainingJob,
   ListTrainingJobs: listTrainingJobs,
   StopTrainingJob: stopTrainingJob,
   UpdateTrainingJob: updateTrainingJob,

@@ -3,7 +3,7 @@
 // element. Timestamps compare with an ISO 8601 Value, as the documentation asks ("YYYY-mm-dd'T'HH:MM:SS", UTC).
 import { structure } from '../model/api.js'
 import { validationError } from './errors.js'
-import { paginate, type SortValue } from './listing.js'
+import { pageRequest, paginate, type SortValue } from './listing.js'
 import type { Context } from './store.js'
 import { trainingSearchEntity } from './training.js'
 import { tuningSearchEntity } from './tuning.js'
@@ -43,7 +43,7 @@ export function search(ctx: Context, input: JsonObject): JsonObject {
     matching,
     (entity) => valuesAt(entity, sortBy)[0] as SortValue,
     (entity) => String(entity.TrainingJobArn ?? entity.HyperParameterTuningJobArn),
-    { scope: `Search:${resource}`, order: input.SortOrder ?? 'Descending', maxResults: input.MaxResults, defaultMaxResults: 10, nextToken: input.NextToken },
+    { ...pageRequest(input, `Search:${resource}`), order: input.SortOrder ?? 'Descending' },
   )
   return {
     Results: page.items.map((entity) => ({ [resource]: entity })),

@@ -1,6 +1,6 @@
 // AddTags, ListTags and DeleteTags on training and tuning job ARNs (matched without regard to case).
 import { validationError } from './errors.js'
-import { paginate } from './listing.js'
+import { pageRequest, paginate } from './listing.js'
 import type { Context } from './store.js'
 import type { JsonObject, Tag } from './types.js'
 
@@ -27,12 +27,7 @@ export function addTags(ctx: Context, input: JsonObject): JsonObject {
 
 export function listTags(ctx: Context, input: JsonObject): JsonObject {
   const resource = tagged(ctx, input)
-  const page = paginate(resource.tags, () => undefined, (t) => t.Key, {
-    scope: `ListTags:${String(input.ResourceArn).toLowerCase()}`,
-    maxResults: input.MaxResults,
-    defaultMaxResults: MAX_TAGS,
-    nextToken: input.NextToken,
-  })
+  const page = paginate(resource.tags, () => undefined, (t) => t.Key, pageRequest(input, `ListTags:${String(input.ResourceArn).toLowerCase()}`, MAX_TAGS))
   return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), NextToken: page.nextToken }
 }
 

@@ -13,7 +13,7 @@
 // To simulate an algorithm error, set the environment variable SAGEFORM_SIMULATE_FAILURE in the job's Environment:
 // the job fails part way through training with FailureReason "AlgorithmError: <its value>".
 import { trainingJobNotFound, resourceInUse, validationError } from './errors.js'
-import { matchesListFilters, paginate } from './listing.js'
+import { matchesListFilters, pageRequest, paginate } from './listing.js'
 import { pickMembers, wireTime } from './model.js'
 import { hashInt, hashUnit } from './random.js'
 import { canonical, directionOf, metricValue } from './strategies.js'
@@ -21,7 +21,7 @@ import { trainingJobArn, type Context, type TrainingJobRecord, type TrainingPlan
 import type { Channel, Json, JsonObject, StoppingCondition, Tag, TrainingSpec } from './types.js'
 import { validationErrors } from './validation.js'
 
-export const FAILURE_VARIABLE = 'SAGEFORM_SIMULATE_FAILURE'
+const FAILURE_VARIABLE = 'SAGEFORM_SIMULATE_FAILURE'
 const STOPPING_SECONDS = 30
 /** StoppingCondition.MaxRuntimeInSeconds: "The default value is 1 day." */
 const DEFAULT_MAX_RUNTIME_SECONDS = 86400
@@ -41,7 +41,7 @@ const SPOT_BILLED_SHARE = 0.3
  * e.g. for NVMe instance storage and serverless jobs), OutputDataConfig.KmsKeyId and ResourceConfig.VolumeKmsKeyId
  * (the service then uses the account's default key without naming it).
  */
-export function withServerDefaults(spec: TrainingSpec): TrainingSpec {
+function withServerDefaults(spec: TrainingSpec): TrainingSpec {
   const out: TrainingSpec = structuredClone(spec)
   out.EnableNetworkIsolation ??= false
   out.EnableInterContainerTrafficEncryption ??= false
@@ -324,10 +324,6 @@ function trainingView(job: TrainingJobRecord, at: number): JsonObject {
   return view
 }
 
-export function describeTrainingJob(job: TrainingJobRecord, at: number): JsonObject {
-  return pickMembers('DescribeTrainingJobResponse', trainingView(job, at))
-}
-
 /** SearchRecord.TrainingJob: the description plus the job's tags. */
 export function trainingSearchEntity(job: TrainingJobRecord, at: number): JsonObject {
   return pickMembers('TrainingJob', { ...trainingView(job, at), Tags: job.tags as unknown as Json })
@@ -358,8 +354,8 @@ export function createTrainingJob(ctx: Context, input: JsonObject): JsonObject {
   return { TrainingJobArn: job.arn }
 }
 
-export function describeTrainingJobOperation(ctx: Context, input: JsonObject): JsonObject {
-  return describeTrainingJob(existing(ctx, input), ctx.now)
+export function describeTrainingJob(ctx: Context, input: JsonObject): JsonObject {
+  return pickMembers('DescribeTrainingJobResponse', trainingView(existing(ctx, input), ctx.now))
 }
 
 export function stopTrainingJob(ctx: Context, input: JsonObject): JsonObject {
@@ -413,7 +409,7 @@ export function listTrainingJobs(ctx: Context, input: JsonObject): JsonObject {
     rows,
     ({ job, state }) => (sortBy === 'Name' ? job.name : sortBy === 'Status' ? state.status : job.creationTime),
     ({ job }) => job.name,
-    { scope: 'ListTrainingJobs', order: input.SortOrder, maxResults: input.MaxResults, defaultMaxResults: 10, nextToken: input.NextToken },
+    pageRequest(input, 'ListTrainingJobs'),
   )
   return {
     TrainingJobSummaries: page.items.map(({ job, state }) =>

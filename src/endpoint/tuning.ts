@@ -11,8 +11,14 @@
 // categorical ranges (the only kind it accepts) and infers the number of jobs from them; Hyperband samples like
 // Random and stops a job early when, at launch, its result would be worse than the median so far (early stopping
 // Auto does the same for the other strategies).
+//
+// Ending: the tuning job completes when every launched job has ended and no more may be launched, or as soon as a
+// completion criterion holds (TargetObjectiveMetricValue reached, BestObjectiveNotImproving) or
+// ResourceLimits.MaxRuntimeInSeconds has passed; jobs still running then are stopped, and the tuning job reports
+// Completed once they have. It reports Failed when every training job failed, and Stopping/Stopped after
+// StopHyperParameterTuningJob, which stops its running jobs.
 import { quotaExceeded, resourceInUse, tuningJobNotFound, validationError } from './errors.js'
-import { matchesListFilters, paginate } from './listing.js'
+import { matchesListFilters, pageRequest, paginate } from './listing.js'
 import { pickMembers, wireTime } from './model.js'
 import { hashHex, hashInt, seededRandom } from './random.js'
 import { canonical, fitOf, gridPoint, gridSize, isBetter, metricValue, parseRanges, sampleNear, sampleRandom, type Range } from './strategies.js'
@@ -487,7 +493,7 @@ export function listTuningJobs(ctx: Context, input: JsonObject): JsonObject {
     rows,
     (view) => (sortBy === 'Status' ? String(view.HyperParameterTuningJobStatus) : sortBy === 'CreationTime' ? (view.CreationTime as number) : String(view.HyperParameterTuningJobName)),
     (view) => String(view.HyperParameterTuningJobName),
-    { scope: 'ListHyperParameterTuningJobs', order: input.SortOrder, maxResults: input.MaxResults, defaultMaxResults: 10, nextToken: input.NextToken },
+    pageRequest(input, 'ListHyperParameterTuningJobs'),
   )
   return { HyperParameterTuningJobSummaries: page.items.map((view) => pickMembers('HyperParameterTuningJobSummary', view)), NextToken: page.nextToken }
 }
@@ -504,7 +510,7 @@ export function listTuningJobChildren(ctx: Context, input: JsonObject): JsonObje
     children,
     (c) => (sortBy === 'CreationTime' ? c.creationTime : sortBy === 'Status' ? c.status : sortBy === 'FinalObjectiveMetricValue' ? c.objectiveValue : c.name),
     (c) => c.name,
-    { scope: `ListTrainingJobsForHyperParameterTuningJob:${tj.arn}`, order: input.SortOrder, maxResults: input.MaxResults, defaultMaxResults: 10, nextToken: input.NextToken },
+    pageRequest(input, `ListTrainingJobsForHyperParameterTuningJob:${tj.arn}`),
   )
   return { TrainingJobSummaries: page.items.map((c) => c.summary), NextToken: page.nextToken }
 }

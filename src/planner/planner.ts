@@ -297,7 +297,8 @@ function planRemoved(address: string, resourceState: ResourceState, remote: Remo
 /** Leaf-level differences between the recorded request and the desired one, in manifest spelling. */
 export function attributeChanges(resource: JobResource, record: JobRecord | undefined): AttributeChange[] {
   const shapeName = resource.kind.requestShape
-  const after = flatten(toJson(withDefaults(shapeName, resource.request)))
+  // Defaults are filled only to compare with a recorded job; a new job shows what the manifest says.
+  const after = flatten(toJson(record?.request ? withDefaults(shapeName, resource.request) : resource.request))
   const before = record?.request ? flatten(withDefaultsJson(shapeName, record.request)) : new Map<string, { path: Array<string | number>; value: JsonValue }>()
   const updatable = resource.kind.type === 'sagemaker_training_job' ? UPDATABLE.map((p) => p.join('.')) : []
   const ignored = resource.lifecycle.ignoreChanges

@@ -17,7 +17,9 @@ import {
   SageMakerServiceException,
   StopHyperParameterTuningJobCommand,
   StopTrainingJobCommand,
+  UpdateTrainingJobCommand,
   type SageMakerClientConfig,
+  type UpdateTrainingJobRequest,
 } from '@aws-sdk/client-sagemaker'
 import {
   SageMakerError,
@@ -90,6 +92,12 @@ class SdkSageMaker implements SageMakerApi {
 
   async deleteTrainingJob(name: string): Promise<void> {
     await this.call(() => this.sdk.send(new DeleteTrainingJobCommand({ TrainingJobName: name })))
+  }
+
+  async updateTrainingJob(name: string, update: Record<string, unknown>): Promise<void> {
+    // The members are checked by the caller (the planner builds them from the model); the name always wins.
+    const input = { ...update, TrainingJobName: name } as UpdateTrainingJobRequest
+    await this.call(() => this.sdk.send(new UpdateTrainingJobCommand(input)))
   }
 
   async createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }> {

@@ -83,6 +83,16 @@ export class FakeSageMaker implements SageMakerApi {
     this.tags.delete(this.training.delete(name))
   }
 
+  async updateTrainingJob(name: string, update: Record<string, unknown>): Promise<void> {
+    this.record('updateTrainingJob', [name, update])
+    this.training.update(name, (job) => {
+      // ResourceConfigForUpdate carries KeepAlivePeriodInSeconds only: it amends ResourceConfig, the rest replaces.
+      const { ResourceConfig, ...rest } = structuredClone(update) as Partial<DescribeTrainingJobResponse>
+      Object.assign(job, rest)
+      if (ResourceConfig) job.ResourceConfig = { ...job.ResourceConfig, ...ResourceConfig }
+    })
+  }
+
   async createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }> {
     this.record('createTuningJob', req)
     const { Tags, HyperParameterTuningJobName, ...fields } = req
@@ -254,6 +264,16 @@ class JobTable<Job extends object> {
       throw new SageMakerError('ValidationException', `${this.kind.noun} ${name} is ${status}; only an InProgress job can be stopped.`)
     }
     this.kind.setStatus(job, 'Stopping')
+  }
+
+  /** Like UpdateTrainingJob: only a job that is still InProgress takes changes. */
+  update(name: string, change: (job: Job) => void): void {
+    const { job } = this.get(name)
+    const status = this.kind.status(job)
+    if (status !== 'InProgress') {
+      throw new SageMakerError('ValidationException', `${this.kind.noun} ${name} is ${status}; only an InProgress job can be updated.`)
+    }
+    change(job)
   }
 
   /** Returns the deleted job's ARN so its tags can go too. */

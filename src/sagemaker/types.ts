@@ -41,6 +41,11 @@ export interface SageMakerApi {
   describeTrainingJob(name: string): Promise<Described<DescribeTrainingJobResponse>>
   stopTrainingJob(name: string): Promise<void>
   deleteTrainingJob(name: string): Promise<void>
+  /**
+   * UpdateTrainingJob: `update` holds the request members besides the name (ProfilerConfig, ProfilerRuleConfigurations,
+   * ResourceConfig.KeepAlivePeriodInSeconds, RemoteDebugConfig), in API spelling. Only a running job accepts it.
+   */
+  updateTrainingJob(name: string, update: Record<string, unknown>): Promise<void>
   /** Throws SageMakerError 'ResourceInUse' when the name is taken, so the caller can adopt the existing job. */
   createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }>
   describeTuningJob(name: string): Promise<Described<DescribeHyperParameterTuningJobResponse>>

@@ -1,4 +1,5 @@
 // Loads a configuration directory into the typed model: parse, decode, resolve variables, evaluate, map to the API.
+import { createHash } from 'node:crypto'
 import { resolve } from 'node:path'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { loadModule } from '../config/module.js'
@@ -6,6 +7,7 @@ import { resolveVariables, type VariableSource } from '../config/variables.js'
 import { buildConfiguration, type BuildOptions } from '../model/build.js'
 import type { Configuration } from '../model/types.js'
 import { validateConfiguration } from '../model/validate.js'
+import { canonicalJson } from '../planner/identity.js'
 
 export interface LoadConfigurationOptions {
   dir: string
@@ -17,6 +19,8 @@ export interface LoadConfigurationOptions {
 export interface LoadedConfiguration {
   config?: Configuration
   diagnostics: Diagnostic[]
+  /** sha256 of every manifest and the variable values: a saved plan is applied only to the same configuration. */
+  fingerprint?: string
 }
 
 export async function loadConfiguration(options: LoadConfigurationOptions): Promise<LoadedConfiguration> {
@@ -29,5 +33,8 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
   const built = buildConfiguration({ module, variables: variables.values, resourceAttributes: options.resourceAttributes })
   diags.append(built.diagnostics)
   diags.append(validateConfiguration(built.config))
-  return { config: built.config, diagnostics: diags.items }
+  const fingerprint = createHash('sha256')
+  for (const file of module.files) fingerprint.update(`${file.path}\0${file.source}\0`)
+  fingerprint.update(canonicalJson(variables.values))
+  return { config: built.config, diagnostics: diags.items, fingerprint: fingerprint.digest('hex') }
 }

@@ -1,0 +1,40 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
+import { variableSources } from './args.js'
+import type { PlanResult } from '../services/plan.js'
+
+export default class PlanCommand extends BaseCommand {
+  static override summary = 'Show what apply would change: jobs to create, replace, update or stop.'
+  static override description = `Reads the configuration, the state file and (unless --refresh=false) what exists in SageMaker, and shows the changes apply would make. SageMaker jobs are immutable: a changed spec means a new job (replace), never an update, except for tags and the few settings UpdateTrainingJob accepts.
+
+Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error, 2 changes present.`
+  static override examples = ['<%= config.bin %> plan', '<%= config.bin %> plan --out plan.json', '<%= config.bin %> plan -refresh=false', '<%= config.bin %> plan --replace=sagemaker_training_job.churn']
+  static override flags = {
+    chdir: chdirFlag,
+    ...variableFlags,
+    ...connectionFlags,
+    refresh: Flags.boolean({ description: 'Read the jobs\' live status from SageMaker (--refresh=false plans from state alone).', default: true, allowNo: true }),
+    replace: Flags.string({ description: 'Force a new job for this resource even if its spec is unchanged (repeatable).', multiple: true }),
+    out: Flags.string({ description: 'Save the plan to this file, for `sageform apply FILE`.' }),
+    'detailed-exitcode': Flags.boolean({ description: 'Exit 2 when there are changes, 0 when there are none.' }),
+    parallelism: parallelismFlag,
+  }
+
+  async run(): Promise<PlanResult> {
+    const { flags } = await this.parse(PlanCommand)
+    const { sources, errors } = variableSources(this.argv)
+    if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
+    const { planService, savePlan } = await import('../services/plan.js')
+    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], parallelism: flags.parallelism, region: flags.region, profile: flags.profile })
+    const { plan } = result
+    if (plan && flags.out && !plan.diagnostics.some((d) => d.severity === 'error')) await savePlan(flags.out, plan)
+    const failed = !plan || plan.diagnostics.some((d) => d.severity === 'error')
+    const { hasChanges } = await import('../plan/types.js')
+    process.exitCode = failed ? EXIT.error : flags['detailed-exitcode'] && hasChanges(plan) ? EXIT.changes : EXIT.ok
+    if (!this.jsonEnabled()) {
+      const { renderPlanResult } = await import('../ui/plan.js')
+      this.log(renderPlanResult(result, this.style, failed ? undefined : flags.out))
+    }
+    return { plan: result.plan, diagnostics: result.diagnostics }
+  }
+}

@@ -1,0 +1,82 @@
+// `sageform plan`: configuration + state + (unless --refresh=false) what SageMaker says → a plan value.
+import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
+import type { VariableSource } from '../config/variables.js'
+import { Unknown, newObject, type ObjectValue } from '../config/value.js'
+import type { JobResource } from '../model/types.js'
+import type { Plan } from '../plan/types.js'
+import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
+import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
+import type { State } from '../state/types.js'
+import { loadConfiguration } from './configuration.js'
+import { refresh } from './refresh.js'
+import { loadState } from './state.js'
+import { connect, type ConnectionOptions } from './connection.js'
+
+export interface PlanOptions extends ConnectionOptions {
+  dir: string
+  variables: VariableSource[]
+  env: NodeJS.ProcessEnv
+  refresh: boolean
+  replace: string[]
+  parallelism: number
+}
+
+/** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
+export interface PlanResult {
+  plan: Plan | null
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Attributes other resources may reference. The name is known as soon as the spec is (it is derived from it);
+ * the ARN and status only when the job exists, that is when state's current job carries the desired name.
+ */
+export function referenceAttributes(state: State | undefined, replace: ReadonlySet<string>) {
+  return (resource: JobResource): ObjectValue => {
+    const resourceState = state?.resources[resource.address]
+    const { name } = desiredIdentity(resource, resourceState, replace.has(resource.address))
+    const current = resourceState?.current
+    const exists = current !== undefined && typeof name === 'string' && current.name === name
+    const later = (attr: string) => new Unknown(`${resource.address}.${attr}`)
+    return newObject([
+      ['name', name],
+      ['arn', exists ? current.arn : later('arn')],
+      ['status', exists ? current.status : later('status')],
+      ['failure_reason', exists ? (current.failure_reason ?? null) : later('failure_reason')],
+    ])
+  }
+}
+
+export async function planService(options: PlanOptions, api?: SageMakerApi): Promise<PlanResult & { fingerprint?: string; state?: State }> {
+  const diags = new Diagnostics()
+  const { state, diagnostics: stateDiagnostics } = await loadState(options.dir)
+  diags.append(stateDiagnostics)
+  if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
+  const replace = new Set(options.replace)
+  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
+  diags.append(loaded.diagnostics)
+  if (diags.hasErrors || !loaded.config) return { plan: null, diagnostics: sortDiagnostics(diags.items) }
+  const config = loaded.config
+  // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
+  let remote = options.refresh ? { jobs: new Map() } : undefined
+  if (options.refresh && state) {
+    const client = api ?? (await connect(options, config.provider, diags))
+    if (!client) return { plan: null, diagnostics: diags.items }
+    try {
+      remote = await refresh({ api: client, state, types: new Set(config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
+    } catch (error) {
+      if (!isSageMakerError(error)) throw error
+      diags.error('Cannot read jobs from SageMaker', { detail: `${error.code}: ${error.message}`, hint: error.retryable ? 'This may pass if you try again.' : 'Plan from the state file alone with --refresh=false.' })
+      return { plan: null, diagnostics: diags.items }
+    }
+  }
+  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint! })
+  diags.append(result.diagnostics)
+  return { plan: { ...result, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+}
+
+/** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */
+export async function savePlan(path: string, plan: Plan): Promise<void> {
+  const { writeFile } = await import('node:fs/promises')
+  await writeFile(path, JSON.stringify(plan, null, 2) + '\n')
+}

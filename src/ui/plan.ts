@@ -1,0 +1,121 @@
+// Renders a plan the way Terraform does: a symbol per action, a per-attribute diff (multi-line values as a line diff),
+// drift found during refresh, and the summary line.
+import { diffLines } from 'diff'
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
+import type { JsonValue } from '../state/types.js'
+import { renderDiagnostics } from './diagnostics.js'
+import type { Style } from './style.js'
+
+const HEADER: Record<ResourceChange['action'], string> = {
+  create: 'will be created',
+  replace: 'must be replaced',
+  update: 'will be updated in-place',
+  stop: 'will be stopped and forgotten',
+  adopt: 'will be adopted',
+  'no-op': 'has no changes',
+}
+
+export function symbol(change: ResourceChange): string {
+  switch (change.action) {
+    case 'create':
+      return '+'
+    case 'replace':
+      return change.delete_before_create ? '-/+' : '+/-'
+    case 'update':
+      return '~'
+    case 'stop':
+      return '-'
+    case 'adopt':
+      return '<='
+    case 'no-op':
+      return '='
+  }
+}
+
+function colourFor(change: ResourceChange, style: Style): (s: string) => string {
+  return change.action === 'create' || change.action === 'adopt' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
+}
+
+function show(value: JsonValue | undefined): string {
+  if (value === undefined) return 'null'
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$unknown' in value) return '(known after apply)'
+  return JSON.stringify(value)
+}
+
+function attributeLines(change: AttributeChange, action: ResourceChange['action'], style: Style): string[] {
+  const note = action === 'replace' && change.forces_replacement ? style.red(' # forces replacement') : ''
+  if (typeof change.before === 'string' && typeof change.after === 'string' && (change.before.includes('\n') || change.after.includes('\n'))) {
+    const lines = [`      ~ ${change.path} = <<-EOT${note}`]
+    for (const part of diffLines(change.before, change.after)) {
+      const mark = part.added ? style.green('+') : part.removed ? style.red('-') : ' '
+      for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`          ${mark} ${line}`)
+    }
+    lines.push('        EOT')
+    return lines
+  }
+  if (change.before === undefined) return [`      ${style.green('+')} ${change.path} = ${show(change.after)}`]
+  if (change.after === undefined) return [`      ${style.red('-')} ${change.path} = ${show(change.before)}${note}`]
+  return [`      ${style.yellow('~')} ${change.path} = ${show(change.before)} -> ${show(change.after)}${note}`]
+}
+
+export function renderChange(change: ResourceChange, style: Style): string {
+  const colour = colourFor(change, style)
+  const [type, label] = [change.type, change.address.slice(change.type.length + 1)]
+  const reason = change.reason ? ` (${change.reason})` : ''
+  const lines = [style.bold(`  # ${change.address} ${HEADER[change.action]}`) + reason]
+  if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
+  lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
+  if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${change.before.name}${change.before.status ? style.dim(` (${change.before.status})`) : ''}`)
+  if (change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt') {
+    const name = change.after.name ?? '(known after apply)'
+    lines.push(`      ${colour('+')} ${style.dim('new job')}  = ${name}`)
+  }
+  for (const attribute of change.attribute_changes) lines.push(...attributeLines(attribute, change.action, style))
+  for (const [key, value] of Object.entries(change.tag_changes?.set ?? {})) lines.push(`      ${style.yellow('~')} tags.${key} = ${JSON.stringify(value)}`)
+  for (const key of change.tag_changes?.remove ?? []) lines.push(`      ${style.red('-')} tags.${key}`)
+  for (const [member, value] of Object.entries(change.training_job_update ?? {})) lines.push(`      ${style.yellow('~')} ${member} = ${JSON.stringify(value)} ${style.dim('(UpdateTrainingJob)')}`)
+  lines.push('    }')
+  return lines.join('\n')
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary
+  const adopt = s.adopt ? `, ${s.adopt} to adopt` : ''
+  return `Plan: ${s.create} to create, ${s.replace} to replace, ${s.update} to update, ${s.stop} to stop${adopt}.`
+}
+
+export function renderPlan(plan: Plan, style: Style): string {
+  const out: string[] = []
+  if (plan.drift.length > 0) {
+    out.push(style.bold('Note: objects have changed outside of sageform'), '')
+    for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${d.detail}`)
+    out.push('')
+  }
+  const changes = plan.changes.filter((c) => c.action !== 'no-op')
+  const unchanged = plan.changes.filter((c) => c.action === 'no-op')
+  if (unchanged.length > 0) {
+    out.push(style.dim('Up to date:'))
+    for (const c of unchanged) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})`))
+    out.push('')
+  }
+  if (changes.length === 0) {
+    out.push(style.green(style.bold('No changes.')) + ' Your jobs match the configuration.')
+  } else {
+    out.push('sageform will perform the following actions:', '')
+    for (const c of changes) out.push(renderChange(c, style), '')
+    out.push(style.bold(summaryLine(plan)))
+  }
+  if (!plan.refreshed) out.push(style.dim('(planned from the state file alone: --refresh=false)'))
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning')
+  if (warnings.length > 0) out.push('', renderDiagnostics(warnings, style))
+  return out.join('\n')
+}
+
+export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagnostic[] }, style: Style, savedTo?: string): string {
+  const errors = result.diagnostics.filter((d) => d.severity === 'error')
+  if (!result.plan || errors.length > 0) return renderDiagnostics(result.diagnostics, style)
+  const out = [renderPlan(result.plan, style)]
+  if (savedTo) out.push('', `Saved the plan to ${savedTo}. Apply exactly these changes with: sageform apply ${savedTo}`)
+  return out.join('\n')
+}
