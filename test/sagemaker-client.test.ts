@@ -170,6 +170,20 @@ describe('SageMaker client (HTTP level)', () => {
     ])
   })
 
+  it('updates a training job with X-Amz-Target SageMaker.UpdateTrainingJob, the name beside the members', async () => {
+    const seen = serve([200, { TrainingJobArn: TRAINING_ARN }], [400, { __type: 'ResourceNotFound', Message: 'Training job gone-1 does not exist' }])
+    const sm = client()
+    await sm.updateTrainingJob('demo-1', { ResourceConfig: { KeepAlivePeriodInSeconds: 600 }, RemoteDebugConfig: { EnableRemoteDebug: true } })
+    assert.ok(isResourceNotFound(await rejection(sm.updateTrainingJob('gone-1', { ResourceConfig: { KeepAlivePeriodInSeconds: 0 } }))))
+    assert.deepEqual(seen, [
+      {
+        target: 'SageMaker.UpdateTrainingJob',
+        body: { TrainingJobName: 'demo-1', ResourceConfig: { KeepAlivePeriodInSeconds: 600 }, RemoteDebugConfig: { EnableRemoteDebug: true } },
+      },
+      { target: 'SageMaker.UpdateTrainingJob', body: { TrainingJobName: 'gone-1', ResourceConfig: { KeepAlivePeriodInSeconds: 0 } } },
+    ])
+  })
+
   it('adds and deletes tags, and sends nothing for an empty change', async () => {
     const seen = serve([200, { Tags: [] }], [200, {}])
     const sm = client()
@@ -381,6 +395,19 @@ describe('FakeSageMaker', () => {
         'stopTrainingJob',
       ],
     )
+  })
+
+  it('updates only a running training job, amending ResourceConfig', async () => {
+    const sm = new FakeSageMaker()
+    await sm.createTrainingJob(demoRequest)
+    await sm.updateTrainingJob('demo-1', { ResourceConfig: { KeepAlivePeriodInSeconds: 300 } })
+    const d = await sm.describeTrainingJob('demo-1')
+    assert.ok(d.found)
+    assert.deepEqual(d.job.ResourceConfig, { ...demoRequest.ResourceConfig, KeepAlivePeriodInSeconds: 300 })
+    assert.ok(isResourceNotFound(await rejection(sm.updateTrainingJob('nope', {}))))
+    sm.seedTrainingJob('done-1', { status: 'Completed' })
+    assert.ok(isSageMakerError(await rejection(sm.updateTrainingJob('done-1', { RemoteDebugConfig: { EnableRemoteDebug: true } })), 'ValidationException'))
+    assert.deepEqual(sm.calls.at(-1), { op: 'updateTrainingJob', input: ['done-1', { RemoteDebugConfig: { EnableRemoteDebug: true } }] })
   })
 
   it('seeds jobs, refuses to delete a running one, stores tags per ARN and searches by tag', async () => {

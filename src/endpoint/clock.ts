@@ -3,6 +3,8 @@
 // it goes on from that reading, counting the time the endpoint was down at the real rate (at the old scale a long
 // pause would throw the clock months ahead).
 
+import { roundTime } from './model.js'
+
 export interface ClockState {
   /** Real epoch seconds at which the simulated clock read `simAnchor`. */
   realAnchor: number
@@ -24,10 +26,10 @@ export class SimClock {
     this.anchor = { realAnchor: real, simAnchor: sim, timeScale }
   }
 
-  /** Never goes backwards, even if the system clock does. */
+  /** To the millisecond, and never backwards, even if the system clock goes back. */
   now(): number {
     const sim = this.anchor.simAnchor + (this.realNow() - this.anchor.realAnchor) * this.anchor.timeScale
-    this.last = Math.max(this.last, sim)
+    this.last = Math.max(this.last, roundTime(sim))
     return this.last
   }
 

@@ -11,8 +11,11 @@ export function pickMembers(shapeName: string, value: JsonObject): JsonObject {
   return out
 }
 
-/** Timestamps go over the wire as epoch seconds; millisecond precision is plenty. */
-export function wireTime(seconds: number): number {
+/**
+ * Times are kept to the millisecond, on the wire and in the simulation's own arithmetic: sums that are equal in
+ * theory then compare equal in practice, so two jobs ending at the same instant end at the same instant.
+ */
+export function roundTime(seconds: number): number {
   return Math.round(seconds * 1000) / 1000
 }
 

@@ -14,7 +14,7 @@
 // the job fails part way through training with FailureReason "AlgorithmError: <its value>".
 import { trainingJobNotFound, resourceInUse, validationError } from './errors.js'
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
-import { pickMembers, wireTime } from './model.js'
+import { pickMembers, roundTime } from './model.js'
 import { hashInt, hashUnit } from './random.js'
 import { canonical, directionOf, metricValue } from './strategies.js'
 import { trainingJobArn, type Context, type TrainingJobRecord, type TrainingPlan, type TuningLink } from './store.js'
@@ -95,8 +95,9 @@ function checkTrainingSpec(spec: TrainingSpec): void {
   }
 }
 
-export function planFor(name: string, spec: TrainingSpec): TrainingPlan {
-  const h = hashInt(name, canonical(spec.HyperParameters), JSON.stringify(spec.AlgorithmSpecification ?? null))
+/** `key` names the job for hashing; tuning jobs pass one without the random part of the child's name. */
+export function planFor(key: string, spec: TrainingSpec): TrainingPlan {
+  const h = hashInt(key, canonical(spec.HyperParameters), JSON.stringify(spec.AlgorithmSpecification ?? null))
   const channels = spec.InputDataConfig?.length ?? 0
   const fileMode = (spec.AlgorithmSpecification?.TrainingInputMode ?? 'File') === 'File'
   const plan: TrainingPlan = {
@@ -163,8 +164,9 @@ function computeTimeline(job: TrainingJobRecord): Timeline {
   let t = job.creationTime
   const phase = (Status: string, seconds: number, StatusMessage: string) => {
     if (seconds <= 0) return
-    phases.push({ Status, StartTime: t, EndTime: t + seconds, StatusMessage })
-    t += seconds
+    const end = roundTime(t + seconds)
+    phases.push({ Status, StartTime: t, EndTime: end, StatusMessage })
+    t = end
   }
   phase('Starting', plan.starting, 'Preparing the instances for training')
   const trainingStart = t
@@ -175,49 +177,50 @@ function computeTimeline(job: TrainingJobRecord): Timeline {
   const naturalEnd = t
 
   const cuts: Array<{ at: number; kind: string }> = []
-  if (plan.failAfter !== undefined) cuts.push({ at: trainingPhaseStart + plan.failAfter, kind: 'Failed' })
-  if (plan.earlyStopAfter !== undefined) cuts.push({ at: trainingPhaseStart + plan.earlyStopAfter, kind: 'EarlyStop' })
-  const runtime = spec.StoppingCondition?.MaxRuntimeInSeconds
-  if (runtime !== undefined) cuts.push({ at: trainingStart + runtime, kind: 'MaxRuntimeExceeded' })
-  const wait = spec.StoppingCondition?.MaxWaitTimeInSeconds
-  if (wait !== undefined && spec.EnableManagedSpotTraining) cuts.push({ at: job.creationTime + wait, kind: 'MaxWaitTimeExceeded' })
+  const addCut = (from: number, seconds: number | undefined, kind: string) => {
+    if (seconds !== undefined) cuts.push({ at: roundTime(from + seconds), kind })
+  }
+  addCut(trainingPhaseStart, plan.failAfter, 'Failed')
+  addCut(trainingPhaseStart, plan.earlyStopAfter, 'EarlyStop')
+  addCut(trainingStart, spec.StoppingCondition?.MaxRuntimeInSeconds, 'MaxRuntimeExceeded')
+  if (spec.EnableManagedSpotTraining) addCut(job.creationTime, spec.StoppingCondition?.MaxWaitTimeInSeconds, 'MaxWaitTimeExceeded')
   if (job.stopRequestedAt !== undefined) cuts.push({ at: job.stopRequestedAt, kind: 'Stop' })
-  const cut = cuts.filter((c) => c.at < naturalEnd).sort((a, b) => a.at - b.at)[0]
+  const first = cuts.filter((c) => c.at < naturalEnd).sort((a, b) => a.at - b.at)[0]
 
   const trained = (at: number) => Math.min(1, Math.max(0, (at - trainingPhaseStart) / plan.training))
   const reachedTraining = (at: number) => (at > trainingStart ? { trainingStart } : {})
-  if (!cut) {
+  if (!first) {
     return { transitions: [...phases, terminal('Completed', naturalEnd, 'Training job completed')], primary: 'Completed', end: naturalEnd, trainingStart, trained: 1 }
   }
-  const before = phases.filter((p) => p.StartTime < cut.at).map((p) => ({ ...p, EndTime: Math.min(p.EndTime as number, cut.at) }))
-  switch (cut.kind) {
+  const before = phases.filter((p) => p.StartTime < first.at).map((p) => ({ ...p, EndTime: Math.min(p.EndTime as number, first.at) }))
+  switch (first.kind) {
     case 'Failed':
       return {
-        transitions: [...before, terminal('Failed', cut.at, `Training job failed. ${plan.failureReason}`)],
+        transitions: [...before, terminal('Failed', first.at, `Training job failed. ${plan.failureReason}`)],
         primary: 'Failed',
-        end: cut.at,
-        ...reachedTraining(cut.at),
-        trained: trained(cut.at),
+        end: first.at,
+        ...reachedTraining(first.at),
+        trained: trained(first.at),
         failureReason: plan.failureReason as string,
       }
     case 'MaxRuntimeExceeded':
     case 'MaxWaitTimeExceeded':
       return {
-        transitions: [...before, terminal(cut.kind, cut.at, `Training job stopped because it exceeded ${cut.kind === 'MaxRuntimeExceeded' ? 'MaxRuntimeInSeconds' : 'MaxWaitTimeInSeconds'}`)],
+        transitions: [...before, terminal(first.kind, first.at, `Training job stopped because it exceeded ${first.kind === 'MaxRuntimeExceeded' ? 'MaxRuntimeInSeconds' : 'MaxWaitTimeInSeconds'}`)],
         primary: 'Stopped',
-        end: cut.at,
-        ...reachedTraining(cut.at),
-        trained: trained(cut.at),
+        end: first.at,
+        ...reachedTraining(first.at),
+        trained: trained(first.at),
       }
     default: {
-      const end = cut.at + STOPPING_SECONDS
-      const message = cut.kind === 'EarlyStop' ? 'Training job stopped early by the hyperparameter tuning job' : 'Training job stopped'
+      const end = roundTime(first.at + STOPPING_SECONDS)
+      const message = first.kind === 'EarlyStop' ? 'Training job stopped early by the hyperparameter tuning job' : 'Training job stopped'
       return {
-        transitions: [...before, { Status: 'Stopping', StartTime: cut.at, EndTime: end, StatusMessage: 'Stopping the training job' }, terminal('Stopped', end, message)],
+        transitions: [...before, { Status: 'Stopping', StartTime: first.at, EndTime: end, StatusMessage: 'Stopping the training job' }, terminal('Stopped', end, message)],
         primary: 'Stopped',
         end,
-        ...reachedTraining(cut.at),
-        trained: trained(cut.at),
+        ...reachedTraining(first.at),
+        trained: trained(first.at),
       }
     }
   }
@@ -278,7 +281,7 @@ export function trainingState(job: TrainingJobRecord, at: number): TrainingState
           ? metricValue(link.objective.Type, link.fit * progress, `${link.definitionName ?? ''}${canonical(link.tuned)}`)
           : metricValue(directionOf(MetricName), hashUnit(MetricName, canonical(job.spec.HyperParameters)) * progress, `${MetricName}${job.name}`)
       if (link && MetricName === link.objective.MetricName) state.objectiveValue = Value
-      return { MetricName, Value, Timestamp: wireTime(timeline.end) }
+      return { MetricName, Value, Timestamp: roundTime(timeline.end) }
     })
   }
   return state
@@ -304,20 +307,20 @@ function trainingView(job: TrainingJobRecord, at: number): JsonObject {
     TrainingJobStatus: state.status,
     SecondaryStatus: state.secondary,
     FailureReason: state.failureReason,
-    CreationTime: wireTime(job.creationTime),
-    TrainingStartTime: state.trainingStart === undefined ? undefined : wireTime(state.trainingStart),
-    LastModifiedTime: wireTime(state.lastModified),
+    CreationTime: roundTime(job.creationTime),
+    TrainingStartTime: state.trainingStart === undefined ? undefined : roundTime(state.trainingStart),
+    LastModifiedTime: roundTime(state.lastModified),
     SecondaryStatusTransitions: state.transitions.map((tr) => ({
       ...tr,
-      StartTime: wireTime(tr.StartTime),
-      ...(tr.EndTime === undefined ? {} : { EndTime: wireTime(tr.EndTime) }),
+      StartTime: roundTime(tr.StartTime),
+      ...(tr.EndTime === undefined ? {} : { EndTime: roundTime(tr.EndTime) }),
     })),
     FinalMetricDataList: state.metrics,
     ProfilingStatus: job.spec.ProfilerConfig === undefined ? undefined : (job.spec.ProfilerConfig as JsonObject).DisableProfiler === true ? 'Disabled' : 'Enabled',
   }
   if (state.end !== undefined && state.trainingStart !== undefined) {
     const seconds = Math.max(1, Math.round(state.end - state.trainingStart))
-    view.TrainingEndTime = wireTime(state.end)
+    view.TrainingEndTime = roundTime(state.end)
     view.TrainingTimeInSeconds = seconds
     view.BillableTimeInSeconds = job.spec.EnableManagedSpotTraining ? Math.max(1, Math.round(seconds * SPOT_BILLED_SHARE)) : seconds
   }
@@ -416,9 +419,9 @@ export function listTrainingJobs(ctx: Context, input: JsonObject): JsonObject {
       pickMembers('TrainingJobSummary', {
         TrainingJobName: job.name,
         TrainingJobArn: job.arn,
-        CreationTime: wireTime(job.creationTime),
-        TrainingEndTime: state.end === undefined || state.trainingStart === undefined ? undefined : wireTime(state.end),
-        LastModifiedTime: wireTime(state.lastModified),
+        CreationTime: roundTime(job.creationTime),
+        TrainingEndTime: state.end === undefined || state.trainingStart === undefined ? undefined : roundTime(state.end),
+        LastModifiedTime: roundTime(state.lastModified),
         TrainingJobStatus: state.status,
         SecondaryStatus: state.secondary,
         TrainingPlanArn: job.spec.ResourceConfig?.TrainingPlanArn,

@@ -19,7 +19,7 @@
 // StopHyperParameterTuningJob, which stops its running jobs.
 import { quotaExceeded, resourceInUse, tuningJobNotFound, validationError } from './errors.js'
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
-import { pickMembers, wireTime } from './model.js'
+import { pickMembers, roundTime } from './model.js'
 import { hashHex, hashInt, seededRandom } from './random.js'
 import { canonical, fitOf, gridPoint, gridSize, isBetter, metricValue, parseRanges, sampleNear, sampleRandom, type Range } from './strategies.js'
 import { tuningJobArn, type ChildRef, type Context, type TrainingJobRecord, type TuningJobRecord } from './store.js'
@@ -220,9 +220,9 @@ function childInfo(ctx: Context, tj: TuningJobRecord, ref: ChildRef, at: number)
     TrainingJobName: job.name,
     TrainingJobArn: job.arn,
     TuningJobName: tj.name,
-    CreationTime: wireTime(job.creationTime),
-    TrainingStartTime: state.trainingStart === undefined ? undefined : wireTime(state.trainingStart),
-    TrainingEndTime: ended && state.trainingStart !== undefined ? wireTime(state.end as number) : undefined,
+    CreationTime: roundTime(job.creationTime),
+    TrainingStartTime: state.trainingStart === undefined ? undefined : roundTime(state.trainingStart),
+    TrainingEndTime: ended && state.trainingStart !== undefined ? roundTime(state.end as number) : undefined,
     TrainingJobStatus: state.status,
     TunedHyperParameters: link.tuned,
     FailureReason: state.failureReason,
@@ -299,9 +299,12 @@ function launch(ctx: Context, tj: TuningJobRecord, setup: Setup, done: ChildInfo
     : config.Strategy === 'Bayesian' && best && known.length >= 3
       ? sampleNear(definition.ranges, best.tuned, rng)
       : sampleRandom(definition.ranges, rng)
-  const name = `${tj.name}-${String(index + 1).padStart(3, '0')}-${hashHex(8, tj.arn, tj.creationTime, index)}`
+  // The random part keeps names unique when a tuning job is recreated; durations must not depend on it, or the same
+  // request would not give the same tuning history.
+  const prefix = `${tj.name}-${String(index + 1).padStart(3, '0')}`
+  const name = `${prefix}-${hashHex(8, tj.arn, tj.creationTime, index)}`
   const spec = childSpec(definition, tuned)
-  const plan = planFor(name, spec)
+  const plan = planFor(prefix, spec)
   const fit = fitOf(definition.ranges, tuned)
   if (setup.earlyStopShare !== undefined && known.length >= 3) {
     const values = known.map((c) => c.objectiveValue as number).sort((a, b) => a - b)
@@ -397,9 +400,9 @@ function tuningView(ctx: Context, tj: TuningJobRecord, at: number): JsonObject {
     HyperParameterTuningJobStatus: status,
     Strategy: tj.spec.HyperParameterTuningJobConfig.Strategy,
     ResourceLimits: tj.spec.HyperParameterTuningJobConfig.ResourceLimits,
-    CreationTime: wireTime(tj.creationTime),
-    HyperParameterTuningEndTime: ended ? wireTime(tj.endedAt as number) : undefined,
-    LastModifiedTime: wireTime(Math.max(tj.creationTime, ...events, ended ? (tj.endedAt as number) : -Infinity, tj.stopRequestedAt ?? -Infinity)),
+    CreationTime: roundTime(tj.creationTime),
+    HyperParameterTuningEndTime: ended ? roundTime(tj.endedAt as number) : undefined,
+    LastModifiedTime: roundTime(Math.max(tj.creationTime, ...events, ended ? (tj.endedAt as number) : -Infinity, tj.stopRequestedAt ?? -Infinity)),
     TrainingJobStatusCounters: {
       Completed: count(children, (c) => c.status === 'Completed'),
       InProgress: count(children, (c) => !c.ended),
