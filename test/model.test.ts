@@ -151,3 +151,29 @@ output "arn" { value = sagemaker_training_job.x.arn }`)
     assert.ok(r.config!.outputs.get('arn')!.value instanceof Unknown)
   })
 })
+
+describe('typed model: regressions', () => {
+  it('reads exponent literals anywhere in an expression', async () => {
+    const r = await load(`resource "sagemaker_training_job" "x" {\n${TRAINING_BODY.replace('volume_size_in_gb = 10', 'volume_size_in_gb = 1e1 + 2e1')}\n  hyper_parameters = { lr = 1e-7, big = 2E3 }\n}`)
+    assert.deepEqual(errors(r), [])
+    assert.equal((r.config!.resources[0]!.request.ResourceConfig as { VolumeSizeInGB: number }).VolumeSizeInGB, 30)
+    assert.deepEqual(r.config!.resources[0]!.request.HyperParameters, { lr: '0.0000001', big: '2000' })
+  })
+
+  it('accepts ignore_changes paths through repeated blocks and into maps and tags', async () => {
+    const r = await load(`resource "sagemaker_training_job" "x" {\n${TRAINING_BODY}\n  lifecycle {\n    ignore_changes = [input_data_config[0].channel_name, hyper_parameters.eta, tags.team]\n  }\n}`)
+    assert.deepEqual(errors(r), [])
+    assert.deepEqual(r.config!.resources[0]!.lifecycle.ignoreChanges, ['input_data_config.0.channel_name', 'hyper_parameters.eta', 'tags.team'])
+  })
+
+  it('lets a validation rule read other variables (Terraform 1.9+)', async () => {
+    const r = await load('variable "min" {\n  default = 2\n}\nvariable "max" {\n  default = 1\n  validation {\n    condition     = var.max >= var.min\n    error_message = "max must be at least min."\n  }\n}\n')
+    assert.deepEqual(errors(r), ['Invalid value for variable: max must be at least min.'])
+  })
+
+  it('supports path.module for file()', async () => {
+    const r = await load(`locals {\n  spec = file("\${path.module}/spec.json")\n}\noutput "spec" {\n  value = jsondecode(local.spec).lr\n}\n`, { files: { 'spec.json': '{"lr": 0.5}' } })
+    assert.deepEqual(errors(r), [])
+    assert.equal(r.config!.outputs.get('spec')!.value, 0.5)
+  })
+})

@@ -1,7 +1,7 @@
 // Evaluates manifest expressions over the located syntax tree. Errors become diagnostics and the failed expression
 // evaluates to POISON, an Unknown that later checks skip, so one mistake yields one message, not a cascade.
 import { didYouMean, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
-import { SPLAT_ITEM, type Expr, type TemplatePart } from './ast.js'
+import { SPLAT_ITEM, traversalPath, type Expr, type TemplatePart } from './ast.js'
 import { FunctionError, functions } from './functions.js'
 import {
   Unknown,
@@ -164,17 +164,23 @@ export class Evaluator {
 
   private getAttr(target: Value, expr: Extract<Expr, { kind: 'getattr' }>, scope: Scope): Value {
     if (isUnknown(target)) return target
+    // Point at `.name`, not at the start of the whole traversal.
+    const at = tailRange(expr.range, expr.name.length + 1)
     if (isObject(target)) {
       if (expr.name in target) return target[expr.name]!
-      const rootName = expr.target.kind === 'variable' ? expr.target.name : undefined
-      const what = rootName ? scope.describeRoot?.(rootName) : undefined
       const suggestion = didYouMean(expr.name, Object.keys(target))
       const hint = suggestion ? `Did you mean "${suggestion}"?` : undefined
+      const path = traversalPath(expr.target)
+      const what = path?.length === 1 ? scope.describeRoot?.(path[0]!) : undefined
+      if (what === 'resource') return this.fail('Reference to undeclared resource', `A resource "${path![0]}" "${expr.name}" has not been declared.`, expr.range, hint)
       if (what) return this.fail(`Reference to undeclared ${what}`, `No ${what} named "${expr.name}" is declared.`, expr.range, hint)
-      return this.fail('Unsupported attribute', `This object does not have an attribute named "${expr.name}".`, expr.range, hint)
+      if (path?.length === 2 && scope.describeRoot?.(path[0]!) === 'resource') {
+        return this.fail('Unsupported attribute', `${path.join('.')} has no attribute "${expr.name}". A job resource exposes ${Object.keys(target).join(', ')}.`, at, hint)
+      }
+      return this.fail('Unsupported attribute', `This object does not have an attribute named "${expr.name}".`, at, hint)
     }
-    if (target === null) return this.fail('Attempt to get attribute from null value', `This value is null, so it has no attribute "${expr.name}".`, expr.range)
-    return this.fail('Unsupported attribute', `Can't access attribute "${expr.name}" on a ${typeName(target)} value.`, expr.range)
+    if (target === null) return this.fail('Attempt to get attribute from null value', `This value is null, so it has no attribute "${expr.name}".`, at)
+    return this.fail('Unsupported attribute', `Can't access attribute "${expr.name}" on a ${typeName(target)} value.`, at)
   }
 
   private index(target: Value, key: Value, expr: Extract<Expr, { kind: 'index' }>): Value {
@@ -322,4 +328,10 @@ export class Evaluator {
     }
     return out
   }
+}
+
+/** The last `length` characters of a one-line range, e.g. `.arnn` at the end of `sagemaker_training_job.x.arnn`. */
+function tailRange(range: SourceRange, length: number): SourceRange {
+  if (range.start.line !== range.end.line || range.end.column - length < range.start.column) return range
+  return { ...range, start: { line: range.end.line, column: range.end.column - length, byte: range.end.byte - length } }
 }

@@ -29,16 +29,18 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
   const parser = await hclParser()
   let tree = parser.parse(source)
   let text = source
-  let insertions: number[] = []
-  if (tree?.rootNode.hasError) {
-    const patched = patchExponents(tree.rootNode, source)
-    if (patched) {
-      tree.delete()
-      tree = parser.parse(patched.text)
-      text = patched.text
-      insertions = patched.insertions
-    }
+  // Each round of error recovery may hide further exponent literals behind the first, so patch until none is left.
+  const points: number[] = []
+  for (let round = 0; round < 8 && tree?.rootNode.hasError; round++) {
+    const found = exponentPoints(tree.rootNode, text).map((i) => i - EXPONENT_PATCH.length * points.filter((_, j) => insertedAt(points, j) < i).length)
+    if (found.length === 0) break
+    points.push(...found)
+    points.sort((a, b) => a - b)
+    text = patched(source, points)
+    tree.delete()
+    tree = parser.parse(text)
   }
+  const insertions = points.map((_, j) => insertedAt(points, j))
   if (!tree) return { diagnostics: [{ severity: 'error', summary: 'Could not parse file', range: pointRange(path, source, 0) }] }
   try {
     const root = tree.rootNode
@@ -52,30 +54,34 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
   }
 }
 
-/** What patchExponents inserts after the integer digits: `1e-7` becomes `1.0e-7`. */
+/** What is inserted after the integer digits of an exponent literal: `1e-7` becomes `1.0e-7`. */
 const EXPONENT_PATCH = '.0'
 
 /**
  * HCL allows an exponent straight after integer digits (`1e-7`), but the tree-sitter grammar only after a fraction.
  * Numeric literals found in the tree (never inside strings) that are followed by an exponent get `.0` inserted, and
- * the Locator maps positions back to the original text.
+ * the Locator maps positions back to the original text. Returns the ends of such literals in `text`.
  */
-function patchExponents(root: Node, source: string): { text: string; insertions: number[] } | undefined {
-  const at = root
+function exponentPoints(root: Node, text: string): number[] {
+  return root
     .descendantsOfType('numeric_lit')
-    .filter((n): n is Node => n !== null && /^\d+$/.test(n.text) && /^[eE][-+]?\d/.test(source.slice(n.endIndex, n.endIndex + 3)))
+    .filter((n): n is Node => n !== null && /^\d+$/.test(n.text) && /^[eE][-+]?\d/.test(text.slice(n.endIndex, n.endIndex + 3)))
     .map((n) => n.endIndex)
-  if (at.length === 0) return undefined
-  let text = ''
+}
+
+/** Where the j-th insertion (original points, ascending) lands in the patched text. */
+function insertedAt(points: readonly number[], j: number): number {
+  return points[j]! + EXPONENT_PATCH.length * j
+}
+
+function patched(source: string, points: readonly number[]): string {
+  let out = ''
   let from = 0
-  const insertions: number[] = []
-  for (const index of at) {
-    text += source.slice(from, index)
-    insertions.push(text.length)
-    text += EXPONENT_PATCH
-    from = index
+  for (const at of points) {
+    out += source.slice(from, at) + EXPONENT_PATCH
+    from = at
   }
-  return { text: text + source.slice(from), insertions }
+  return out + source.slice(from)
 }
 
 function emptyBody(locator: Locator, at: number): Body {
@@ -153,7 +159,9 @@ export class Locator {
       else hi = mid - 1
     }
     const byte = this.ascii ? index : Buffer.byteLength(this.source.slice(0, index))
-    return { line: lo + 1, column: index - this.lineStarts[lo]! + 1, byte }
+    // Columns count characters as HashiCorp's parser does, so an emoji is one column, not two UTF-16 units.
+    const column = this.ascii ? index - this.lineStarts[lo]! + 1 : [...this.source.slice(this.lineStarts[lo]!, index)].length + 1
+    return { line: lo + 1, column, byte }
   }
 
   /** A range from indices into the parsed text. */
@@ -163,7 +171,9 @@ export class Locator {
 
   indexOf(line: number, column: number): number {
     const start = this.lineStarts[Math.min(line, this.lineStarts.length) - 1] ?? 0
-    return Math.min(start + column - 1, this.source.length)
+    if (this.ascii) return Math.min(start + column - 1, this.source.length)
+    const chars = [...this.source.slice(start, start + (column - 1) * 2)].slice(0, column - 1)
+    return start + chars.join('').length
   }
 }
 

@@ -7,7 +7,7 @@ import type { Expr } from './ast.js'
 import { Evaluator, POISON, type Scope } from './eval.js'
 import type { Module, VariableDecl } from './module.js'
 import { parseHcl } from './parse.js'
-import { isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from './value.js'
+import { findUnknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from './value.js'
 
 export type TypeConstraint =
   | { kind: 'any' }
@@ -223,16 +223,20 @@ function checkValue(decl: VariableDecl, candidate: Candidate, type: TypeConstrai
 function runValidations(decl: VariableDecl, values: ObjectValue, baseDir: string, diags: Diagnostics): void {
   if (decl.validations.length === 0 || isUnknown(values[decl.name]!)) return
   const evaluator = new Evaluator((d) => diags.add(d), `var.${decl.name}`)
-  // A validation rule may only read its own variable, as in Terraform.
-  const scope: Scope = { roots: new Map([['var', newObject([[decl.name, values[decl.name]!]])]]), baseDir }
+  // As in Terraform 1.9+, a rule may read other variables too (e.g. var.max >= var.min).
+  const scope: Scope = { roots: new Map([['var', values]]), baseDir, describeRoot: (r) => (r === 'var' ? 'input variable' : undefined) }
   for (const rule of decl.validations) {
+    if (isUnknown(values[decl.name]!)) return
     const ok = evaluator.evaluate(rule.condition, scope)
+    if (findUnknown(ok)) continue
     if (isUnknown(ok) || ok === true) continue
     if (ok !== false) {
       diags.error('Invalid validation condition', { detail: `The condition must be true or false; got ${typeName(ok)}.`, range: rule.range, address: `var.${decl.name}` })
       continue
     }
     const message = rule.errorMessage ? toStringValue(evaluator.evaluate(rule.errorMessage, scope)) : undefined
+    // Like Terraform, a value that fails its rule is not used: checks downstream would only repeat the problem.
+    values[decl.name] = POISON
     diags.error('Invalid value for variable', {
       detail: message ?? `The value of var.${decl.name} fails its validation rule.`,
       range: decl.range,

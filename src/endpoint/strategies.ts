@@ -134,6 +134,11 @@ export function metricValue(type: ObjectiveType, fit: number, jitterKey: string)
   return Math.round(value * 1e6) / 1e6
 }
 
+/** A tuning job's objective for one set of tuned values; the jitter depends on those values only. */
+export function objectiveValue(type: ObjectiveType, fit: number, definitionName: string | undefined, tuned: Record<string, string>): number {
+  return metricValue(type, fit, `${definitionName ?? ''}${canonical(tuned)}`)
+}
+
 /** Whether a metric the job merely defines is better low: its name says so (loss, error, rmse, ...). */
 export function directionOf(metricName: string): ObjectiveType {
   return /loss|err|mse|mae|mape|perplexity/i.test(metricName) ? 'Minimize' : 'Maximize'

@@ -16,7 +16,7 @@ import { trainingJobNotFound, resourceInUse, validationError } from './errors.js
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
 import { pickMembers, roundTime } from './model.js'
 import { hashInt, hashUnit } from './random.js'
-import { canonical, directionOf, metricValue } from './strategies.js'
+import { canonical, directionOf, metricValue, objectiveValue } from './strategies.js'
 import { trainingJobArn, type Context, type TrainingJobRecord, type TrainingPlan, type TuningLink } from './store.js'
 import type { Channel, Json, JsonObject, StoppingCondition, Tag, TrainingSpec } from './types.js'
 import { validationErrors } from './validation.js'
@@ -60,7 +60,11 @@ function withServerDefaults(spec: TrainingSpec): TrainingSpec {
   return out
 }
 
-/** Rules the API model cannot express, shared with tuning job definitions. */
+/**
+ * Documented rules the API model cannot express, shared with tuning job definitions: AlgorithmName and TrainingImage
+ * are mutually exclusive and one is needed; managed spot training needs MaxWaitTimeInSeconds, which "must be equal
+ * to or greater than MaxRuntimeInSeconds".
+ */
 export function checkAlgorithmAndStopping(algorithm: { TrainingImage?: string; AlgorithmName?: string } | undefined, spot: boolean | undefined, stopping: StoppingCondition | undefined): void {
   if (algorithm && (algorithm.TrainingImage === undefined) === (algorithm.AlgorithmName === undefined)) {
     throw validationError('You must specify either AlgorithmName or TrainingImage in AlgorithmSpecification, but not both.')
@@ -68,7 +72,6 @@ export function checkAlgorithmAndStopping(algorithm: { TrainingImage?: string; A
   const wait = stopping?.MaxWaitTimeInSeconds
   const runtime = stopping?.MaxRuntimeInSeconds ?? DEFAULT_MAX_RUNTIME_SECONDS
   if (spot === true && wait === undefined) throw validationError('MaxWaitTimeInSeconds is required when EnableManagedSpotTraining is true.')
-  if (spot !== true && wait !== undefined) throw validationError('MaxWaitTimeInSeconds can be specified only when EnableManagedSpotTraining is true.')
   if (wait !== undefined && wait < runtime) {
     throw validationError(`MaxWaitTimeInSeconds (${wait}) must be greater than or equal to MaxRuntimeInSeconds (${runtime}).`)
   }
@@ -271,18 +274,16 @@ export function trainingState(job: TrainingJobRecord, at: number): TrainingState
   if (timeline.primary !== 'Failed' && timeline.trained > 0) {
     // A partly trained model is a worse model.
     const progress = 0.6 + 0.4 * timeline.trained
-    const metrics = (job.spec.AlgorithmSpecification?.MetricDefinitions ?? []).map((d) => d.Name)
-    const objective = job.tuning?.objective.MetricName
-    if (objective !== undefined && !metrics.includes(objective)) metrics.unshift(objective)
-    state.metrics = metrics.map((MetricName) => {
-      const link = job.tuning
-      const Value =
-        link && MetricName === link.objective.MetricName
-          ? metricValue(link.objective.Type, link.fit * progress, `${link.definitionName ?? ''}${canonical(link.tuned)}`)
-          : metricValue(directionOf(MetricName), hashUnit(MetricName, canonical(job.spec.HyperParameters)) * progress, `${MetricName}${job.name}`)
-      if (link && MetricName === link.objective.MetricName) state.objectiveValue = Value
-      return { MetricName, Value, Timestamp: roundTime(timeline.end) }
-    })
+    const link = job.tuning
+    const hyperParameters = canonical(job.spec.HyperParameters)
+    const valueOf = (name: string) =>
+      link && name === link.objective.MetricName
+        ? objectiveValue(link.objective.Type, link.fit * progress, link.definitionName, link.tuned)
+        : metricValue(directionOf(name), hashUnit(name, hyperParameters) * progress, `${name}${hyperParameters}`)
+    const names = (job.spec.AlgorithmSpecification?.MetricDefinitions ?? []).map((d) => d.Name)
+    if (link && !names.includes(link.objective.MetricName)) names.unshift(link.objective.MetricName)
+    state.metrics = names.map((MetricName) => ({ MetricName, Value: valueOf(MetricName), Timestamp: timeline.end }))
+    if (link) state.objectiveValue = valueOf(link.objective.MetricName)
   }
   return state
 }

@@ -21,7 +21,7 @@ import { quotaExceeded, resourceInUse, tuningJobNotFound, validationError } from
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
 import { pickMembers, roundTime } from './model.js'
 import { hashHex, hashInt, seededRandom } from './random.js'
-import { canonical, fitOf, gridPoint, gridSize, isBetter, metricValue, parseRanges, sampleNear, sampleRandom, type Range } from './strategies.js'
+import { fitOf, gridPoint, gridSize, isBetter, objectiveValue, parseRanges, sampleNear, sampleRandom, type Range } from './strategies.js'
 import { tuningJobArn, type ChildRef, type Context, type TrainingJobRecord, type TuningJobRecord } from './store.js'
 import { checkAlgorithmAndStopping, endOf, insertTrainingJob, planFor, requestStop, trainingState } from './training.js'
 import type { Json, JsonObject, Objective, ObjectiveType, Tag, TrainingJobDefinition, TrainingSpec, TuningSpec } from './types.js'
@@ -309,7 +309,7 @@ function launch(ctx: Context, tj: TuningJobRecord, setup: Setup, done: ChildInfo
   if (setup.earlyStopShare !== undefined && known.length >= 3) {
     const values = known.map((c) => c.objectiveValue as number).sort((a, b) => a - b)
     const median = values[Math.floor(values.length / 2)] as number
-    if (isBetter(definition.objective.Type, median, metricValue(definition.objective.Type, fit, `${definition.name ?? ''}${canonical(tuned)}`))) {
+    if (isBetter(definition.objective.Type, median, objectiveValue(definition.objective.Type, fit, definition.name, tuned))) {
       plan.earlyStopAfter = Math.round(plan.training * setup.earlyStopShare)
     }
   }

@@ -38,9 +38,10 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   const roots = new Map<string, ObjectValue>([
     ['var', options.variables],
     ['local', locals],
+    ['path', newObject([['module', module.dir], ['cwd', process.cwd()]])],
     ...RESOURCE_TYPES.map((t) => [t, newObject()] as [string, ObjectValue]),
   ])
-  const describeRoot = (root: string) => (root === 'var' ? 'input variable' : root === 'local' ? 'local value' : roots.has(root) ? 'resource' : undefined)
+  const describeRoot = (root: string) => (root === 'var' ? 'input variable' : root === 'local' ? 'local value' : (RESOURCE_TYPES as readonly string[]).includes(root) ? 'resource' : undefined)
   // Every manifest of a configuration lives in module.dir, so file() resolves against it.
   const scope: Scope = { roots, baseDir: module.dir, describeRoot }
 
@@ -48,7 +49,10 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
     ...[...module.locals].map(([name, { attribute }]) => ({ address: `local.${name}`, exprs: [attribute.expr], range: attribute.nameRange })),
     ...[...module.resources.values()].map((r) => ({ address: r.address, exprs: resourceExprs(r), range: r.block.headerRange })),
   ]
-  checkReferences(nodes, module, diags)
+  // Every declared name has a value before evaluation starts, so a self-reference or a cycle (reported by the graph)
+  // evaluates to POISON instead of cascading into "undeclared" errors.
+  for (const decl of module.resources.values()) roots.get(decl.type)![decl.label] = POISON as unknown as ObjectValue
+  for (const name of module.locals.keys()) locals[name] = POISON
   const resources: JobResource[] = []
   for (const node of dependencyOrder(nodes, diags)) {
     if (node.address.startsWith('local.')) {
@@ -58,14 +62,12 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
       continue
     }
     const decl = module.resources.get(node.address)!
-    const resource = new ResourceDecoder(decl, new Evaluator((d) => diags.add(d), decl.address), scope, diags).decode()
-    resource.dependsOn = [...new Set(nodeReferences(node).map((r) => r.target).filter((t) => module.resources.has(t)))]
+    const resource = new ResourceDecoder(decl, new Evaluator((d) => diags.add(d), decl.address), scope, diags, new Set(module.resources.keys())).decode()
+    const referenced = nodeReferences(node).map((r) => r.target).filter((t) => module.resources.has(t) && t !== decl.address)
+    resource.dependsOn = [...new Set([...referenced, ...resource.dependsOn])]
     resources.push(resource)
     roots.get(decl.type)![decl.label] = resourceAttributes(resource)
   }
-  // Resources skipped because of a cycle still need a value so later references do not cascade into new errors.
-  for (const decl of module.resources.values()) roots.get(decl.type)![decl.label] ??= POISON as unknown as ObjectValue
-  for (const name of module.locals.keys()) locals[name] ??= POISON
 
   const outputs = new Map<string, OutputValue>()
   for (const output of module.outputs.values()) {
@@ -96,33 +98,6 @@ function resourceExprs(decl: ResourceDecl): Expr[] {
   walk(decl.body)
   if (decl.dependsOn) out.push(decl.dependsOn.expr)
   return out
-}
-
-/** Undeclared locals and resources are reported here, with the exact reference, before anything is evaluated. */
-function checkReferences(nodes: GraphNode[], module: Module, diags: Diagnostics): void {
-  for (const node of nodes) {
-    for (const { target, expr } of nodeReferences(node)) {
-      const path = traversalPath(expr)!
-      if (target.startsWith('local.')) continue // the evaluator reports these with a did-you-mean over the locals
-      if (!module.resources.has(target)) {
-        const suggestion = didYouMean(target, module.resources.keys())
-        diags.error('Reference to undeclared resource', {
-          detail: `A resource "${path[0]}" "${path[1]}" has not been declared.`,
-          range: expr.range,
-          address: node.address,
-          hint: suggestion ? `Did you mean ${suggestion}?` : undefined,
-        })
-      } else if (path.length > 2 && !(RESOURCE_ATTRIBUTES as readonly string[]).includes(path[2]!)) {
-        const suggestion = didYouMean(path[2]!, RESOURCE_ATTRIBUTES)
-        diags.error('Unsupported attribute', {
-          detail: `${target} has no attribute "${path[2]}". A job resource exposes ${RESOURCE_ATTRIBUTES.join(', ')}.`,
-          range: expr.range,
-          address: node.address,
-          hint: suggestion ? `Did you mean "${suggestion}"?` : undefined,
-        })
-      }
-    }
-  }
 }
 
 function providerSettings(module: Module, roots: Map<string, ObjectValue>, diags: Diagnostics): Configuration['provider'] {
@@ -169,12 +144,14 @@ const RESOURCE_ARGUMENTS = ['name', 'name_prefix', 'tags']
 
 class ResourceDecoder {
   private readonly sources = new Map<string, SourceEntry>()
+  private readonly incomplete = new Set<string>()
 
   constructor(
     private readonly decl: ResourceDecl,
     private readonly evaluator: Evaluator,
     private readonly scope: Scope,
     private readonly diags: Diagnostics,
+    private readonly knownResources: ReadonlySet<string>,
   ) {}
 
   private error(summary: string, detail: string, range: SourceRange, attribute?: string, hint?: string): undefined {
@@ -199,8 +176,9 @@ class ResourceDecoder {
       request,
       tags: this.tags(special.get('tags')),
       lifecycle: this.lifecycle(),
-      dependsOn: [],
+      dependsOn: this.explicitDependencies(),
       sources: this.sources,
+      incomplete: this.incomplete,
       range: this.decl.block.headerRange,
     }
   }
@@ -233,15 +211,42 @@ class ResourceDecoder {
       return out
     }
     for (const [key, v] of Object.entries(value)) {
-      const range = literalItemRange(attr.expr, key) ?? attr.expr.range
+      const range = literalItem(attr.expr, key)?.range ?? attr.expr.range
       const text = isUnknown(v) ? v : toStringValue(v)
       if (text === undefined) this.error('Incorrect attribute value type', `Tag "${key}" must be a string; got ${typeName(v)}.`, range, `tags.${key}`)
       else {
         out[key] = text
         this.sources.set(apiPathKey(['Tags', key]), { range, manifestPath: `tags.${key}` })
+        this.sources.set(apiPathKey(['TagKeys', key]), { range: literalKey(attr.expr, key)?.range ?? range, manifestPath: `tags.${key}` })
       }
     }
     this.sources.set('Tags', { range: attr.expr.range, manifestPath: 'tags' })
+    return out
+  }
+
+  /** depends_on holds bare resource addresses; anything else is a mistake worth a precise message. */
+  private explicitDependencies(): string[] {
+    const attr = this.decl.dependsOn
+    if (!attr) return []
+    const hint = 'Write depends_on = [sagemaker_training_job.other], without quotes or attributes.'
+    if (attr.expr.kind !== 'tuple') {
+      this.error('Invalid depends_on', '"depends_on" must be a list of resource addresses.', attr.expr.range, 'depends_on', hint)
+      return []
+    }
+    const out: string[] = []
+    for (const item of attr.expr.items) {
+      const path = traversalPath(item)
+      if (!path || path.length !== 2 || !(RESOURCE_TYPES as readonly string[]).includes(path[0]!)) {
+        this.error('Invalid depends_on reference', 'Each item must be a resource address, like sagemaker_training_job.prep.', item.range, 'depends_on', hint)
+        continue
+      }
+      const address = path.join('.')
+      if (address === this.decl.address) this.error('Self-referential depends_on', `${address} cannot depend on itself.`, item.range, 'depends_on')
+      else if (!this.knownResources.has(address)) {
+        const suggestion = didYouMean(path[1]!, [...this.knownResources].filter((a) => a.startsWith(`${path[0]}.`)).map((a) => a.slice(path[0]!.length + 1)))
+        this.error('Reference to undeclared resource', `A resource "${path[0]}" "${path[1]}" has not been declared.`, item.range, 'depends_on', suggestion ? `Did you mean "${suggestion}"?` : undefined)
+      } else out.push(address)
+    }
     return out
   }
 
@@ -271,28 +276,35 @@ class ResourceDecoder {
     return out
   }
 
-  /** Resolves `a.b.c` (manifest spelling) against the request shape; reports the first unknown step. */
+  /** Resolves `a.b.c` / `a[0].b` (manifest spelling) against the request shape; reports the first unknown step. */
   private checkManifestPath(path: string[], range: SourceRange): string | undefined {
-    if (path.length === 1 && (path[0] === 'tags' || path[0] === 'all')) return path[0]
+    const text = path.join('.')
+    if (path[0] === 'tags' || path[0] === 'all') return path.length <= 2 && (path[0] === 'tags' || path.length === 1) ? text : this.error('Invalid ignore_changes path', `"${text}" goes deeper than ${path[0]} allows.`, range, 'lifecycle.ignore_changes')
+    if (RESOURCE_ARGUMENTS.includes(path[0]!)) {
+      return this.error('Invalid ignore_changes path', `"${path[0]}" cannot be ignored: the job name follows the spec, and tags are ignored with "tags".`, range, 'lifecycle.ignore_changes')
+    }
     let shapeName: string = JOB_KINDS[this.decl.type].requestShape
-    for (const [i, step] of path.entries()) {
-      const s = shape(shapeName)
-      if (s.type === 'list' && /^\d+$/.test(step)) {
-        shapeName = s.member.shape
+    let indexable = false
+    for (const step of path) {
+      if (/^\d+$/.test(step)) {
+        if (!indexable) return this.error('Invalid ignore_changes path', `"${text}": only a repeated block or a list can be indexed, not the part before [${step}].`, range, 'lifecycle.ignore_changes')
+        indexable = false
         continue
       }
-      if (s.type === 'map' && i > 0) return path.join('.')
-      if (s.type !== 'structure') break
+      const s = shape(shapeName)
+      if (s.type === 'map') return text
+      if (s.type !== 'structure') return this.error('Invalid ignore_changes path', `"${text}" goes inside a value that has no attributes.`, range, 'lifecycle.ignore_changes')
       const member = manifestMembers(shapeName).get(step)
       if (!member || MANAGED_MEMBERS.has(member)) {
         const suggestion = didYouMean(step, manifestMembers(shapeName).keys())
-        return this.error('Invalid ignore_changes path', `"${path.join('.')}" does not name an argument of ${this.decl.type}: no "${step}" here.`, range, 'lifecycle.ignore_changes', suggestion ? `Did you mean "${suggestion}"?` : undefined)
+        return this.error('Invalid ignore_changes path', `"${text}" does not name an argument of ${this.decl.type}: no "${step}" here.`, range, 'lifecycle.ignore_changes', suggestion ? `Did you mean "${suggestion}"?` : undefined)
       }
       const memberShape = structure(shapeName).members[member]!.shape
       const ms = shape(memberShape)
+      indexable = ms.type === 'list'
       shapeName = ms.type === 'list' && !isScalar(shape(ms.member.shape)) ? ms.member.shape : memberShape
     }
-    return path.join('.')
+    return text
   }
 
   private structure(body: Body, shapeName: string, apiPath: Array<string | number>, manifestPath: string): ApiObject {
@@ -319,12 +331,14 @@ class ResourceDecoder {
       const member = known(attr.name)
       if (!member) {
         const suggestion = didYouMean(attr.name, candidates())
+        this.incomplete.add(apiPathKey(apiPath))
         this.error('Unsupported argument', `An argument named "${attr.name}" is not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, attr.nameRange, where(attr.name), suggestion ? `Did you mean "${suggestion}"?` : undefined)
         continue
       }
       const memberShape = structure(shapeName).members[member]!.shape
       if (memberKind(memberShape) !== 'attribute') {
         this.error('Unsupported argument', `"${attr.name}" is a block, not an argument.`, attr.nameRange, where(attr.name), `Write it as a block: ${attr.name} { ... }`)
+        out[member] = POISON
         continue
       }
       if (duplicate(attr.name, attr.nameRange)) continue
@@ -338,6 +352,7 @@ class ResourceDecoder {
       const member = known(block.type)
       if (!member) {
         const suggestion = didYouMean(block.type, candidates())
+        this.incomplete.add(apiPathKey(apiPath))
         this.error('Unsupported block type', `Blocks of type "${block.type}" are not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, block.typeRange, where(block.type), suggestion ? `Did you mean "${suggestion}"?` : undefined)
         continue
       }
@@ -345,6 +360,7 @@ class ResourceDecoder {
       const kind = memberKind(memberShape)
       if (kind === 'attribute') {
         this.error('Unsupported block type', `"${block.type}" is an argument, not a block.`, block.typeRange, where(block.type), `Write it as ${block.type} = ...`)
+        out[member] = POISON
         continue
       }
       if (block.labels.length > 0) {
@@ -380,7 +396,11 @@ class ResourceDecoder {
     const range = expr?.range ?? this.sources.get(apiPathKey(path))?.range ?? this.decl.block.headerRange
     if (expr) this.sources.set(apiPathKey(path), { range, manifestPath })
     const s = shape(shapeName)
-    const mismatch = (wanted: string) => this.error('Incorrect attribute value type', `Inappropriate value for "${manifestPath}": ${wanted} is required, got ${typeName(value)}.`, range, manifestPath)
+    // A value of the wrong type is still there: POISON keeps "missing required" checks from piling on.
+    const mismatch = (wanted: string): ApiValue => {
+      this.error('Incorrect attribute value type', `Inappropriate value for "${manifestPath}": ${wanted} is required, got ${typeName(value)}.`, range, manifestPath)
+      return POISON
+    }
     switch (s.type) {
       case 'list': {
         if (!Array.isArray(value)) return mismatch('a list')
@@ -424,7 +444,8 @@ function literalItem(expr: Expr | undefined, key: string | number): Expr | undef
   return expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.value
 }
 
-function literalItemRange(expr: Expr, key: string): SourceRange | undefined {
-  return literalItem(expr, key)?.range
+function literalKey(expr: Expr, key: string): Expr | undefined {
+  if (expr.kind === 'paren') return literalKey(expr.inner, key)
+  return expr.kind === 'object' ? expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.key : undefined
 }
 

@@ -56,6 +56,8 @@ export interface JobResource {
   dependsOn: string[]
   /** Keyed by API path (`ResourceConfig.InstanceCount`, `InputDataConfig.0.ChannelName`). */
   sources: Map<string, SourceEntry>
+  /** API paths of blocks with a misspelt argument or block: "missing X" there would only repeat the typo. */
+  incomplete: Set<string>
   /** The resource block's header. */
   range: SourceRange
 }

@@ -44,10 +44,15 @@ class ResourceValidator {
 
   run(): void {
     const { request, kind } = this.resource
-    checkShape(kind.requestShape, request, (v) => this.violation(v), [], isDeferred)
+    const violations: Violation[] = []
+    checkShape(kind.requestShape, request, (v) => violations.push(v), [], isDeferred)
+    // A value that is too short or too long is not also reported for its pattern: one message per mistake.
+    const lengthFailed = new Set(violations.filter((v) => v.constraint === 'length').map((v) => apiPathKey(v.path)))
+    for (const v of violations) if (!(v.constraint === 'pattern' && lengthFailed.has(apiPathKey(v.path)))) this.violation(v)
     this.checkName()
     this.checkTags()
     if (kind.type === 'sagemaker_training_job') {
+      this.instances(request, [])
       this.algorithm(request, ['AlgorithmSpecification'])
       this.spot(request, [])
       this.secrets(request, ['HyperParameters'])
@@ -60,6 +65,7 @@ class ResourceValidator {
     if (v.constraint === 'required') {
       if (v.path.length === 1 && (last === this.resource.kind.nameMember || last === 'Tags')) return
       const parent = v.path.slice(0, -1)
+      if (this.resource.incomplete.has(apiPathKey(parent))) return
       const parentShape = shapeAt(this.resource.kind.requestShape, parent)
       const memberShape = structure(parentShape).members[String(last)]!.shape
       const name = snakeCase(String(last))
@@ -70,7 +76,7 @@ class ResourceValidator {
     }
     const { manifestPath: attribute } = this.locate(v.path)
     const s = shape(v.shapeName)
-    const shown = typeof v.value === 'string' ? ` "${v.value}"` : typeof v.value === 'number' ? ` ${formatNumber(v.value)}` : ''
+    const shown = typeof v.value === 'string' ? ` ${quote(v.value)}` : typeof v.value === 'number' ? ` ${formatNumber(v.value)}` : ''
     // The value is already quoted in front, so the checker's "(got ...)" would say it twice.
     const message = shown ? v.message.replace(/ \(got [^)]*\)$/, '') : v.message
     if (v.constraint === 'enum' && s.type === 'string' && s.enum && s.enum.length > ENUM_LISTING_LIMIT) {
@@ -91,7 +97,10 @@ class ResourceValidator {
       this.diags.error('Invalid job name', { detail, hint, range: name.range, attribute: name.kind === 'exact' ? 'name' : 'name_prefix', address: this.resource.address })
     const fromLabel = name.kind === 'prefix' && name.fromLabel === true
     if (name.kind === 'exact') {
-      checkShape(kind.nameMember, name.value, (v) => report(`The ${kind.noun} name "${name.value}" ${v.message}.`, patternHint(kind.nameMember)))
+      const violations: Violation[] = []
+      checkShape(kind.nameMember, name.value, (v) => violations.push(v))
+      const first = violations[0]
+      if (first) report(`The ${kind.noun} name ${quote(name.value)} ${first.message}.`, first.constraint === 'pattern' ? patternHint(kind.nameMember) : undefined)
       return
     }
     const limit = max - NAME_SUFFIX_LENGTH
@@ -110,13 +119,14 @@ class ResourceValidator {
     if (tags.length > max) this.report(['Tags'], 'Too many tags', `SageMaker allows ${max + MANAGED_TAG_COUNT} tags per job and sageform uses ${MANAGED_TAG_COUNT} of them, so a resource can set at most ${max}; got ${tags.length}.`)
     for (const [key, value] of tags) {
       const path = ['Tags', key]
+      const keyPath = ['TagKeys', key]
       if (key.startsWith(RESERVED_TAG_PREFIX)) {
-        this.report(path, 'Reserved tag key', `Tag keys starting with "${RESERVED_TAG_PREFIX}" are set by sageform itself.`, 'Choose another key.')
+        this.report(keyPath, 'Reserved tag key', `Tag keys starting with "${RESERVED_TAG_PREFIX}" are set by sageform itself.`, 'Choose another key.')
       } else if (key.toLowerCase().startsWith('aws:')) {
         // AWS reserves the aws: prefix for its own tags; the service refuses user tags that use it.
-        this.report(path, 'Reserved tag key', 'Tag keys starting with "aws:" are reserved for AWS use.', 'Choose another key.')
+        this.report(keyPath, 'Reserved tag key', 'Tag keys starting with "aws:" are reserved for AWS use.', 'Choose another key.')
       }
-      checkShape('TagKey', key, (v) => this.report(path, 'Invalid tag key', `The tag key "${key}" ${v.message}.`))
+      checkShape('TagKey', key, (v) => this.report(keyPath, 'Invalid tag key', `The tag key "${key}" ${v.message}.`))
       if (!(value instanceof Unknown)) checkShape('TagValue', value, (v) => this.report(path, 'Invalid tag value', `The value of tag "${key}" ${v.message}.`))
     }
   }
@@ -132,6 +142,24 @@ class ResourceValidator {
     const hasImage = spec.TrainingImage !== undefined
     if (hasName === hasImage) {
       this.report(path, hasName ? 'Conflicting arguments' : 'Missing algorithm', hasName ? 'Set either algorithm_name or training_image, not both.' : 'Set either algorithm_name (a SageMaker or Marketplace algorithm) or training_image (a container image URI).')
+    }
+  }
+
+  /**
+   * The model stopped requiring InstanceType and InstanceCount (2025) because heterogeneous clusters describe their
+   * instances in InstanceGroups instead ("InstanceGroups: The configuration of a heterogeneous cluster"); a
+   * resource_config without instance groups still needs an instance type and at least one instance to run on.
+   */
+  private instances(definition: ApiObject, path: Array<string | number>): void {
+    const config = definition.ResourceConfig
+    if (!isRecord(config) || config.InstanceGroups !== undefined || this.resource.incomplete.has(apiPathKey([...path, 'ResourceConfig']))) return
+    if (config.InstanceType === undefined) {
+      this.report([...path, 'ResourceConfig'], 'Missing instance type', 'resource_config needs an instance_type (or instance_groups for a heterogeneous cluster).', 'Add instance_type = "ml.m5.xlarge", for example.')
+    }
+    if (config.InstanceCount === undefined) {
+      this.report([...path, 'ResourceConfig'], 'Missing instance count', 'resource_config needs an instance_count (or instance_groups for a heterogeneous cluster).', 'Add instance_count = 1.')
+    } else if (config.InstanceCount === 0) {
+      this.report([...path, 'ResourceConfig', 'InstanceCount'], 'No instances to train on', 'instance_count 0 is only meaningful with instance_groups (a heterogeneous cluster); a job needs at least 1 instance.')
     }
   }
 
@@ -182,6 +210,7 @@ class ResourceValidator {
     const names = new Map<string, number>()
     for (const [definition, path] of definitions) {
       this.algorithm(definition, [...path, 'AlgorithmSpecification'])
+      this.instances(definition, path)
       this.spot(definition, path)
       this.secrets(definition, [...path, 'StaticHyperParameters'])
       this.secrets(definition, [...path, 'Environment'])
@@ -284,6 +313,16 @@ class ResourceValidator {
     if (config.Strategy !== 'Hyperband' && get(config, ['StrategyConfig', 'HyperbandStrategyConfig']) !== undefined && !(config.Strategy instanceof Unknown)) {
       this.report([...base, 'StrategyConfig', 'HyperbandStrategyConfig'], 'Strategy config does not match the strategy', `hyperband_strategy_config is only used with strategy = "Hyperband"; the strategy is "${String(config.Strategy)}".`)
     }
+    // "Only categorical parameters are supported when using the grid search strategy." (tuning strategies guide)
+    if (config.Strategy === 'Grid') {
+      const ranges = get(config, ['ParameterRanges'])
+      for (const kind of ['IntegerParameterRanges', 'ContinuousParameterRanges'] as const) {
+        const list = isRecord(ranges) ? ranges[kind] : undefined
+        if (Array.isArray(list) && list.length > 0) {
+          this.report([...base, 'ParameterRanges', kind, 0], 'Grid search takes only categorical ranges', `strategy = "Grid" walks every combination of categorical values; ${snakeCase(kind)} cannot be used with it.`, 'List the values to try as categorical_parameter_ranges, or use Bayesian or Random.')
+        }
+      }
+    }
     const hyperband = get(config, ['StrategyConfig', 'HyperbandStrategyConfig'])
     if (isRecord(hyperband) && typeof hyperband.MinResource === 'number' && typeof hyperband.MaxResource === 'number' && hyperband.MinResource > hyperband.MaxResource) {
       this.report([...base, 'StrategyConfig', 'HyperbandStrategyConfig', 'MaxResource'], 'Invalid Hyperband resources', `max_resource (${hyperband.MaxResource}) must be at least min_resource (${hyperband.MinResource}).`)
@@ -314,6 +353,11 @@ const BUILT_IN_ALGORITHM_REPOSITORIES = new Set([
 export function isBuiltInAlgorithmImage(image: string): boolean {
   const match = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image)
   return match !== null && BUILT_IN_ALGORITHM_REPOSITORIES.has(match[1]!)
+}
+
+/** Long values are shortened in messages: the location already shows which value it is. */
+function quote(value: string): string {
+  return value.length > 80 ? `"${value.slice(0, 60)}…" (${value.length} characters)` : `"${value}"`
 }
 
 function patternHint(shapeName: string): string | undefined {

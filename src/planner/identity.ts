@@ -32,10 +32,14 @@ export function updatableTrainingPaths(): string[][] {
 const UPDATABLE = updatableTrainingPaths()
 
 /** `resource_config.instance_type` → ['ResourceConfig', 'InstanceType'], following list items of repeated blocks. */
-export function apiPathOf(requestShape: string, manifestPath: string): string[] | undefined {
+export function apiPathOf(requestShape: string, manifestPath: string): Array<string | number> | undefined {
   let current = requestShape
-  const out: string[] = []
+  const out: Array<string | number> = []
   for (const step of manifestPath.split('.')) {
+    if (/^\d+$/.test(step)) {
+      out.push(Number(step))
+      continue
+    }
     const s = shape(current)
     if (s.type === 'map') {
       out.push(step)
@@ -51,13 +55,18 @@ export function apiPathOf(requestShape: string, manifestPath: string): string[] 
   return out
 }
 
-function without(node: ApiValue, path: string[]): ApiValue {
+/** The value without the member at `path`; a list item index selects one item, no index means every item. */
+function without(node: ApiValue, path: Array<string | number>): ApiValue {
   if (path.length === 0 || node instanceof Unknown || typeof node !== 'object') return node
-  if (Array.isArray(node)) return node.map((item) => without(item, path))
   const [head, ...rest] = path
+  if (Array.isArray(node)) {
+    if (typeof head === 'number') return rest.length === 0 ? node.filter((_, i) => i !== head) : node.map((item, i) => (i === head ? without(item, rest) : item))
+    return node.map((item) => without(item, path))
+  }
+  if (typeof head !== 'string') return node
   const out: ApiObject = { ...node }
-  if (rest.length === 0) delete out[head!]
-  else if (out[head!] !== undefined) out[head!] = without(out[head!]!, rest)
+  if (rest.length === 0) delete out[head]
+  else if (out[head] !== undefined) out[head] = without(out[head]!, rest)
   return out
 }
 

@@ -9,7 +9,6 @@ import {
   STATE_FILE,
   STATE_FORMAT_VERSION,
   type JobRecord,
-  type ResourceState,
   type State,
 } from './types.js'
 

@@ -1,0 +1,319 @@
+// One function per plan action. Each talks to SageMaker one step at a time and records every step in the journal before
+// taking the next, so that an apply killed at any point leaves a state file that says what exists. A step that fails
+// throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
+import type { Action, JobRef, ResourceChange } from '../plan/types.js'
+import { TAG } from '../planner/planner.js'
+import { isResourceInUse, isResourceNotFound, SageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
+import type { JsonValue } from '../state/types.js'
+import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
+import { PersistFailed, type StateJournal } from './journal.js'
+import { applyTrainingUpdate, finalFields, forget, ownershipProblem, patchJob, retireCurrent, setCurrent, unknownPath, userTags } from './records.js'
+import type { RequestResolver } from './types.js'
+
+export interface ActionContext {
+  api: SageMakerApi
+  journal: StateJournal
+  resolveRequest: RequestResolver
+  /** ISO 8601. */
+  now: () => string
+  poll: Poller
+}
+
+export interface ActionDone {
+  message: string
+  job?: string
+}
+
+/** A change failed. `job` names a job the change did create or act on before failing. */
+export class StepFailed extends Error {
+  override readonly name = 'StepFailed'
+
+  constructor(
+    readonly summary: string,
+    readonly detail: string,
+    readonly extra: { hint?: string; job?: string } = {},
+  ) {
+    super(`${summary}: ${detail}`)
+  }
+}
+
+/** The detail of a failure: SageMaker's error code and message (and request ID, for AWS support) when it has them. */
+export function errorText(err: unknown): string {
+  if (err instanceof SageMakerError) return `SageMaker returned ${err.code}: ${err.message}${err.requestId ? ` (request ID ${err.requestId})` : ''}`
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** Runs one SageMaker step; a failure becomes StepFailed with `summary`. Failures already explained pass through. */
+async function attempt<T>(summary: string, step: () => Promise<T>, extra: StepFailed['extra'] = {}): Promise<T> {
+  try {
+    return await step()
+  } catch (err) {
+    if (err instanceof StepFailed || err instanceof PersistFailed) throw err
+    throw new StepFailed(summary, errorText(err), extra)
+  }
+}
+
+interface CreateRequest {
+  name: string
+  /** As sent to SageMaker. */
+  request: Record<string, unknown>
+  /** As recorded in state: without the name and the tags. */
+  body: JsonValue
+  specHash: string
+  userTags: Record<string, string>
+}
+
+/** Asks the caller for the Create request and holds it to the RequestResolver contract before anything is sent. */
+async function buildRequest(change: ResourceChange, ctx: ActionContext, ops: JobOps): Promise<CreateRequest> {
+  const summary = `Cannot build the request for ${change.address}`
+  let resolved
+  try {
+    resolved = await ctx.resolveRequest(change, ctx.journal.snapshot())
+  } catch (err) {
+    throw new StepFailed(summary, errorText(err))
+  }
+  if ('error' in resolved) throw new StepFailed(summary, resolved.error)
+  const { request } = resolved
+  const problem = contractProblem(change, ops, request, ctx.journal.state.lineage)
+  if (problem) throw new StepFailed(`Invalid request for ${change.address}`, problem, { hint: 'This is a bug in sageform; nothing was sent to SageMaker.' })
+  const { [ops.nameMember]: name, Tags, ...body } = request
+  const tags = tagRecord(Tags as Tag[])
+  return { name: name as string, request, body: body as JsonValue, specHash: tags[TAG.specHash]!, userTags: userTags(tags) }
+}
+
+function contractProblem(change: ResourceChange, ops: JobOps, request: Record<string, unknown>, lineage: string): string | undefined {
+  const name = request[ops.nameMember]
+  if (typeof name !== 'string' || name === '') return `The request has no ${ops.nameMember}.`
+  if (change.after?.name && name !== change.after.name) return `The request names the job ${name}, but the plan named it ${change.after.name}.`
+  const list = request.Tags
+  const isTag = (t: unknown) => typeof t === 'object' && t !== null && typeof (t as Tag).Key === 'string' && typeof (t as Tag).Value === 'string'
+  if (!Array.isArray(list) || !list.every(isTag)) return 'The request has no Tags list of {Key, Value}.'
+  const tags = tagRecord(list as Tag[])
+  const expected: Array<[string, string | null | undefined]> = [
+    [TAG.address, change.address],
+    [TAG.lineage, lineage],
+    [TAG.specHash, change.after?.spec_hash],
+  ]
+  // A spec hash the plan could not know is the resolver's to compute; it must still be there.
+  const wrong = expected.filter(([key, value]) => (value ? tags[key] !== value : !tags[key])).map(([key, value]) => (value ? `${key} = ${value}` : key))
+  if (wrong.length > 0) return `The request's Tags must include ${wrong.join(', ')}.`
+  const unknown = unknownPath(request)
+  if (unknown) return `${unknown} is not known yet.`
+  return undefined
+}
+
+async function create(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  return createJob(change, ctx, ops, await buildRequest(change, ctx, ops))
+}
+
+async function createJob(change: ResourceChange, ctx: ActionContext, ops: JobOps, req: CreateRequest): Promise<ActionDone> {
+  let arn: string
+  try {
+    ;({ arn } = await ops.create(req.request))
+  } catch (err) {
+    // The name is deterministic, so a taken name is most likely our own job from an apply that died before saving it.
+    if (isResourceInUse(err)) return adoptTaken(change, ctx, ops, req)
+    throw new StepFailed(`Failed to create ${ops.noun} ${req.name}`, errorText(err))
+  }
+  const at = ctx.now()
+  await ctx.journal.record(`creating ${ops.noun} ${req.name}`, (state) =>
+    setCurrent(state, change, {
+      name: req.name,
+      arn,
+      spec_hash: req.specHash,
+      status: 'InProgress',
+      created_at: at,
+      updated_at: at,
+      generation: change.after?.generation ?? 1,
+      request: req.body,
+      tags: req.userTags,
+    }),
+  )
+  return { job: req.name, message: `created ${ops.noun} ${req.name}` }
+}
+
+/**
+ * Create said the name is taken. Only a job whose tags prove it is this very change's (same address, same state
+ * lineage, same spec) is adopted; anything else is somebody else's job, or an earlier job of this resource still
+ * holding a pinned name, and taking it over would lose track of what runs.
+ */
+async function adoptTaken(change: ResourceChange, ctx: ActionContext, ops: JobOps, req: CreateRequest): Promise<ActionDone> {
+  const summary = `The job name ${req.name} is already taken`
+  const live = await attempt(summary, () => ops.describe(req.name))
+  if (!live) {
+    throw new StepFailed(summary, `SageMaker says a ${ops.noun} named ${req.name} exists but cannot describe it; it may be being deleted.`, { hint: 'Run apply again in a few minutes.' })
+  }
+  const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
+  const problem = ownershipProblem(tags, { address: change.address, lineage: ctx.journal.state.lineage, specHash: req.specHash })
+  if (problem) {
+    throw new StepFailed(summary, `SageMaker already has a ${ops.noun} named ${req.name} (${live.status}), and ${problem}. sageform does not take over a job it cannot prove it created for ${change.address}.`, {
+      hint: 'Give the resource another name (name or name_prefix), or delete the existing job in SageMaker.',
+    })
+  }
+  await recordAdopted(change, ctx, live, { specHash: req.specHash, request: req.body, tags: userTags(tags) })
+  return { job: live.name, message: `adopted ${ops.noun} ${live.name} (${live.status}), created by an earlier apply that did not record it` }
+}
+
+function recordAdopted(change: ResourceChange, ctx: ActionContext, live: LiveJob, known: { specHash: string; request?: JsonValue; tags: Record<string, string> }): Promise<void> {
+  const at = ctx.now()
+  return ctx.journal.record(`adopting job ${live.name}`, (state) =>
+    setCurrent(state, change, {
+      name: live.name,
+      arn: live.arn,
+      spec_hash: known.specHash,
+      status: live.status,
+      created_at: live.created_at ?? at,
+      updated_at: at,
+      generation: change.after?.generation ?? 1,
+      ...(live.ended_at ? { ended_at: live.ended_at } : {}),
+      ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
+      ...(known.request !== undefined ? { request: known.request } : {}),
+      tags: known.tags,
+    }),
+  )
+}
+
+/** The plan found the resource's job already in SageMaker (see adoptTaken for how that happens). */
+async function adopt(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const name = change.before?.name ?? change.after?.name
+  if (!name) throw new StepFailed(`Cannot adopt a job for ${change.address}`, 'The plan names no job.')
+  const summary = `Failed to adopt ${ops.noun} ${name}`
+  const live = await attempt(summary, () => ops.describe(name))
+  if (!live) throw new StepFailed(summary, `SageMaker has no ${ops.noun} named ${name} any more.`, { hint: 'Run plan again.' })
+  const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
+  // The plan showed this adoption and the user approved it, so only the address is checked again, in case the plan is
+  // old: the lineage may legitimately differ (a state file rebuilt after being lost).
+  const problem = ownershipProblem(tags, { address: change.address })
+  if (problem) throw new StepFailed(summary, `${ops.noun} ${name} cannot be adopted: ${problem}.`, { hint: 'Run plan again.' })
+  const specHash = tags[TAG.specHash] ?? change.after?.spec_hash ?? ''
+  // The planned request describes the job only if the job was created from this very spec.
+  const planned = change.after?.request
+  const request = planned !== undefined && specHash === change.after?.spec_hash && !unknownPath(planned) ? planned : undefined
+  await recordAdopted(change, ctx, live, { specHash, request, tags: userTags(tags) })
+  return { job: name, message: `adopted ${ops.noun} ${name} (${live.status})` }
+}
+
+/**
+ * A new job for a changed spec. Normally the new job is created first and the old one stopped after, so a failed create
+ * leaves the old job running and current. A pinned name cannot be held by two jobs, so then the old job is stopped,
+ * waited for and deleted first. Either way the request is built before the old job is touched.
+ */
+async function replace(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const old = change.before
+  if (!old) return create(change, ctx)
+  const ops = jobOps(ctx.api, change.type)
+  const req = await buildRequest(change, ctx, ops)
+  if (change.delete_before_create) {
+    await freeName(change, ctx, ops, old)
+    const done = await createJob(change, ctx, ops, req)
+    return { ...done, message: `${done.message} after deleting ${old.name}, which held its name` }
+  }
+  const done = await createJob(change, ctx, ops, req)
+  if (old.status !== 'InProgress') return { ...done, message: `${done.message}, replacing ${old.name}` }
+  const status = await attempt(`Created ${req.name}, but failed to stop the ${ops.noun} it replaces, ${old.name}`, () => requestStop(ops, old.name), {
+    job: done.job,
+    hint: `${old.name} is recorded in the history of ${change.address} but still runs. Stop it with: ${ops.stopCommand(old.name)}`,
+  })
+  await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => patchJob(state, change.address, old.name, finalFields(status, ctx.now())))
+  return { ...done, message: `${done.message}, replacing ${old.name} (${status ?? 'gone'})` }
+}
+
+/** Stop (and wait for) and delete the job holding a pinned name; its record moves to history. */
+async function freeName(change: ResourceChange, ctx: ActionContext, ops: JobOps, old: JobRef): Promise<void> {
+  const summary = `Failed to free the name ${old.name} for the next job of ${change.address}`
+  if (old.status === 'InProgress' || old.status === 'Stopping') {
+    if (old.status === 'InProgress') await attempt(summary, () => requestStop(ops, old.name))
+    const stopped = await attempt(summary, () => ctx.poll.until(ops, old.name, (job) => !isRunning(job), 'stop'))
+    await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => patchJob(state, change.address, old.name, finalFields(stopped?.status, ctx.now(), stopped?.ended_at)))
+  }
+  await attempt(summary, async () => {
+    try {
+      await ops.delete(old.name)
+    } catch (err) {
+      if (!isResourceNotFound(err)) throw err
+    }
+  })
+  // Deletion can take a moment (status Deleting); the name is free only once Describe no longer finds the job.
+  const left = await attempt(summary, () => ctx.poll.until(ops, old.name, (job) => job === undefined || job.status === 'DeleteFailed', 'be deleted'))
+  if (left) throw new StepFailed(summary, `SageMaker could not delete ${ops.noun} ${old.name} (${left.status}${left.failure_reason ? `: ${left.failure_reason}` : ''}).`)
+  await ctx.journal.record(`deleting ${ops.noun} ${old.name}`, (state) => retireCurrent(state, change.address, { updated_at: ctx.now() }))
+}
+
+/** Tags through AddTags/DeleteTags, then the UpdateTrainingJob members, each recorded as soon as it is done. */
+async function update(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const name = change.before?.name
+  const current = ctx.journal.state.resources[change.address]?.current
+  if (!name || !current) throw new StepFailed(`Cannot update ${change.address}`, 'The state has no current job for it.', { hint: 'Run plan again.' })
+  const done: string[] = []
+  if (change.tag_changes) {
+    const arn = change.before?.arn ?? current.arn
+    const { set } = change.tag_changes
+    // sageform's own tags are never removed: they are how an interrupted apply recognises its jobs.
+    const remove = change.tag_changes.remove.filter((k) => !k.startsWith('sageform:'))
+    const summary = `Failed to change the tags of ${ops.noun} ${name}`
+    await attempt(summary, () => ctx.api.addTags(arn, set))
+    await attempt(summary, () => ctx.api.deleteTags(arn, remove))
+    await ctx.journal.record(`tagging ${ops.noun} ${name}`, (state) =>
+      patchJob(state, change.address, name, (record) => ({
+        tags: { ...Object.fromEntries(Object.entries(record.tags ?? {}).filter(([k]) => !remove.includes(k))), ...set },
+        updated_at: ctx.now(),
+      })),
+    )
+    done.push('tags')
+  }
+  const members = change.training_job_update
+  if (members && Object.keys(members).length > 0) {
+    const summary = `Failed to update ${ops.noun} ${name}`
+    if (change.type !== 'sagemaker_training_job') throw new StepFailed(summary, 'Only a training job can be updated in place; a tuning job changes only through its tags.')
+    await attempt(summary, () => ctx.api.updateTrainingJob(name, members))
+    await ctx.journal.record(`updating ${ops.noun} ${name}`, (state) =>
+      patchJob(state, change.address, name, (record) => ({ request: applyTrainingUpdate(record.request, members), updated_at: ctx.now() })),
+    )
+    done.push(Object.keys(members).join(', '))
+  }
+  return { job: name, message: `updated ${done.join(' and ') || 'nothing'} of ${ops.noun} ${name}` }
+}
+
+/**
+ * The resource left the configuration: its job is stopped if it runs, and the resource is forgotten, history and all
+ * (Terraform's destroy; SageMaker keeps finished jobs, and deleting them is not sageform's call).
+ */
+async function stop(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const before = change.before
+  let status = before?.status
+  if (before && before.status === 'InProgress') {
+    status = await attempt(`Failed to stop ${ops.noun} ${before.name}`, () => requestStop(ops, before.name), {
+      job: before.name,
+      hint: `${change.address} stays in the state. Run apply again, or forget it without stopping the job: sageform state rm ${change.address}`,
+    })
+  }
+  await ctx.journal.record(`forgetting ${change.address}`, (state) => forget(state, change.address))
+  if (!before) return { message: `forgot ${change.address}` }
+  if (status === 'Stopping') return { job: before.name, message: `stopping ${ops.noun} ${before.name}; forgot ${change.address}` }
+  return { job: before.name, message: `forgot ${change.address} (${ops.noun} ${before.name} is ${status ?? 'gone'})` }
+}
+
+/** Nothing to do in SageMaker; the plan's refreshed status is recorded so the state file keeps up. */
+async function noOp(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const before = change.before
+  if (!before) return { message: 'no changes' }
+  const current = ctx.journal.state.resources[change.address]?.current
+  const status = before.status
+  if (status && current?.name === before.name && current.status !== status) {
+    await ctx.journal.record(`refreshing the status of ${before.name}`, (state) => patchJob(state, change.address, before.name, { status, updated_at: ctx.now() }))
+  }
+  return { job: before.name, message: `${before.name} is ${status ?? current?.status ?? 'unknown'}` }
+}
+
+export const ACTIONS: Record<Action, (change: ResourceChange, ctx: ActionContext) => Promise<ActionDone>> = {
+  create,
+  replace,
+  update,
+  stop,
+  adopt,
+  'no-op': noOp,
+}

@@ -1,0 +1,159 @@
+// Runs a plan: each change once its dependencies are done, at most `parallelism` at a time, every step persisted as it
+// happens (see journal.ts). A failed change costs only itself and the changes that depend on it; the rest go on, as in
+// Terraform. Deciding what to do is the planner's job; doing it, one step at a time, is actions.ts's.
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { ResourceChange } from '../plan/types.js'
+import { ACTIONS, StepFailed, errorText, type ActionContext } from './actions.js'
+import { NOUN, poller } from './jobs.js'
+import { PersistFailed, StateJournal } from './journal.js'
+import type { ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions } from './types.js'
+
+export type { ApplyEvent, ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions, RequestResolver, ResolvedRequest, WaitOptions } from './types.js'
+
+/** What to do with a change not started yet. */
+type Gate = { kind: 'run' } | { kind: 'wait' } | { kind: 'settle'; outcome: 'skipped' | 'deferred'; message: string }
+
+export async function executePlan(options: ExecuteOptions): Promise<ApplyResult> {
+  const journal = new StateJournal(options.state, options.persist)
+  const clock = options.now ?? (() => new Date())
+  const ctx: ActionContext = {
+    api: options.api,
+    journal,
+    resolveRequest: options.resolveRequest,
+    now: () => clock().toISOString(),
+    poll: poller(options.wait, () => clock().getTime()),
+  }
+  const changes = options.plan.changes
+  const inPlan = new Set(changes.map((c) => c.address))
+  const outcomes = new Map<string, ApplyResultEntry>()
+  const errors: Diagnostic[] = []
+  /** Why no further change may start. */
+  let halted: string | undefined
+
+  const settle = (change: ResourceChange, outcome: ApplyOutcome, message: string, job?: string) => {
+    outcomes.set(change.address, { address: change.address, action: change.action, outcome, message, ...(job ? { job } : {}) })
+    options.onEvent?.({ address: change.address, action: change.action, phase: outcome, message })
+  }
+
+  const fail = (change: ResourceChange, failure: Failure) => {
+    errors.push({ severity: 'error', summary: failure.summary, detail: failure.detail, address: change.address, ...(failure.hint ? { hint: failure.hint } : {}) })
+    settle(change, 'failed', failure.summary, failure.job)
+  }
+
+  const gate = (change: ResourceChange): Gate => {
+    if (change.deferred) return { kind: 'settle', outcome: 'deferred', message: change.deferred.reason }
+    if (halted) return { kind: 'settle', outcome: 'skipped', message: `not started: ${halted}` }
+    if (options.signal?.aborted) return { kind: 'settle', outcome: 'skipped', message: 'not started: apply was interrupted' }
+    // A no-op changes nothing in SageMaker, so nothing it depends on can make it wrong.
+    if (change.action === 'no-op') return { kind: 'run' }
+    let waiting = false
+    for (const dependency of change.depends_on) {
+      if (dependency === change.address || !inPlan.has(dependency)) continue
+      const done = outcomes.get(dependency)
+      if (!done) waiting = true
+      else if (done.outcome === 'failed' || done.outcome === 'skipped') {
+        return { kind: 'settle', outcome: 'skipped', message: `dependency ${dependency} ${done.outcome === 'failed' ? 'failed' : 'was skipped'}` }
+      } else if (done.outcome === 'deferred') {
+        return { kind: 'settle', outcome: 'deferred', message: `waits for ${dependency}, which is deferred` }
+      }
+    }
+    return waiting ? { kind: 'wait' } : { kind: 'run' }
+  }
+
+  const run = async (change: ResourceChange) => {
+    options.onEvent?.({ address: change.address, action: change.action, phase: 'start', message: startMessage(change) })
+    try {
+      const done = await ACTIONS[change.action](change, ctx)
+      settle(change, 'done', done.message, done.job)
+    } catch (err) {
+      // Without a state file that keeps up, every further job would be one more that nothing records.
+      if (err instanceof PersistFailed) halted ??= 'the state file could not be written'
+      fail(change, explain(err, change))
+    }
+  }
+
+  await schedule(changes, Math.max(1, Math.floor(options.parallelism) || 1), gate, run, settle)
+
+  for (const change of changes) {
+    if (outcomes.has(change.address)) continue
+    // Only a dependency cycle leaves a change neither run nor settled; the planner should have refused the plan.
+    const waitingFor = change.depends_on.filter((d) => inPlan.has(d) && !outcomes.has(d))
+    fail(change, { summary: 'Dependency cycle', detail: `${change.address} never became ready: it waits for ${waitingFor.join(', ')}, and these dependencies form a cycle.` })
+  }
+  return { state: journal.state, results: changes.map((c) => outcomes.get(c.address)!), errors }
+}
+
+/**
+ * Starts every change whose gate says run, in plan order, keeping at most `limit` running; settles the ones gated away
+ * at once (which may release others, hence the inner loop); and waits for a running one to finish before looking again.
+ */
+async function schedule(
+  changes: readonly ResourceChange[],
+  limit: number,
+  gate: (change: ResourceChange) => Gate,
+  run: (change: ResourceChange) => Promise<void>,
+  settle: (change: ResourceChange, outcome: ApplyOutcome, message: string) => void,
+): Promise<void> {
+  const pending = [...changes]
+  const running = new Set<Promise<void>>()
+  for (;;) {
+    let progressed = true
+    while (progressed) {
+      progressed = false
+      for (const change of [...pending]) {
+        if (running.size >= limit) break
+        const verdict = gate(change)
+        if (verdict.kind === 'wait') continue
+        pending.splice(pending.indexOf(change), 1)
+        progressed = true
+        if (verdict.kind === 'settle') settle(change, verdict.outcome, verdict.message)
+        else {
+          const task: Promise<void> = run(change).then(() => {
+            running.delete(task)
+          })
+          running.add(task)
+        }
+      }
+    }
+    if (running.size === 0) return
+    await Promise.race(running)
+  }
+}
+
+interface Failure {
+  summary: string
+  detail: string
+  hint?: string
+  job?: string
+}
+
+function explain(err: unknown, change: ResourceChange): Failure {
+  if (err instanceof StepFailed) return { summary: err.summary, detail: err.detail, ...err.extra }
+  if (err instanceof PersistFailed) {
+    return {
+      summary: 'Failed to save the state',
+      detail: err.message,
+      hint: 'What this change did in SageMaker is not in the state file. Fix the problem and run apply again: a job created under the same name is adopted, not created twice.',
+    }
+  }
+  return { summary: `Unexpected error applying ${change.address}`, detail: errorText(err) }
+}
+
+function startMessage(change: ResourceChange): string {
+  const noun = NOUN[change.type]
+  const old = change.before?.name
+  switch (change.action) {
+    case 'create':
+      return `creating ${noun}${change.after?.name ? ` ${change.after.name}` : ''}`
+    case 'replace':
+      return `replacing ${noun} ${old}`
+    case 'update':
+      return `updating ${noun} ${old}`
+    case 'stop':
+      return change.before?.status === 'InProgress' ? `stopping ${noun} ${old}` : `forgetting ${change.address}`
+    case 'adopt':
+      return `adopting ${noun} ${old ?? change.after?.name}`
+    case 'no-op':
+      return `refreshing ${change.address}`
+  }
+}

@@ -1,0 +1,90 @@
+// The apply engine's contract with its caller (the apply service): what it is given, what it reports while it runs and
+// what it returns. The engine itself never reads files or flags; it talks to SageMaker through SageMakerApi and hands
+// every new state to `persist`.
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { Action, Plan, ResourceChange } from '../plan/types.js'
+import type { SageMakerApi } from '../sagemaker/types.js'
+import type { State } from '../state/types.js'
+
+export type ResolvedRequest = { request: Record<string, unknown> } | { error: string }
+
+/**
+ * Builds the concrete Create request for a create or replace, called once per change just before SageMaker is asked and
+ * only after every change it depends on has finished, so `state` (a snapshot the resolver may read but not keep) already
+ * holds its dependencies' new jobs.
+ *
+ * The request is complete, in API spelling, with no `{"$unknown": ...}` left anywhere:
+ * - the name member (`TrainingJobName` or `HyperParameterTuningJobName`) is set, and equals `change.after.name`
+ *   whenever the plan already knew the name;
+ * - `Tags` holds the user's tags plus sageform's three: `sageform:address` = `change.address`, `sageform:lineage` =
+ *   `state.lineage`, and `sageform:spec-hash` = `change.after.spec_hash` (or, when the plan could not compute the hash,
+ *   the hash of the spec as now resolved).
+ *
+ * The engine checks all of this and fails the change, without calling SageMaker, when the request breaks it: the tags
+ * are how a job created by a run that died before saving state is found and adopted instead of duplicated.
+ * `{ error }` means the request still cannot be built (a value is still unknown); the change fails with that reason.
+ */
+export type RequestResolver = (change: ResourceChange, state: State) => Promise<ResolvedRequest>
+
+export type ApplyPhase = 'start' | 'done' | 'failed' | 'skipped' | 'deferred'
+
+/** Progress for the UI: one `start` and one final phase per executed change, one final phase for the others. */
+export interface ApplyEvent {
+  address: string
+  action: Action
+  phase: ApplyPhase
+  message: string
+}
+
+/** How long to wait for a job to stop, or to disappear after a delete, before giving up on the change. */
+export interface WaitOptions {
+  /** First delay between two Describe calls; it doubles each time. Default 2 s. */
+  initialMs?: number
+  /** The longest delay between two Describe calls. Default 30 s. */
+  maxMs?: number
+  /** Give up (the change fails) once this much time has passed. Default 30 min. */
+  timeoutMs?: number
+}
+
+export interface ExecuteOptions {
+  plan: Plan
+  api: SageMakerApi
+  /** Loaded and locked by the caller. The engine works on a copy and never mutates this object. */
+  state: State
+  /**
+   * Writes the state file (the caller wires writeState). Called after every successful step with the whole new state,
+   * its serial one higher than the previous call's; calls never overlap, and the step's action waits for the write.
+   * When it throws, the change that was being recorded fails and no further change is started (the returned state still
+   * holds everything that succeeded, for the caller to save elsewhere).
+   */
+  persist: (state: State) => Promise<void>
+  /** How many changes (and so SageMaker calls) run at once; below 1 counts as 1. */
+  parallelism: number
+  resolveRequest: RequestResolver
+  onEvent?: (event: ApplyEvent) => void
+  now?: () => Date
+  /** Polling while a replaced job with a pinned name stops and is deleted; tests set tiny delays. */
+  wait?: WaitOptions
+  /** Once aborted, changes not yet started are skipped; those already running finish (their jobs must be recorded). */
+  signal?: AbortSignal
+}
+
+export type ApplyOutcome = 'done' | 'failed' | 'skipped' | 'deferred'
+
+export interface ApplyResultEntry {
+  address: string
+  action: Action
+  outcome: ApplyOutcome
+  message?: string
+  /** The job the change created, adopted or acted on, when there is one. */
+  job?: string
+}
+
+export interface ApplyResult {
+  /** The final state, as last persisted (or as it would have been, if a write failed). */
+  state: State
+  /** One entry per plan change, in plan order. */
+  results: ApplyResultEntry[]
+  /** One error diagnostic per failed change, with the address, the SageMaker error code and message in the detail. */
+  errors: Diagnostic[]
+}

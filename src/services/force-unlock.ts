@@ -1,0 +1,23 @@
+import type { Diagnostic } from '../diagnostics/index.js'
+import { forceUnlock as removeLock, type LockInfo } from '../state/lock.js'
+
+export interface ForceUnlockOptions {
+  dir: string
+  /** The lock ID, as printed by the command that could not get the lock. */
+  id: string
+}
+
+export interface ForceUnlockResult {
+  format_version: '1.0'
+  unlocked: boolean
+  /** The lock that was removed. */
+  lock: LockInfo | null
+  diagnostics: Diagnostic[]
+}
+
+export async function forceUnlock(options: ForceUnlockOptions): Promise<ForceUnlockResult> {
+  const result = await removeLock(options.dir, options.id)
+  return result.ok
+    ? { format_version: '1.0', unlocked: true, lock: result.removed, diagnostics: [] }
+    : { format_version: '1.0', unlocked: false, lock: null, diagnostics: [result.diagnostic] }
+}

@@ -1,0 +1,61 @@
+// `state rm`: sageform forgets resources without touching SageMaker, as `terraform state rm` does. Their jobs keep
+// running or stay as they are; if the configuration still declares a resource, the next plan finds its job by name and
+// tags and offers to adopt it again.
+import type { Diagnostic } from '../diagnostics/index.js'
+import { acquireLock } from '../state/lock.js'
+import { backupPath, StateWriteRefused, writeState } from '../state/store.js'
+import { loadState } from './state.js'
+import { notInState } from './state-show.js'
+
+export interface StateRmOptions {
+  dir: string
+  addresses: string[]
+  /** How long to wait for another run's lock; 0 fails at once with the holder's details. */
+  lockTimeoutMs: number
+  /** Report what would be removed, and write nothing. */
+  dryRun: boolean
+}
+
+export interface StateRmResult {
+  format_version: '1.0'
+  dry_run: boolean
+  /** Empty unless every address was found: one wrong address removes nothing. */
+  removed: Array<{ address: string; job: string | null; status: string | null }>
+  /** The new serial and the backup of the previous file, once written. */
+  serial: number | null
+  backup: string | null
+  diagnostics: Diagnostic[]
+}
+
+export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
+  const result: StateRmResult = { format_version: '1.0', dry_run: options.dryRun, removed: [], serial: null, backup: null, diagnostics: [] }
+  const lock = await acquireLock(options.dir, { operation: 'state rm', timeoutMs: options.lockTimeoutMs })
+  if (!lock.ok) return { ...result, diagnostics: [lock.diagnostic] }
+  try {
+    const { state, diagnostics } = await loadState(options.dir)
+    if (diagnostics.length > 0 || !state) return { ...result, diagnostics: diagnostics.length > 0 ? diagnostics : [notInState(options.addresses[0] ?? '', [], false)] }
+    const addresses = [...new Set(options.addresses)]
+    const known = Object.keys(state.resources)
+    const missing = addresses.filter((a) => !state.resources[a])
+    if (missing.length > 0) return { ...result, diagnostics: missing.map((a) => notInState(a, known, true)) }
+
+    const removed = addresses.map((address) => ({ address, job: state.resources[address]!.current?.name ?? null, status: state.resources[address]!.current?.status ?? null }))
+    const warnings: Diagnostic[] = removed
+      .filter((r) => r.status === 'InProgress' || r.status === 'Stopping')
+      .map((r) => ({ severity: 'warning', summary: 'The job keeps running', detail: `${r.job} is ${r.status} in SageMaker; sageform no longer tracks it.`, address: r.address }))
+    if (options.dryRun) return { ...result, removed, diagnostics: warnings }
+
+    const next = structuredClone(state)
+    for (const address of addresses) delete next.resources[address]
+    next.serial += 1
+    try {
+      await writeState(options.dir, next)
+    } catch (err) {
+      if (!(err instanceof StateWriteRefused)) throw err
+      return { ...result, diagnostics: [{ severity: 'error', summary: 'The state was not changed', detail: err.message }] }
+    }
+    return { ...result, removed, serial: next.serial, backup: backupPath(options.dir), diagnostics: warnings }
+  } finally {
+    await lock.lock.release()
+  }
+}

@@ -1,0 +1,39 @@
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
+import type { JobRecord, ResourceType } from '../state/types.js'
+import { loadState } from './state.js'
+
+export interface StateShowOptions {
+  dir: string
+  address: string
+}
+
+/** The `state show --json` payload (schemas/state-show.json). */
+export interface StateShowResult {
+  format_version: '1.0'
+  address: string
+  /** Null when the address is not in the state (an error diagnostic says so). */
+  resource: { type: ResourceType; current: JobRecord | null; history: JobRecord[] } | null
+  diagnostics: Diagnostic[]
+}
+
+export async function stateShow(options: StateShowOptions): Promise<StateShowResult> {
+  const { state, diagnostics } = await loadState(options.dir)
+  const base = { format_version: '1.0' as const, address: options.address }
+  if (diagnostics.length > 0) return { ...base, resource: null, diagnostics }
+  const resource = state?.resources[options.address]
+  if (!resource) return { ...base, resource: null, diagnostics: [notInState(options.address, Object.keys(state?.resources ?? {}), state !== undefined)] }
+  return { ...base, resource: { type: resource.type, current: resource.current ?? null, history: resource.history }, diagnostics }
+}
+
+/** Shared by the state commands that take addresses. */
+export function notInState(address: string, known: string[], stateExists: boolean): Diagnostic {
+  if (!stateExists) return { severity: 'error', summary: 'No state file', detail: 'There is no sageform.state.json in this directory, so no resource is recorded yet.', hint: 'Run the command in the directory that holds the configuration, or pass -C DIR.' }
+  const suggestion = didYouMean(address, known)
+  return {
+    severity: 'error',
+    summary: 'Resource not in the state',
+    detail: `${address} is not recorded in the state.`,
+    address,
+    hint: suggestion ? `Did you mean ${suggestion}?` : 'See the recorded addresses with: sageform state list',
+  }
+}

@@ -1,0 +1,40 @@
+// `sageform output`: values in HCL notation, as `terraform output` prints them. Sensitive values are hidden from the
+// listing of all outputs but shown when one is asked for by name, or with --json.
+import type { OutputResult } from '../services/output.js'
+import type { JsonValue } from '../state/types.js'
+import type { Style } from './style.js'
+
+export function renderOutputs(result: OutputResult, style: Style, options: { name?: string; raw?: boolean } = {}): string {
+  if (options.name !== undefined) {
+    const one = result.outputs[options.name]
+    if (!one) return ''
+    return options.raw ? rawValue(one.value) : formatValue(one.value)
+  }
+  const entries = Object.entries(result.outputs)
+  if (entries.length === 0) return result.diagnostics.length > 0 ? '' : style.dim('No outputs recorded in the state.')
+  return entries.map(([name, o]) => `${name} = ${o.sensitive ? style.dim('<sensitive>') : formatValue(o.value)}`).join('\n')
+}
+
+/** What --raw prints: a string without quotes, a number or bool as written (the service refuses other values). */
+function rawValue(value: JsonValue): string {
+  return typeof value === 'string' ? value : String(value)
+}
+
+export function formatValue(value: JsonValue, indent = ''): string {
+  if (value === null) return 'null'
+  if (typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value)
+  const inner = `${indent}  `
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]'
+    return `[\n${value.map((v) => `${inner}${formatValue(v, inner)},`).join('\n')}\n${indent}]`
+  }
+  const entries = Object.entries(value)
+  if (entries.length === 0) return '{}'
+  const width = Math.max(...entries.map(([k]) => key(k).length))
+  return `{\n${entries.map(([k, v]) => `${inner}${key(k).padEnd(width)} = ${formatValue(v, inner)}`).join('\n')}\n${indent}}`
+}
+
+/** An object key as HCL writes it: bare when it is an identifier, quoted otherwise. */
+function key(k: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k)
+}

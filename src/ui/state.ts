@@ -1,0 +1,79 @@
+// Text for the state commands. Data goes to stdout in a form scripts can cut (one resource per line); diagnostics are
+// rendered separately, by the command, on stderr.
+import type { ForceUnlockResult } from '../services/force-unlock.js'
+import type { StateListResult } from '../services/state-list.js'
+import type { StateRmResult } from '../services/state-rm.js'
+import type { StateShowResult } from '../services/state-show.js'
+import type { JobRecord } from '../state/types.js'
+import type { Style } from './style.js'
+
+/** `address  job  status`, aligned; nothing at all for an empty state, as `terraform state list`. */
+export function renderStateList(result: StateListResult, style: Style): string {
+  const rows = result.resources.map((r) => [r.address, r.job ?? '(no current job)', r.status ?? ''])
+  return table(rows, style, (row) => (row[1] === '(no current job)' ? style.dim : statusColour(row[2]!, style)))
+}
+
+function table(rows: string[][], style: Style, colour: (row: string[]) => (s: string) => string): string {
+  const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[])
+  return rows
+    .map((row) => {
+      const [first, ...rest] = row.map((cell, i) => (i < row.length - 1 ? cell.padEnd(widths[i]!) : cell))
+      return [style.bold(first!), ...rest.map(colour(row))].join('  ').trimEnd()
+    })
+    .join('\n')
+}
+
+function statusColour(status: string, style: Style): (s: string) => string {
+  if (status === 'Failed') return style.red
+  if (status === 'InProgress' || status === 'Stopping') return style.yellow
+  if (status === 'Completed') return style.green
+  return (s) => s
+}
+
+export function renderStateShow(result: StateShowResult, style: Style): string {
+  const resource = result.resource
+  if (!resource) return ''
+  const lines = [style.bold(`# ${result.address}`), `type = ${resource.type}`, '']
+  if (resource.current) lines.push(style.bold('current job:'), ...jobLines(resource.current, style))
+  else lines.push(style.dim('no current job'))
+  if (resource.history.length > 0) {
+    lines.push('', style.bold(`history (${resource.history.length}, oldest first):`))
+    lines.push(table(resource.history.map((j) => [j.name, j.status, j.created_at, j.failure_reason ?? '']), style, (row) => statusColour(row[1]!, style)).replace(/^/gm, '  '))
+  }
+  return lines.join('\n')
+}
+
+function jobLines(job: JobRecord, style: Style): string[] {
+  const fields: Array<[string, string | undefined]> = [
+    ['name', job.name],
+    ['arn', job.arn],
+    ['status', statusColour(job.status, style)(job.status)],
+    ['failure_reason', job.failure_reason],
+    ['generation', job.generation === undefined ? undefined : String(job.generation)],
+    ['spec_hash', job.spec_hash],
+    ['created_at', job.created_at],
+    ['updated_at', job.updated_at],
+    ['ended_at', job.ended_at],
+    ['tags', job.tags && Object.keys(job.tags).length > 0 ? Object.entries(job.tags).map(([k, v]) => `${k}=${v}`).join(', ') : undefined],
+  ]
+  const shown = fields.filter((f): f is [string, string] => f[1] !== undefined)
+  const width = Math.max(...shown.map(([k]) => k.length))
+  const lines = shown.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`)
+  if (job.request !== undefined) lines.push(`  ${'request'.padEnd(width)} = ${JSON.stringify(job.request, null, 2).replace(/\n/g, '\n  ')}`)
+  return lines
+}
+
+export function renderStateRm(result: StateRmResult, style: Style): string {
+  if (result.removed.length === 0) return ''
+  const verb = result.dry_run ? 'Would remove' : 'Removed'
+  const lines = result.removed.map((r) => `${verb} ${r.address}${r.job ? style.dim(` (job ${r.job}, ${r.status})`) : ''}`)
+  const n = result.removed.length
+  lines.push(result.dry_run ? style.dim('Nothing was written (--dry-run).') : style.green(`Successfully removed ${n} resource${n === 1 ? '' : 's'} from the state; SageMaker was not touched.`))
+  return lines.join('\n')
+}
+
+export function renderForceUnlock(result: ForceUnlockResult, style: Style): string {
+  if (!result.unlocked || !result.lock) return ''
+  const l = result.lock
+  return style.green(`The state lock ${l.id} has been removed.`) + style.dim(` It was held by ${l.operation} (pid ${l.pid} on ${l.host}) since ${l.time}.`)
+}
