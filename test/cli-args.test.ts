@@ -29,3 +29,10 @@ describe('Terraform-style command lines', () => {
     assert.deepEqual(variableSources(['--var', 'novalue']).errors, ['--var "novalue" must look like name=value.'])
   })
 })
+
+describe('runtime', () => {
+  it(`runs on Node ${process.version} (engines: >= 20.12)`, () => {
+    const [major, minor] = process.versions.node.split('.').map(Number) as [number, number]
+    assert.ok(major > 20 || (major === 20 && minor >= 12))
+  })
+})

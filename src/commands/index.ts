@@ -1,8 +1,23 @@
-// oclif's explicit command strategy: one module lists every command, so startup reads no directory.
+// oclif's explicit command strategy: one module lists every command, so startup reads no directory. Ids use ':' even
+// though users type 'state list' (topicSeparator ' '): oclif joins the typed words with ':' before looking them up.
+import Apply from './apply.js'
+import ForceUnlock from './force-unlock.js'
+import LocalEndpoint from './local-endpoint.js'
+import Output from './output.js'
 import Plan from './plan.js'
+import StateList from './state-list.js'
+import StateRm from './state-rm.js'
+import StateShow from './state-show.js'
 import Validate from './validate.js'
 
 export const COMMANDS = {
+  apply: Apply,
+  'local-endpoint': LocalEndpoint,
+  'force-unlock': ForceUnlock,
+  output: Output,
   plan: Plan,
+  'state:list': StateList,
+  'state:rm': StateRm,
+  'state:show': StateShow,
   validate: Validate,
 }

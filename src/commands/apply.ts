@@ -1,0 +1,85 @@
+import { Args, Flags } from '@oclif/core'
+import { createInterface } from 'node:readline/promises'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
+import { variableSources } from './args.js'
+import type { ApplyPayload } from '../services/apply.js'
+
+export const lockTimeoutFlag = Flags.string({ description: 'How long to wait for the state lock (e.g. 30s, 5m).', default: '0s' })
+
+export default class ApplyCommand extends BaseCommand {
+  static override summary = 'Create, replace, update or stop jobs so SageMaker matches the configuration.'
+  static override description = `Makes a plan (or takes one saved with plan --out), shows it, asks for "yes", and carries it out. Every successful step is written to the state file at once, so an interrupted apply loses nothing: the next plan finds any job it created and adopts it.
+
+Exit status: 0 success (or nothing to do); 1 error, including a refused confirmation.`
+  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json']
+  static override args = { planfile: Args.string({ description: 'A plan saved by `sageform plan --out FILE`.' }) }
+  static override flags = {
+    chdir: chdirFlag,
+    ...variableFlags,
+    ...connectionFlags,
+    'auto-approve': Flags.boolean({ description: 'Apply without asking for confirmation.' }),
+    refresh: Flags.boolean({ description: 'Read live job status from SageMaker before planning.', default: true, allowNo: true }),
+    replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true }),
+    parallelism: parallelismFlag,
+    'lock-timeout': lockTimeoutFlag,
+  }
+
+  async run(): Promise<ApplyPayload> {
+    const { flags, args } = await this.parse(ApplyCommand)
+    const { sources, errors } = variableSources(this.argv)
+    if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
+    const { prepareApply, executeApply } = await import('../services/apply.js')
+    const { renderPlan } = await import('../ui/plan.js')
+    const { renderDiagnostics } = await import('../ui/diagnostics.js')
+    const { renderEvent, renderApplySummary } = await import('../ui/apply.js')
+    const options = {
+      dir: flags.chdir,
+      variables: sources,
+      env: process.env,
+      refresh: flags.refresh,
+      replace: flags.replace ?? [],
+      parallelism: flags.parallelism,
+      region: flags.region,
+      profile: flags.profile,
+      planFile: args.planfile,
+      lockTimeout: flags['lock-timeout'],
+    }
+    const { prepared, diagnostics } = await prepareApply(options)
+    if (!prepared) {
+      process.exitCode = EXIT.error
+      if (!this.jsonEnabled()) this.log(renderDiagnostics(diagnostics, this.style))
+      return { applied: false, plan: null, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
+    }
+    const { hasChanges } = await import('../plan/types.js')
+    if (!this.jsonEnabled()) this.log(renderPlan(prepared.plan, this.style))
+    const changes = hasChanges(prepared.plan)
+    if (changes && !flags['auto-approve'] && !args.planfile) {
+      const approved = await this.confirm()
+      if (!approved) {
+        await prepared.lock.release()
+        process.exitCode = EXIT.error
+        this.log(approved === undefined ? 'Apply needs confirmation, and there is no terminal to ask: run with --auto-approve (or apply a saved plan file).' : 'Apply cancelled.')
+        return { applied: false, plan: prepared.plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
+      }
+    }
+    const result = await executeApply(prepared, (event) => {
+      const line = this.jsonEnabled() ? undefined : renderEvent(event, this.style)
+      if (line) this.log(line)
+    })
+    if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
+    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style))
+    return result
+  }
+
+  /** Terraform's prompt: only "yes" proceeds. Undefined when nobody can answer (no TTY). */
+  private async confirm(): Promise<boolean | undefined> {
+    if (!process.stdin.isTTY) return undefined
+    const rl = createInterface({ input: process.stdin, output: process.stdout })
+    try {
+      const answer = await rl.question('\nDo you want to perform these actions?\n  Only "yes" will be accepted to approve.\n\n  Enter a value: ')
+      return answer.trim() === 'yes'
+    } finally {
+      rl.close()
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from './base.js'
+
+export default class LocalEndpointCommand extends BaseCommand {
+  static override enableJsonFlag = false
+  static override summary = 'Serve a local SageMaker-compatible endpoint on 127.0.0.1 (no AWS account needed).'
+  static override description = `Speaks SageMaker's JSON 1.1 protocol for training and tuning jobs, so the AWS SDK, the AWS CLI and sageform work against it unchanged. Jobs advance through SageMaker's real statuses on a clock you can speed up; tuning jobs launch training jobs per their strategy.
+
+Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy credentials (AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1). Stops on Ctrl-C or SIGTERM.`
+  static override examples = ['<%= config.bin %> local-endpoint --port 4566 --data-dir .sageform-local --time-scale 60']
+  static override flags = {
+    port: Flags.integer({ description: 'Port on 127.0.0.1 (0: any free port).', default: 0, min: 0, max: 65535 }),
+    'data-dir': Flags.string({ description: 'Keep the endpoint\'s jobs here across restarts (default: in memory).' }),
+    'time-scale': Flags.string({ description: 'Simulated seconds per real second.', default: '1' }),
+    latency: Flags.integer({ description: 'Milliseconds added to every response.', default: 0, min: 0 }),
+    'throttle-rate': Flags.string({ description: 'Share of requests answered with ThrottlingException (0..1).', default: '0' }),
+    'error-rate': Flags.string({ description: 'Share of requests answered with HTTP 500 (0..1).', default: '0' }),
+    seed: Flags.integer({ description: 'Seed for fault injection, so faults repeat.', default: 1 }),
+  }
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(LocalEndpointCommand)
+    const number = (name: string, text: string, max = Infinity) => {
+      const n = Number(text)
+      if (!Number.isFinite(n) || n < 0 || n > max) this.error(`--${name} must be a number${max === 1 ? ' from 0 to 1' : ' of 0 or more'}; got "${text}".`, { exit: 1 })
+      return n
+    }
+    const { serveLocalEndpoint } = await import('../services/local-endpoint.js')
+    const endpoint = await serveLocalEndpoint({
+      port: flags.port,
+      dataDir: flags['data-dir'],
+      timeScale: number('time-scale', flags['time-scale']) || 1,
+      latencyMs: flags.latency,
+      throttleRate: number('throttle-rate', flags['throttle-rate'], 1),
+      errorRate: number('error-rate', flags['error-rate'], 1),
+      seed: flags.seed,
+    })
+    // One parsable line first, so scripts can read the URL from stdout.
+    this.log(endpoint.url)
+    this.logToStderr(`SageMaker endpoint listening. Use: AWS_ENDPOINT_URL_SAGEMAKER=${endpoint.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1`)
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve()
+      process.once('SIGINT', stop)
+      process.once('SIGTERM', stop)
+    })
+    await endpoint.close()
+  }
+}

@@ -1,0 +1,226 @@
+// `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
+// recording every step in the state file as it happens.
+import { readFile } from 'node:fs/promises'
+import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
+import { findUnknown } from '../config/value.js'
+import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/engine.js'
+import type { Configuration } from '../model/types.js'
+import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/types.js'
+import { jobName, specHash } from '../planner/identity.js'
+import { TAG, toJson } from '../planner/planner.js'
+import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
+import { acquireLock, parseDuration, type HeldLock } from '../state/lock.js'
+import { newState, writeState } from '../state/store.js'
+import type { JsonValue, State } from '../state/types.js'
+import { loadConfiguration } from './configuration.js'
+import { connect } from './connection.js'
+import { planService, referenceAttributes, type PlanOptions } from './plan.js'
+import { loadState } from './state.js'
+
+export interface ApplyOptions extends PlanOptions {
+  /** A plan saved by `plan --out`; without it apply plans afresh. */
+  planFile?: string
+  lockTimeout: string
+  operation?: string
+}
+
+/** A plan ready to run, holding the state lock until `finish` or `release`. */
+export interface PreparedApply {
+  plan: Plan
+  options: ApplyOptions
+  api?: SageMakerApi
+  lock: HeldLock
+  state?: State
+}
+
+export async function lockState(dir: string, lockTimeout: string, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
+  const timeoutMs = parseDuration(lockTimeout)
+  if (timeoutMs === undefined) {
+    diags.error('Invalid --lock-timeout', { detail: `"${lockTimeout}" is not a duration.`, hint: 'Use a number with s, m or h, such as 30s or 5m.' })
+    return undefined
+  }
+  const acquired = await acquireLock(dir, { operation, timeoutMs })
+  if (!acquired.ok) {
+    diags.add(acquired.diagnostic)
+    return undefined
+  }
+  return acquired.lock
+}
+
+export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
+  const diags = new Diagnostics()
+  const lock = await lockState(options.dir, options.lockTimeout, options.operation ?? 'apply', diags)
+  if (!lock) return { diagnostics: diags.items }
+  let plan: Plan | undefined
+  if (options.planFile) plan = await loadSavedPlan(options, diags)
+  else {
+    const planned = await planService(options, api)
+    diags.append(planned.diagnostics)
+    plan = planned.plan ?? undefined
+  }
+  if (!plan || diags.hasErrors) {
+    await lock.release()
+    return { diagnostics: sortDiagnostics(diags.items) }
+  }
+  const { state } = await loadState(options.dir)
+  return { prepared: { plan, options, api, lock, state }, diagnostics: sortDiagnostics(diags.items) }
+}
+
+/** A saved plan applies only to the state and configuration it was made from. */
+async function loadSavedPlan(options: ApplyOptions, diags: Diagnostics): Promise<Plan | undefined> {
+  let plan: Plan
+  try {
+    plan = JSON.parse(await readFile(options.planFile!, 'utf8')) as Plan
+  } catch (error) {
+    diags.error('Cannot read the saved plan', { detail: `${options.planFile}: ${(error as Error).message}`, hint: 'Make one with sageform plan --out FILE.' })
+    return undefined
+  }
+  if (plan.format_version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) {
+    diags.error('Not a sageform plan', { detail: `${options.planFile} is not a plan file of format ${PLAN_FORMAT_VERSION}.` })
+    return undefined
+  }
+  const { state, diagnostics } = await loadState(options.dir)
+  diags.append(diagnostics)
+  const current = { lineage: state?.lineage ?? null, serial: state?.serial ?? 0 }
+  if (current.lineage !== plan.state.lineage || current.serial !== plan.state.serial) {
+    diags.error('Saved plan is stale', {
+      detail: `The plan was made against state ${plan.state.lineage ?? '(none)'} serial ${plan.state.serial}; the state is now ${current.lineage ?? '(none)'} serial ${current.serial}. Something was applied since.`,
+      hint: 'Run sageform plan --out FILE again, review it, and apply the new file.',
+    })
+    return undefined
+  }
+  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
+  diags.append(loaded.diagnostics.filter((d) => d.severity === 'error'))
+  if (loaded.fingerprint !== undefined && loaded.fingerprint !== plan.config_hash) {
+    diags.error('Saved plan is stale', { detail: 'The configuration files or variable values changed since the plan was made.', hint: 'Run sageform plan --out FILE again.' })
+    return undefined
+  }
+  return plan
+}
+
+export interface ApplySummary {
+  created: number
+  replaced: number
+  updated: number
+  stopped: number
+  adopted: number
+  failed: number
+  deferred: number
+}
+
+/** The `apply --json` payload (schemas/apply.json). */
+export interface ApplyPayload {
+  applied: boolean
+  plan: Plan | null
+  results: ApplyResult['results']
+  summary: ApplySummary
+  diagnostics: Diagnostic[]
+}
+
+export async function executeApply(prepared: PreparedApply, onEvent?: (event: ApplyEvent) => void): Promise<ApplyPayload> {
+  const { options, plan } = prepared
+  const diags = new Diagnostics()
+  try {
+    // The state (and its lineage) exists on disk before the first job is created: a job whose create succeeds but
+    // whose apply then dies carries this lineage in its tags, so the next plan finds and adopts it.
+    let state = prepared.state
+    if (!state) {
+      state = newState()
+      await writeState(options.dir, state)
+    }
+    const api = prepared.api ?? (await connect(options, await providerOf(options), diags))
+    if (!api) return payload(false, plan, [], diags.items)
+    const result = await executePlan({
+      plan,
+      api,
+      state,
+      persist: (next) => writeState(options.dir, next),
+      parallelism: options.parallelism,
+      resolveRequest: (change, current) => resolveRequest(change, current, options),
+      onEvent,
+    })
+    diags.append(result.errors)
+    await recordOutputs(result.state, options, diags)
+    return payload(true, plan, result.results, diags.items)
+  } catch (error) {
+    if (!isSageMakerError(error)) throw error
+    diags.error('SageMaker refused the request', { detail: `${error.code}: ${error.message}` })
+    return payload(false, plan, [], diags.items)
+  } finally {
+    await prepared.lock.release()
+  }
+}
+
+function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], diagnostics: Diagnostic[]): ApplyPayload {
+  const count = (action: ResourceChange['action']) => results.filter((r) => r.action === action && r.outcome === 'done').length
+  return {
+    applied,
+    plan,
+    results,
+    summary: {
+      created: count('create'),
+      replaced: count('replace'),
+      updated: count('update'),
+      stopped: count('stop'),
+      adopted: count('adopt'),
+      failed: results.filter((r) => r.outcome === 'failed').length,
+      deferred: results.filter((r) => r.outcome === 'deferred').length,
+    },
+    diagnostics: sortDiagnostics(diagnostics),
+  }
+}
+
+async function providerOf(options: ApplyOptions): Promise<Configuration['provider']> {
+  const loaded = await loadConfiguration({ ...options })
+  return loaded.config?.provider ?? {}
+}
+
+/**
+ * The Create request for a change, as the engine needs it: the plan's request when the plan knew everything, otherwise
+ * the configuration evaluated again now that the jobs it depends on exist.
+ */
+async function resolveRequest(change: ResourceChange, state: State, options: ApplyOptions): Promise<{ request: Record<string, unknown> } | { error: string }> {
+  const after = change.after!
+  let request = after.request as Record<string, JsonValue>
+  let name = after.name
+  let hash = after.spec_hash
+  if (hasUnknown(request) || name === null || hash === null) {
+    const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
+    const resource = loaded.config?.resources.find((r) => r.address === change.address)
+    if (!resource) return { error: `${change.address} is no longer in the configuration` }
+    const unknown = findUnknown(resource.request as never)
+    if (unknown) return { error: `${unknown.origin} is still unknown` }
+    const resolvedHash = specHash(resource, after.generation)
+    const resolvedName = jobName(resource, resolvedHash)
+    if (typeof resolvedHash !== 'string' || typeof resolvedName !== 'string') return { error: 'the job name is still unknown' }
+    request = toJson(resource.request) as Record<string, JsonValue>
+    name = resolvedName
+    hash = resolvedHash
+  }
+  const nameMember = change.type === 'sagemaker_training_job' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
+  const tags = { ...after.tags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
+  return { request: { ...request, [nameMember]: name, Tags: tagList(tags) } }
+}
+
+function hasUnknown(value: JsonValue): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (!Array.isArray(value) && '$unknown' in value) return true
+  return (Array.isArray(value) ? value : Object.values(value)).some(hasUnknown)
+}
+
+/** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
+async function recordOutputs(state: State, options: ApplyOptions, diags: Diagnostics): Promise<void> {
+  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set()) })
+  if (!loaded.config) return
+  const outputs: NonNullable<State['outputs']> = {}
+  for (const [name, output] of loaded.config.outputs) {
+    if (findUnknown(output.value)) continue
+    outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
+  }
+  if (JSON.stringify(outputs) === JSON.stringify(state.outputs ?? {})) return
+  try {
+    await writeState(options.dir, { ...state, serial: state.serial + 1, outputs })
+  } catch (error) {
+    diags.warning('Outputs not recorded', { detail: (error as Error).message })
+  }
+}

@@ -1,0 +1,46 @@
+// Apply progress as plain, timestamped lines (what CI logs want), and the closing summary.
+import type { ApplyEvent } from '../apply/engine.js'
+import type { ApplyPayload } from '../services/apply.js'
+import { renderDiagnostics } from './diagnostics.js'
+import type { Style } from './style.js'
+
+const VERB: Record<string, [string, string]> = {
+  create: ['Creating...', 'Creation complete'],
+  replace: ['Replacing...', 'Replacement complete'],
+  update: ['Updating...', 'Update complete'],
+  stop: ['Stopping...', 'Stopped and forgotten'],
+  adopt: ['Adopting...', 'Adoption complete'],
+  'no-op': ['Refreshing...', 'Up to date'],
+}
+
+export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Date()): string | undefined {
+  if (event.action === 'no-op' && event.phase !== 'failed') return undefined
+  const [starting, finished] = VERB[event.action] ?? ['Working...', 'Done']
+  const time = style.dim(now.toISOString().slice(11, 19))
+  switch (event.phase) {
+    case 'start':
+      return `${time} ${style.bold(event.address)}: ${starting}`
+    case 'done':
+      return `${time} ${style.bold(event.address)}: ${style.green(finished)}${event.message ? ` (${event.message})` : ''}`
+    case 'failed':
+      return `${time} ${style.bold(event.address)}: ${style.red('Failed')}: ${event.message}`
+    case 'skipped':
+      return `${time} ${style.bold(event.address)}: ${style.yellow('Skipped')}: ${event.message}`
+    case 'deferred':
+      return `${time} ${style.bold(event.address)}: ${style.yellow('Deferred')}: ${event.message}`
+  }
+}
+
+export function renderApplySummary(result: ApplyPayload, style: Style): string {
+  const s = result.summary
+  const parts = [`${s.created} created`, `${s.replaced} replaced`, `${s.updated} updated`, `${s.stopped} stopped`]
+  if (s.adopted) parts.push(`${s.adopted} adopted`)
+  const out: string[] = []
+  const errors = result.diagnostics.filter((d) => d.severity === 'error')
+  if (result.diagnostics.length > 0) out.push('', renderDiagnostics(result.diagnostics, style))
+  const line = `Resources: ${parts.join(', ')}.`
+  out.push('', errors.length > 0 ? style.red(style.bold(`Apply finished with ${errors.length} error${errors.length === 1 ? '' : 's'}. ${line}`)) : style.green(style.bold(`Apply complete! ${line}`)))
+  if (s.deferred) out.push(style.yellow(`${s.deferred} deferred: run sageform apply again once the jobs they wait for have finished.`))
+  out.push(style.dim('The state of every step is in sageform.state.json.'))
+  return out.join('\n')
+}
