@@ -356,7 +356,7 @@ describe('apply engine', () => {
         return { found: true, job: { TrainingJobName: name, TrainingJobArn: arnOf(name), TrainingJobStatus: 'Stopping' } as never }
       }
       const change: ResourceChange = { ...create('a', { name: 'pinned' }), action: 'replace', delete_before_create: true, before: { name: 'pinned', arn: old.arn, status: 'Stopping' } }
-      const result = await run([change], { wait: { initialMs: 1, maxMs: 1, timeoutMs: 20 }, now: () => new Date() })
+      const result = await run([change], { wait: { initialMs: 1, maxMs: 1, timeoutMs: 20 } })
       assert.equal(result.results[0]!.outcome, 'failed')
       assert.match(result.errors[0]!.detail!, /Gave up waiting for training job pinned to stop .* it is Stopping/)
       assert.ok(!ops(api).includes('deleteTrainingJob') && !ops(api).includes('stopTrainingJob'))
@@ -453,6 +453,27 @@ describe('apply engine', () => {
       assert.deepEqual(api.calls, [])
       assert.equal(writes.length, 0)
       assert.deepEqual(events.map((e) => e.phase), ['deferred', 'deferred'])
+    })
+
+    it('skips changes not started when the signal aborts, and fails a dependency cycle instead of hanging', async () => {
+      const controller = new AbortController()
+      const { api, run } = harness()
+      const result = await run([create('a'), create('b')], {
+        parallelism: 1,
+        onEvent: (e) => {
+          if (e.phase === 'done') controller.abort()
+        },
+        signal: controller.signal,
+      })
+      assert.deepEqual(result.results.map((r) => [r.outcome, r.message]), [
+        ['done', 'created training job a-job'],
+        ['skipped', 'not started: apply was interrupted'],
+      ])
+      assert.deepEqual(ops(api), ['createTrainingJob'])
+
+      const cycle = await harness().run([create('x', { dependsOn: [addr('y')] }), create('y', { dependsOn: [addr('x')] }), create('z')])
+      assert.deepEqual(cycle.results.map((r) => r.outcome), ['failed', 'failed', 'done'])
+      assert.deepEqual(cycle.errors.map((e) => e.summary), ['Dependency cycle', 'Dependency cycle'])
     })
 
     it('records the refreshed status of a no-op without calling SageMaker, and writes nothing when it is unchanged', async () => {

@@ -186,7 +186,7 @@ async function adopt(change: ResourceChange, ctx: ActionContext): Promise<Action
   // The plan showed this adoption and the user approved it, so only the address is checked again, in case the plan is
   // old: the lineage may legitimately differ (a state file rebuilt after being lost).
   const problem = ownershipProblem(tags, { address: change.address })
-  if (problem) throw new StepFailed(summary, `${ops.noun} ${name} cannot be adopted: ${problem}.`, { hint: 'Run plan again.' })
+  if (problem) throw new StepFailed(summary, `The ${ops.noun} ${name} cannot be adopted: ${problem}.`, { hint: 'Run plan again.' })
   const specHash = tags[TAG.specHash] ?? change.after?.spec_hash ?? ''
   // The planned request describes the job only if the job was created from this very spec.
   const planned = change.after?.request
@@ -223,9 +223,11 @@ async function replace(change: ResourceChange, ctx: ActionContext): Promise<Acti
 /** Stop (and wait for) and delete the job holding a pinned name; its record moves to history. */
 async function freeName(change: ResourceChange, ctx: ActionContext, ops: JobOps, old: JobRef): Promise<void> {
   const summary = `Failed to free the name ${old.name} for the next job of ${change.address}`
+  let finalStatus = old.status
   if (old.status === 'InProgress' || old.status === 'Stopping') {
     if (old.status === 'InProgress') await attempt(summary, () => requestStop(ops, old.name))
     const stopped = await attempt(summary, () => ctx.poll.until(ops, old.name, (job) => !isRunning(job), 'stop'))
+    finalStatus = stopped?.status ?? finalStatus
     await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => patchJob(state, change.address, old.name, finalFields(stopped?.status, ctx.now(), stopped?.ended_at)))
   }
   await attempt(summary, async () => {
@@ -238,7 +240,7 @@ async function freeName(change: ResourceChange, ctx: ActionContext, ops: JobOps,
   // Deletion can take a moment (status Deleting); the name is free only once Describe no longer finds the job.
   const left = await attempt(summary, () => ctx.poll.until(ops, old.name, (job) => job === undefined || job.status === 'DeleteFailed', 'be deleted'))
   if (left) throw new StepFailed(summary, `SageMaker could not delete ${ops.noun} ${old.name} (${left.status}${left.failure_reason ? `: ${left.failure_reason}` : ''}).`)
-  await ctx.journal.record(`deleting ${ops.noun} ${old.name}`, (state) => retireCurrent(state, change.address, { updated_at: ctx.now() }))
+  await ctx.journal.record(`deleting ${ops.noun} ${old.name}`, (state) => retireCurrent(state, change.address, finalFields(finalStatus, ctx.now())))
 }
 
 /** Tags through AddTags/DeleteTags, then the UpdateTrainingJob members, each recorded as soon as it is done. */

@@ -21,7 +21,8 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     journal,
     resolveRequest: options.resolveRequest,
     now: () => clock().toISOString(),
-    poll: poller(options.wait, () => clock().getTime()),
+    // Real time, not `now`: a test's frozen clock must not make a wait endless.
+    poll: poller(options.wait),
   }
   const changes = options.plan.changes
   const inPlan = new Set(changes.map((c) => c.address))

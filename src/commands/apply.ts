@@ -24,8 +24,14 @@ Exit status: 0 success (or nothing to do); 1 error, including a refused confirma
     'lock-timeout': lockTimeoutFlag,
   }
 
+  /** What kind of apply this command runs; destroy overrides it. */
+  protected mode(_flags: Record<string, unknown>): { destroy?: boolean; deleteJobs?: boolean; operation?: string } {
+    return {}
+  }
+
   async run(): Promise<ApplyPayload> {
-    const { flags, args } = await this.parse(ApplyCommand)
+    // this.ctor: destroy runs this same flow with its own flags (--delete) and no plan-file argument.
+    const { flags, args } = await this.parse(this.ctor as typeof ApplyCommand)
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { prepareApply, executeApply } = await import('../services/apply.js')
@@ -43,12 +49,13 @@ Exit status: 0 success (or nothing to do); 1 error, including a refused confirma
       profile: flags.profile,
       planFile: args.planfile,
       lockTimeout: flags['lock-timeout'],
+      ...this.mode(flags),
     }
     const { prepared, diagnostics } = await prepareApply(options)
     if (!prepared) {
       process.exitCode = EXIT.error
       if (!this.jsonEnabled()) this.log(renderDiagnostics(diagnostics, this.style))
-      return { applied: false, plan: null, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
+      return { mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan: null, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
     }
     const { hasChanges } = await import('../plan/types.js')
     if (!this.jsonEnabled()) this.log(renderPlan(prepared.plan, this.style))
@@ -59,7 +66,7 @@ Exit status: 0 success (or nothing to do); 1 error, including a refused confirma
         await prepared.lock.release()
         process.exitCode = EXIT.error
         this.log(approved === undefined ? 'Apply needs confirmation, and there is no terminal to ask: run with --auto-approve (or apply a saved plan file).' : 'Apply cancelled.')
-        return { applied: false, plan: prepared.plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
+        return { mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan: prepared.plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
       }
     }
     const result = await executeApply(prepared, (event) => {

@@ -1,6 +1,7 @@
 // oclif's explicit command strategy: one module lists every command, so startup reads no directory. Ids use ':' even
 // though users type 'state list' (topicSeparator ' '): oclif joins the typed words with ':' before looking them up.
 import Apply from './apply.js'
+import Destroy from './destroy.js'
 import ForceUnlock from './force-unlock.js'
 import LocalEndpoint from './local-endpoint.js'
 import Output from './output.js'
@@ -12,6 +13,7 @@ import Validate from './validate.js'
 
 export const COMMANDS = {
   apply: Apply,
+  destroy: Destroy,
   'local-endpoint': LocalEndpoint,
   'force-unlock': ForceUnlock,
   output: Output,

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
+import { deleteJobs, type JobToDelete } from '../apply/delete.js'
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/engine.js'
 import type { Configuration } from '../model/types.js'
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/types.js'
@@ -22,6 +23,8 @@ export interface ApplyOptions extends PlanOptions {
   planFile?: string
   lockTimeout: string
   operation?: string
+  /** With destroy: also delete the finished job records (current and history) from SageMaker. */
+  deleteJobs?: boolean
 }
 
 /** A plan ready to run, holding the state lock until `finish` or `release`. */
@@ -99,6 +102,8 @@ async function loadSavedPlan(options: ApplyOptions, diags: Diagnostics): Promise
 }
 
 export interface ApplySummary {
+  /** destroy --delete: job records removed from SageMaker. */
+  deleted?: number
   created: number
   replaced: number
   updated: number
@@ -108,9 +113,12 @@ export interface ApplySummary {
   deferred: number
 }
 
-/** The `apply --json` payload (schemas/apply.json). */
+/** The `apply --json` and `destroy --json` payload (schemas/apply.json). */
 export interface ApplyPayload {
+  mode: 'apply' | 'destroy'
   applied: boolean
+  /** destroy --delete: the job records removed from SageMaker. */
+  deleted?: string[]
   plan: Plan | null
   results: ApplyResult['results']
   summary: ApplySummary
@@ -140,6 +148,17 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       onEvent,
     })
     diags.append(result.errors)
+    if (options.destroy) {
+      const deleted = options.deleteJobs ? await deleteJobs(api, jobsOf(state), options.parallelism) : undefined
+      if (deleted) diags.append(deleted.errors)
+      await forgetFinished(result.state, options.dir)
+      const out = payload(true, plan, result.results, diags.items, 'destroy')
+      if (deleted) {
+        out.deleted = deleted.deleted
+        out.summary.deleted = deleted.deleted.length
+      }
+      return out
+    }
     await recordOutputs(result.state, options, diags)
     return payload(true, plan, result.results, diags.items)
   } catch (error) {
@@ -151,9 +170,10 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
   }
 }
 
-function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], diagnostics: Diagnostic[]): ApplyPayload {
+function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], diagnostics: Diagnostic[], mode: ApplyPayload['mode'] = 'apply'): ApplyPayload {
   const count = (action: ResourceChange['action']) => results.filter((r) => r.action === action && r.outcome === 'done').length
   return {
+    mode,
     applied,
     plan,
     results,
@@ -223,4 +243,19 @@ async function recordOutputs(state: State, options: ApplyOptions, diags: Diagnos
   } catch (error) {
     diags.warning('Outputs not recorded', { detail: (error as Error).message })
   }
+}
+
+/** Every job a state knows, current and earlier generations, for destroy --delete. */
+function jobsOf(state: State): JobToDelete[] {
+  return Object.entries(state.resources).flatMap(([address, r]) => [...r.history, ...(r.current ? [r.current] : [])].map((job) => ({ address, type: r.type, name: job.name })))
+}
+
+/**
+ * After destroy, entries left with only history are forgotten too; an entry whose job could not be stopped keeps its
+ * current job, so nothing still running drops out of state.
+ */
+async function forgetFinished(state: State, dir: string): Promise<void> {
+  const resources = Object.fromEntries(Object.entries(state.resources).filter(([, r]) => r.current))
+  if (Object.keys(resources).length === Object.keys(state.resources).length && !state.outputs) return
+  await writeState(dir, { ...state, serial: state.serial + 1, resources, outputs: {} })
 }

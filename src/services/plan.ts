@@ -19,6 +19,8 @@ export interface PlanOptions extends ConnectionOptions {
   refresh: boolean
   replace: string[]
   parallelism: number
+  /** Plan the removal of everything in state (`sageform destroy`). */
+  destroy?: boolean
 }
 
 /** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
@@ -56,21 +58,31 @@ export async function planService(options: PlanOptions, api?: SageMakerApi): Pro
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
   diags.append(loaded.diagnostics)
   if (diags.hasErrors || !loaded.config) return { plan: null, diagnostics: sortDiagnostics(diags.items) }
-  const config = loaded.config
+  const config = options.destroy ? { ...loaded.config, resources: [] } : loaded.config
+  if (options.destroy) {
+    for (const resource of loaded.config.resources) {
+      if (resource.lifecycle.preventDestroy && state?.resources[resource.address]?.current) {
+        diags.error('Resource has lifecycle.prevent_destroy set', { detail: `destroy would stop and forget ${resource.address}.`, address: resource.address, range: resource.range, hint: 'Remove prevent_destroy first, or remove the resource from state with sageform state rm.' })
+      }
+    }
+    if (diags.hasErrors) return { plan: null, diagnostics: sortDiagnostics(diags.items) }
+  }
   // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
   let remote = options.refresh ? { jobs: new Map() } : undefined
   if (options.refresh && state) {
     const client = api ?? (await connect(options, config.provider, diags))
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
-      remote = await refresh({ api: client, state, types: new Set(config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
+      remote = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
     } catch (error) {
       if (!isSageMakerError(error)) throw error
       diags.error('Cannot read jobs from SageMaker', { detail: `${error.code}: ${error.message}`, hint: error.retryable ? 'This may pass if you try again.' : 'Plan from the state file alone with --refresh=false.' })
       return { plan: null, diagnostics: diags.items }
     }
   }
-  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint! })
+  const made = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint! })
+  // The planner sees destroy as "everything left the configuration"; say what the user asked for instead.
+  const result = options.destroy ? { ...made, changes: made.changes.map((c) => ({ ...c, reason: c.reason?.replace('removed from the configuration', 'destroy') })) } : made
   diags.append(result.diagnostics)
   return { plan: { ...result, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
 }

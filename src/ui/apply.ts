@@ -39,7 +39,11 @@ export function renderApplySummary(result: ApplyPayload, style: Style): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error')
   if (result.diagnostics.length > 0) out.push('', renderDiagnostics(result.diagnostics, style))
   const line = `Resources: ${parts.join(', ')}.`
-  out.push('', errors.length > 0 ? style.red(style.bold(`Apply finished with ${errors.length} error${errors.length === 1 ? '' : 's'}. ${line}`)) : style.green(style.bold(`Apply complete! ${line}`)))
+  const verb = result.mode === 'destroy' ? 'Destroy' : 'Apply'
+  out.push('', errors.length > 0 ? style.red(style.bold(`${verb} finished with ${errors.length} error${errors.length === 1 ? '' : 's'}. ${line}`)) : style.green(style.bold(`${verb} complete! ${line}`)))
+  if (result.mode === 'destroy') {
+    out.push(s.deleted !== undefined ? `${s.deleted} job record${s.deleted === 1 ? '' : 's'} deleted from SageMaker.` : style.dim('The jobs remain in SageMaker\'s history (and keep their names); destroy --delete also deletes the records.'))
+  }
   if (s.deferred) out.push(style.yellow(`${s.deferred} deferred: run sageform apply again once the jobs they wait for have finished.`))
   out.push(style.dim('The state of every step is in sageform.state.json.'))
   return out.join('\n')
