@@ -5,7 +5,7 @@ import type { ResourceType } from '../config/module.js'
 import { isResourceNotFound, type SageMakerApi } from '../sagemaker/types.js'
 import { mapLimit } from '../util/pool.js'
 import { errorText } from './actions.js'
-import { isRunning, jobOps, poller } from './jobs.js'
+import { isRunning, jobOps, poller, requestStop } from './jobs.js'
 import type { WaitOptions } from './types.js'
 
 export interface JobToDelete {
@@ -23,7 +23,10 @@ export async function deleteJobs(api: SageMakerApi, jobs: readonly JobToDelete[]
     try {
       const live = await ops.describe(job.name)
       if (!live) return
-      if (isRunning(live)) await poll.until(ops, job.name, (j) => !isRunning(j), 'stop')
+      if (isRunning(live)) {
+        if (live.status === 'InProgress') await requestStop(ops, job.name)
+        await poll.until(ops, job.name, (j) => !isRunning(j), 'stop')
+      }
       await ops.delete(job.name)
       deleted.push(job.name)
     } catch (error) {

@@ -3,6 +3,7 @@
 import Apply from './apply.js'
 import Destroy from './destroy.js'
 import ForceUnlock from './force-unlock.js'
+import Import from './import.js'
 import LocalEndpoint from './local-endpoint.js'
 import Output from './output.js'
 import Plan from './plan.js'
@@ -16,6 +17,7 @@ export const COMMANDS = {
   destroy: Destroy,
   'local-endpoint': LocalEndpoint,
   'force-unlock': ForceUnlock,
+  import: Import,
   output: Output,
   plan: Plan,
   'state:list': StateList,

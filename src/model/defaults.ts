@@ -4,16 +4,12 @@
 import { Unknown } from '../config/value.js'
 import type { ApiObject, ApiValue } from './types.js'
 
-/** Defaults by API path inside a request; `*` stands for every item of a list. */
+/**
+ * Defaults by API path inside a request; `*` stands for every item of a list. A default applies where its parent
+ * structure exists, except StoppingCondition, which SageMaker creates ("The default value is 1 day").
+ */
 const DEFAULTS: Record<string, Array<[string[], ApiValue]>> = {
-  CreateTrainingJobRequest: [
-    [['EnableNetworkIsolation'], false],
-    [['EnableInterContainerTrafficEncryption'], false],
-    [['EnableManagedSpotTraining'], false],
-    [['InputDataConfig', '*', 'CompressionType'], 'None'],
-    [['InputDataConfig', '*', 'RecordWrapperType'], 'None'],
-    [['InputDataConfig', '*', 'DataSource', 'S3DataSource', 'S3DataDistributionType'], 'FullyReplicated'],
-  ],
+  CreateTrainingJobRequest: definitionDefaults([]),
   CreateHyperParameterTuningJobRequest: [
     [['HyperParameterTuningJobConfig', 'TrainingJobEarlyStoppingType'], 'Off'],
     ...definitionDefaults(['TrainingJobDefinition']),
@@ -23,6 +19,8 @@ const DEFAULTS: Record<string, Array<[string[], ApiValue]>> = {
 
 function definitionDefaults(base: string[]): Array<[string[], ApiValue]> {
   return [
+    [[...base, 'OutputDataConfig', 'CompressionType'], 'GZIP'],
+    [[...base, 'StoppingCondition', 'MaxRuntimeInSeconds'], 86400],
     [[...base, 'EnableNetworkIsolation'], false],
     [[...base, 'EnableInterContainerTrafficEncryption'], false],
     [[...base, 'EnableManagedSpotTraining'], false],
@@ -51,6 +49,7 @@ function fill(node: ApiValue | undefined, path: string[], value: ApiValue): void
     if (node[head!] === undefined) node[head!] = value
     return
   }
+  if (head === 'StoppingCondition' && node[head] === undefined) node[head] = {}
   fill(node[head!], rest, value)
 }
 

@@ -36,7 +36,7 @@ export interface PlannedJob {
   generation: number
   /** The Create request (without name and tags), unknown leaves as UnknownJson. */
   request: JsonValue
-  tags: Record<string, string>
+  tags: Record<string, string | UnknownJson>
 }
 
 export interface AttributeChange {

@@ -121,7 +121,7 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
 
   if (!current) {
     const existing = typeof identity.name === 'string' ? input.remote?.jobs.get(remoteKey(resource.kind.type, identity.name)) : undefined
-    if (existing && existing.tags[TAG.address] === resource.address) {
+    if (existing && existing.tags[TAG.address] === resource.address && existing.tags[TAG.lineage] === input.state?.lineage) {
       // A previous apply created this job and died before writing state: take it over instead of creating a twin.
       return { ...base, action: 'adopt', reason: `job ${existing.name} already exists (${existing.status}); recording it in state`, before: { name: existing.name, arn: existing.arn, status: existing.status } }
     }
@@ -167,7 +167,7 @@ function plannedJob(resource: JobResource, identity: DesiredIdentity): PlannedJo
     spec_hash: identity.hash instanceof Unknown ? null : identity.hash,
     generation: identity.generation,
     request: toJson(resource.request),
-    tags: Object.fromEntries(Object.entries(resource.tags).map(([k, v]) => [k, v instanceof Unknown ? '(known after apply)' : v])),
+    tags: Object.fromEntries(Object.entries(resource.tags).map(([k, v]) => [k, v instanceof Unknown ? { $unknown: v.origin } : v])),
   }
 }
 

@@ -1,6 +1,7 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
 import { deleteJobs, type JobToDelete } from '../apply/delete.js'
@@ -148,6 +149,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       onEvent,
     })
     diags.append(result.errors)
+    await keepUnsavedState(result, options.dir, diags)
     if (options.destroy) {
       const deleted = options.deleteJobs ? await deleteJobs(api, jobsOf(state), options.parallelism) : undefined
       if (deleted) diags.append(deleted.errors)
@@ -204,11 +206,12 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
   let request = after.request as Record<string, JsonValue>
   let name = after.name
   let hash = after.spec_hash
-  if (hasUnknown(request) || name === null || hash === null) {
+  let userTags = after.tags as Record<string, string>
+  if (hasUnknown(request) || hasUnknown(after.tags as unknown as JsonValue) || name === null || hash === null) {
     const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
     const resource = loaded.config?.resources.find((r) => r.address === change.address)
     if (!resource) return { error: `${change.address} is no longer in the configuration` }
-    const unknown = findUnknown(resource.request as never)
+    const unknown = findUnknown(resource.request as never) ?? findUnknown(resource.tags as never)
     if (unknown) return { error: `${unknown.origin} is still unknown` }
     const resolvedHash = specHash(resource, after.generation)
     const resolvedName = jobName(resource, resolvedHash)
@@ -216,9 +219,10 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
     request = toJson(resource.request) as Record<string, JsonValue>
     name = resolvedName
     hash = resolvedHash
+    userTags = resource.tags as Record<string, string>
   }
   const nameMember = change.type === 'sagemaker_training_job' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
-  const tags = { ...after.tags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
+  const tags = { ...userTags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
   return { request: { ...request, [nameMember]: name, Tags: tagList(tags) } }
 }
 
@@ -258,4 +262,18 @@ async function forgetFinished(state: State, dir: string): Promise<void> {
   const resources = Object.fromEntries(Object.entries(state.resources).filter(([, r]) => r.current))
   if (Object.keys(resources).length === Object.keys(state.resources).length && !state.outputs) return
   await writeState(dir, { ...state, serial: state.serial + 1, resources, outputs: {} })
+}
+
+/**
+ * When a state write failed mid-apply, the engine still returns what it did; like Terraform's errored.tfstate, that
+ * state goes to a file of its own so no job is lost from sageform's sight.
+ */
+async function keepUnsavedState(result: ApplyResult, dir: string, diags: Diagnostics): Promise<void> {
+  if (!result.errors.some((d) => d.summary.startsWith('Failed to save the state'))) return
+  const path = join(dir, 'errored.sageform.state.json')
+  await writeFile(path, JSON.stringify(result.state, null, 2) + '\n')
+  diags.error('State saved to errored.sageform.state.json', {
+    detail: `The state file could not be written, so the state after this apply was saved to ${path}.`,
+    hint: 'Fix the cause (disk full, permissions), then replace sageform.state.json with it, keeping the old one.',
+  })
 }
