@@ -1,8 +1,9 @@
-// A large, valid configuration for benchmarks: N resources alternating training and tuning jobs.
-export function generatedConfiguration(count: number): string {
+// A large, valid configuration for benchmarks: N resources alternating training and tuning jobs (or, with
+// `kinds: 'training'`, N training jobs).
+export function generatedConfiguration(count: number, kinds: 'mixed' | 'training' = 'mixed'): string {
   const blocks = ['variable "bucket" {\n  default = "bench-bucket"\n}\n\nlocals {\n  role = "arn:aws:iam::123456789012:role/SageMakerRole"\n  image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"\n}\n']
   for (let i = 0; i < count; i++) {
-    blocks.push(i % 2 === 0 ? training(i) : tuning(i))
+    blocks.push(i % 2 === 0 || kinds === 'training' ? training(i) : tuning(i))
   }
   return blocks.join('\n')
 }

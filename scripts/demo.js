@@ -1,14 +1,86 @@
 #!/usr/bin/env node
-// The README's first command: validate every configuration in examples/ with the built CLI.
-import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+// The README's first command: starts the embedded SageMaker endpoint, runs `plan` and `apply --auto-approve` on every
+// configuration in examples/, waits for the jobs, applies again for jobs that had to wait (a warm start needs its
+// parent finished), shows each tuning job's best training job, and stops the endpoint. No AWS account needed.
+import { spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DescribeHyperParameterTuningJobCommand, DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker'
+import { startEndpoint } from '../dist/endpoint/server.js'
 
 const root = join(import.meta.dirname, '..')
-let failed = false
-for (const example of readdirSync(join(root, 'examples')).sort()) {
-  console.log(`\n$ sageform validate -C examples/${example}`)
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'run.js'), 'validate', '-C', join('examples', example)], { cwd: root, stdio: 'inherit' })
-  failed ||= r.status !== 0
+// One simulated hour per real second: jobs of a few simulated minutes finish in moments.
+const endpoint = await startEndpoint({ timeScale: 3600 })
+const env = {
+  ...process.env,
+  AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
+  AWS_ACCESS_KEY_ID: 'demo',
+  AWS_SECRET_ACCESS_KEY: 'demo',
+  AWS_REGION: 'us-east-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 }
+const client = new SageMakerClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' } })
+const work = mkdtempSync(join(tmpdir(), 'sageform-demo-'))
+let failed = false
+
+/** Runs the CLI without blocking this process, which is also serving the endpoint. */
+async function sageform(args, dir) {
+  console.log(`\n$ sageform ${args.join(' ')}    # in ${dir}`)
+  const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], { cwd: dir, env, stdio: 'inherit' })
+  const code = await new Promise((resolve) => child.on('exit', resolve))
+  if (code !== 0 && !(args.includes('--detailed-exitcode') && code === 2)) failed = true
+  return code
+}
+
+function jobsInState(dir) {
+  const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8'))
+  return Object.values(state.resources).flatMap((r) => (r.current ? [{ type: r.type, name: r.current.name }] : []))
+}
+
+async function status(job) {
+  if (job.type === 'sagemaker_training_job') return (await client.send(new DescribeTrainingJobCommand({ TrainingJobName: job.name }))).TrainingJobStatus
+  return (await client.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: job.name }))).HyperParameterTuningJobStatus
+}
+
+async function waitForJobs(dir) {
+  for (let i = 0; i < 120; i++) {
+    const statuses = await Promise.all(jobsInState(dir).map(status))
+    if (statuses.every((s) => s !== 'InProgress' && s !== 'Stopping')) return
+    await sleep(250)
+  }
+}
+
+try {
+  console.log(`Embedded SageMaker endpoint at ${endpoint.url} (time x3600). Working copies of examples/ in ${work}.`)
+  for (const example of readdirSync(join(root, 'examples'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    const dir = join(work, example)
+    cpSync(join(root, 'examples', example), dir, { recursive: true })
+    console.log(`\n===== examples/${example} =====`)
+    await sageform(['plan'], dir)
+    await sageform(['apply', '--auto-approve'], dir)
+    await waitForJobs(dir)
+    // A second apply records the finished jobs' statuses and starts what had to wait (a warm start needs its
+    // parent finished); a third finds nothing left to do.
+    await sageform(['apply', '--auto-approve'], dir)
+    await waitForJobs(dir)
+    await sageform(['apply', '--auto-approve'], dir)
+    for (const job of jobsInState(dir).filter((j) => j.type === 'sagemaker_hyperparameter_tuning_job')) {
+      const d = await client.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: job.name }))
+      const best = d.BestTrainingJob
+      const counters = d.TrainingJobStatusCounters ?? {}
+      console.log(`\nTuning job ${job.name}: ${d.HyperParameterTuningJobStatus}, ${counters.Completed ?? 0} training jobs completed, ${counters.Stopped ?? 0} stopped early.`)
+      if (best) {
+        const metric = best.FinalHyperParameterTuningJobObjectiveMetric
+        console.log(`  best training job: ${best.TrainingJobName}  ${metric?.MetricName} = ${metric?.Value}`)
+        console.log(`  hyperparameters:   ${JSON.stringify(best.TunedHyperParameters)}`)
+      }
+    }
+    await sageform(['state', 'list'], dir)
+  }
+} finally {
+  await endpoint.close()
+}
+console.log(failed ? '\nThe demo hit an error (see above).' : '\nDemo complete: every example planned, applied and finished on the embedded endpoint.')
 process.exit(failed ? 1 : 0)

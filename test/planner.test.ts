@@ -290,3 +290,16 @@ describe('planner', () => {
     it(`keys remote jobs case-insensitively (${type})`, () => assert.equal(remoteKey(type, 'Abc'), remoteKey(type, 'aBC')))
   }
 })
+
+describe('planner: identity across sageform versions', () => {
+  it('keeps a job whose recorded hash came from older hash rules when its request is the same spec', async () => {
+    const hcl = training('a', 'hyper_parameters = { eta = 0.1 }')
+    const state = await stateFor(hcl, { 'sagemaker_training_job.a': { spec_hash: 'hash-from-an-older-sageform', name: 'a-0ld0ld00' } })
+    const p = await planFor(hcl, state, remote(state))
+    const c = change(p, 'sagemaker_training_job.a')
+    assert.equal(c.action, 'no-op')
+    assert.equal(c.after!.name, 'a-0ld0ld00')
+    const changed = await planFor(hcl.replace('eta = 0.1', 'eta = 0.2'), state, remote(state))
+    assert.equal(change(changed, 'sagemaker_training_job.a').action, 'replace')
+  })
+})

@@ -71,8 +71,8 @@ function without(node: ApiValue, path: Array<string | number>): ApiValue {
 }
 
 /** The spec whose hash is the job's identity: request with defaults, minus ignore_changes and updatable fields. */
-export function identitySpec(resource: JobResource): ApiObject {
-  let spec: ApiValue = withDefaults(resource.kind.requestShape, resource.request)
+export function identitySpec(resource: JobResource, request: ApiObject = resource.request): ApiObject {
+  let spec: ApiValue = withDefaults(resource.kind.requestShape, request)
   const ignored = resource.lifecycle.ignoreChanges.filter((p) => p !== 'tags' && p !== 'all').map((p) => apiPathOf(resource.kind.requestShape, p))
   for (const path of ignored) if (path) spec = without(spec, path)
   if (resource.kind.type === 'sagemaker_training_job') for (const path of UPDATABLE) spec = without(spec, path)

@@ -1,14 +1,14 @@
 // The planner: a pure function of (desired model, state, remote snapshot) → plan. No I/O, so every action is covered
 // by table-driven tests without a network.
 import { Diagnostics } from '../diagnostics/index.js'
-import { Unknown } from '../config/value.js'
+import { Unknown, findUnknown } from '../config/value.js'
 import type { ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
 import type { ApiObject, ApiValue, Configuration, JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
-import { jobName, specHash, updatableTrainingPaths } from './identity.js'
+import { canonicalJson, identitySpec, jobName, specHash, updatableTrainingPaths } from './identity.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -56,10 +56,18 @@ export function desiredIdentity(resource: JobResource, state: ResourceState | un
   if (current && !forceReplace) {
     const hash = specHash(resource, currentGeneration)
     if (hash === current.spec_hash) return { generation: currentGeneration, hash, name: jobName(resource, hash) }
+    // The hash rules can change between sageform versions (a newly known server default, a new ignore_changes entry):
+    // a recorded request that is the same spec under today's rules is still the same job, under its recorded name.
+    if (current.request && sameIdentity(resource, current.request)) return { generation: currentGeneration, hash: current.spec_hash, name: current.name }
   }
   const generation = last ? (last.generation ?? 1) + 1 : 1
   const hash = specHash(resource, generation)
   return { generation, hash, name: jobName(resource, hash) }
+}
+
+function sameIdentity(resource: JobResource, recorded: JsonValue): boolean {
+  if (findUnknown(resource.request as never)) return false
+  return canonicalJson(identitySpec(resource)) === canonicalJson(identitySpec(resource, recorded as unknown as ApiObject))
 }
 
 export interface PlannerInput {

@@ -16,7 +16,8 @@ export function sageform(args: string[], options: { cwd?: string; env?: NodeJS.P
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: true })
-for (const name of ['diagnostic']) ajv.addSchema(JSON.parse(readFileSync(join(root, 'schemas', `${name}.json`), 'utf8')))
+// Schemas other schemas reference by $ref (apply.json uses plan.json's definitions).
+for (const name of ['diagnostic', 'plan']) ajv.addSchema(JSON.parse(readFileSync(join(root, 'schemas', `${name}.json`), 'utf8')))
 
 /** Validates a command's --json payload against schemas/<command>.json; returns the errors, if any. */
 export function schemaErrors(command: string, payload: unknown): string[] {

@@ -1,0 +1,305 @@
+// End to end: the built CLI (bin/run.js → dist/) in child processes against the local SageMaker endpoint, started
+// in-process. The CLI runs asynchronously (spawn, not spawnSync) so that this process stays free to answer it.
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { SageMakerClient, paginateSearch, type TrainingJob } from '@aws-sdk/client-sagemaker'
+import { startEndpoint, type Endpoint, type EndpointOptions } from '../src/endpoint/server.js'
+import type { State } from '../src/state/types.js'
+import { root } from './helpers/cli.js'
+import { TRAINING_BODY } from './helpers/config.js'
+
+const BIN = join(root, 'bin', 'run.js')
+const ADDRESS_TAG = 'sageform:address'
+
+interface Run {
+  status: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+function cliEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    // Nothing from the developer's own AWS setup may leak in.
+    AWS_CONFIG_FILE: join(tmpdir(), 'sageform-e2e-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-e2e-no-aws-credentials'),
+  }
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL']) delete env[name]
+  return env
+}
+
+/** Starts the CLI; `done` resolves when it has exited (and been reaped). */
+function start(args: string[], cwd: string, endpoint: Endpoint): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(endpoint), stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  const done = new Promise<Run>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }))
+  })
+  return { child, done }
+}
+
+function sageform(args: string[], cwd: string, endpoint: Endpoint): Promise<Run> {
+  return start(args, cwd, endpoint).done
+}
+
+function output(run: Run): string {
+  return `exit ${run.status}${run.signal ? ` (${run.signal})` : ''}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
+}
+
+function expectExit(run: Run, status: number): void {
+  assert.equal(run.status, status, output(run))
+}
+
+/** N training jobs, `job_0` .. `job_<N-1>`, each with its own name_prefix; `eta` varies the spec of job_0. */
+function trainingConfig(count: number, eta = '0.1'): string {
+  const blocks: string[] = []
+  for (let i = 0; i < count; i++) {
+    blocks.push(`resource "sagemaker_training_job" "job_${i}" {
+  name_prefix = "e2e-${i}"
+  hyper_parameters = { num_round = ${10 + i}, eta = ${i === 0 ? eta : '0.1'} }
+${TRAINING_BODY}}
+`)
+  }
+  return blocks.join('\n')
+}
+
+const dirs: string[] = []
+function workDir(count: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sageform-e2e-'))
+  dirs.push(dir)
+  writeFileSync(join(dir, 'main.hcl'), trainingConfig(count))
+  return dir
+}
+
+function readStateFile(dir: string): State {
+  return JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+}
+
+/** The state file when it exists and parses (it never should be half-written; a rename replaces it whole). */
+function tryState(dir: string): State | undefined {
+  try {
+    return readStateFile(dir)
+  } catch {
+    return undefined
+  }
+}
+
+function client(endpoint: Endpoint): SageMakerClient {
+  // As sageform does for itself: the SDK's Node 20 deprecation notice says nothing about these tests.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  return new SageMakerClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 10 })
+}
+
+/** Every training job the endpoint holds, through Search (which returns the tags). */
+async function allTrainingJobs(sm: SageMakerClient): Promise<TrainingJob[]> {
+  const jobs: TrainingJob[] = []
+  for await (const page of paginateSearch({ client: sm, pageSize: 100 }, { Resource: 'TrainingJob' })) {
+    for (const result of page.Results ?? []) if (result.TrainingJob) jobs.push(result.TrainingJob)
+  }
+  return jobs
+}
+
+function jobsByAddress(jobs: TrainingJob[]): Map<string, TrainingJob[]> {
+  const out = new Map<string, TrainingJob[]>()
+  for (const job of jobs) {
+    const address = job.Tags?.find((t) => t.Key === ADDRESS_TAG)?.Value ?? '(untagged)'
+    out.set(address, [...(out.get(address) ?? []), job])
+  }
+  return out
+}
+
+/** Each of the `count` resources has exactly one job, the one its state entry names. */
+async function assertOneJobPerResource(sm: SageMakerClient, dir: string, count: number): Promise<void> {
+  const byAddress = jobsByAddress(await allTrainingJobs(sm))
+  const expected = Array.from({ length: count }, (_, i) => `sagemaker_training_job.job_${i}`).sort()
+  assert.deepEqual([...byAddress.keys()].sort(), expected)
+  const duplicated = [...byAddress].filter(([, jobs]) => jobs.length !== 1).map(([address, jobs]) => `${address}: ${jobs.map((j) => j.TrainingJobName).join(', ')}`)
+  assert.deepEqual(duplicated, [], 'resources with more than one job')
+  const state = readStateFile(dir)
+  assert.deepEqual(Object.keys(state.resources).sort(), expected)
+  for (const [address, resource] of Object.entries(state.resources)) {
+    assert.equal(resource.current?.name, byAddress.get(address)![0]!.TrainingJobName, `state's job for ${address}`)
+  }
+}
+
+/** The lock ID a command printed when it could not get the lock (`sageform force-unlock <ID>` in its hint). */
+function lockId(run: Run): string {
+  const m = /force-unlock ([0-9a-f-]{36})/.exec(run.stdout + run.stderr)
+  assert.ok(m, `no force-unlock ID in the output:\n${output(run)}`)
+  return m[1]!
+}
+
+describe('end to end: the CLI against the local endpoint', function () {
+  this.timeout(60_000)
+  this.slow(10_000)
+
+  let endpoint: Endpoint | undefined
+  let sm: SageMakerClient | undefined
+
+  async function open(options: EndpointOptions): Promise<{ endpoint: Endpoint; sm: SageMakerClient }> {
+    endpoint = await startEndpoint(options)
+    sm = client(endpoint)
+    return { endpoint, sm }
+  }
+
+  afterEach(async () => {
+    sm?.destroy()
+    await endpoint?.close()
+    endpoint = sm = undefined
+  })
+
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('plans, applies, sees no changes, replaces an edited job, and destroy stops what runs', async () => {
+    // 30 simulated seconds a second: a job runs at least ~7 s, so the jobs are still running when replace and destroy
+    // stop them (a higher scale would let them complete first, and the stop paths would go untested).
+    const { endpoint, sm } = await open({ timeScale: 30 })
+    const dir = workDir(2)
+
+    const first = await sageform(['plan', '--detailed-exitcode'], dir, endpoint)
+    expectExit(first, 2)
+    assert.match(first.stdout, /sagemaker_training_job\.job_0 will be created/)
+    assert.match(first.stdout, /Plan: 2 to create/, output(first))
+
+    expectExit(await sageform(['apply', '--auto-approve'], dir, endpoint), 0)
+    const applied = readStateFile(dir)
+    const oldJob = applied.resources['sagemaker_training_job.job_0']!.current!.name
+    const keptJob = applied.resources['sagemaker_training_job.job_1']!.current!.name
+
+    const clean = await sageform(['plan', '--detailed-exitcode'], dir, endpoint)
+    expectExit(clean, 0)
+    assert.match(clean.stdout, /no changes/i)
+
+    writeFileSync(join(dir, 'main.hcl'), trainingConfig(2, '0.2'))
+    const edited = await sageform(['plan', '--detailed-exitcode'], dir, endpoint)
+    expectExit(edited, 2)
+    assert.match(edited.stdout, /sagemaker_training_job\.job_0 must be replaced/)
+    assert.match(edited.stdout, /hyper_parameters\.eta = "0\.1" -> "0\.2" # forces replacement/)
+    assert.doesNotMatch(edited.stdout, /job_1 must be replaced/)
+
+    const replaced = await sageform(['apply', '--auto-approve'], dir, endpoint)
+    expectExit(replaced, 0)
+    const state = readStateFile(dir)
+    const newJob = state.resources['sagemaker_training_job.job_0']!.current!.name
+    assert.notEqual(newJob, oldJob)
+    assert.deepEqual(state.resources['sagemaker_training_job.job_0']!.history.map((j) => j.name), [oldJob])
+    assert.equal(state.resources['sagemaker_training_job.job_1']!.current!.name, keptJob)
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+
+    const destroyed = await sageform(['destroy', '--auto-approve'], dir, endpoint)
+    expectExit(destroyed, 0)
+    assert.deepEqual(readStateFile(dir).resources, {})
+    const status = new Map((await allTrainingJobs(sm)).map((j) => [j.TrainingJobName!, j.TrainingJobStatus!]))
+    assert.deepEqual([...status.keys()].sort(), [oldJob, keptJob, newJob].sort())
+    // The job replace created a moment ago was certainly running, so destroy must have stopped it.
+    assert.match(status.get(newJob)!, /^(Stopping|Stopped)$/, `${newJob} is ${status.get(newJob)}`)
+    for (const name of [oldJob, keptJob]) assert.match(status.get(name)!, /^(Stopping|Stopped|Completed)$/, `${name} is ${status.get(name)}`)
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 2)
+  })
+
+  it('recovers from kill -9 in the middle of an apply: force-unlock, apply again, one job per resource', async () => {
+    const COUNT = 30
+    const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 150 })
+    const dir = workDir(COUNT)
+
+    const { child, done } = start(['apply', '--auto-approve', '--parallelism', '2'], dir, endpoint)
+    let recorded = 0
+    const deadline = Date.now() + 30_000
+    while (recorded < 5) {
+      if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
+      assert.ok(Date.now() < deadline, 'apply recorded no job within 30 s')
+      await sleep(20)
+      recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
+    }
+    child.kill('SIGKILL')
+    const killed = await done
+    assert.equal(killed.signal, 'SIGKILL')
+    const afterKill = readStateFile(dir)
+    const recordedAtKill = Object.keys(afterKill.resources).length
+    assert.ok(recordedAtKill >= 1 && recordedAtKill < COUNT, `the kill came after ${recordedAtKill} of ${COUNT} jobs were recorded`)
+    assert.ok(existsSync(join(dir, 'sageform.state.json.lock')), 'the killed apply left its lock behind')
+
+    // The documented recovery: the next command names the dead holder's lock, and force-unlock <ID> removes it.
+    const blocked = await sageform(['apply', '--auto-approve'], dir, endpoint)
+    expectExit(blocked, 1)
+    assert.match(blocked.stdout + blocked.stderr, /state lock/i)
+    assert.match(blocked.stdout + blocked.stderr, /no longer running/)
+    const id = lockId(blocked)
+    assert.equal(JSON.parse(readFileSync(join(dir, 'sageform.state.json.lock'), 'utf8')).id, id)
+    assert.equal(readStateFile(dir).serial, afterKill.serial, 'a command that could not lock wrote the state')
+    expectExit(await sageform(['force-unlock', id], dir, endpoint), 0)
+    assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')))
+
+    const resumed = await sageform(['apply', '--auto-approve', '--parallelism', '10'], dir, endpoint)
+    expectExit(resumed, 0)
+    // Every resource the killed run did not record is created now, or adopted when its create had already gone out.
+    const summary = /Resources: (\d+) created, 0 replaced, 0 updated, 0 stopped(?:, (\d+) adopted)?\./.exec(resumed.stdout)
+    assert.ok(summary, output(resumed))
+    assert.equal(Number(summary[1]) + Number(summary[2] ?? 0), COUNT - recordedAtKill, summary[0])
+    await assertOneJobPerResource(sm, dir, COUNT)
+    assert.deepEqual(readStateFile(dir).lineage, afterKill.lineage)
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+  })
+
+  it('lets one of two concurrent applies hold the lock: the other fails fast naming force-unlock', async () => {
+    const COUNT = 8
+    // Latency keeps the winner's apply (and so its lock) going for over a second, well past the loser's start.
+    const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 150 })
+    const dir = workDir(COUNT)
+    const runs = await Promise.all([0, 1].map(() => sageform(['apply', '--auto-approve', '--parallelism', '2'], dir, endpoint)))
+    const statuses = runs.map((r) => r.status).sort()
+    assert.deepEqual(statuses, [0, 1], runs.map(output).join('\n\n'))
+    const loser = runs.find((r) => r.status === 1)!
+    assert.match(loser.stdout + loser.stderr, /Error acquiring the state lock/)
+    assert.match(loser.stdout + loser.stderr, /Another sageform process holds the lock/)
+    lockId(loser)
+    assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')), 'the winner released its lock')
+    await assertOneJobPerResource(sm, dir, COUNT)
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+  })
+
+  it('with --lock-timeout, the second of two concurrent applies waits for the first and finds nothing to do', async () => {
+    const COUNT = 8
+    const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 150 })
+    const dir = workDir(COUNT)
+    const runs = await Promise.all([0, 1].map(() => sageform(['apply', '--auto-approve', '--parallelism', '2', '--lock-timeout', '30s'], dir, endpoint)))
+    for (const run of runs) expectExit(run, 0)
+    // One created every job; the other, once it had the lock, planned against the new state and had nothing to do.
+    const creators = runs.filter((r) => /Apply complete! Resources: 8 created/.test(r.stdout))
+    assert.equal(creators.length, 1, runs.map(output).join('\n\n'))
+    assert.ok(runs.some((r) => /no changes/i.test(r.stdout)), runs.map(output).join('\n\n'))
+    await assertOneJobPerResource(sm, dir, COUNT)
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+  })
+
+  it('applies through 30% throttling (the SDK retries), and the next plan has no changes', async () => {
+    const COUNT = 10
+    let throttled = 0
+    // The seed fixes which requests are throttled by arrival order (with 42, several of the first ten), not which job
+    // they belong to: with the SDK's default of 3 attempts, about one apply in four failed (see DEFAULT_MAX_ATTEMPTS).
+    const { endpoint, sm } = await open({ timeScale: 600, throttleRate: 0.3, seed: 42, log: (line) => void (/ThrottlingException/.test(line) && throttled++) })
+    const dir = workDir(COUNT)
+    const applied = await sageform(['apply', '--auto-approve'], dir, endpoint)
+    expectExit(applied, 0)
+    assert.ok(throttled > 0, 'no request was throttled')
+    assert.equal(endpoint.callCounts().CreateTrainingJob, COUNT + throttled, 'every throttled create was retried, and nothing else was sent twice')
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+    await assertOneJobPerResource(sm, dir, COUNT)
+  })
+})
