@@ -7,6 +7,7 @@ import Import from './import.js'
 import LocalEndpoint from './local-endpoint.js'
 import Output from './output.js'
 import Plan from './plan.js'
+import Show from './show.js'
 import StateList from './state-list.js'
 import StateRm from './state-rm.js'
 import StateShow from './state-show.js'
@@ -20,6 +21,7 @@ export const COMMANDS = {
   import: Import,
   output: Output,
   plan: Plan,
+  show: Show,
   'state:list': StateList,
   'state:rm': StateRm,
   'state:show': StateShow,

@@ -1,0 +1,174 @@
+// Cold wall time of `sageform plan` (a fresh process each run) with N managed training jobs in state, against the local
+// endpoint started in this process with 50 ms of latency on every response, and the SageMaker calls each plan makes.
+//
+// Setup: `apply --parallelism 50` creates the N jobs against an endpoint without latency, keeping its jobs in a data
+// directory; a second endpoint, with the latency, then serves the same jobs to the measured plans.
+// ideal = ceil(N / 100) × 50 ms (one Search page of 100 jobs per round trip, pages being sequential) + startup, where
+// startup is the median wall time of `plan --refresh=false` on the same directory (configuration, state, planning and
+// rendering, no SageMaker). Target: wall / ideal ≤ 1.3 at N = 1,000.
+//
+// Usage: npm run bench:plan [-- --sizes 10,100,1000] [-- --update-readme]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
+import { generatedConfiguration } from './generate.js'
+
+const root = join(import.meta.dirname, '..')
+const bin = join(root, 'bin', 'run.js')
+const RUNS = 3
+const LATENCY_MS = 50
+const PAGE = 100
+const TARGET_RATIO = 1.3
+
+const argv = process.argv.slice(2)
+const sizesArg = argv.find((a) => a.startsWith('--sizes='))?.slice('--sizes='.length) ?? (argv.includes('--sizes') ? argv[argv.indexOf('--sizes') + 1] : undefined)
+const SIZES = (sizesArg ?? '10,100,1000').split(',').map(Number)
+const UPDATE_README = argv.includes('--update-readme')
+
+interface Run {
+  status: number | null
+  stdout: string
+  stderr: string
+  seconds: number
+}
+
+function env(endpoint: Endpoint): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_COLOR: '1',
+    AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: join(tmpdir(), 'sageform-bench-no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-bench-no-aws-credentials'),
+  }
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete out[name]
+  return out
+}
+
+/** Spawned, not spawnSync: the endpoint answering the CLI runs in this process's event loop. */
+function sageform(args: string[], cwd: string, endpoint: Endpoint): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint()
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: env(endpoint), stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.once('error', reject)
+    child.once('close', (status) => resolve({ status, stdout, stderr, seconds: Number(process.hrtime.bigint() - start) / 1e9 }))
+  })
+}
+
+function check(run: Run, expected: number, what: string): void {
+  if (run.status !== expected) throw new Error(`${what}: exit ${run.status}, expected ${expected}\n${run.stdout}\n${run.stderr}`)
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+function diff(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [op, n] of Object.entries(after)) if (n - (before[op] ?? 0) > 0) out[op] = n - (before[op] ?? 0)
+  return out
+}
+
+interface Row {
+  n: number
+  wall: number
+  startup: number
+  calls: Record<string, number>
+  ideal: number
+  ratio: number
+  setup: number
+}
+
+async function measure(n: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'sageform-bench-plan-'))
+  const dataDir = mkdtempSync(join(tmpdir(), 'sageform-bench-endpoint-'))
+  try {
+    writeFileSync(join(dir, 'main.hcl'), generatedConfiguration(n, 'training'))
+    const setupStart = process.hrtime.bigint()
+    const setup = await startEndpoint({ dataDir })
+    try {
+      check(await sageform(['apply', '--auto-approve', '--parallelism', '50'], dir, setup), 0, `apply of ${n} jobs`)
+    } finally {
+      await setup.close()
+    }
+    const setupSeconds = Number(process.hrtime.bigint() - setupStart) / 1e9
+
+    const endpoint = await startEndpoint({ dataDir, latencyMs: LATENCY_MS })
+    try {
+      // Once untimed, so every measured run finds the files in the page cache as the others do.
+      check(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0, `plan of ${n} jobs`)
+      const startups: number[] = []
+      for (let i = 0; i < RUNS; i++) {
+        const run = await sageform(['plan', '--refresh=false', '--detailed-exitcode'], dir, endpoint)
+        check(run, 0, 'plan --refresh=false')
+        startups.push(run.seconds)
+      }
+      const walls: number[] = []
+      const calls: Array<Record<string, number>> = []
+      for (let i = 0; i < RUNS; i++) {
+        const before = endpoint.callCounts()
+        const run = await sageform(['plan', '--detailed-exitcode'], dir, endpoint)
+        check(run, 0, `plan of ${n} jobs`)
+        walls.push(run.seconds)
+        calls.push(diff(endpoint.callCounts(), before))
+      }
+      const counts = new Set(calls.map((c) => JSON.stringify(c)))
+      if (counts.size !== 1) throw new Error(`the plans made different calls: ${[...counts].join(' / ')}`)
+      const startup = median(startups)
+      const wall = median(walls)
+      const ideal = Math.ceil(n / PAGE) * (LATENCY_MS / 1000) + startup
+      return { n, wall, startup, calls: calls[0]!, ideal, ratio: wall / ideal, setup: setupSeconds }
+    } finally {
+      await endpoint.close()
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+const rows: Row[] = []
+for (const n of SIZES) {
+  const row = await measure(n)
+  rows.push(row)
+  console.error(`N = ${n}: setup ${row.setup.toFixed(1)} s, plan ${row.wall.toFixed(3)} s`)
+}
+
+const callText = (calls: Record<string, number>) => {
+  const total = Object.values(calls).reduce((a, b) => a + b, 0)
+  const parts = Object.entries(calls).sort(([a], [b]) => (a < b ? -1 : 1)).map(([op, k]) => `${k} ${op}`)
+  return `${total}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`
+}
+const table = [
+  '| jobs in state | plan wall time | calls per plan | startup (--refresh=false) | ideal | wall / ideal |',
+  '| --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.n.toLocaleString('en-US')} | ${r.wall.toFixed(3)} s | ${callText(r.calls)} | ${r.startup.toFixed(3)} s | ${r.ideal.toFixed(3)} s | ${r.ratio.toFixed(2)}${r.n === 1000 ? (r.ratio <= TARGET_RATIO ? ` ≤ ${TARGET_RATIO}` : ` > ${TARGET_RATIO}`) : ''} |`),
+].join('\n')
+
+console.log(`plan, cold wall time, median of ${RUNS}, endpoint latency ${LATENCY_MS} ms (node ${process.version}, ${process.platform})`)
+console.log(table)
+
+if (UPDATE_README) {
+  const readme = join(root, 'bench', 'README.md')
+  const text = readFileSync(readme, 'utf8')
+  const section = `## plan (\`npm run bench:plan\`, bench/plan.ts)
+
+Cold wall time of a fresh \`node bin/run.js plan\` process, median of ${RUNS}, with N training jobs in state (created
+by \`apply --parallelism 50\`) and the local endpoint adding ${LATENCY_MS} ms to every response. ideal =
+ceil(N / ${PAGE}) × ${LATENCY_MS} ms + startup, startup being the median of \`plan --refresh=false\` on the same directory.
+Target: wall / ideal ≤ ${TARGET_RATIO} at 1,000.
+
+${table}
+`
+  const start = text.indexOf('## plan')
+  const next = start === -1 ? -1 : text.indexOf('\n## ', start + 1)
+  const updated = start === -1 ? `${text.trimEnd()}\n\n${section}` : `${text.slice(0, start)}${section}${next === -1 ? '' : text.slice(next)}`
+  writeFileSync(readme, updated)
+  console.error(`updated ${readme}`)
+}

@@ -1,0 +1,25 @@
+import type { ShowResult } from '../services/show.js'
+import { renderDiagnostics } from './diagnostics.js'
+import { renderPlan } from './plan.js'
+import type { Style } from './style.js'
+
+export function renderShow(result: ShowResult, style: Style): string {
+  if (result.diagnostics.some((d) => d.severity === 'error')) return renderDiagnostics(result.diagnostics, style)
+  if (result.plan) return renderPlan(result.plan, style)
+  const state = result.state
+  if (!state || Object.keys(state.resources).length === 0) return 'The state is empty: sageform manages no jobs here yet.'
+  const lines: string[] = [style.dim(`# state ${state.lineage}, serial ${state.serial}`)]
+  for (const [address, resource] of Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    lines.push('', style.bold(`# ${address}`))
+    const job = resource.current
+    if (job) lines.push(`  job     = ${job.name} (${job.status}, generation ${job.generation ?? 1})`, `  arn     = ${job.arn}`, `  created = ${job.created_at}${job.ended_at ? `, ended ${job.ended_at}` : ''}`)
+    if (job?.failure_reason) lines.push(`  failure = ${job.failure_reason}`)
+    for (const old of resource.history) lines.push(style.dim(`  earlier: ${old.name} (${old.status}, generation ${old.generation ?? 1})`))
+  }
+  const outputs = Object.entries(state.outputs ?? {})
+  if (outputs.length > 0) {
+    lines.push('', style.bold('Outputs:'))
+    for (const [name, output] of outputs) lines.push(`  ${name} = ${output.sensitive ? '(sensitive)' : JSON.stringify(output.value)}`)
+  }
+  return lines.join('\n')
+}
