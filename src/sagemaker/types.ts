@@ -83,8 +83,12 @@ export class SageMakerError extends Error {
   }
 }
 
+/**
+ * By name and shape, not instanceof: the module can be loaded twice (tsx's CommonJS copy next to the ESM one in tests,
+ * or two installs of sageform), and an error from one copy must still be recognised by the other.
+ */
 export function isSageMakerError(err: unknown, code?: string): err is SageMakerError {
-  return err instanceof SageMakerError && (code === undefined || err.code === code)
+  return err instanceof Error && err.name === 'SageMakerError' && typeof (err as SageMakerError).code === 'string' && (code === undefined || (err as SageMakerError).code === code)
 }
 
 /** Create hit an existing name: adopt that job rather than fail. */

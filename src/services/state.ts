@@ -11,7 +11,7 @@ export async function loadState(dir: string): Promise<{ state?: State; diagnosti
     case 'missing':
       return { diagnostics: [] }
     case 'corrupt':
-      return { diagnostics: [{ severity: 'error', summary: 'The state file cannot be read', detail: `${statePath(dir)}: ${result.message}`, hint: 'sageform will not overwrite it. Restore sageform.state.json.backup, or repair the file by hand.' }] }
+      return { diagnostics: [{ severity: 'error', summary: 'The state file cannot be read', detail: result.message.includes(statePath(dir)) ? result.message : `${statePath(dir)}: ${result.message}`, hint: 'sageform will not overwrite it. Restore sageform.state.json.backup, or repair the file by hand.' }] }
     case 'too-new':
       return { diagnostics: [{ severity: 'error', summary: 'The state file is from a newer sageform', detail: `${statePath(dir)} has format version ${result.version}, which this version cannot read.`, hint: 'Upgrade sageform; the file is left untouched.' }] }
   }
