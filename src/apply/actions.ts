@@ -3,7 +3,7 @@
 // throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../planner/planner.js'
-import { isResourceInUse, isResourceNotFound, SageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
+import { isResourceInUse, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
 import type { JsonValue } from '../state/types.js'
 import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'
@@ -39,7 +39,7 @@ export class StepFailed extends Error {
 
 /** The detail of a failure: SageMaker's error code and message (and request ID, for AWS support) when it has them. */
 export function errorText(err: unknown): string {
-  if (err instanceof SageMakerError) return `SageMaker returned ${err.code}: ${err.message}${err.requestId ? ` (request ID ${err.requestId})` : ''}`
+  if (isSageMakerError(err)) return `SageMaker returned ${err.code}: ${err.message}${err.requestId ? ` (request ID ${err.requestId})` : ''}`
   return err instanceof Error ? err.message : String(err)
 }
 

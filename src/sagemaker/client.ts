@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-sagemaker'
 import {
   SageMakerError,
+  isSageMakerError,
   isResourceNotFound,
   tagList,
   tagRecord,
@@ -217,7 +218,7 @@ const THROTTLING_CODES = new Set(['ThrottlingException', 'Throttling', 'TooManyR
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN'])
 
 function toSageMakerError(err: unknown, profile: string | undefined): SageMakerError {
-  if (err instanceof SageMakerError) return err
+  if (isSageMakerError(err)) return err
   if (err instanceof SageMakerServiceException) {
     const status = err.$metadata.httpStatusCode ?? 0
     return new SageMakerError(serviceCode(err), err.message, {
