@@ -7,6 +7,7 @@ import type { SageMakerApi, SearchRecord } from '../sagemaker/types.js'
 import { tagRecord } from '../sagemaker/types.js'
 import type { State } from '../state/types.js'
 import { mapLimit } from '../util/pool.js'
+import { jobOps } from '../apply/jobs.js'
 
 const SEARCH_RESOURCE: Record<ResourceType, 'TrainingJob' | 'HyperParameterTuningJob'> = {
   sagemaker_training_job: 'TrainingJob',
@@ -73,33 +74,7 @@ export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot> 
 
 /** One job by name, with its tags; undefined when SageMaker has no such job. */
 export async function describe(api: SageMakerApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
-  if (type === 'sagemaker_training_job') {
-    const r = await api.describeTrainingJob(name)
-    if (!r.found || !r.job.TrainingJobArn) return undefined
-    const j = r.job
-    return {
-      type,
-      name: j.TrainingJobName ?? name,
-      arn: j.TrainingJobArn!,
-      status: j.TrainingJobStatus ?? 'InProgress',
-      secondary_status: j.SecondaryStatus,
-      failure_reason: j.FailureReason,
-      tags: await api.listTags(j.TrainingJobArn!),
-      created_at: iso(j.CreationTime),
-      ended_at: iso(j.TrainingEndTime),
-    }
-  }
-  const r = await api.describeTuningJob(name)
-  if (!r.found || !r.job.HyperParameterTuningJobArn) return undefined
-  const j = r.job
-  return {
-    type,
-    name: j.HyperParameterTuningJobName ?? name,
-    arn: j.HyperParameterTuningJobArn!,
-    status: j.HyperParameterTuningJobStatus ?? 'InProgress',
-    failure_reason: j.FailureReason,
-    tags: await api.listTags(j.HyperParameterTuningJobArn!),
-    created_at: iso(j.CreationTime),
-    ended_at: iso(j.HyperParameterTuningEndTime),
-  }
+  const live = await jobOps(api, type).describe(name)
+  if (!live?.arn) return undefined
+  return { type, ...live, tags: await api.listTags(live.arn) }
 }

@@ -29,6 +29,19 @@ export interface JobRecord {
   request?: JsonValue
   /** The user's tags as sent (sageform's own tags are implied). */
   tags?: Record<string, string>
+  /** Tuning jobs: the best training job, recorded once the tuning job has ended with one (attribute best_training_job). */
+  best_training_job?: BestTrainingJobRecord
+}
+
+/** A tuning job's best training job, as references read it: `sagemaker_hyperparameter_tuning_job.x.best_training_job`. */
+export interface BestTrainingJobRecord {
+  name: string
+  /** The tuned hyperparameters (TunedHyperParameters), as SageMaker sent them: strings. */
+  hyperparameters: Record<string, string>
+  /** Its FinalHyperParameterTuningJobObjectiveMetric value. */
+  objective: number
+  /** ModelArtifacts.S3ModelArtifacts of the training job. */
+  model_artifacts: string
 }
 
 export interface ResourceState {
