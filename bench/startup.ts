@@ -3,31 +3,56 @@
 // under node_modules/ink or node_modules/react). Also the cost of the live view itself: importing src/ui/live in a
 // fresh process (what `apply --wait` and `watch` pay, on a terminal only), against a bare `node` start.
 //
-// Usage: npm run bench:startup [-- --runs 7]
+// With --baseline DIR (another checkout of sageform, built), every command also runs from DIR, the two interleaved run
+// by run so that the machine's load weighs on both alike, and the table shows both.
+//
+// Usage: npm run bench:startup [-- --runs 7] [-- --baseline ../sageform-before]
 import { execFileSync } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
 const root = join(import.meta.dirname, '..')
 const bin = join(root, 'bin', 'run.js')
 const argv = process.argv.slice(2)
-const RUNS = Number(argv[argv.indexOf('--runs') + 1]) > 0 && argv.includes('--runs') ? Number(argv[argv.indexOf('--runs') + 1]) : 7
+const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined)
+const RUNS = Number(option('--runs')) > 0 ? Number(option('--runs')) : 7
+const BASELINE = option('--baseline')
 const TRACKER = join(root, 'bench', 'track-modules.mjs')
+const CPU_TIMER = pathToFileURL(join(root, 'bench', 'cpu-time.mjs')).href
+const cpuFile = join(mkdtempSync(join(tmpdir(), 'sageform-cpu-')), 'cpu.txt')
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
-function wall(nodeArgs: string[], env: NodeJS.ProcessEnv = process.env): number {
-  const start = process.hrtime.bigint()
-  execFileSync(process.execPath, nodeArgs, { stdio: 'ignore', env })
-  return Number(process.hrtime.bigint() - start) / 1e9
+interface Timing {
+  /** Wall time, s. */
+  wall: number
+  /** CPU time (user + system) of the process, s. */
+  cpu: number
 }
 
-function coldMedian(nodeArgs: string[]): number {
-  wall(nodeArgs) // once untimed: the files are then in the page cache for every measured run
-  return median(Array.from({ length: RUNS }, () => wall(nodeArgs)))
+function timed(nodeArgs: string[]): Timing {
+  const start = process.hrtime.bigint()
+  execFileSync(process.execPath, ['--import', CPU_TIMER, ...nodeArgs], { stdio: 'ignore', env: { ...process.env, SAGEFORM_CPU_FILE: cpuFile } })
+  const wall = Number(process.hrtime.bigint() - start) / 1e9
+  return { wall, cpu: Number(readFileSync(cpuFile, 'utf8')) / 1e6 }
 }
+
+function coldMedian(nodeArgs: string[]): Timing {
+  return coldMedians([nodeArgs])[0]!
+}
+
+/** Medians of several commands, measured interleaved (run 1 of each, then run 2 of each, ...). */
+function coldMedians(variants: string[][]): Timing[] {
+  for (const nodeArgs of variants) timed(nodeArgs) // once untimed: the files are then in the page cache for every run
+  const runs = variants.map(() => [] as Timing[])
+  for (let i = 0; i < RUNS; i++) variants.forEach((nodeArgs, v) => runs[v]!.push(timed(nodeArgs)))
+  return runs.map((r) => ({ wall: median(r.map((t) => t.wall)), cpu: median(r.map((t) => t.cpu)) }))
+}
+
+const fmt = (t: Timing) => `${t.wall.toFixed(3)} s (CPU ${t.cpu.toFixed(3)} s)`
+const over = (t: Timing, base: Timing) => `+${(t.wall - base.wall).toFixed(3)} s (CPU +${(t.cpu - base.cpu).toFixed(3)} s)`
 
 /** The ink/react modules a command resolved, by package. */
 function loadedViewModules(args: string[]): string[] {
@@ -55,24 +80,35 @@ try {
     ['sageform validate (examples/bayesian-tuning)', ['validate', '-C', example]],
     ['sageform plan --refresh=false (examples/bayesian-tuning)', ['plan', '--refresh=false', '-C', example]],
   ]
-  const rows = cases.map(([name, args]) => ({ name, seconds: coldMedian([bin, ...args]), loaded: loadedViewModules(args) }))
+  const baselineBin = BASELINE ? join(BASELINE, 'bin', 'run.js') : undefined
+  const live = join(root, 'dist', 'ui', 'live', 'view.js')
+  // What the commands would cost if the live view were imported eagerly: the same run with view.js preloaded.
+  const eager = existsSync(live) ? ['--import', pathToFileURL(live).href] : undefined
+  const rows = cases.map(([name, args]) => {
+    const variants = [[bin, ...args], ...(eager ? [[...eager, bin, ...args]] : []), ...(baselineBin ? [[baselineBin, ...args]] : [])]
+    const [timing, withView, baseline] = coldMedians(variants)
+    return { name, timing: timing!, withView: eager ? withView : undefined, baseline: eager ? baseline : withView, loaded: loadedViewModules(args) }
+  })
 
-  const live = join(root, 'dist', 'ui', 'live', 'index.js')
   const bare = coldMedian(['-e', ''])
   const importLive = existsSync(live) ? coldMedian(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(live).href)})`]) : undefined
   const importInk = coldMedian(['--input-type=module', '-e', "await import('ink'); await import('react')"])
 
-  console.log(`cold wall time, median of ${RUNS} (node ${process.version}, ${process.platform})`)
-  console.log('| command | median | loads ink/react |')
-  console.log('| --- | --- | --- |')
-  for (const row of rows) console.log(`| ${row.name} | ${row.seconds.toFixed(3)} s | ${row.loaded.length === 0 ? 'no' : `yes: ${row.loaded.join(', ')}`} |`)
+  console.log(`cold wall time (and CPU time), median of ${RUNS} (node ${process.version}, ${process.platform}, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`)
+  console.log(`| command | median (as shipped: view not loaded) | with the live view loaded eagerly |${BASELINE ? ' baseline |' : ''} loads ink/react |`)
+  console.log(`| --- | --- | --- |${BASELINE ? ' --- |' : ''} --- |`)
+  for (const row of rows) {
+    const baseline = row.baseline === undefined ? '' : ` ${fmt(row.baseline)} |`
+    console.log(`| ${row.name} | ${fmt(row.timing)} | ${row.withView ? fmt(row.withView) : '—'} |${baseline} ${row.loaded.length === 0 ? 'no' : `yes: ${row.loaded.join(', ')}`} |`)
+  }
   console.log('')
   console.log('| fresh process | median | over bare node |')
   console.log('| --- | --- | --- |')
-  console.log(`| node -e '' | ${bare.toFixed(3)} s | — |`)
-  console.log(`| import ink + react | ${importInk.toFixed(3)} s | +${(importInk - bare).toFixed(3)} s |`)
-  if (importLive !== undefined) console.log(`| import dist/ui/live (the live view) | ${importLive.toFixed(3)} s | +${(importLive - bare).toFixed(3)} s |`)
+  console.log(`| node -e '' | ${fmt(bare)} | — |`)
+  console.log(`| import ink + react | ${fmt(importInk)} | ${over(importInk, bare)} |`)
+  if (importLive !== undefined) console.log(`| import dist/ui/live/view.js (the live view: ink, react, components) | ${fmt(importLive)} | ${over(importLive, bare)} |`)
   if (rows.some((r) => r.loaded.length > 0)) process.exitCode = 1
 } finally {
   rmSync(work, { recursive: true, force: true })
+  rmSync(dirname(cpuFile), { recursive: true, force: true })
 }

@@ -34,6 +34,11 @@ async function sageform(args, dir) {
   return code
 }
 
+function tuningAddresses(dir) {
+  const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8'))
+  return Object.entries(state.resources).filter(([, r]) => r.current && r.type === 'sagemaker_hyperparameter_tuning_job').map(([address]) => address)
+}
+
 function jobsInState(dir) {
   const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8'))
   return Object.values(state.resources).flatMap((r) => (r.current ? [{ type: r.type, name: r.current.name }] : []))
@@ -66,17 +71,7 @@ try {
     await sageform(['apply', '--auto-approve'], dir)
     await waitForJobs(dir)
     await sageform(['apply', '--auto-approve'], dir)
-    for (const job of jobsInState(dir).filter((j) => j.type === 'sagemaker_hyperparameter_tuning_job')) {
-      const d = await client.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: job.name }))
-      const best = d.BestTrainingJob
-      const counters = d.TrainingJobStatusCounters ?? {}
-      console.log(`\nTuning job ${job.name}: ${d.HyperParameterTuningJobStatus}, ${counters.Completed ?? 0} training jobs completed, ${counters.Stopped ?? 0} stopped early.`)
-      if (best) {
-        const metric = best.FinalHyperParameterTuningJobObjectiveMetric
-        console.log(`  best training job: ${best.TrainingJobName}  ${metric?.MetricName} = ${metric?.Value}`)
-        console.log(`  hyperparameters:   ${JSON.stringify(best.TunedHyperParameters)}`)
-      }
-    }
+    for (const address of tuningAddresses(dir)) await sageform(['results', address], dir)
     await sageform(['state', 'list'], dir)
   }
 } finally {

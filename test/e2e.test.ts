@@ -30,6 +30,9 @@ function cliEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: 'us-east-1',
+    // plan's price look-up: a closed local port and a cache of its own, never the real network.
+    AWS_ENDPOINT_URL_PRICING: 'http://127.0.0.1:9',
+    SAGEFORM_CACHE_DIR: join(tmpdir(), `sageform-e2e-cache-${process.pid}`),
     // Nothing from the developer's own AWS setup may leak in.
     AWS_CONFIG_FILE: join(tmpdir(), 'sageform-e2e-no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-e2e-no-aws-credentials'),

@@ -224,3 +224,9 @@ resource "sagemaker_hyperparameter_tuning_job" "reviews_refine" {
 
   tags = { team = "nlp" }
 }
+
+# The refined search's best training job (name, tuned hyperparameters, objective, model artifacts), recorded by the
+# first apply after the tuning job has ended: `sageform output --json best_model` hands it to a deployment pipeline.
+output "best_model" {
+  value = sagemaker_hyperparameter_tuning_job.reviews_refine.best_training_job
+}

@@ -5,6 +5,7 @@ import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../planner/planner.js'
 import { isResourceInUse, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
 import type { JsonValue } from '../state/types.js'
+import { bestTrainingJobFields } from './best.js'
 import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'
 import { applyTrainingUpdate, finalFields, forget, ownershipProblem, patchJob, retireCurrent, setCurrent, unknownPath, userTags } from './records.js'
@@ -155,7 +156,8 @@ async function adoptTaken(change: ResourceChange, ctx: ActionContext, ops: JobOp
   return { job: live.name, message: `adopted ${ops.noun} ${live.name} (${live.status}), created by an earlier apply that did not record it` }
 }
 
-function recordAdopted(change: ResourceChange, ctx: ActionContext, live: LiveJob, known: { specHash: string; request?: JsonValue; tags: Record<string, string> }): Promise<void> {
+async function recordAdopted(change: ResourceChange, ctx: ActionContext, live: LiveJob, known: { specHash: string; request?: JsonValue; tags: Record<string, string> }): Promise<void> {
+  const best = await bestTrainingJobFields(ctx.api, change.type, live.name, live.status)
   const at = ctx.now()
   return ctx.journal.record(`adopting job ${live.name}`, (state) =>
     setCurrent(state, change, {
@@ -170,6 +172,7 @@ function recordAdopted(change: ResourceChange, ctx: ActionContext, live: LiveJob
       ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
       ...(known.request !== undefined ? { request: known.request } : {}),
       tags: known.tags,
+      ...best,
     }),
   )
 }
@@ -228,7 +231,8 @@ async function freeName(change: ResourceChange, ctx: ActionContext, ops: JobOps,
     if (old.status === 'InProgress') await attempt(summary, () => requestStop(ops, old.name))
     const stopped = await attempt(summary, () => ctx.poll.until(ops, old.name, (job) => !isRunning(job), 'stop'))
     finalStatus = stopped?.status ?? finalStatus
-    await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => patchJob(state, change.address, old.name, finalFields(stopped?.status, ctx.now(), stopped?.ended_at)))
+    const best = await bestTrainingJobFields(ctx.api, change.type, old.name, stopped?.status)
+    await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => patchJob(state, change.address, old.name, { ...finalFields(stopped?.status, ctx.now(), stopped?.ended_at), ...best }))
   }
   await attempt(summary, async () => {
     try {
@@ -305,8 +309,14 @@ async function noOp(change: ResourceChange, ctx: ActionContext): Promise<ActionD
   if (!before) return { message: 'no changes' }
   const current = ctx.journal.state.resources[change.address]?.current
   const status = before.status
-  if (status && current?.name === before.name && current.status !== status) {
+  const changed = status !== undefined && current?.name === before.name && current.status !== status
+  if (status && changed) {
     await ctx.journal.record(`refreshing the status of ${before.name}`, (state) => patchJob(state, change.address, before.name, { status, updated_at: ctx.now() }))
+  }
+  // An ended tuning job's best training job, once (a failed one is asked only when its status changes: it rarely has one).
+  if (current?.name === before.name && !current.best_training_job && (changed || (status ?? current.status) !== 'Failed')) {
+    const best = await bestTrainingJobFields(ctx.api, change.type, before.name, status ?? current.status)
+    if (best.best_training_job) await ctx.journal.record(`recording the best training job of ${before.name}`, (state) => patchJob(state, change.address, before.name, best))
   }
   return { job: before.name, message: `${before.name} is ${status ?? current?.status ?? 'unknown'}` }
 }

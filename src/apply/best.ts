@@ -19,7 +19,7 @@ export async function readBestTrainingJob(api: SageMakerApi, name: string): Prom
   const training = await api.describeTrainingJob(best.TrainingJobName)
   const artifacts = training.found ? training.job.ModelArtifacts?.S3ModelArtifacts : undefined
   if (!artifacts) return undefined
-  return { name: best.TrainingJobName, hyperparameters: { ...(best.TunedHyperParameters ?? {}) }, objective, model_artifacts: artifacts }
+  return { name: best.TrainingJobName, hyperparameters: sortedRecord(best.TunedHyperParameters ?? {}), objective, model_artifacts: artifacts }
 }
 
 /**
@@ -36,4 +36,8 @@ export async function bestTrainingJobFields(api: SageMakerApi, type: ResourceTyp
     if (isSageMakerError(err)) return {}
     throw err
   }
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }

@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline/promises'
 import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
 import type { ApplyPayload } from '../services/apply.js'
+import { pollIntervalOf, waitForApplied, type WaitPayload } from './follow.js'
+import { pollIntervalFlag } from './watch.js'
 
 export const lockTimeoutFlag = Flags.string({ description: 'How long to wait for the state lock (e.g. 30s, 5m).', default: '0s' })
 
@@ -10,8 +12,10 @@ export default class ApplyCommand extends BaseCommand {
   static override summary = 'Create, replace, update or stop jobs so SageMaker matches the configuration.'
   static override description = `Makes a plan (or takes one saved with plan --out), shows it, asks for "yes", and carries it out. Every successful step is written to the state file at once, so an interrupted apply loses nothing: the next plan finds any job it created and adopts it.
 
-Exit status: 0 success (or nothing to do); 1 error, including a refused confirmation.`
-  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json']
+With --wait, apply then follows the jobs it created, replaced, updated or adopted until each has finished: a live view on a terminal, one timestamped line per change elsewhere (as \`sageform watch\`).
+
+Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 error, including a refused confirmation; 3 with --wait, every job ended but not all Completed; 130 with --wait, interrupted while waiting (the jobs keep running).`
+  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json', '<%= config.bin %> apply --auto-approve --wait']
   static override args = { planfile: Args.string({ description: 'A plan saved by `sageform plan --out FILE`.' }) }
   static override flags = {
     chdir: chdirFlag,
@@ -22,6 +26,8 @@ Exit status: 0 success (or nothing to do); 1 error, including a refused confirma
     replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true }),
     parallelism: parallelismFlag,
     'lock-timeout': lockTimeoutFlag,
+    wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
+    'poll-interval': pollIntervalFlag,
   }
 
   /** What kind of apply this command runs; destroy overrides it. */
@@ -29,11 +35,14 @@ Exit status: 0 success (or nothing to do); 1 error, including a refused confirma
     return {}
   }
 
-  async run(): Promise<ApplyPayload> {
+  async run(): Promise<ApplyPayload & { wait?: WaitPayload }> {
     // this.ctor: destroy runs this same flow with its own flags (--delete) and no plan-file argument.
     const { flags, args } = await this.parse(this.ctor as typeof ApplyCommand)
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
+    // destroy has no --wait (its flags leave it out).
+    const waitMs = flags.wait ? await pollIntervalOf(flags['poll-interval']) : undefined
+    if (typeof waitMs === 'string') this.error(waitMs, { exit: EXIT.error })
     const { prepareApply, executeApply } = await import('../services/apply.js')
     const { renderPlan } = await import('../ui/plan.js')
     const { renderDiagnostics } = await import('../ui/diagnostics.js')
@@ -75,6 +84,11 @@ Exit status: 0 success (or nothing to do); 1 error, including a refused confirma
     })
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
     if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style))
+    if (waitMs !== undefined && result.applied && prepared.api) {
+      const { wantsColor } = await import('../ui/style.js')
+      const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
+      return { ...result, wait }
+    }
     return result
   }
 

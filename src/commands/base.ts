@@ -14,8 +14,11 @@ export const variableFlags = {
   'var-file': Flags.string({ description: 'Read variable values from an HCL file (repeatable; later wins).', multiple: true }),
 }
 
-/** Exit codes (documented in README): 0 success, 1 error, 2 changes present (plan --detailed-exitcode). */
-export const EXIT = { ok: 0, error: 1, changes: 2 } as const
+/**
+ * Exit codes (documented in README): 0 success, 1 error, 2 changes present (plan --detailed-exitcode), 3 the jobs
+ * waited for all ended but not all Completed (apply --wait, watch), 130 interrupted by Ctrl-C while waiting.
+ */
+export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130 } as const
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true

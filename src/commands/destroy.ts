@@ -1,6 +1,10 @@
 import { Flags } from '@oclif/core'
 import ApplyCommand from './apply.js'
 
+// apply's flags but --wait and --poll-interval: destroy stops jobs, it has none to wait for. The flags' type stays
+// apply's (as the args' does) so the shared flow type-checks; --delete is read through mode().
+const { wait: _wait, 'poll-interval': _pollInterval, ...applyFlags } = ApplyCommand.flags
+
 export default class DestroyCommand extends ApplyCommand {
   static override summary = 'Stop every running job sageform manages and forget them all.'
   static override description = `SageMaker keeps finished jobs in its history: destroy stops the jobs still running and removes every resource from the state file, but the job records stay in SageMaker (and keep their names taken) unless you pass --delete, which also deletes the records with DeleteTrainingJob / DeleteHyperParameterTuningJob once the jobs have stopped.
@@ -10,9 +14,9 @@ Exit status: 0 success (or nothing to destroy); 1 error.`
   // destroy takes no plan file; the type stays apply's so the shared flow type-checks.
   static override args = {} as typeof ApplyCommand.args
   static override flags = {
-    ...ApplyCommand.flags,
+    ...applyFlags,
     delete: Flags.boolean({ description: 'Also delete the job records (current and earlier generations) from SageMaker.' }),
-  }
+  } as unknown as typeof ApplyCommand.flags
 
   protected override mode(flags: Record<string, unknown>) {
     return { destroy: true, deleteJobs: Boolean(flags.delete), operation: 'destroy' }

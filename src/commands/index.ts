@@ -5,25 +5,31 @@ import Destroy from './destroy.js'
 import ForceUnlock from './force-unlock.js'
 import Import from './import.js'
 import LocalEndpoint from './local-endpoint.js'
+import Logs from './logs.js'
 import Output from './output.js'
 import Plan from './plan.js'
+import Results from './results.js'
 import Show from './show.js'
 import StateList from './state-list.js'
 import StateRm from './state-rm.js'
 import StateShow from './state-show.js'
 import Validate from './validate.js'
+import Watch from './watch.js'
 
 export const COMMANDS = {
   apply: Apply,
   destroy: Destroy,
   'local-endpoint': LocalEndpoint,
+  logs: Logs,
   'force-unlock': ForceUnlock,
   import: Import,
   output: Output,
   plan: Plan,
+  results: Results,
   show: Show,
   'state:list': StateList,
   'state:rm': StateRm,
   'state:show': StateShow,
   validate: Validate,
+  watch: Watch,
 }

@@ -4,7 +4,7 @@ import { BaseCommand } from './base.js'
 export default class LocalEndpointCommand extends BaseCommand {
   static override enableJsonFlag = false
   static override summary = 'Serve a local SageMaker-compatible endpoint on 127.0.0.1 (no AWS account needed).'
-  static override description = `Speaks SageMaker's JSON 1.1 protocol for training and tuning jobs, so the AWS SDK, the AWS CLI and sageform work against it unchanged. Jobs advance through SageMaker's real statuses on a clock you can speed up; tuning jobs launch training jobs per their strategy.
+  static override description = `Speaks SageMaker's JSON 1.1 protocol for training and tuning jobs, so the AWS SDK, the AWS CLI and sageform work against it unchanged. Jobs advance through SageMaker's real statuses on a clock you can speed up; tuning jobs launch training jobs per their strategy. It also serves the jobs' CloudWatch Logs (DescribeLogStreams, GetLogEvents, FilterLogEvents): sageform logs reads them from it when AWS_ENDPOINT_URL_SAGEMAKER points at it; other clients need AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=<printed URL>.
 
 Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy credentials (AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1). Stops on Ctrl-C or SIGTERM.`
   static override examples = ['<%= config.bin %> local-endpoint --port 4566 --data-dir .sageform-local --time-scale 60']

@@ -18,6 +18,8 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     out: Flags.string({ description: 'Save the plan to this file, for `sageform apply FILE`.' }),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 2 when there are changes, 0 when there are none.' }),
     parallelism: parallelismFlag,
+    cost: Flags.boolean({ description: 'Show the most each new job can cost, in instance-hours and on-demand USD (--no-cost skips prices entirely).', default: true, allowNo: true }),
+    pricing: Flags.string({ description: 'Pinned prices: a JSON file of instance type to USD per hour (default: sageform.pricing.json beside the manifests, when present).' }),
   }
 
   async run(): Promise<PlanResult> {
@@ -25,7 +27,7 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { planService, savePlan } = await import('../services/plan.js')
-    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], parallelism: flags.parallelism, region: flags.region, profile: flags.profile })
+    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined })
     const { plan } = result
     if (plan && flags.out && !plan.diagnostics.some((d) => d.severity === 'error')) await savePlan(flags.out, plan)
     const failed = !plan || plan.diagnostics.some((d) => d.severity === 'error')

@@ -1,13 +1,15 @@
 // A local endpoint that speaks SageMaker's JSON 1.1 protocol for the training and tuning job operations, so the AWS
 // SDK, the AWS CLI and sageform can run end to end without an AWS account. Requests are `POST /` with
 // `X-Amz-Target: SageMaker.<Operation>`; any Authorization is accepted. Errors carry the bare error code in `__type`
-// and no x-amzn-ErrorType header, which every AWS client reads.
+// and no x-amzn-ErrorType header, which every AWS client reads. The same port serves the CloudWatch Logs API for the
+// jobs' logs (`X-Amz-Target: Logs_20140328.<Operation>`, see logs.ts).
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { apiModel } from '../model/api.js'
 import { SimClock } from './clock.js'
 import { ServiceError } from './errors.js'
+import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX } from './logs.js'
 import { OPERATIONS } from './operations.js'
 import { seededRandom } from './random.js'
 import { Store, type Context } from './store.js'
@@ -65,18 +67,19 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const region = options.region ?? 'us-east-1'
   const accountId = options.accountId ?? '123456789012'
 
-  function serve(operation: string | undefined, body: string): Reply {
+  function serve(operation: string | undefined, body: string, logs = false): Reply {
     try {
-      const handler = operation === undefined ? undefined : OPERATIONS[operation]
-      const inputShape = operation === undefined ? undefined : model.operations[operation]?.input?.shape
-      if (!handler || !inputShape) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation ?? '(no X-Amz-Target)'}`)
+      const handler = operation === undefined ? undefined : logs ? LOGS_OPERATIONS[operation] : OPERATIONS[operation]
+      // The Logs handlers check their own input: the API model here is SageMaker's.
+      const inputShape = operation === undefined || logs ? undefined : model.operations[operation]?.input?.shape
+      if (!handler || (!logs && !inputShape)) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation ?? '(no X-Amz-Target)'}`)
       const input = parseBody(body)
-      validateInput(inputShape, input)
+      if (inputShape) validateInput(inputShape, input)
       const ctx: Context = { store, now: clock.now(), region, accountId }
       advanceTuningJobs(ctx)
       return { status: 200, payload: handler(ctx, input) }
     } catch (e) {
-      if (e instanceof ServiceError) return { status: e.statusCode, payload: { __type: e.code, Message: e.message } }
+      if (e instanceof ServiceError) return { status: e.statusCode, payload: { __type: e.code, [logs ? 'message' : 'Message']: e.message } }
       options.log?.(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`)
       return { status: 500, payload: { __type: 'InternalFailure', Message: 'An internal error occurred.' } }
     } finally {
@@ -88,7 +91,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     const started = Date.now()
     const body = await readBody(req)
     const target = String(req.headers['x-amz-target'] ?? '')
-    const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : undefined
+    const logsOperation = target.startsWith(LOGS_TARGET_PREFIX) ? target.slice(LOGS_TARGET_PREFIX.length) : undefined
+    const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : logsOperation
     const counted = operation ?? (target || '(no target)')
     counts[counted] = (counts[counted] ?? 0) + 1
     // Both draws happen on every request so that one rate does not shift the other's sequence.
@@ -98,7 +102,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
       ? { status: 400, payload: { __type: 'ThrottlingException', Message: 'Rate exceeded' } }
       : failed
         ? { status: 500, payload: { __type: 'InternalFailure' } }
-        : serve(operation, body)
+        : serve(operation, body, logsOperation !== undefined)
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     const text = JSON.stringify(reply.payload)
     res.writeHead(reply.status, {

@@ -272,20 +272,68 @@ export function trainingState(job: TrainingJobRecord, at: number): TrainingState
   state.end = timeline.end
   if (timeline.failureReason !== undefined) state.failureReason = timeline.failureReason
   if (timeline.primary !== 'Failed' && timeline.trained > 0) {
-    // A partly trained model is a worse model.
-    const progress = 0.6 + 0.4 * timeline.trained
     const link = job.tuning
-    const hyperParameters = canonical(job.spec.HyperParameters)
-    const valueOf = (name: string) =>
-      link && name === link.objective.MetricName
-        ? objectiveValue(link.objective.Type, link.fit * progress, link.definitionName, link.tuned)
-        : metricValue(directionOf(name), hashUnit(name, hyperParameters) * progress, `${name}${hyperParameters}`)
-    const names = (job.spec.AlgorithmSpecification?.MetricDefinitions ?? []).map((d) => d.Name)
-    if (link && !names.includes(link.objective.MetricName)) names.unshift(link.objective.MetricName)
-    state.metrics = names.map((MetricName) => ({ MetricName, Value: valueOf(MetricName), Timestamp: timeline.end }))
-    if (link) state.objectiveValue = valueOf(link.objective.MetricName)
+    state.metrics = metricNames(job).map((MetricName) => ({ MetricName, Value: metricValueAt(job, MetricName, timeline.trained), Timestamp: timeline.end }))
+    if (link) state.objectiveValue = metricValueAt(job, link.objective.MetricName, timeline.trained)
   }
   return state
+}
+
+/** The metrics a job reports: its MetricDefinitions, with a tuning job's objective first when they lack it. */
+export function metricNames(job: TrainingJobRecord): string[] {
+  const link = job.tuning
+  const names = (job.spec.AlgorithmSpecification?.MetricDefinitions ?? []).map((d) => d.Name)
+  if (link && !names.includes(link.objective.MetricName)) names.unshift(link.objective.MetricName)
+  return names
+}
+
+/**
+ * A metric's value once the job has run the share `trained` (0..1) of its Training phase: FinalMetricDataList holds
+ * the value at the point the job ended, and the logs the values along the way. A partly trained model is a worse model.
+ */
+export function metricValueAt(job: TrainingJobRecord, name: string, trained: number): number {
+  const progress = 0.6 + 0.4 * trained
+  const link = job.tuning
+  const hyperParameters = canonical(job.spec.HyperParameters)
+  return link && name === link.objective.MetricName
+    ? objectiveValue(link.objective.Type, link.fit * progress, link.definitionName, link.tuned)
+    : metricValue(directionOf(name), hashUnit(name, hyperParameters) * progress, `${name}${hyperParameters}`)
+}
+
+/** What a job's logs are made of: when its container ran, how it ended. Fixed as things stand (a stop changes it). */
+export interface RunFacts {
+  /** TrainingStartTime, when the container starts; absent when the job ended before its instances were ready. */
+  trainingStart?: number
+  /** When the Training secondary status began, if the job got that far. */
+  trainingPhaseStart?: number
+  /** The planned length of the Training phase. */
+  trainingSeconds: number
+  /** When the job ends (TrainingEndTime). */
+  end: number
+  /** The last secondary status: Completed, Failed, Stopped, MaxRuntimeExceeded or MaxWaitTimeExceeded. */
+  outcome: string
+  /** Its status message, which tells a stop request from a tuning job's early stopping. */
+  outcomeMessage: string
+  /** When the algorithm stopped running: the end of the Training phase, or the moment a failure or stop cut it. */
+  stoppedAt: number
+  failureReason?: string
+}
+
+export function runFacts(job: TrainingJobRecord): RunFacts {
+  const timeline = timelineOf(job)
+  const last = timeline.transitions.at(-1) as Transition
+  const training = timeline.transitions.find((tr) => tr.Status === 'Training')
+  const stopping = timeline.transitions.find((tr) => tr.Status === 'Stopping')
+  return {
+    ...(timeline.trainingStart === undefined ? {} : { trainingStart: timeline.trainingStart }),
+    ...(training ? { trainingPhaseStart: training.StartTime } : {}),
+    trainingSeconds: job.plan.training,
+    end: timeline.end,
+    outcome: last.Status,
+    outcomeMessage: last.StatusMessage,
+    stoppedAt: stopping?.StartTime ?? (last.Status === 'Completed' ? (training?.EndTime ?? timeline.end) : timeline.end),
+    ...(timeline.failureReason === undefined ? {} : { failureReason: timeline.failureReason }),
+  }
 }
 
 /** Whether SageMaker uploaded a model: after a completed run, or a stopped one that had started training. */

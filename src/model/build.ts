@@ -5,7 +5,7 @@ import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../d
 import { traversalPath, type Attribute, type Body, type Expr } from '../config/ast.js'
 import { Evaluator, POISON, type Scope } from '../config/eval.js'
 import { dependencyOrder, nodeReferences, type GraphNode } from '../config/graph.js'
-import type { Module, ResourceDecl } from '../config/module.js'
+import type { Module, ResourceDecl, ResourceType } from '../config/module.js'
 import { RESOURCE_TYPES } from '../config/module.js'
 import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
 import { isScalar, shape, snakeCase, structure } from './api.js'
@@ -13,6 +13,19 @@ import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuratio
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
 export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
+
+/**
+ * Attributes only one type of resource exposes, after RESOURCE_ATTRIBUTES: a tuning job's `best_training_job`
+ * (`{name, hyperparameters, objective, model_artifacts}`, unknown until the tuning job has ended with a best job).
+ */
+export const TYPE_ATTRIBUTES: Record<ResourceType, readonly string[]> = {
+  sagemaker_training_job: [],
+  sagemaker_hyperparameter_tuning_job: ['best_training_job'],
+}
+
+export function resourceAttributeNames(type: ResourceType): string[] {
+  return [...RESOURCE_ATTRIBUTES, ...TYPE_ATTRIBUTES[type]]
+}
 
 export interface BuildOptions {
   module: Module
@@ -26,7 +39,7 @@ export interface BuildOptions {
 
 export function validationAttributes(resource: JobResource): ObjectValue {
   return newObject(
-    RESOURCE_ATTRIBUTES.map((attr) => [attr, attr === 'name' && resource.name.kind === 'exact' ? resource.name.value : new Unknown(`${resource.address}.${attr}`)]),
+    resourceAttributeNames(resource.kind.type).map((attr) => [attr, attr === 'name' && resource.name.kind === 'exact' ? resource.name.value : new Unknown(`${resource.address}.${attr}`)]),
   )
 }
 

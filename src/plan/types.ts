@@ -3,6 +3,7 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ResourceType } from '../config/module.js'
 import type { JsonValue } from '../state/types.js'
+import type { JobCost, JobCostUnknown, PlanCost } from './cost.js'
 
 export const PLAN_FORMAT_VERSION = '1.0'
 
@@ -65,6 +66,8 @@ export interface ResourceChange {
   /** Created only once these are done (warm-start parents must have finished), so apply leaves it for later. */
   deferred?: { reason: string; waiting_for: string[] }
   depends_on: string[]
+  /** create and replace: the most the new job can cost (absent with plan --no-cost). */
+  cost?: JobCost | JobCostUnknown
 }
 
 export interface Drift {
@@ -92,6 +95,8 @@ export interface Plan {
   drift: Drift[]
   summary: PlanSummary
   diagnostics: Diagnostic[]
+  /** The most the jobs the plan creates can cost, in total (absent with plan --no-cost, or when it creates none). */
+  cost?: PlanCost
 }
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {

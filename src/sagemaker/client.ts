@@ -252,7 +252,7 @@ function errorCode(err: unknown): string {
   return 'UnknownError'
 }
 
-function noCredentialsMessage(profile: string | undefined): string {
+export function noCredentialsMessage(profile: string | undefined): string {
   return profile
     ? `No AWS credentials for profile "${profile}": check that profile in ~/.aws/config and ~/.aws/credentials, or run "aws sso login --profile ${profile}".`
     : 'No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or name a profile with AWS_PROFILE or the provider "sagemaker" block\'s profile.'

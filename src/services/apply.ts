@@ -137,7 +137,8 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       state = newState()
       await writeState(options.dir, state)
     }
-    const api = prepared.api ?? (await connect(options, await providerOf(options), diags))
+    // Kept on `prepared`, so the caller can go on using the connection (apply --wait follows the jobs with it).
+    const api = (prepared.api ??= await connect(options, await providerOf(options), diags))
     if (!api) return payload(false, plan, [], diags.items)
     const result = await executePlan({
       plan,

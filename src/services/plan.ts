@@ -1,16 +1,17 @@
 // `sageform plan`: configuration + state + (unless --refresh=false) what SageMaker says → a plan value.
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import type { VariableSource } from '../config/variables.js'
-import { Unknown, newObject, type ObjectValue } from '../config/value.js'
-import type { JobResource } from '../model/types.js'
+import { Unknown, newObject, type ObjectValue, type Value } from '../config/value.js'
+import type { JobResource, ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
 import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import type { State } from '../state/types.js'
+import type { BestTrainingJobRecord, State } from '../state/types.js'
 import { loadConfiguration } from './configuration.js'
 import { refresh } from './refresh.js'
 import { loadState } from './state.js'
 import { connect, type ConnectionOptions } from './connection.js'
+import type { CostOptions } from './cost.js'
 
 export interface PlanOptions extends ConnectionOptions {
   dir: string
@@ -21,6 +22,8 @@ export interface PlanOptions extends ConnectionOptions {
   parallelism: number
   /** Plan the removal of everything in state (`sageform destroy`). */
   destroy?: boolean
+  /** Show what the new jobs may cost (plan; absent with --no-cost, and for apply): see services/cost.ts. */
+  cost?: CostOptions
 }
 
 /** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
@@ -45,8 +48,21 @@ export function referenceAttributes(state: State | undefined, replace: ReadonlyS
       ['arn', exists ? current.arn : later('arn')],
       ['status', exists ? current.status : later('status')],
       ['failure_reason', exists ? (current.failure_reason ?? null) : later('failure_reason')],
+      ...(resource.kind.type === 'sagemaker_hyperparameter_tuning_job'
+        ? [['best_training_job', exists && current.best_training_job ? bestTrainingJobValue(current.best_training_job) : later('best_training_job')] as [string, Value]]
+        : []),
     ])
   }
+}
+
+/** A recorded best training job as a reference reads it: hyperparameters a map of string, objective a number. */
+function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
+  return newObject([
+    ['name', best.name],
+    ['hyperparameters', newObject(Object.entries(best.hyperparameters))],
+    ['objective', best.objective],
+    ['model_artifacts', best.model_artifacts],
+  ])
 }
 
 export async function planService(options: PlanOptions, api?: SageMakerApi): Promise<PlanResult & { fingerprint?: string; state?: State }> {
@@ -84,7 +100,19 @@ export async function planService(options: PlanOptions, api?: SageMakerApi): Pro
   // The planner sees destroy as "everything left the configuration"; say what the user asked for instead.
   const result = options.destroy ? { ...made, changes: made.changes.map((c) => ({ ...c, reason: c.reason?.replace('removed from the configuration', 'destroy') })) } : made
   diags.append(result.diagnostics)
-  return { plan: { ...result, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+  const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
+  return { plan: { ...costed, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+}
+
+/** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
+async function withCostEstimate(plan: Plan, options: PlanOptions, provider: ProviderSettings, diags: Diagnostics): Promise<Plan> {
+  try {
+    const { estimateCost } = await import('./cost.js')
+    return await estimateCost(plan, { dir: options.dir, env: options.env, region: options.region, profile: options.profile, provider }, options.cost!, diags)
+  } catch (error) {
+    diags.warning('Cannot estimate the cost', { detail: (error as Error).message })
+    return plan
+  }
 }
 
 /** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */

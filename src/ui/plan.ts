@@ -4,6 +4,7 @@ import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
+import { jobCostLine, totalCostLine } from './cost.js'
 import { renderDiagnostics } from './diagnostics.js'
 import type { Style } from './style.js'
 
@@ -65,6 +66,7 @@ export function renderChange(change: ResourceChange, style: Style): string {
   const reason = change.reason ? ` (${change.reason})` : ''
   const lines = [style.bold(`  # ${change.address} ${HEADER[change.action]}`) + reason]
   if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
+  if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
   if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${change.before.name}${change.before.status ? style.dim(` (${change.before.status})`) : ''}`)
   if (change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt') {
@@ -105,6 +107,7 @@ export function renderPlan(plan: Plan, style: Style): string {
     out.push('sageform will perform the following actions:', '')
     for (const c of changes) out.push(renderChange(c, style), '')
     out.push(style.bold(summaryLine(plan)))
+    if (plan.cost) out.push(totalCostLine(plan.cost))
   }
   if (!plan.refreshed) out.push(style.dim('(planned from the state file alone: --refresh=false)'))
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning')

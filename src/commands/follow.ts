@@ -1,0 +1,102 @@
+// What `watch` and `apply --wait` share: follow jobs until they end (or Ctrl-C), drawn live on a terminal and as plain
+// lines elsewhere, then the closing summary and the exit status. Not a command itself.
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { SageMakerApi } from '../sagemaker/types.js'
+import type { ApplyPayload } from '../services/apply.js'
+import type { WatchJobJson, WatchTarget } from '../services/watch-model.js'
+import type { Style } from '../ui/style.js'
+import { EXIT } from './base.js'
+
+/** `watch --json`, and the `wait` member of `apply --wait --json` (schemas/watch.json). */
+export interface WaitPayload {
+  all_completed: boolean
+  /** Ctrl-C ended the watch before every job did. */
+  interrupted: boolean
+  jobs: WatchJobJson[]
+}
+
+export interface FollowOptions {
+  log: (line: string) => void
+  style: Style
+  /** --json: draw nothing, print nothing. */
+  json: boolean
+  /** The user wants colour (and so, on a terminal outside CI, the live view). */
+  color: boolean
+  intervalMs: number
+}
+
+export interface Followed {
+  wait: WaitPayload
+  /** A Describe failure that ended the watch (no credentials, access denied...). */
+  error?: Diagnostic
+  /** 0 all Completed, 3 all ended but not all Completed, 130 interrupted, 1 the watch failed. */
+  exitCode: number
+}
+
+export async function followJobs(api: SageMakerApi, targets: WatchTarget[], options: FollowOptions): Promise<Followed> {
+  const { watchJobs } = await import('../services/watch.js')
+  const { jobJson, watchOutcome } = await import('../services/watch-model.js')
+  const { presentWatch, renderWatchHeader, renderWatchSummary, wantsLiveView } = await import('../ui/watch.js')
+  const controller = new AbortController()
+  // `on`, not `once`: ink's signal-exit re-raises a signal nobody else listens to any more. A second Ctrl-C leaves at once.
+  const interrupt = () => (controller.signal.aborted ? process.exit(EXIT.interrupted) : controller.abort())
+  process.on('SIGINT', interrupt)
+  const live = !options.json && wantsLiveView(options.color)
+  if (!options.json) options.log(renderWatchHeader(targets.length, options.intervalMs, options.style))
+  let last: Awaited<ReturnType<typeof presentWatch>>
+  let error: Diagnostic | undefined
+  try {
+    last = await presentWatch(watchJobs(api, targets, { intervalMs: options.intervalMs, signal: controller.signal }), {
+      live,
+      style: options.style,
+      write: options.json ? () => {} : options.log,
+      interrupted: () => controller.signal.aborted,
+    })
+  } catch (err) {
+    const { isSageMakerError } = await import('../sagemaker/types.js')
+    if (!isSageMakerError(err)) throw err
+    error = { severity: 'error', summary: 'Cannot follow the jobs', detail: `SageMaker refused Describe: ${err.code}: ${err.message}` }
+  } finally {
+    process.off('SIGINT', interrupt)
+  }
+  const jobs = last?.jobs ?? []
+  const outcome = watchOutcome(jobs)
+  const interrupted = controller.signal.aborted && !(last?.done ?? false)
+  const wait: WaitPayload = { all_completed: !error && !interrupted && outcome.allCompleted, interrupted, jobs: jobs.map(jobJson) }
+  if (error) return { wait, error, exitCode: EXIT.error }
+  if (!options.json) options.log(`\n${renderWatchSummary(outcome, options.style, interrupted)}`)
+  return { wait, exitCode: interrupted ? EXIT.interrupted : outcome.allCompleted ? EXIT.ok : EXIT.notCompleted }
+}
+
+/** The --poll-interval value in ms, or why it is not one. */
+export async function pollIntervalOf(text: string): Promise<number | string> {
+  const { Diagnostics } = await import('../diagnostics/index.js')
+  const { pollIntervalMs } = await import('../services/watch.js')
+  const diags = new Diagnostics()
+  const ms = pollIntervalMs(text, diags)
+  return ms ?? `${diags.items[0]?.summary}: ${diags.items[0]?.detail}`
+}
+
+/**
+ * apply --wait: follows the jobs the apply created, replaced, updated or adopted. A failure to follow them is added to
+ * the payload's diagnostics; the exit status is the apply's when that failed, else the wait's.
+ */
+export async function waitForApplied(api: SageMakerApi, result: ApplyPayload, options: FollowOptions): Promise<WaitPayload> {
+  const { appliedTargets } = await import('../services/watch.js')
+  const targets = appliedTargets(result)
+  if (targets.length === 0) {
+    if (!options.json) options.log('\nNo jobs to wait for: this apply created, replaced, updated or adopted none.')
+    return { all_completed: true, interrupted: false, jobs: [] }
+  }
+  if (!options.json) options.log('')
+  const followed = await followJobs(api, targets, options)
+  if (followed.error) {
+    result.diagnostics.push(followed.error)
+    if (!options.json) {
+      const { renderDiagnostics } = await import('../ui/diagnostics.js')
+      options.log(renderDiagnostics([followed.error], options.style))
+    }
+  }
+  if (process.exitCode === undefined || process.exitCode === EXIT.ok) process.exitCode = followed.exitCode
+  return followed.wait
+}

@@ -1,0 +1,215 @@
+// `sageform results ADDRESS`: a tuning job's training jobs, ranked by the objective, for a person (table and chart, see
+// src/ui/results.ts) or a notebook (--json, --csv). Reads the state for the job name, then SageMaker:
+// DescribeHyperParameterTuningJob (objective, best job) and ListTrainingJobsForHyperParameterTuningJob, every page.
+import { Diagnostics, didYouMean, type Diagnostic } from '../diagnostics/index.js'
+import type { VariableSource } from '../config/variables.js'
+import { isSageMakerError, type DescribeHyperParameterTuningJobResponse, type HyperParameterTrainingJobSummary, type SageMakerApi } from '../sagemaker/types.js'
+import type { JobRecord } from '../state/types.js'
+import { loadConfiguration } from './configuration.js'
+import { connect, type ConnectionOptions } from './connection.js'
+import { notInState } from './state-show.js'
+import { loadState } from './state.js'
+
+export type ObjectiveType = 'Maximize' | 'Minimize'
+
+export interface ResultsOptions extends ConnectionOptions {
+  dir: string
+  address: string
+  /** A job of the resource other than its current one: an earlier generation, from its history. */
+  job?: string
+  /** For the provider block (region, profile, endpoint); the rest of the configuration does not matter here. */
+  variables: VariableSource[]
+  env: NodeJS.ProcessEnv
+}
+
+/** One training job the tuning job launched. */
+export interface TrainingJobResult {
+  /** 1 for the best objective; null for a job without a final objective (they come last). */
+  rank: number | null
+  name: string
+  status: string
+  objective: number | null
+  /** SageMaker's ObjectiveStatus: Succeeded, Pending or Failed. */
+  objective_status: string | null
+  /** The tuned hyperparameters (TunedHyperParameters), as strings. */
+  hyperparameters: Record<string, string>
+  /** TrainingJobDefinitionName, for a tuning job with several definitions. */
+  definition_name: string | null
+  /** ISO 8601; creation order is launch order. */
+  created_at: string | null
+  started_at: string | null
+  ended_at: string | null
+  /** TrainingStartTime..TrainingEndTime; null until both are known. */
+  duration_seconds: number | null
+  /** The tuning job's BestTrainingJob. */
+  best: boolean
+  failure_reason: string | null
+}
+
+export interface TuningJobInfo {
+  name: string
+  arn: string
+  status: string
+  strategy: string | null
+  /** The tuning job's objective: ranking follows its type. */
+  objective: { metric_name: string | null; type: ObjectiveType }
+  best_training_job: string | null
+  /** Whether this is the resource's current job (false with --job for an earlier generation). */
+  current: boolean
+  generation: number | null
+}
+
+/** The `results --json` payload (schemas/results.json). */
+export interface ResultsResult {
+  format_version: '1.0'
+  address: string
+  /** Null when there is nothing to show (see diagnostics). */
+  tuning_job: TuningJobInfo | null
+  /** The tuned hyperparameters' names, sorted: the columns of the table and the CSV. */
+  hyperparameters: string[]
+  /** Ranked: best objective first, jobs without a final objective last (in launch order). */
+  training_jobs: TrainingJobResult[]
+  diagnostics: Diagnostic[]
+}
+
+const TUNING = 'sagemaker_hyperparameter_tuning_job'
+
+export async function results(options: ResultsOptions, api?: SageMakerApi): Promise<ResultsResult> {
+  const diags = new Diagnostics()
+  const empty = (): ResultsResult => ({ format_version: '1.0', address: options.address, tuning_job: null, hyperparameters: [], training_jobs: [], diagnostics: diags.items })
+  const { state, diagnostics } = await loadState(options.dir)
+  diags.append(diagnostics)
+  if (diags.hasErrors) return empty()
+  const resource = state?.resources[options.address]
+  if (!resource) {
+    diags.add(notInState(options.address, Object.keys(state?.resources ?? {}), state !== undefined))
+    return empty()
+  }
+  if (resource.type !== TUNING) {
+    diags.error('Not a tuning job', { detail: `${options.address} is a ${resource.type}; results ranks the training jobs of a ${TUNING}.`, address: options.address })
+    return empty()
+  }
+  const record = chooseJob(options, resource.current, resource.history, diags)
+  if (!record) return empty()
+
+  const client = api ?? (await connect(options, await providerOf(options), diags))
+  if (!client) return empty()
+  let described: DescribeHyperParameterTuningJobResponse
+  let summaries: HyperParameterTrainingJobSummary[]
+  try {
+    const found = await client.describeTuningJob(record.name)
+    if (!found.found) {
+      diags.error('Tuning job not found', { detail: `SageMaker has no tuning job ${record.name} (recorded for ${options.address}).`, address: options.address, hint: 'It may have been deleted; sageform plan shows what the state no longer matches.' })
+      return empty()
+    }
+    described = found.job
+    summaries = await client.listTrainingJobsForTuningJob(record.name)
+  } catch (error) {
+    if (!isSageMakerError(error)) throw error
+    diags.error('Cannot read the tuning job from SageMaker', { detail: `${error.code}: ${error.message}`, address: options.address, ...(error.retryable ? { hint: 'This may pass if you try again.' } : {}) })
+    return empty()
+  }
+  const objective = objectiveOf(described, summaries)
+  const best = described.BestTrainingJob?.TrainingJobName ?? null
+  const ranked = rankTrainingJobs(summaries, objective.type, best ?? undefined)
+  return {
+    format_version: '1.0',
+    address: options.address,
+    tuning_job: {
+      name: described.HyperParameterTuningJobName ?? record.name,
+      arn: described.HyperParameterTuningJobArn ?? record.arn,
+      status: described.HyperParameterTuningJobStatus ?? record.status,
+      strategy: described.HyperParameterTuningJobConfig?.Strategy ?? null,
+      objective,
+      best_training_job: best,
+      current: record === resource.current,
+      generation: record.generation ?? null,
+    },
+    hyperparameters: [...new Set(ranked.flatMap((j) => Object.keys(j.hyperparameters)))].sort(),
+    training_jobs: ranked,
+    diagnostics: diags.items,
+  }
+}
+
+/** The job to show: --job from the resource's jobs (current or history), else the current one. */
+function chooseJob(options: ResultsOptions, current: JobRecord | undefined, history: JobRecord[], diags: Diagnostics): JobRecord | undefined {
+  const all = [...(current ? [current] : []), ...[...history].reverse()]
+  if (options.job !== undefined) {
+    const found = all.find((j) => j.name === options.job)
+    if (!found) {
+      const suggestion = didYouMean(options.job, all.map((j) => j.name))
+      diags.error('Job not recorded for this resource', {
+        detail: `${options.job} is not a job of ${options.address}${all.length > 0 ? `; its jobs are ${all.map((j) => j.name).join(', ')}` : ''}.`,
+        address: options.address,
+        hint: suggestion ? `Did you mean ${suggestion}?` : `See them with: sageform state show ${options.address}`,
+      })
+    }
+    return found
+  }
+  if (!current) {
+    diags.error('No current job', {
+      detail: `${options.address} has no current tuning job${history.length > 0 ? `; its earlier jobs are ${[...history].reverse().map((j) => j.name).join(', ')}` : ''}.`,
+      address: options.address,
+      ...(history.length > 0 ? { hint: `Show an earlier one with --job, e.g. --job ${history[history.length - 1]!.name}` } : {}),
+    })
+  }
+  return current
+}
+
+async function providerOf(options: ResultsOptions) {
+  const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })
+  return loaded.config?.provider ?? {}
+}
+
+/**
+ * The direction to rank in: the tuning job's objective, else its (first) training job definition's, else what the
+ * training jobs' final metrics say; Maximize when nothing says.
+ */
+export function objectiveOf(described: DescribeHyperParameterTuningJobResponse, summaries: readonly HyperParameterTrainingJobSummary[] = []): TuningJobInfo['objective'] {
+  const objective =
+    described.HyperParameterTuningJobConfig?.HyperParameterTuningJobObjective ??
+    described.TrainingJobDefinition?.TuningObjective ??
+    described.TrainingJobDefinitions?.find((d) => d.TuningObjective)?.TuningObjective
+  const metric = summaries.find((s) => s.FinalHyperParameterTuningJobObjectiveMetric)?.FinalHyperParameterTuningJobObjectiveMetric
+  const type = objective?.Type ?? metric?.Type
+  return { metric_name: objective?.MetricName ?? metric?.MetricName ?? null, type: type === 'Minimize' ? 'Minimize' : 'Maximize' }
+}
+
+const iso = (d: Date | undefined) => (d ? d.toISOString() : null)
+const time = (d: Date | undefined) => (d ? d.getTime() : Infinity)
+
+/**
+ * Ranks training jobs by their final objective: the highest first for Maximize, the lowest for Minimize (ties by launch
+ * order); jobs without a final objective (failed, stopped early, still running) follow in launch order, unranked.
+ */
+export function rankTrainingJobs(summaries: readonly HyperParameterTrainingJobSummary[], type: ObjectiveType, bestName?: string): TrainingJobResult[] {
+  const launchOrder = (a: HyperParameterTrainingJobSummary, b: HyperParameterTrainingJobSummary) =>
+    time(a.CreationTime) - time(b.CreationTime) || ((a.TrainingJobName ?? '') < (b.TrainingJobName ?? '') ? -1 : (a.TrainingJobName ?? '') > (b.TrainingJobName ?? '') ? 1 : 0)
+  const value = (s: HyperParameterTrainingJobSummary) => s.FinalHyperParameterTuningJobObjectiveMetric?.Value
+  const scored = summaries.filter((s) => value(s) !== undefined && Number.isFinite(value(s)))
+  const unscored = summaries.filter((s) => !scored.includes(s))
+  scored.sort((a, b) => (type === 'Maximize' ? value(b)! - value(a)! : value(a)! - value(b)!) || launchOrder(a, b))
+  unscored.sort(launchOrder)
+  return [...scored.map((s, i) => toResult(s, i + 1, bestName)), ...unscored.map((s) => toResult(s, null, bestName))]
+}
+
+function toResult(s: HyperParameterTrainingJobSummary, rank: number | null, bestName: string | undefined): TrainingJobResult {
+  const start = s.TrainingStartTime
+  const end = s.TrainingEndTime
+  const name = s.TrainingJobName ?? ''
+  return {
+    rank,
+    name,
+    status: s.TrainingJobStatus ?? 'Unknown',
+    objective: rank === null ? null : s.FinalHyperParameterTuningJobObjectiveMetric!.Value!,
+    objective_status: s.ObjectiveStatus ?? null,
+    hyperparameters: Object.fromEntries(Object.entries(s.TunedHyperParameters ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    definition_name: s.TrainingJobDefinitionName ?? null,
+    created_at: iso(s.CreationTime),
+    started_at: iso(start),
+    ended_at: iso(end),
+    duration_seconds: start && end ? Math.max(0, Math.round((end.getTime() - start.getTime()) / 1000)) : null,
+    best: bestName !== undefined && name === bestName,
+    failure_reason: s.FailureReason ?? null,
+  }
+}

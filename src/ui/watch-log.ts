@@ -1,0 +1,88 @@
+// `watch` and `apply --wait` off a terminal (or in CI, or with --no-color/NO_COLOR): every change as one plain,
+// timestamped line, never a cursor movement, so a CI log keeps the whole story. Also the texts the live view shares.
+import type { TuningCounters, WatchEvent, WatchOutcome } from '../services/watch-model.js'
+import type { Style } from './style.js'
+
+/** 59s, 4m05s, 2h03m, 3d04h. */
+export function formatElapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  if (s < 60) return `${s}s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`
+  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`
+}
+
+/** 250ms, 5s, 1m30s: the poll interval. */
+export function formatInterval(ms: number): string {
+  if (ms < 1000) return `${ms}ms`
+  return ms % 1000 === 0 ? formatElapsed(ms) : `${(ms / 1000).toFixed(1)}s`
+}
+
+/** "3 completed, 2 in progress, 1 stopped early, 0 failed of 20". */
+export function formatCounters(c: TuningCounters): string {
+  return `${c.completed} completed, ${c.inProgress} in progress, ${c.stoppedEarly} stopped early, ${c.failed} failed of ${c.max ?? '?'}`
+}
+
+/** Objective values as SageMaker reports them, without float noise: 0.912345678 → 0.912346. */
+export function formatObjective(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)))
+}
+
+export function statusColor(status: string, style: Style): (s: string) => string {
+  if (status === 'Completed') return style.green
+  if (status === 'Failed' || status === 'NotFound' || status === 'DeleteFailed') return style.red
+  if (status === 'Stopped' || status === 'Stopping') return style.yellow
+  return (s) => s
+}
+
+const time = (at: number, style: Style) => style.dim(new Date(at).toISOString().slice(11, 19))
+const after = (ms: number | undefined) => (ms === undefined ? '' : ` after ${formatElapsed(ms)}`)
+
+/** One line per event; its timestamp (UTC, as apply's lines) is when sageform saw the change. */
+export function renderWatchEvent(event: WatchEvent, style: Style): string {
+  const at = time(event.at, style)
+  if (event.kind === 'backoff') {
+    const why = event.reason === 'throttled' ? 'SageMaker is throttling Describe calls' : 'a Describe call failed'
+    return `${at} ${style.yellow(`${why}: polling every ${formatInterval(event.intervalMs)}`)}`
+  }
+  const who = `${at} ${style.bold(event.address)}:`
+  switch (event.kind) {
+    case 'found': {
+      const secondary = event.secondaryStatus && event.secondaryStatus !== event.status ? event.secondaryStatus : undefined
+      const detail = secondary ? `, ${secondary}${event.message ? ` (${event.message})` : ''}` : event.counters ? `, training jobs: ${formatCounters(event.counters)}` : ''
+      const elapsed = event.elapsedMs === undefined ? '' : ` [${formatElapsed(event.elapsedMs)}]`
+      return `${who} ${event.name} ${statusColor(event.status, style)(event.status)}${detail}${elapsed}${event.failureReason ? `: ${event.failureReason}` : ''}`
+    }
+    case 'secondary':
+      return `${who} ${event.from && event.from !== event.to ? `${event.from} → ` : ''}${event.to}${event.message ? ` (${event.message})` : ''}`
+    case 'counters':
+      return `${who} training jobs: ${formatCounters(event.counters)}`
+    case 'best':
+      return `${who} best ${event.best.metric} = ${style.bold(formatObjective(event.best.value))} (${event.best.job})`
+    case 'status':
+      return `${who} ${event.from} → ${statusColor(event.to, style)(event.to)}${after(event.elapsedMs)}${event.failureReason ? `: ${event.failureReason}` : ''}`
+    case 'missing':
+      return `${who} ${style.red(`${event.name} not found in SageMaker`)}`
+    case 'error':
+      return `${who} ${style.yellow(`Describe failed (${event.message}); trying again`)}`
+  }
+}
+
+export function renderWatchHeader(count: number, intervalMs: number, style: Style): string {
+  return style.dim(`Waiting for ${count} job${count === 1 ? '' : 's'} to finish (polling every ${formatInterval(intervalMs)}; Ctrl-C stops watching, not the jobs).`)
+}
+
+/** The closing lines: all Completed, or which jobs did not complete and why. */
+export function renderWatchSummary(outcome: WatchOutcome, style: Style, interrupted = false): string {
+  const jobs = `${outcome.total} job${outcome.total === 1 ? '' : 's'}`
+  if (interrupted) {
+    const running = outcome.others.filter((j) => !['Failed', 'Stopped', 'NotFound', 'DeleteFailed'].includes(j.status)).length
+    return style.yellow(`Stopped watching: ${outcome.completed} of ${jobs} completed${running ? `, ${running} still running in SageMaker (sageform watch picks them up again)` : ''}.`)
+  }
+  if (outcome.allCompleted) return style.green(style.bold(`All ${jobs} completed.`))
+  const lines = [style.red(style.bold(`${outcome.others.length} of ${jobs} did not complete:`))]
+  for (const job of outcome.others) lines.push(`  ${style.bold(job.address)}: ${job.name} ${statusColor(job.status, style)(job.status)}${job.failureReason ? `: ${job.failureReason}` : ''}`)
+  return lines.join('\n')
+}
