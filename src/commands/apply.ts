@@ -26,6 +26,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true }),
     parallelism: parallelismFlag,
     'lock-timeout': lockTimeoutFlag,
+    logs: Flags.boolean({ description: 'With --wait: also stream the CloudWatch logs of the training jobs this apply started (plain lines, no live view).', dependsOn: ['wait'] }),
     wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
     'poll-interval': pollIntervalFlag,
   }
@@ -86,7 +87,13 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style))
     if (waitMs !== undefined && result.applied && prepared.api) {
       const { wantsColor } = await import('../ui/style.js')
-      const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
+      // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.
+      const streaming = flags.logs ? new AbortController() : undefined
+      const logsDone = streaming && prepared.api
+        ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, dir: flags.chdir, intervalMs: waitMs, signal: streaming.signal })
+        : undefined
+      const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
+      await logsDone
       return { ...result, wait }
     }
     return result

@@ -100,3 +100,26 @@ export async function waitForApplied(api: SageMakerApi, result: ApplyPayload, op
   if (process.exitCode === undefined || process.exitCode === EXIT.ok) process.exitCode = followed.exitCode
   return followed.wait
 }
+
+/**
+ * apply --wait --logs: the CloudWatch logs of the training jobs the apply started, while the wait runs. Each line is
+ * prefixed with the resource address; a tuning job's training jobs are many, so it gets a pointer to `sageform logs`.
+ */
+export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload, options: { log: (line: string) => void; connection: { region?: string; profile?: string }; dir: string; intervalMs: number; signal: AbortSignal }): Promise<void> {
+  const { appliedTargets } = await import('../services/watch.js')
+  const { followLogs } = await import('../services/logs.js')
+  const { connectLogs } = await import('../services/connection.js')
+  const { providerSettings } = await import('../services/configuration.js')
+  const targets = appliedTargets(result)
+  for (const t of targets.filter((t) => t.type === 'sagemaker_hyperparameter_tuning_job')) options.log(`${t.address}: a tuning job runs many training jobs; see one with: sageform logs ${t.address}`)
+  const training = targets.filter((t) => t.type === 'sagemaker_training_job')
+  if (training.length === 0) return
+  const logs = await connectLogs(options.connection, await providerSettings(options.dir))
+  await Promise.all(
+    training.map((t) =>
+      followLogs({ api, logs, jobName: t.name, signal: options.signal, pollIntervalMs: options.intervalMs, onLine: (line) => options.log(`${t.address} | ${line.text}`) }).catch((error: Error) =>
+        options.log(`${t.address} | logs unavailable: ${error.message}`),
+      ),
+    ),
+  )
+}

@@ -5,7 +5,7 @@ import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { loadModule } from '../config/module.js'
 import { resolveVariables, type VariableSource } from '../config/variables.js'
 import { buildConfiguration, type BuildOptions } from '../model/build.js'
-import type { Configuration } from '../model/types.js'
+import type { Configuration, ProviderSettings } from '../model/types.js'
 import { validateConfiguration } from '../model/validate.js'
 import { canonicalJson } from '../planner/identity.js'
 
@@ -37,4 +37,10 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
   for (const file of module.files) fingerprint.update(`${file.path}\0${file.source}\0`)
   fingerprint.update(canonicalJson(variables.values))
   return { config: built.config, diagnostics: diags.items, fingerprint: fingerprint.digest('hex') }
+}
+
+/** The provider block's settings alone, for commands that only need to connect (no validation errors are raised). */
+export async function providerSettings(dir: string): Promise<ProviderSettings> {
+  const loaded = await loadConfiguration({ dir, variables: [], env: process.env })
+  return loaded.config?.provider ?? {}
 }
