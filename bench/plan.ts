@@ -189,6 +189,15 @@ ceil(N / ${PAGE}) × ${LATENCY_MS} ms + startup, startup being the median of \`p
 Target: wall / ideal ≤ ${TARGET_RATIO} at 1,000.
 
 ${table}
+
+- calls: those of the median plan, with [fewest–most] when the plans differed. Search sorts by LastModifiedTime unless
+  told otherwise, so a job whose status changes while refresh pages through moves to a page already read; refresh then
+  describes each job Search did not return (DescribeTrainingJob + ListTags). This happens only while jobs run.
+- endpoint compute: the in-process endpoint's own time beyond the added latency, mostly building the Search entity of
+  every job for each page (O(N) per page). It is the simulator's cost, not sageform's, hence the last column.
+- At 10 and 100 jobs the ratio is dominated by loading the AWS SDK (about 0.3 s), which \`plan --refresh=false\` never
+  loads, so the ideal leaves it out.
+- The machine is shared and 2-core: medians of 3 move by ±0.1 in the ratio from run to run; \`--runs=7\` steadies them.
 `
   const start = text.indexOf('## plan')
   const next = start === -1 ? -1 : text.indexOf('\n## ', start + 1)

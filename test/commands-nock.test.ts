@@ -114,6 +114,8 @@ const tagsOf = (body: Body) => Object.fromEntries((body.Tags as Array<{ Key: str
 const searchQuery = (lineage: string) => ({
   Resource: 'TrainingJob',
   SearchExpression: { Filters: [{ Name: `Tags.${TAG.lineage}`, Operator: 'Equals', Value: lineage }] },
+  SortBy: 'CreationTime',
+  SortOrder: 'Ascending',
   MaxResults: 100,
 })
 

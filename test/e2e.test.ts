@@ -20,6 +20,8 @@ interface Run {
   signal: NodeJS.Signals | null
   stdout: string
   stderr: string
+  /** Wall time from spawn to exit. */
+  seconds: number
 }
 
 function cliEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
@@ -37,12 +39,13 @@ function cliEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: join(tmpdir(), 'sageform-e2e-no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-e2e-no-aws-credentials'),
   }
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL']) delete env[name]
+  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE']) delete env[name]
   return env
 }
 
 /** Starts the CLI; `done` resolves when it has exited (and been reaped). */
 function start(args: string[], cwd: string, endpoint: Endpoint): { child: ChildProcess; done: Promise<Run> } {
+  const started = performance.now()
   const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(endpoint), stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
@@ -50,7 +53,7 @@ function start(args: string[], cwd: string, endpoint: Endpoint): { child: ChildP
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
   const done = new Promise<Run>((resolve, reject) => {
     child.once('error', reject)
-    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr }))
+    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 }))
   })
   return { child, done }
 }
@@ -226,7 +229,7 @@ describe('end to end: the CLI against the local endpoint', function () {
     const deadline = Date.now() + 30_000
     while (recorded < 5) {
       if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
-      assert.ok(Date.now() < deadline, 'apply recorded no job within 30 s')
+      assert.ok(Date.now() < deadline, `apply recorded only ${recorded} jobs within 30 s`)
       await sleep(20)
       recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
     }
@@ -235,7 +238,7 @@ describe('end to end: the CLI against the local endpoint', function () {
     assert.equal(killed.signal, 'SIGKILL')
     const afterKill = readStateFile(dir)
     const recordedAtKill = Object.keys(afterKill.resources).length
-    assert.ok(recordedAtKill >= 1 && recordedAtKill < COUNT, `the kill came after ${recordedAtKill} of ${COUNT} jobs were recorded`)
+    assert.ok(recordedAtKill >= 5 && recordedAtKill < COUNT, `the kill came after ${recordedAtKill} of ${COUNT} jobs were recorded`)
     assert.ok(existsSync(join(dir, 'sageform.state.json.lock')), 'the killed apply left its lock behind')
 
     // The documented recovery: the next command names the dead holder's lock, and force-unlock <ID> removes it.
@@ -269,6 +272,8 @@ describe('end to end: the CLI against the local endpoint', function () {
     const statuses = runs.map((r) => r.status).sort()
     assert.deepEqual(statuses, [0, 1], runs.map(output).join('\n\n'))
     const loser = runs.find((r) => r.status === 1)!
+    const winner = runs.find((r) => r.status === 0)!
+    assert.ok(loser.seconds < winner.seconds, `the loser took ${loser.seconds.toFixed(1)} s, the winner ${winner.seconds.toFixed(1)} s: it waited`)
     assert.match(loser.stdout + loser.stderr, /Error acquiring the state lock/)
     assert.match(loser.stdout + loser.stderr, /Another sageform process holds the lock/)
     lockId(loser)

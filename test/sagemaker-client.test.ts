@@ -217,6 +217,8 @@ describe('SageMaker client (HTTP level)', () => {
     const query = {
       Resource: 'TrainingJob',
       SearchExpression: { Filters: [{ Name: 'Tags.sageform:lineage', Operator: 'Equals', Value: 'L1' }] },
+      SortBy: 'CreationTime',
+      SortOrder: 'Ascending',
       MaxResults: 100,
     }
     assert.deepEqual(seen, [
@@ -316,6 +318,18 @@ describe('SageMaker client (HTTP level)', () => {
     assert.equal(config.retryMode, 'adaptive')
     assert.equal(config.maxAttempts, 5)
     assert.equal(config.retryStrategy, undefined)
+  })
+
+  it('makes 10 attempts unless told otherwise: 3 give up on 3% of calls when a third are throttled', () => {
+    assert.equal(clientConfig({}).maxAttempts, 10)
+    process.env.AWS_MAX_ATTEMPTS = '4'
+    try {
+      // Left to the SDK, which reads AWS_MAX_ATTEMPTS itself.
+      assert.equal(clientConfig({}).maxAttempts, undefined)
+      assert.equal(clientConfig({ maxAttempts: 2 }).maxAttempts, 2)
+    } finally {
+      delete process.env.AWS_MAX_ATTEMPTS
+    }
   })
 
   it('honours AWS_ENDPOINT_URL_SAGEMAKER, and an explicit endpoint over it', async () => {

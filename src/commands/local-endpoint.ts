@@ -25,11 +25,16 @@ Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy 
       if (!Number.isFinite(n) || n < 0 || n > max) this.error(`--${name} must be a number${max === 1 ? ' from 0 to 1' : ' of 0 or more'}; got "${text}".`, { exit: 1 })
       return n
     }
+    const positive = (name: string, text: string) => {
+      const n = number(name, text)
+      if (n === 0) this.error(`--${name} must be greater than 0; got "${text}".`, { exit: 1 })
+      return n
+    }
     const { serveLocalEndpoint } = await import('../services/local-endpoint.js')
     const endpoint = await serveLocalEndpoint({
       port: flags.port,
       dataDir: flags['data-dir'],
-      timeScale: number('time-scale', flags['time-scale']) || 1,
+      timeScale: positive('time-scale', flags['time-scale']),
       latencyMs: flags.latency,
       throttleRate: number('throttle-rate', flags['throttle-rate'], 1),
       errorRate: number('error-rate', flags['error-rate'], 1),

@@ -167,6 +167,10 @@ class SdkSageMaker implements SageMakerApi {
           {
             Resource: resource,
             SearchExpression: { Filters: [{ Name: `Tags.${key}`, Operator: 'Equals', Value: value }] },
+            // Search sorts by LastModifiedTime by default, so a job that changes status during a multi-page read jumps
+            // to a page already read and is missed. Creation time never changes: every job is seen exactly once.
+            SortBy: 'CreationTime',
+            SortOrder: 'Ascending',
           },
         ),
         (page) => page.Results,
