@@ -8,15 +8,13 @@
 // rendering, no SageMaker). Target: wall / ideal ≤ 1.3 at N = 1,000.
 //
 // Usage: npm run bench:plan [-- --sizes=10,100,1000] [-- --runs=3] [-- --update-readme]
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
+import { endpointEnv, root, runCli, type CliRun } from '../test/helpers/cli.js'
 import { generatedConfiguration } from './generate.js'
 
-const root = join(import.meta.dirname, '..')
-const bin = join(root, 'bin', 'run.js')
 const LATENCY_MS = 50
 const PAGE = 100
 const TARGET_RATIO = 1.3
@@ -29,43 +27,10 @@ const runsArg = argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.lengt
 /** Median of 3 by default; more runs steady the numbers on a busy machine. */
 const RUNS = runsArg ? Number(runsArg) : 3
 
-interface Run {
-  status: number | null
-  stdout: string
-  stderr: string
-  seconds: number
-}
+/** The CLI against the endpoint: spawned, not spawnSync, as that endpoint runs in this process's event loop. */
+const sageform = (args: string[], cwd: string, endpoint: Endpoint) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
 
-function env(endpoint: Endpoint): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {
-    ...process.env,
-    NO_COLOR: '1',
-    AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(tmpdir(), 'sageform-bench-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-bench-no-aws-credentials'),
-  }
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete out[name]
-  return out
-}
-
-/** Spawned, not spawnSync: the endpoint answering the CLI runs in this process's event loop. */
-function sageform(args: string[], cwd: string, endpoint: Endpoint): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint()
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: env(endpoint), stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.once('error', reject)
-    child.once('close', (status) => resolve({ status, stdout, stderr, seconds: Number(process.hrtime.bigint() - start) / 1e9 }))
-  })
-}
-
-function check(run: Run, expected: number, what: string): void {
+function check(run: CliRun, expected: number, what: string): void {
   if (run.status !== expected) throw new Error(`${what}: exit ${run.status}, expected ${expected}\n${run.stdout}\n${run.stderr}`)
 }
 

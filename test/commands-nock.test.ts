@@ -3,8 +3,6 @@
 // (X-Amz-Target and JSON body) each command sends, and how many.
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import type { Plan } from '../src/plan/types.js'
@@ -13,37 +11,17 @@ import type { ApplyOptions, ApplyPayload } from '../src/services/apply.js'
 import type { PlanOptions } from '../src/services/plan.js'
 import { statePath } from '../src/state/store.js'
 import type { State } from '../src/state/types.js'
+import { AwsJsonDouble, dummyAwsEnv, isolateAwsEnvPerTest, nockOnly, type Body, type Reply } from './helpers/aws.js'
 import { sageform, schemaErrors, root } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
 
 const ENDPOINT = 'https://api.sagemaker.us-east-1.amazonaws.com'
-const JSON_HEADERS = { 'content-type': 'application/x-amz-json-1.1' }
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012:training-job'
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/SageMakerRole'
 const ADDRESS = 'sagemaker_training_job.churn'
 const CREATED = 1795000000
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
-
-// Every variable that could let the developer's own AWS setup leak into a test.
-const AWS_ENV = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_SAGEMAKER',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_MAX_ATTEMPTS',
-  'AWS_RETRY_MODE',
-]
 
 /** The training job of most tests; the tags vary. */
 const churn = (tags = 'team = "ml", env = "dev"') => `resource "sagemaker_training_job" "churn" {
@@ -64,50 +42,8 @@ const REQUEST = {
   HyperParameters: { eta: '0.1', num_round: '200', objective: 'binary:logistic' },
 }
 
-type Body = Record<string, unknown>
-type Reply = [status: number, body: object]
-
-interface Call {
-  op: string
-  body: Body
-}
-
-/**
- * SageMaker over nock. Each `on` queues one interceptor routed by X-Amz-Target (and optionally by body); its body matcher
- * records the request, so `calls` lists exactly what was sent, in order. A request nothing expects fails: net connect
- * is disabled.
- */
-class SageMakerDouble {
-  readonly calls: Call[] = []
-  readonly scope = nock(ENDPOINT)
-
-  on(op: string, reply: Reply | ((body: Body) => Reply), when?: (body: Body) => boolean): this {
-    this.scope
-      .post('/', (body: Body) => {
-        if (when && !when(body)) return false
-        this.calls.push({ op, body })
-        return true
-      })
-      .matchHeader('x-amz-target', `SageMaker.${op}`)
-      .reply((_uri, requestBody) => {
-        const [status, body] = typeof reply === 'function' ? reply(parse(requestBody)) : reply
-        return [status, JSON.stringify(body), JSON_HEADERS]
-      })
-    return this
-  }
-
-  ops(): string[] {
-    return this.calls.map((c) => c.op)
-  }
-
-  bodies(op: string): Body[] {
-    return this.calls.filter((c) => c.op === op).map((c) => c.body)
-  }
-}
-
-function parse(body: unknown): Body {
-  return (typeof body === 'string' ? JSON.parse(body) : body) as Body
-}
+/** SageMaker over nock: see AwsJsonDouble. */
+const sageMakerDouble = () => new AwsJsonDouble(ENDPOINT, 'SageMaker')
 
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
 const tagsOf = (body: Body) => Object.fromEntries((body.Tags as Array<{ Key: string; Value: string }>).map((t) => [t.Key, t.Value]))
@@ -179,7 +115,7 @@ function writeStateFile(dir: string, state: State): void {
 }
 
 /** Setup shared by several tests: `apply` of `churn()` on a fresh directory, answered by nock. */
-async function appliedDir(sm: SageMakerDouble): Promise<{ dir: string; state: State; job: NonNullable<State['resources'][string]['current']> }> {
+async function appliedDir(sm: AwsJsonDouble): Promise<{ dir: string; state: State; job: NonNullable<State['resources'][string]['current']> }> {
   const dir = configDir({ 'main.hcl': churn() })
   sm.on('CreateTrainingJob', (body) => [200, { TrainingJobArn: `${ARN_PREFIX}/${body.TrainingJobName as string}` }])
   const payload = await apply(dir)
@@ -191,41 +127,12 @@ async function appliedDir(sm: SageMakerDouble): Promise<{ dir: string; state: St
 
 describe('plan and apply over HTTP (real SDK client, nock)', function () {
   this.timeout(30_000)
-  const savedEnv = new Map<string, string | undefined>()
-  let home: string
-  let sm: SageMakerDouble
+  let sm: AwsJsonDouble
 
-  before(async () => {
-    home = await mkdtemp(join(tmpdir(), 'sageform-nock-'))
-    for (const name of AWS_ENV) savedEnv.set(name, process.env[name])
-    nock.disableNetConnect()
-  })
-
+  isolateAwsEnvPerTest(() => ({ ...dummyAwsEnv(), AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_SAGEMAKER: ENDPOINT }))
+  nockOnly()
   beforeEach(() => {
-    for (const name of AWS_ENV) delete process.env[name]
-    process.env.AWS_REGION = 'us-east-1'
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'
-    process.env.AWS_SECRET_ACCESS_KEY = 'secret-test'
-    process.env.AWS_ENDPOINT_URL_SAGEMAKER = ENDPOINT
-    process.env.AWS_CONFIG_FILE = join(home, 'config')
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials')
-    process.env.AWS_EC2_METADATA_DISABLED = 'true'
-    sm = new SageMakerDouble()
-  })
-
-  afterEach(() => {
-    const pending = nock.pendingMocks()
-    nock.cleanAll()
-    assert.deepEqual(pending, [], 'every queued reply is used')
-  })
-
-  after(async () => {
-    nock.enableNetConnect()
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
-    await rm(home, { recursive: true, force: true })
+    sm = sageMakerDouble()
   })
 
   it('apply on a fresh directory sends one CreateTrainingJob with the exact body and records the job', async () => {
@@ -337,7 +244,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       )
       const result = { searches: sm.calls.filter((c) => c.op === 'Search').length, ops: sm.ops() }
       nock.cleanAll()
-      sm = new SageMakerDouble()
+      sm = sageMakerDouble()
       return result
     }
 

@@ -1,7 +1,6 @@
 // End to end: the built CLI (bin/run.js → dist/) in child processes against the local SageMaker endpoint, started
 // in-process. The CLI runs asynchronously (spawn, not spawnSync) so that this process stays free to answer it.
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,64 +8,20 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { SageMakerClient, paginateSearch, type TrainingJob } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint, type EndpointOptions } from '../src/endpoint/server.js'
 import type { State } from '../src/state/types.js'
-import { root } from './helpers/cli.js'
+import { endpointEnv, runCli, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 
-const BIN = join(root, 'bin', 'run.js')
 const ADDRESS_TAG = 'sageform:address'
 
-interface Run {
-  status: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-  /** Wall time from spawn to exit. */
-  seconds: number
-}
-
-function cliEnv(endpoint: Endpoint): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NO_COLOR: '1',
-    AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    // plan's price look-up: a closed local port and a cache of its own, never the real network.
-    AWS_ENDPOINT_URL_PRICING: 'http://127.0.0.1:9',
-    SAGEFORM_CACHE_DIR: join(tmpdir(), `sageform-e2e-cache-${process.pid}`),
-    // Nothing from the developer's own AWS setup may leak in.
-    AWS_CONFIG_FILE: join(tmpdir(), 'sageform-e2e-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-e2e-no-aws-credentials'),
-  }
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_MAX_ATTEMPTS', 'AWS_RETRY_MODE']) delete env[name]
-  return env
-}
-
 /** Starts the CLI; `done` resolves when it has exited (and been reaped). */
-function start(args: string[], cwd: string, endpoint: Endpoint): { child: ChildProcess; done: Promise<Run> } {
-  const started = performance.now()
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(endpoint), stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  const done = new Promise<Run>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('close', (status, signal) => resolve({ status, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 }))
-  })
-  return { child, done }
-}
+const start = (args: string[], cwd: string, endpoint: Endpoint) => startCli(args, { cwd, env: endpointEnv(endpoint.url) })
+const sageform = (args: string[], cwd: string, endpoint: Endpoint) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
 
-function sageform(args: string[], cwd: string, endpoint: Endpoint): Promise<Run> {
-  return start(args, cwd, endpoint).done
-}
-
-function output(run: Run): string {
+function output(run: CliRun): string {
   return `exit ${run.status}${run.signal ? ` (${run.signal})` : ''}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
 }
 
-function expectExit(run: Run, status: number): void {
+function expectExit(run: CliRun, status: number): void {
   assert.equal(run.status, status, output(run))
 }
 
@@ -143,7 +98,7 @@ async function assertOneJobPerResource(sm: SageMakerClient, dir: string, count: 
 }
 
 /** The lock ID a command printed when it could not get the lock (`sageform force-unlock <ID>` in its hint). */
-function lockId(run: Run): string {
+function lockId(run: CliRun): string {
   const m = /force-unlock ([0-9a-f-]{36})/.exec(run.stdout + run.stderr)
   assert.ok(m, `no force-unlock ID in the output:\n${output(run)}`)
   return m[1]!

@@ -25,31 +25,8 @@ import {
   type HyperParameterTrainingJobSummary,
 } from '@aws-sdk/client-sagemaker'
 import { checkShape, type Violation } from '../src/model/api.js'
-import { startEndpoint, type Endpoint, type EndpointOptions } from '../src/endpoint/server.js'
-
-const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole'
-
-function clientFor(endpoint: Endpoint): SageMakerClient {
-  return new SageMakerClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 })
-}
-
-function trainingJob(name: string, extra: Partial<CreateTrainingJobCommandInput> = {}): CreateTrainingJobCommandInput {
-  return {
-    TrainingJobName: name,
-    RoleArn: ROLE,
-    AlgorithmSpecification: {
-      TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/algo:1',
-      TrainingInputMode: 'File',
-      MetricDefinitions: [{ Name: 'validation:accuracy', Regex: 'acc=([0-9.]+)' }],
-    },
-    HyperParameters: { epochs: '10' },
-    InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://bucket/train' } } }],
-    OutputDataConfig: { S3OutputPath: 's3://bucket/out/' },
-    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    ...extra,
-  }
-}
+import type { Endpoint } from '../src/endpoint/server.js'
+import { endpointsOfSuite, rejects, trainingJob, waitFor as waitUntil } from './helpers/endpoint.js'
 
 function tuningJob(name: string, extra: Partial<CreateHyperParameterTuningJobCommandInput['HyperParameterTuningJobConfig']> = {}): CreateHyperParameterTuningJobCommandInput {
   const { TrainingJobName: _name, HyperParameters, AlgorithmSpecification, ...definition } = trainingJob('unused')
@@ -80,24 +57,8 @@ function tuningJob(name: string, extra: Partial<CreateHyperParameterTuningJobCom
   }
 }
 
-async function rejects(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error) => {
-    assert.equal(e.name, name)
-    if (typeof message === 'string') assert.equal(e.message, message)
-    else if (message) assert.match(e.message, message)
-    return true
-  })
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 40))
-  }
-}
+/** The jobs here end within a second or so of real time: one still going after five is stuck. */
+const waitFor = <T>(read: () => Promise<T>, done: (value: T) => boolean) => waitUntil(read, done, { timeoutMs: 5000, intervalMs: 40 })
 
 async function raw(endpoint: Endpoint, target: string, body: string): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const res = await fetch(endpoint.url, {
@@ -116,15 +77,7 @@ function violationsOf(shapeName: string, value: unknown): Violation[] {
 
 describe('local SageMaker endpoint', function () {
   this.timeout(20000)
-  const opened: Endpoint[] = []
-  const open = async (options: EndpointOptions = {}) => {
-    const endpoint = await startEndpoint({ timeScale: 600, ...options })
-    opened.push(endpoint)
-    return { endpoint, sm: clientFor(endpoint) }
-  }
-  after(async () => {
-    await Promise.all(opened.map((e) => e.close()))
-  })
+  const open = endpointsOfSuite({ timeScale: 600 })
 
   describe('training jobs', () => {
     let endpoint: Endpoint
@@ -214,7 +167,7 @@ describe('local SageMaker endpoint', function () {
 
     it('stops a job: Stopping, then Stopped; a stopped job cannot be stopped again', async () => {
       // Slower, so that the 30 simulated seconds of Stopping last half a real second.
-      const slow = clientFor((await open({ timeScale: 60 })).endpoint)
+      const slow = (await open({ timeScale: 60 })).sm
       const describeSlow = () => slow.send(new DescribeTrainingJobCommand({ TrainingJobName: 'stop-1' }))
       await slow.send(new CreateTrainingJobCommand(trainingJob('stop-1')))
       await slow.send(new StopTrainingJobCommand({ TrainingJobName: 'stop-1' }))
@@ -322,7 +275,7 @@ describe('local SageMaker endpoint', function () {
     })
 
     it('picks the same best hyperparameters on every run', async () => {
-      const other = clientFor((await open({ timeScale: 6000 })).endpoint)
+      const other = (await open({ timeScale: 6000 })).sm
       await other.send(new CreateHyperParameterTuningJobCommand(tuningJob('MyTune')))
       const again = await waitFor(() => other.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'MyTune' })), finished)
       const first = await describeTuning('MyTune')

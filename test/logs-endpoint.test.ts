@@ -23,75 +23,28 @@ import {
   type DescribeTrainingJobCommandOutput,
 } from '@aws-sdk/client-sagemaker'
 import { sampleFor } from '../src/endpoint/metric-lines.js'
-import { startEndpoint, type Endpoint, type EndpointOptions } from '../src/endpoint/server.js'
+import { isolateAwsEnv } from './helpers/aws.js'
+import { endpointsOfSuite, rejects, trainingJob as endpointTrainingJob, waitFor } from './helpers/endpoint.js'
 
 const GROUP = '/aws/sagemaker/TrainingJobs'
-const ROLE = 'arn:aws:iam::123456789012:role/SageMakerRole'
 const CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }
 /** The regex SageMaker's built-in XGBoost uses for validation:auc. */
 const XGBOOST_VALIDATION_AUC = '.*\\[[0-9]+\\].*#011validation-auc:([-+]?[0-9]*\\.?[0-9]+(?:[eE][-+]?[0-9]+)?).*'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
+/** The shared training job, with a second metric (train:loss) in its lines, and 5 epochs. */
 function trainingJob(name: string, extra: Partial<CreateTrainingJobCommandInput> = {}): CreateTrainingJobCommandInput {
-  return {
-    TrainingJobName: name,
-    RoleArn: ROLE,
-    AlgorithmSpecification: {
-      TrainingImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/algo:1',
-      TrainingInputMode: 'File',
-      MetricDefinitions: [
-        { Name: 'validation:accuracy', Regex: 'acc=([0-9.]+)' },
-        { Name: 'train:loss', Regex: 'loss: ([0-9\\.]+)' },
-      ],
-    },
-    HyperParameters: { epochs: '5' },
-    InputDataConfig: [{ ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://bucket/train' } } }],
-    OutputDataConfig: { S3OutputPath: 's3://bucket/out/' },
-    ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 },
-    StoppingCondition: { MaxRuntimeInSeconds: 3600 },
-    ...extra,
-  }
-}
-
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await read()
-    if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
-async function rejects(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error) => {
-    assert.equal(e.name, name)
-    if (typeof message === 'string') assert.equal(e.message, message)
-    else if (message) assert.match(e.message, message)
-    return true
-  })
+  const job = endpointTrainingJob(name, { HyperParameters: { epochs: '5' } })
+  job.AlgorithmSpecification!.MetricDefinitions!.push({ Name: 'train:loss', Regex: 'loss: ([0-9\\.]+)' })
+  return { ...job, ...extra }
 }
 
 const ms = (date: Date | undefined) => (date as Date).getTime()
 
 describe('local endpoint: CloudWatch Logs API', function () {
   this.timeout(30_000)
-  const opened: Array<{ endpoint: Endpoint; sm: SageMakerClient; logs: CloudWatchLogsClient }> = []
-  const open = async (options: EndpointOptions = {}) => {
-    const endpoint = await startEndpoint({ timeScale: 1200, ...options })
-    const config = { endpoint: endpoint.url, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 1 }
-    const opening = { endpoint, sm: new SageMakerClient(config), logs: new CloudWatchLogsClient(config) }
-    opened.push(opening)
-    return opening
-  }
-  after(async () => {
-    for (const { endpoint, sm, logs } of opened) {
-      sm.destroy()
-      logs.destroy()
-      await endpoint.close()
-    }
-  })
+  const open = endpointsOfSuite({ timeScale: 1200 })
 
   const describeJob = (sm: SageMakerClient, name: string) => sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))
   const finished = (sm: SageMakerClient, name: string) => waitFor(() => describeJob(sm, name), (j) => ['Completed', 'Failed', 'Stopped'].includes(j.TrainingJobStatus ?? ''))
@@ -324,17 +277,14 @@ describe('local endpoint: CloudWatch Logs API', function () {
 
   it('is reached through AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, which the SDK honours itself', async () => {
     const { endpoint } = await open()
-    const saved = { ...process.env }
-    for (const name of ['AWS_ENDPOINT_URL', 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'AWS_PROFILE']) delete process.env[name]
-    process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS = endpoint.url
+    const restoreEnv = isolateAwsEnv({ AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoint.url })
     const client = new CloudWatchLogsClient({ region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 1 })
     try {
       await rejects(client.send(new DescribeLogStreamsCommand({ logGroupName: GROUP })), 'ResourceNotFoundException')
       assert.equal(endpoint.callCounts().DescribeLogStreams, 1)
     } finally {
       client.destroy()
-      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name]
-      Object.assign(process.env, saved)
+      restoreEnv()
     }
   })
 

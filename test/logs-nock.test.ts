@@ -2,102 +2,32 @@
 // tests pin the requests (X-Amz-Target and JSON body) that reading a job's logs sends, the nextToken and
 // nextForwardToken it follows, and how the service's errors come back.
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import nock from 'nock'
 import { FakeSageMaker } from '../src/sagemaker/fake.js'
 import { TRAINING_JOB_LOG_GROUP as GROUP } from '../src/sagemaker/logs.js'
+import { AwsJsonDouble, dummyAwsEnv, isolateAwsEnvPerTest, nockOnly } from './helpers/aws.js'
 
 const ENDPOINT = 'https://logs.us-east-1.amazonaws.com'
-const JSON_HEADERS = { 'content-type': 'application/x-amz-json-1.1' }
 const STREAM = 'churn-1/algo-1-1795000000'
-const AWS_ENV = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_MAX_ATTEMPTS',
-  'AWS_RETRY_MODE',
-]
-
-type Body = Record<string, unknown>
 
 /** CloudWatch Logs over nock: each `on` queues one reply for `Logs_20140328.<op>` and records the body it got. */
-class LogsDouble {
-  readonly calls: Array<{ op: string; body: Body }> = []
-  readonly scope = nock(ENDPOINT)
-
-  on(op: string, status: number, reply: object): this {
-    this.scope
-      .post('/', (body: Body) => {
-        this.calls.push({ op, body })
-        return true
-      })
-      .matchHeader('x-amz-target', `Logs_20140328.${op}`)
-      .matchHeader('content-type', 'application/x-amz-json-1.1')
-      .reply(status, JSON.stringify(reply), JSON_HEADERS)
-    return this
-  }
-}
+const logsDouble = () => new AwsJsonDouble(ENDPOINT, 'Logs_20140328')
 
 // Loaded with import(), as the CLI loads them, so the client and the SDK are one copy (see commands-nock.test.ts).
 const load = async () => ({ ...(await import('../src/sagemaker/logs-client.js')), ...(await import('../src/services/logs.js')) })
 
 describe('CloudWatch Logs client over HTTP (real SDK client, nock)', function () {
   this.timeout(30_000)
-  const saved = new Map<string, string | undefined>()
-  let home: string
-
-  before(async () => {
-    home = await mkdtemp(join(tmpdir(), 'sageform-logs-nock-'))
-    for (const name of AWS_ENV) saved.set(name, process.env[name])
-    nock.disableNetConnect()
-  })
-
-  beforeEach(() => {
-    for (const name of AWS_ENV) delete process.env[name]
-    process.env.AWS_REGION = 'us-east-1'
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'
-    process.env.AWS_SECRET_ACCESS_KEY = 'secret-test'
-    process.env.AWS_CONFIG_FILE = join(home, 'config')
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials')
-    process.env.AWS_EC2_METADATA_DISABLED = 'true'
-  })
-
-  afterEach(() => {
-    const pending = nock.pendingMocks()
-    nock.cleanAll()
-    assert.deepEqual(pending, [], 'every queued reply is used')
-  })
-
-  after(async () => {
-    nock.enableNetConnect()
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
-    await rm(home, { recursive: true, force: true })
-  })
+  isolateAwsEnvPerTest(() => ({ ...dummyAwsEnv(), AWS_REGION: 'us-east-1' }))
+  nockOnly()
 
   it('lists the streams with the job prefix and reads each from its head, following nextToken and nextForwardToken', async () => {
     const { createLogsClient, followLogs } = await load()
-    const logs = new LogsDouble()
-      .on('DescribeLogStreams', 200, { logStreams: [{ logStreamName: STREAM, creationTime: 1795000000000 }], nextToken: 'page-2' })
-      .on('DescribeLogStreams', 200, { logStreams: [] })
-      .on('GetLogEvents', 200, { events: [{ timestamp: 1795000000001, message: 'one', ingestionTime: 1795000000002 }, { timestamp: 1795000000003, message: 'two' }], nextForwardToken: 'f/0002', nextBackwardToken: 'b/0000' })
-      .on('GetLogEvents', 200, { events: [{ timestamp: 1795000000004, message: 'three' }], nextForwardToken: 'f/0003', nextBackwardToken: 'b/0002' })
-      .on('GetLogEvents', 200, { events: [], nextForwardToken: 'f/0003', nextBackwardToken: 'b/0003' })
+    const logs = logsDouble()
+      .on('DescribeLogStreams', [200, { logStreams: [{ logStreamName: STREAM, creationTime: 1795000000000 }], nextToken: 'page-2' }])
+      .on('DescribeLogStreams', [200, { logStreams: [] }])
+      .on('GetLogEvents', [200, { events: [{ timestamp: 1795000000001, message: 'one', ingestionTime: 1795000000002 }, { timestamp: 1795000000003, message: 'two' }], nextForwardToken: 'f/0002', nextBackwardToken: 'b/0000' }])
+      .on('GetLogEvents', [200, { events: [{ timestamp: 1795000000004, message: 'three' }], nextForwardToken: 'f/0003', nextBackwardToken: 'b/0002' }])
+      .on('GetLogEvents', [200, { events: [], nextForwardToken: 'f/0003', nextBackwardToken: 'b/0003' }])
     const api = new FakeSageMaker()
     api.seedTrainingJob('churn-1', { status: 'Completed', job: { ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: 1, VolumeSizeInGB: 10 }, TrainingStartTime: new Date() } })
     const lines: string[] = []
@@ -121,7 +51,7 @@ describe('CloudWatch Logs client over HTTP (real SDK client, nock)', function ()
   it('reports a missing log group as ResourceNotFound, and followLogs as a missing group rather than a failure', async () => {
     const { createLogsClient, followLogs } = await load()
     const notFound = { __type: 'ResourceNotFoundException', message: 'The specified log group does not exist.' }
-    const logs = new LogsDouble().on('DescribeLogStreams', 400, notFound).on('DescribeLogStreams', 400, notFound)
+    const logs = logsDouble().on('DescribeLogStreams', [400, notFound]).on('DescribeLogStreams', [400, notFound])
     const client = createLogsClient({})
     await assert.rejects(client.describeLogStreams(GROUP, 'x/'), (e: Error & { code?: string }) => {
       assert.equal(e.name, 'SageMakerError')

@@ -2,7 +2,6 @@
 // resolving addresses and tuning jobs, the endpoint choice for CloudWatch Logs, and the built CLI spawned against the
 // endpoint.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,7 +13,8 @@ import { SageMakerError, type DescribeTrainingJobResponse, type SageMakerApi } f
 import { logsEndpoint } from '../src/services/connection.js'
 import { followLogs, hostOf, type LogLine, type LogsClients } from '../src/services/logs.js'
 import type { State } from '../src/state/types.js'
-import { root } from './helpers/cli.js'
+import { isolateAwsEnv } from './helpers/aws.js'
+import { endpointEnv, runCli } from './helpers/cli.js'
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
 
@@ -163,7 +163,7 @@ describe('logs', function () {
     let endpoint: Endpoint
     let sm: SageMakerClient
     let clients: LogsClients
-    const savedCredentials = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY }
+    let restoreEnv: () => void
     before(async () => {
       endpoint = await startEndpoint({ timeScale: 400 })
       sm = new SageMakerClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: CREDENTIALS })
@@ -172,17 +172,13 @@ describe('logs', function () {
       const { createLogsClient } = await import('../src/sagemaker/logs-client.js')
       const options = { endpoint: endpoint.url, region: 'us-east-1' }
       // sageform's clients take credentials from the SDK's chain only.
-      process.env.AWS_ACCESS_KEY_ID = 'test'
-      process.env.AWS_SECRET_ACCESS_KEY = 'test'
+      restoreEnv = isolateAwsEnv({ AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' })
       clients = { api: createSageMakerClient(options), logs: createLogsClient(options) }
     })
     after(async () => {
       sm.destroy()
       await endpoint.close()
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', savedCredentials.id], ['AWS_SECRET_ACCESS_KEY', savedCredentials.secret]] as const) {
-        if (value === undefined) delete process.env[name]
-        else process.env[name] = value
-      }
+      restoreEnv()
     })
 
     it('follows a two-instance job from before it starts until it completes, host by host', async () => {
@@ -305,33 +301,7 @@ describe('logs', function () {
     })
     after(() => endpoint.close())
 
-    /** Runs bin/run.js asynchronously (this process must stay free to answer it), with only AWS_ENDPOINT_URL_SAGEMAKER set. */
-    function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-      const childEnv: NodeJS.ProcessEnv = {
-        ...process.env,
-        NO_COLOR: '1',
-        AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_REGION: 'us-east-1',
-        AWS_CONFIG_FILE: join(tmpdir(), 'sageform-logs-no-aws-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-logs-no-aws-credentials'),
-      }
-      for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS']) delete childEnv[name]
-      for (const [name, value] of Object.entries(env)) {
-        if (value === undefined) delete childEnv[name]
-        else childEnv[name] = value
-      }
-      const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-      return new Promise((resolve, reject) => {
-        child.once('error', reject)
-        child.once('close', (status) => resolve({ status, stdout, stderr }))
-      })
-    }
+    const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd, env: endpointEnv(endpoint.url, env) })
 
     it('follows a two-instance job to its end, reading the logs from the SageMaker endpoint on 127.0.0.1', async () => {
       const sm = new SageMakerClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: CREDENTIALS })

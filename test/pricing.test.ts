@@ -8,14 +8,13 @@ import { join } from 'node:path'
 import nock from 'nock'
 import type { Plan } from '../src/plan/types.js'
 import type { PlanOptions } from '../src/services/plan.js'
+import { AWS_JSON_HEADERS, dummyAwsEnv, isolateAwsEnvPerTest } from './helpers/aws.js'
 import { root, sageform, schemaErrors } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
 
 const PRICING_ENDPOINT = 'https://api.pricing.us-east-1.amazonaws.com'
 const PUBLISHED = '2026-11-01T00:00:00Z'
 const DAY = 24 * 3600 * 1000
-
-const AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_PRICING', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_MAX_ATTEMPTS']
 
 /** One GetProducts PriceList entry as the service returns it: a JSON string. */
 function product(attributes: Record<string, string>, usd: string, unit = 'Hrs'): string {
@@ -64,7 +63,7 @@ function pricingApi(pages: Array<{ items: string[]; next?: string }>, options: {
         return true
       })
       .matchHeader('x-amz-target', 'AWSPriceListService.GetProducts')
-    ;(options.delayMs ? interceptor.delay(options.delayMs) : interceptor).reply(200, JSON.stringify({ FormatVersion: 'aws_v1', PriceList: page.items, ...(page.next ? { NextToken: page.next } : {}) }), { 'content-type': 'application/x-amz-json-1.1' })
+    ;(options.delayMs ? interceptor.delay(options.delayMs) : interceptor).reply(200, JSON.stringify({ FormatVersion: 'aws_v1', PriceList: page.items, ...(page.next ? { NextToken: page.next } : {}) }), AWS_JSON_HEADERS)
   }
   return { calls, scope }
 }
@@ -83,31 +82,18 @@ ${TRAINING_BODY.replace('ml.m5.large', instance)}
 const planModule = () => import('../src/services/plan.js')
 
 describe('plan cost: prices', () => {
-  const saved: Record<string, string | undefined> = {}
   let cacheDir: string
   const dirs: string[] = []
 
   before(() => {
-    for (const name of AWS_ENV) saved[name] = process.env[name]
     nock.disableNetConnect()
   })
   after(() => {
-    for (const name of AWS_ENV) {
-      if (saved[name] === undefined) delete process.env[name]
-      else process.env[name] = saved[name]
-    }
     nock.enableNetConnect()
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
   })
+  isolateAwsEnvPerTest(() => dummyAwsEnv())
   beforeEach(() => {
-    for (const name of AWS_ENV) delete process.env[name]
-    Object.assign(process.env, {
-      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      AWS_CONFIG_FILE: join(tmpdir(), 'sageform-no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-no-aws-credentials'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-    })
     cacheDir = mkdtempSync(join(tmpdir(), 'sageform-cache-'))
     dirs.push(cacheDir)
   })
@@ -219,7 +205,7 @@ describe('plan cost: prices', () => {
   })
 
   it('an error answer is "price unknown" too, never a failed plan', async () => {
-    nock(PRICING_ENDPOINT).post('/').reply(400, JSON.stringify({ __type: 'AccessDeniedException', Message: 'not allowed' }), { 'content-type': 'application/x-amz-json-1.1' })
+    nock(PRICING_ENDPOINT).post('/').reply(400, JSON.stringify({ __type: 'AccessDeniedException', Message: 'not allowed' }), AWS_JSON_HEADERS)
     const result = await plan(configDir({ 'main.hcl': HCL() }))
     assert.equal(result.cost!.instance_hours[0]!.price_unknown_reason, 'price list answered AccessDeniedException')
   })

@@ -1,7 +1,6 @@
 // `sageform results` (ranking, the convergence chart, CSV) and the best_training_job attribute a tuning job exposes to
 // outputs: pure functions on fixed inputs, then the services and the built CLI against the in-process local endpoint.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,8 +16,9 @@ import type { JobRecord, State } from '../src/state/types.js'
 import { axisLabel, objectiveChart } from '../src/ui/chart.js'
 import { csvField, formatDuration, renderResults, resultsCsv, shortNumber } from '../src/ui/results.js'
 import { makeStyle } from '../src/ui/style.js'
-import { root, schemaErrors } from './helpers/cli.js'
-import { configDir, load } from './helpers/config.js'
+import { endpointAwsEnv, isolateAwsEnv } from './helpers/aws.js'
+import { endpointEnv, runCli, schemaErrors } from './helpers/cli.js'
+import { configDir, load, TRAINING_BODY } from './helpers/config.js'
 
 const T0 = Date.parse('2026-11-23T12:00:00.000Z')
 const at = (seconds: number) => new Date(T0 + seconds * 1000)
@@ -289,7 +289,7 @@ output "best_eta" { value = sagemaker_hyperparameter_tuning_job.hpo.best_trainin
 
     const training = await load(`
 resource "sagemaker_training_job" "t" {
-${TRAINING_BODY_FOR_REFERENCE}
+${TRAINING_BODY}
 }
 output "x" { value = sagemaker_training_job.t.best_training_job }
 `)
@@ -298,25 +298,6 @@ output "x" { value = sagemaker_training_job.t.best_training_job }
     assert.match(error!.detail!, /exposes name, arn, status, failure_reason\./)
   })
 })
-
-const TRAINING_BODY_FOR_REFERENCE = `
-  role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
-  algorithm_specification {
-    training_image      = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    training_input_mode = "File"
-  }
-  output_data_config {
-    s3_output_path = "s3://bucket/out"
-  }
-  resource_config {
-    instance_type     = "ml.m5.large"
-    instance_count    = 1
-    volume_size_in_gb = 10
-  }
-  stopping_condition {
-    max_runtime_in_seconds = 3600
-  }
-`
 
 /** A small Random search: 5 training jobs, 2 at a time, minimizing validation:rmse. */
 const TUNING_BODY = `
@@ -381,21 +362,6 @@ output "best_model" {
 }
 `
 
-// Every variable that could let the developer's own AWS setup leak into these tests.
-const AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_MAX_ATTEMPTS']
-
-function awsEnv(endpoint: Endpoint): Record<string, string> {
-  return {
-    AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(tmpdir(), 'sageform-results-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-results-no-aws-credentials'),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  }
-}
-
 const readState = (dir: string) => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
 
 async function waitForTuningJob(api: SageMakerApi, name: string): Promise<void> {
@@ -411,23 +377,18 @@ async function waitForTuningJob(api: SageMakerApi, name: string): Promise<void> 
 describe('results and best_model against the local endpoint', function () {
   this.timeout(60_000)
   this.slow(5_000)
-  const saved = new Map<string, string | undefined>()
   const dirs: string[] = []
   let endpoint: Endpoint
+  let restoreEnv: () => void
 
   before(async () => {
     // 3000 simulated seconds a second: five jobs of a few simulated minutes, two at a time, end in about a second.
     endpoint = await startEndpoint({ timeScale: 3000 })
-    for (const name of AWS_ENV) saved.set(name, process.env[name])
-    for (const name of AWS_ENV) delete process.env[name]
-    Object.assign(process.env, awsEnv(endpoint))
+    restoreEnv = isolateAwsEnv({ ...endpointAwsEnv(endpoint.url), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' })
   })
 
   after(async () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
+    restoreEnv()
     await endpoint.close()
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
   })
@@ -514,16 +475,7 @@ describe('results and best_model against the local endpoint', function () {
 
   it('the built CLI: apply, apply again once the tuning job completed, output --json best_model, results --csv', async () => {
     const dir = workDir('cli')
-    const cli = (args: string[]) =>
-      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, [join(root, 'bin', 'run.js'), ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1', ...awsEnv(endpoint) }, stdio: ['ignore', 'pipe', 'pipe'] })
-        let stdout = ''
-        let stderr = ''
-        child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-        child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-        child.once('error', reject)
-        child.once('close', (status) => resolve({ status, stdout, stderr }))
-      })
+    const cli = (args: string[]) => runCli(args, { cwd: dir, env: endpointEnv(endpoint.url) })
     const ok = async (args: string[]) => {
       const run = await cli(args)
       assert.equal(run.status, 0, `sageform ${args.join(' ')}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`)

@@ -17,30 +17,10 @@ import {
   SageMakerError,
   type CreateTrainingJobRequest,
 } from '../src/sagemaker/types.js'
+import { AWS_JSON_HEADERS, dummyAwsEnv, isolateAwsEnvPerTest, nockOnly } from './helpers/aws.js'
 
 const ENDPOINT = 'https://api.sagemaker.us-east-1.amazonaws.com'
-const JSON_HEADERS = { 'content-type': 'application/x-amz-json-1.1' }
 const TRAINING_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:training-job/demo-1'
-
-// Every variable that could let the developer's own AWS setup leak into a test.
-const AWS_ENV = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_PROFILE',
-  'AWS_REGION',
-  'AWS_DEFAULT_REGION',
-  'AWS_ENDPOINT_URL',
-  'AWS_ENDPOINT_URL_SAGEMAKER',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-  'AWS_EC2_METADATA_DISABLED',
-  'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
-  'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  'AWS_WEB_IDENTITY_TOKEN_FILE',
-  'AWS_MAX_ATTEMPTS',
-  'AWS_RETRY_MODE',
-]
 
 const demoRequest: CreateTrainingJobRequest = {
   TrainingJobName: 'demo-1',
@@ -69,7 +49,7 @@ function serve(...replies: Array<[status: number, body: object]>): Seen[] {
         target: this.req.headers['x-amz-target'],
         body: typeof requestBody === 'string' ? JSON.parse(requestBody) : requestBody,
       })
-      return [status, JSON.stringify(body), JSON_HEADERS]
+      return [status, JSON.stringify(body), AWS_JSON_HEADERS]
     })
   }
   return seen
@@ -106,36 +86,15 @@ async function rejection(promise: Promise<unknown>): Promise<SageMakerError> {
 }
 
 describe('SageMaker client (HTTP level)', () => {
-  const savedEnv = new Map<string, string | undefined>()
   let home: string
 
   before(async () => {
     home = await mkdtemp(join(tmpdir(), 'sageform-sm-'))
-    for (const name of AWS_ENV) savedEnv.set(name, process.env[name])
-    nock.disableNetConnect()
   })
-
-  beforeEach(() => {
-    for (const name of AWS_ENV) delete process.env[name]
-    process.env.AWS_ACCESS_KEY_ID = 'AKIDTEST'
-    process.env.AWS_SECRET_ACCESS_KEY = 'secret-test'
-    process.env.AWS_CONFIG_FILE = join(home, 'config')
-    process.env.AWS_SHARED_CREDENTIALS_FILE = join(home, 'credentials')
-    process.env.AWS_EC2_METADATA_DISABLED = 'true'
-  })
-
-  afterEach(() => {
-    const pending = nock.pendingMocks()
-    nock.cleanAll()
-    assert.deepEqual(pending, [], 'every queued reply is used')
-  })
+  isolateAwsEnvPerTest(() => dummyAwsEnv(home))
+  nockOnly()
 
   after(async () => {
-    nock.enableNetConnect()
-    for (const [name, value] of savedEnv) {
-      if (value === undefined) delete process.env[name]
-      else process.env[name] = value
-    }
     await rm(home, { recursive: true, force: true })
   })
 
@@ -334,10 +293,10 @@ describe('SageMaker client (HTTP level)', () => {
 
   it('honours AWS_ENDPOINT_URL_SAGEMAKER, and an explicit endpoint over it', async () => {
     process.env.AWS_ENDPOINT_URL_SAGEMAKER = 'http://sagemaker.env.test:4566'
-    const fromEnv = nock('http://sagemaker.env.test:4566').post('/').reply(200, '{}', JSON_HEADERS)
+    const fromEnv = nock('http://sagemaker.env.test:4566').post('/').reply(200, '{}', AWS_JSON_HEADERS)
     await client().stopTrainingJob('demo-1')
     assert.ok(fromEnv.isDone())
-    const explicit = nock('http://sagemaker.option.test:8080').post('/').reply(200, '{}', JSON_HEADERS)
+    const explicit = nock('http://sagemaker.option.test:8080').post('/').reply(200, '{}', AWS_JSON_HEADERS)
     await client({ endpoint: 'http://sagemaker.option.test:8080' }).stopTrainingJob('demo-1')
     assert.ok(explicit.isDone())
   })
@@ -353,7 +312,7 @@ describe('SageMaker client (HTTP level)', () => {
       .post('/')
       .reply(function () {
         authorization = this.req.headers.authorization ?? ''
-        return [200, '{}', JSON_HEADERS]
+        return [200, '{}', AWS_JSON_HEADERS]
       })
     await client({ profile: 'dev' }).stopTrainingJob('demo-1')
     assert.match(authorization, /Credential=AKIDDEV\/\d{8}\/us-east-1\/sagemaker\/aws4_request/)

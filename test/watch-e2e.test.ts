@@ -3,55 +3,22 @@
 // terminal: `apply --wait` runs in a tmux pane and the screen it leaves is compared, with the volatile parts (times,
 // hashes, elapsed times, spinner frames) normalised, with test/golden/apply-wait.txt. UPDATE_GOLDEN=1 rewrites it.
 import assert from 'node:assert/strict'
-import { execFile, spawn, spawnSync } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
-import { root, schemaErrors } from './helpers/cli.js'
+import { endpointEnv, root, runCli, schemaErrors, type CliRun } from './helpers/cli.js'
 
 const BIN = join(root, 'bin', 'run.js')
 const FIXTURE = join(root, 'test', 'fixtures', 'watch')
 const GOLDEN = join(root, 'test', 'golden', 'apply-wait.txt')
 const run = promisify(execFile)
 
-function cliEnv(endpoint: Endpoint, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NO_COLOR: '1',
-    AWS_ENDPOINT_URL_SAGEMAKER: endpoint.url,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(tmpdir(), 'sageform-e2e-no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'sageform-e2e-no-aws-credentials'),
-    ...extra,
-  }
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL']) delete env[name]
-  return env
-}
+const sageform = (args: string[], cwd: string, env: NodeJS.ProcessEnv) => runCli(args, { cwd, env })
 
-interface Result {
-  status: number | null
-  stdout: string
-  stderr: string
-}
-
-/** Spawned, not spawnSync: the endpoint answering the CLI runs in this process's event loop. */
-function sageform(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    child.once('error', reject)
-    child.once('close', (status) => resolve({ status, stdout, stderr }))
-  })
-}
-
-const show = (r: Result) => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`
+const show = (r: CliRun) => `exit ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`
 
 /** The fixture's configuration, or only some of its resources (split on the resource blocks). */
 function workDir(only?: string[]): string {
@@ -103,7 +70,7 @@ describe('apply --wait and watch, end to end', function () {
   it('off a terminal, apply --wait logs every change as a timestamped line and exits 0 once all completed', async () => {
     endpoint = await startEndpoint({ timeScale: 300 })
     const work = dir(['churn'])
-    const result = await sageform(['apply', '--auto-approve', '--wait', '--poll-interval', '200ms'], work, cliEnv(endpoint))
+    const result = await sageform(['apply', '--auto-approve', '--wait', '--poll-interval', '200ms'], work, endpointEnv(endpoint.url))
     assert.equal(result.status, 0, show(result))
     assert.doesNotMatch(result.stdout, /\u001b/, 'no escape sequence at all: no colour, no cursor movement')
     const log = result.stdout.slice(result.stdout.indexOf('Waiting for'))
@@ -121,7 +88,7 @@ describe('apply --wait and watch, end to end', function () {
   it('apply --wait --json carries how each job ended, and exits 3 when one failed; watch agrees', async () => {
     endpoint = await startEndpoint({ timeScale: 600 })
     const work = dir()
-    const applied = await sageform(['apply', '--auto-approve', '--wait', '--poll-interval', '200ms', '--json'], work, cliEnv(endpoint))
+    const applied = await sageform(['apply', '--auto-approve', '--wait', '--poll-interval', '200ms', '--json'], work, endpointEnv(endpoint.url))
     assert.equal(applied.status, 3, show(applied))
     const payload = JSON.parse(applied.stdout)
     assert.deepEqual(schemaErrors('apply', payload), [])
@@ -136,7 +103,7 @@ describe('apply --wait and watch, end to end', function () {
     assert.equal(search.training_jobs.completed + search.training_jobs.stopped_early + search.training_jobs.failed, 6)
     assert.equal(search.best.metric, 'validation:auc')
 
-    const watched = await sageform(['watch', '--json'], work, cliEnv(endpoint))
+    const watched = await sageform(['watch', '--json'], work, endpointEnv(endpoint.url))
     assert.equal(watched.status, 3, show(watched))
     const watchPayload = JSON.parse(watched.stdout)
     assert.deepEqual(schemaErrors('watch', watchPayload), [])
@@ -146,10 +113,10 @@ describe('apply --wait and watch, end to end', function () {
       'sagemaker_training_job.churn Completed',
     ])
 
-    const one = await sageform(['watch', 'sagemaker_training_job.churn'], work, cliEnv(endpoint))
+    const one = await sageform(['watch', 'sagemaker_training_job.churn'], work, endpointEnv(endpoint.url))
     assert.equal(one.status, 0, show(one))
     assert.match(one.stdout, /sagemaker_training_job\.churn: churn-[0-9a-f]{8} Completed \[\d+m\d\ds\]\n\nAll 1 job completed\./)
-    const unknown = await sageform(['watch', 'sagemaker_training_job.nope'], work, cliEnv(endpoint))
+    const unknown = await sageform(['watch', 'sagemaker_training_job.nope'], work, endpointEnv(endpoint.url))
     assert.equal(unknown.status, 1, show(unknown))
     assert.match(unknown.stderr, /No such resource in the state/)
   })
@@ -160,13 +127,13 @@ describe('apply --wait and watch, end to end', function () {
     // Created at real speed, so the job has barely started when the watch begins.
     endpoint = await startEndpoint({ timeScale: 1, dataDir })
     const work = dir(['churn'])
-    const applied = await sageform(['apply', '--auto-approve'], work, cliEnv(endpoint))
+    const applied = await sageform(['apply', '--auto-approve'], work, endpointEnv(endpoint.url))
     assert.equal(applied.status, 0, show(applied))
     await endpoint.close()
     // The same jobs, now with half the requests throttled, and no SDK retries: every throttle reaches the watch.
     endpoint = await startEndpoint({ timeScale: 60, dataDir, throttleRate: 0.5, seed: 3 })
     const before = endpoint.callCounts()
-    const watched = await sageform(['watch', '--poll-interval', '100ms'], work, cliEnv(endpoint, { AWS_MAX_ATTEMPTS: '1' }))
+    const watched = await sageform(['watch', '--poll-interval', '100ms'], work, endpointEnv(endpoint.url, { AWS_MAX_ATTEMPTS: '1' }))
     assert.equal(watched.status, 0, show(watched))
     assert.match(watched.stdout, /\d\d:\d\d:\d\d SageMaker is throttling Describe calls: polling every 200ms\n/)
     assert.match(watched.stdout, /All 1 job completed\./)
@@ -179,7 +146,7 @@ describe('apply --wait and watch, end to end', function () {
     const work = dir()
     const socket = `sageform-golden-${process.pid}`
     const script = join(work, 'run.sh')
-    const env = cliEnv(endpoint)
+    const env = endpointEnv(endpoint.url)
     const exports = ['AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE'].map((k) => `export ${k}='${env[k]}'`)
     writeFileSync(
       script,

@@ -7,7 +7,7 @@ import { pageRequest, paginate, type SortValue } from './listing.js'
 import type { Context } from './store.js'
 import { trainingSearchEntity } from './training.js'
 import { tuningSearchEntity } from './tuning.js'
-import type { JsonObject } from './types.js'
+import type { Json, JsonObject } from './types.js'
 
 interface Filter {
   Name: string
@@ -26,27 +26,40 @@ const ENTITY_SHAPES: Record<string, string> = { TrainingJob: 'TrainingJob', Hype
 /** "The maximum number of recursive SubExpressions, NestedFilters, and Filters that can be included in a SearchExpression object is 50." */
 const MAX_EXPRESSION_ELEMENTS = 50
 
+/** A job seen by Search: the cheap fields it is usually filtered and sorted on, and its full record on demand. */
+interface Candidate {
+  arn: string
+  creationTime: number
+  tags: JsonObject['Tags']
+  full: () => JsonObject
+}
+
 export function search(ctx: Context, input: JsonObject): JsonObject {
   const resource = String(input.Resource)
   const entityShape = ENTITY_SHAPES[resource]
-  const entities =
+  const candidates: Candidate[] =
     resource === 'TrainingJob'
-      ? [...ctx.store.trainingJobs.values()].map((job) => trainingSearchEntity(job, ctx.now))
+      ? [...ctx.store.trainingJobs.values()].map((job) => ({ arn: job.arn, creationTime: job.creationTime, tags: job.tags as unknown as Json, full: () => trainingSearchEntity(job, ctx.now) }))
       : resource === 'HyperParameterTuningJob'
-        ? [...ctx.store.tuningJobs.values()].map((tj) => tuningSearchEntity(ctx, tj))
+        ? [...ctx.store.tuningJobs.values()].map((tj) => ({ arn: tj.arn, creationTime: tj.creationTime, tags: tj.tags as unknown as Json, full: () => tuningSearchEntity(ctx, tj) }))
         : []
   const expression = input.SearchExpression as Expression | undefined
   if (expression && entityShape) checkExpression(expression, entityShape)
-  const matching = expression ? entities.filter((entity) => evaluate(entity, expression)) : entities
+  // Building a full record computes a job's whole simulated history; a store of thousands of jobs answering page after
+  // page would spend most of its time there. Tag filters and CreationTime order need only the cheap fields, so full
+  // records are built for the page's items alone whenever the request allows it.
+  const entityOf = memoize((c: Candidate) => c.full())
+  const tagsOnly = expression !== undefined && onlyTags(expression)
+  const matching = expression ? candidates.filter((c) => evaluate(tagsOnly ? { Tags: c.tags } : entityOf(c), expression)) : candidates
   const sortBy = typeof input.SortBy === 'string' ? input.SortBy : 'LastModifiedTime'
   const page = paginate(
     matching,
-    (entity) => valuesAt(entity, sortBy)[0] as SortValue,
-    (entity) => String(entity.TrainingJobArn ?? entity.HyperParameterTuningJobArn),
+    (c) => (sortBy === 'CreationTime' ? c.creationTime : (valuesAt(entityOf(c), sortBy)[0] as SortValue)),
+    (c) => c.arn,
     { ...pageRequest(input, `Search:${resource}`), order: input.SortOrder ?? 'Descending' },
   )
   return {
-    Results: page.items.map((entity) => ({ [resource]: entity })),
+    Results: page.items.map((c) => ({ [resource]: entityOf(c) })),
     NextToken: page.nextToken,
     TotalHits: { Value: matching.length, Relation: 'EqualTo' },
   }
@@ -156,5 +169,17 @@ function compare(operator: string, v: number, bound: number): boolean {
       return v < bound
     default:
       return v <= bound
+  }
+}
+
+function onlyTags(e: Expression): boolean {
+  return (e.Filters ?? []).every((f) => f.Name.startsWith('Tags.')) && (e.NestedFilters ?? []).length === 0 && (e.SubExpressions ?? []).every(onlyTags)
+}
+
+function memoize<K extends object, V>(fn: (key: K) => V): (key: K) => V {
+  const cache = new WeakMap<K, V>()
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, fn(key))
+    return cache.get(key)!
   }
 }

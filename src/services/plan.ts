@@ -70,6 +70,9 @@ export async function planService(options: PlanOptions, api?: SageMakerApi): Pro
   const { state, diagnostics: stateDiagnostics } = await loadState(options.dir)
   diags.append(stateDiagnostics)
   if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
+  // The AWS SDK takes a few hundred ms to load: start now, so its file reads overlap parsing the configuration.
+  // connect() imports the same module and reports any failure.
+  if (options.refresh && state && !api) import('../sagemaker/client.js').catch(() => undefined)
   const replace = new Set(options.replace)
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
   diags.append(loaded.diagnostics)
