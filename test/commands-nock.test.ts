@@ -42,7 +42,7 @@ const REQUEST = {
   HyperParameters: { eta: '0.1', num_round: '200', objective: 'binary:logistic' },
 }
 
-/** SageMaker over nock: see AwsJsonDouble. */
+/** SageMaker over nock, requests routed by X-Amz-Target SageMaker.<op>. */
 const sageMakerDouble = () => new AwsJsonDouble(ENDPOINT, 'SageMaker')
 
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))

@@ -19,7 +19,6 @@ import {
   StopHyperParameterTuningJobCommand,
   StopTrainingJobCommand,
   type CreateHyperParameterTuningJobCommandInput,
-  type CreateTrainingJobCommandInput,
   type DescribeHyperParameterTuningJobCommandOutput,
   type DescribeTrainingJobCommandOutput,
   type HyperParameterTrainingJobSummary,

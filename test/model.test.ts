@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { Unknown } from '../src/config/value.js'
-import { TRAINING_BODY, load } from './helpers/config.js'
+import { TRAINING_BODY, load, tuningResource } from './helpers/config.js'
 
 const errors = (r: Awaited<ReturnType<typeof load>>) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.summary}: ${d.detail}`)
 
@@ -62,57 +62,13 @@ resource "sagemaker_training_job" "pinned" {
   })
 
   it('carries references to other resources as unknown values and orders resources by dependency', async () => {
-    const r = await load(`
-resource "sagemaker_hyperparameter_tuning_job" "child" {
-  hyper_parameter_tuning_job_config {
-    strategy = "Bayesian"
-    resource_limits {
-      max_number_of_training_jobs = 4
-      max_parallel_training_jobs  = 2
-    }
-  }
-  warm_start_config {
+    const warmStart = `warm_start_config {
     warm_start_type = "TransferLearning"
     parent_hyper_parameter_tuning_jobs {
       hyper_parameter_tuning_job_name = sagemaker_hyperparameter_tuning_job.parent.name
     }
-  }
-  training_job_definition {
-    role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
-    algorithm_specification {
-      algorithm_name      = "arn:aws:sagemaker:us-east-1:123456789012:algorithm/my-algo"
-      training_input_mode = "File"
-    }
-    output_data_config {
-      s3_output_path = "s3://bucket/out"
-    }
-    stopping_condition {
-      max_runtime_in_seconds = 600
-    }
-  }
-}
-resource "sagemaker_hyperparameter_tuning_job" "parent" {
-  hyper_parameter_tuning_job_config {
-    strategy = "Random"
-    resource_limits {
-      max_number_of_training_jobs = 4
-      max_parallel_training_jobs  = 2
-    }
-  }
-  training_job_definition {
-    role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
-    algorithm_specification {
-      algorithm_name      = "arn:aws:sagemaker:us-east-1:123456789012:algorithm/my-algo"
-      training_input_mode = "File"
-    }
-    output_data_config {
-      s3_output_path = "s3://bucket/out"
-    }
-    stopping_condition {
-      max_runtime_in_seconds = 600
-    }
-  }
-}`)
+  }`
+    const r = await load(tuningResource('child', warmStart, 'Bayesian') + tuningResource('parent'))
     assert.deepEqual(errors(r), [])
     const [first, second] = r.config!.resources
     assert.equal(first!.address, 'sagemaker_hyperparameter_tuning_job.parent')

@@ -7,35 +7,10 @@ import { plan, remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../sr
 import { referenceAttributes } from '../src/services/plan.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import type { JobRecord, State } from '../src/state/types.js'
-import { configDir, TRAINING_BODY } from './helpers/config.js'
+import { configDir, TRAINING_BODY, tuningResource } from './helpers/config.js'
 
 const LINEAGE = '11111111-2222-3333-4444-555555555555'
 const training = (label: string, extra = '') => `resource "sagemaker_training_job" "${label}" {\n${TRAINING_BODY}\n${extra}\n}\n`
-const tuning = (label: string, extra = '', strategy = 'Random') => `resource "sagemaker_hyperparameter_tuning_job" "${label}" {
-  hyper_parameter_tuning_job_config {
-    strategy = "${strategy}"
-    resource_limits {
-      max_number_of_training_jobs = 4
-      max_parallel_training_jobs  = 2
-    }
-  }
-  training_job_definition {
-    role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
-    algorithm_specification {
-      algorithm_name      = "arn:aws:sagemaker:us-east-1:123456789012:algorithm/algo"
-      training_input_mode = "File"
-    }
-    output_data_config {
-      s3_output_path = "s3://bucket/out"
-    }
-    stopping_condition {
-      max_runtime_in_seconds = 600
-    }
-  }
-  ${extra}
-}
-`
-
 async function load(hcl: string, state?: State, replace: string[] = []) {
   const r = await loadConfiguration({ dir: configDir({ 'main.hcl': hcl }), variables: [], env: {}, resourceAttributes: referenceAttributes(state, new Set(replace)) })
   assert.deepEqual(r.diagnostics.filter((d) => d.severity === 'error'), [])
@@ -252,12 +227,12 @@ describe('planner', () => {
   })
 
   it('orders dependents after their dependencies and defers a warm start until the parent has finished', async () => {
-    const hcl = tuning('child', `warm_start_config {
+    const hcl = tuningResource('child', `warm_start_config {
     warm_start_type = "IdenticalDataAndAlgorithm"
     parent_hyper_parameter_tuning_jobs {
       hyper_parameter_tuning_job_name = sagemaker_hyperparameter_tuning_job.parent.name
     }
-  }`) + tuning('parent')
+  }`) + tuningResource('parent')
     const p = await planFor(hcl, undefined, { jobs: new Map() })
     assert.deepEqual(p.changes.map((c) => c.address), ['sagemaker_hyperparameter_tuning_job.parent', 'sagemaker_hyperparameter_tuning_job.child'])
     const child = change(p, 'sagemaker_hyperparameter_tuning_job.child')

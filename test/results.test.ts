@@ -299,6 +299,16 @@ output "x" { value = sagemaker_training_job.t.best_training_job }
   })
 })
 
+/** The tuning job's training jobs: TRAINING_BODY, its algorithm reporting the metric the search minimizes. */
+const DEFINITION_BODY = TRAINING_BODY.replace(
+  'training_input_mode = "File"',
+  `training_input_mode = "File"
+    metric_definitions {
+      name  = "validation:rmse"
+      regex = "rmse=([0-9.]+)"
+    }`,
+)
+
 /** A small Random search: 5 training jobs, 2 at a time, minimizing validation:rmse. */
 const TUNING_BODY = `
   hyper_parameter_tuning_job_config {
@@ -326,27 +336,8 @@ const TUNING_BODY = `
     }
   }
   training_job_definition {
-    role_arn                = "arn:aws:iam::123456789012:role/SageMakerRole"
     static_hyper_parameters = { num_round = 50 }
-    algorithm_specification {
-      training_image      = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-      training_input_mode = "File"
-      metric_definitions {
-        name  = "validation:rmse"
-        regex = "rmse=([0-9.]+)"
-      }
-    }
-    output_data_config {
-      s3_output_path = "s3://bucket/out"
-    }
-    resource_config {
-      instance_type     = "ml.m5.large"
-      instance_count    = 1
-      volume_size_in_gb = 10
-    }
-    stopping_condition {
-      max_runtime_in_seconds = 3600
-    }
+${DEFINITION_BODY}
   }
 `
 

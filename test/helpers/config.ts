@@ -35,3 +35,29 @@ export const TRAINING_BODY = `
     max_runtime_in_seconds = 3600
   }
 `
+
+/** A minimal valid tuning job resource, `extra` added to its body, for tests that vary one thing. */
+export const tuningResource = (label: string, extra = '', strategy = 'Random') => `resource "sagemaker_hyperparameter_tuning_job" "${label}" {
+  hyper_parameter_tuning_job_config {
+    strategy = "${strategy}"
+    resource_limits {
+      max_number_of_training_jobs = 4
+      max_parallel_training_jobs  = 2
+    }
+  }
+  training_job_definition {
+    role_arn = "arn:aws:iam::123456789012:role/SageMakerRole"
+    algorithm_specification {
+      algorithm_name      = "arn:aws:sagemaker:us-east-1:123456789012:algorithm/algo"
+      training_input_mode = "File"
+    }
+    output_data_config {
+      s3_output_path = "s3://bucket/out"
+    }
+    stopping_condition {
+      max_runtime_in_seconds = 600
+    }
+  }
+  ${extra}
+}
+`
