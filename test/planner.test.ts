@@ -278,3 +278,17 @@ describe('planner: identity across sageform versions', () => {
     assert.equal(change(changed, 'sagemaker_training_job.a').action, 'replace')
   })
 })
+
+describe('planner: sensitive values', () => {
+  it('marks attributes holding a sensitive variable so text output hides them', async () => {
+    const hcl = `variable "token" {\n  default   = "s3cr3t-value"\n  sensitive = true\n}\n` + training('a', 'environment = { API_TOKEN = var.token, URL = "https://x/?t=${var.token}", MODE = "fast" }')
+    const p = await planFor(hcl, undefined, { jobs: new Map() })
+    const marked = Object.fromEntries(change(p, 'sagemaker_training_job.a').attribute_changes.filter((c) => c.path.startsWith('environment.')).map((c) => [c.path, c.sensitive ?? false]))
+    assert.deepEqual(marked, { 'environment.API_TOKEN': true, 'environment.MODE': false, 'environment.URL': true })
+    const { renderPlan } = await import('../src/ui/plan.js')
+    const { makeStyle } = await import('../src/ui/style.js')
+    const text = renderPlan(p, makeStyle(false))
+    assert.doesNotMatch(text, /s3cr3t-value/)
+    assert.match(text, /environment\.API_TOKEN = \(sensitive value\)/)
+  })
+})

@@ -47,6 +47,8 @@ export interface AttributeChange {
   after?: JsonValue
   /** Does this change alone force a new job? */
   forces_replacement: boolean
+  /** The value contains a `sensitive` variable's value: people see "(sensitive value)", as in Terraform. */
+  sensitive?: boolean
 }
 
 export interface ResourceChange {

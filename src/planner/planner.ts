@@ -1,7 +1,7 @@
 // The planner: a pure function of (desired model, state, remote snapshot) → plan. No I/O, so every action is covered
 // by table-driven tests without a network.
 import { Diagnostics } from '../diagnostics/index.js'
-import { Unknown, findUnknown } from '../config/value.js'
+import { Unknown, findUnknown, isObject, toStringValue, type Value } from '../config/value.js'
 import type { ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
 import type { ApiObject, ApiValue, Configuration, JobResource } from '../model/types.js'
@@ -97,6 +97,7 @@ export function plan(input: PlannerInput): Plan {
   for (const [address, resourceState] of Object.entries(input.state?.resources ?? {})) {
     if (!desiredAddresses.has(address) && resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift))
   }
+  markSensitive(changes, sensitiveTexts(input.config))
   return {
     format_version: PLAN_FORMAT_VERSION,
     config_hash: input.configHash,
@@ -299,6 +300,33 @@ function planRemoved(address: string, resourceState: ResourceState, remote: Remo
     before,
     attribute_changes: [],
     depends_on: [],
+  }
+}
+
+/** The text of every value a `sensitive` variable holds (leaves of collections too). */
+function sensitiveTexts(config: Configuration): string[] {
+  const out: string[] = []
+  const collect = (v: Value): void => {
+    if (Array.isArray(v)) v.forEach(collect)
+    else if (isObject(v)) Object.values(v).forEach(collect)
+    else {
+      const text = toStringValue(v)
+      if (text) out.push(text)
+    }
+  }
+  for (const name of config.sensitiveVariables) collect(config.variables[name] ?? null)
+  return out
+}
+
+/**
+ * sageform does not track sensitivity through every expression as Terraform does; an attribute whose value contains a
+ * sensitive variable's text is marked instead, which covers values used directly and inside templates.
+ */
+function markSensitive(changes: ResourceChange[], texts: string[]): void {
+  if (texts.length === 0) return
+  const leaks = (v: JsonValue | undefined) => v !== undefined && texts.some((t) => JSON.stringify(v).includes(JSON.stringify(t).slice(1, -1)))
+  for (const change of changes) {
+    for (const attribute of change.attribute_changes) if (leaks(attribute.before) || leaks(attribute.after)) attribute.sensitive = true
   }
 }
 

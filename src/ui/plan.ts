@@ -46,6 +46,10 @@ function show(value: JsonValue | undefined): string {
 
 function attributeLines(change: AttributeChange, action: ResourceChange['action'], style: Style): string[] {
   const note = action === 'replace' && change.forces_replacement ? style.red(' # forces replacement') : ''
+  if (change.sensitive) {
+    const mark = change.before === undefined ? style.green('+') : change.after === undefined ? style.red('-') : style.yellow('~')
+    return [`      ${mark} ${change.path} = (sensitive value)${note}`]
+  }
   if (typeof change.before === 'string' && typeof change.after === 'string' && (change.before.includes('\n') || change.after.includes('\n'))) {
     const lines = [`      ~ ${change.path} = <<-EOT${note}`]
     for (const part of diffLines(change.before, change.after)) {
