@@ -8,7 +8,7 @@ export default class PlanCommand extends BaseCommand {
   static override description = `Reads the configuration, the state file and (unless --refresh=false) what exists in SageMaker, and shows the changes apply would make. SageMaker jobs are immutable: a changed spec means a new job (replace), never an update, except for tags and the few settings UpdateTrainingJob accepts.
 
 Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error, 2 changes present.`
-  static override examples = ['<%= config.bin %> plan', '<%= config.bin %> plan --out plan.json', '<%= config.bin %> plan -refresh=false', '<%= config.bin %> plan --replace=sagemaker_training_job.churn']
+  static override examples = ['<%= config.bin %> plan', '<%= config.bin %> plan --out plan.json', '<%= config.bin %> plan -refresh=false', '<%= config.bin %> plan --replace=sagemaker_training_job.churn', '<%= config.bin %> plan --markdown > plan.md']
   static override flags = {
     chdir: chdirFlag,
     ...variableFlags,
@@ -20,10 +20,12 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     parallelism: parallelismFlag,
     cost: Flags.boolean({ description: 'Show the most each new job can cost, in instance-hours and on-demand USD (--no-cost skips prices entirely).', default: true, allowNo: true }),
     pricing: Flags.string({ description: 'Pinned prices: a JSON file of instance type to USD per hour (default: sageform.pricing.json beside the manifests, when present).' }),
+    markdown: Flags.boolean({ description: 'Print the plan as Markdown (a summary table and collapsible diffs) for a pull-request comment; not with --json.' }),
   }
 
   async run(): Promise<PlanResult> {
     const { flags } = await this.parse(PlanCommand)
+    if (flags.markdown && this.jsonEnabled()) this.error('--markdown and --json cannot be used together.', { exit: EXIT.error })
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { planService, savePlan } = await import('../services/plan.js')
@@ -33,7 +35,11 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     const failed = !plan || plan.diagnostics.some((d) => d.severity === 'error')
     const { hasChanges } = await import('../plan/types.js')
     process.exitCode = failed ? EXIT.error : flags['detailed-exitcode'] && hasChanges(plan) ? EXIT.changes : EXIT.ok
-    if (!this.jsonEnabled()) {
+    if (flags.markdown && !failed) {
+      const { renderPlanMarkdown } = await import('../ui/markdown.js')
+      this.log(renderPlanMarkdown(plan))
+      if (flags.out) this.logToStderr(`Saved the plan to ${flags.out}.`)
+    } else if (!this.jsonEnabled()) {
       const { renderPlanResult } = await import('../ui/plan.js')
       this.log(renderPlanResult(result, this.style, failed ? undefined : flags.out))
     }

@@ -1,0 +1,151 @@
+// A plan as Markdown, for a pull-request comment: the summary line as a heading, a table of the changes, each changed
+// resource's attribute diff in a collapsible ```diff block, drift, the cost total and the warnings. Pure: no ANSI, no I/O.
+import { diffLines } from 'diff'
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
+import type { JsonValue } from '../state/types.js'
+import { jobCostLine, totalCostLine } from './cost.js'
+import { summaryLine, symbol } from './plan.js'
+
+/** The first line of every plan comment, so a CI step can find and update its earlier comment. */
+export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
+
+const HEADER: Record<ResourceChange['action'], string> = {
+  create: 'will be created',
+  replace: 'must be replaced',
+  update: 'will be updated in-place',
+  stop: 'will be stopped and forgotten',
+  adopt: 'will be adopted',
+  'no-op': 'has no changes',
+}
+
+function value(v: JsonValue | undefined): string {
+  if (v === undefined) return 'null'
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && '$unknown' in v) return '(known after apply)'
+  return JSON.stringify(v)
+}
+
+/** Table cells: no line breaks, and a `|` would end the cell. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
+}
+
+/** Inline code that survives backticks inside: a longer fence, padded when the text starts or ends with one. */
+function code(text: string): string {
+  const runs = text.match(/`+/g) ?? []
+  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1)
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${text}${pad}${fence}`
+}
+
+function html(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function attributeDiff(change: AttributeChange, action: ResourceChange['action']): string[] {
+  const note = action === 'replace' && change.forces_replacement ? ' # forces replacement' : ''
+  if (change.sensitive) {
+    const lines: string[] = []
+    if (change.before !== undefined) lines.push(`- ${change.path} = (sensitive value)${change.after === undefined ? note : ''}`)
+    if (change.after !== undefined) lines.push(`+ ${change.path} = (sensitive value)${note}`)
+    return lines
+  }
+  if (typeof change.before === 'string' && typeof change.after === 'string' && (change.before.includes('\n') || change.after.includes('\n'))) {
+    const lines = [`  ${change.path} = <<-EOT${note}`]
+    for (const part of diffLines(change.before, change.after)) {
+      const mark = part.added ? '+' : part.removed ? '-' : ' '
+      for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`${mark}     ${line}`)
+    }
+    lines.push('  EOT')
+    return lines
+  }
+  const lines: string[] = []
+  if (change.before !== undefined) lines.push(`- ${change.path} = ${value(change.before)}${change.after === undefined ? note : ''}`)
+  if (change.after !== undefined) lines.push(`+ ${change.path} = ${value(change.after)}${note}`)
+  return lines
+}
+
+function diffBody(change: ResourceChange): string[] {
+  const lines: string[] = []
+  for (const attribute of change.attribute_changes) lines.push(...attributeDiff(attribute, change.action))
+  for (const [key, v] of Object.entries(change.tag_changes?.set ?? {})) lines.push(`+ tags.${key} = ${JSON.stringify(v)}`)
+  for (const key of change.tag_changes?.remove ?? []) lines.push(`- tags.${key}`)
+  for (const [member, v] of Object.entries(change.training_job_update ?? {})) lines.push(`+ ${member} = ${JSON.stringify(v)} # UpdateTrainingJob`)
+  return lines
+}
+
+/** A fenced block whose fence is longer than any backtick run inside it. */
+function fenced(language: string, lines: string[]): string[] {
+  const runs = lines.join('\n').match(/`{3,}/g) ?? []
+  const fence = '`'.repeat(Math.max(2, ...runs.map((r) => r.length)) + 1)
+  return [fence + language, ...lines, fence]
+}
+
+function jobCell(change: ResourceChange): string {
+  const before = change.before && change.action !== 'create' ? code(change.before.name) : ''
+  const showsAfter = change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt'
+  const after = showsAfter ? (change.after!.name === null ? '(known after apply)' : code(change.after!.name)) : ''
+  if (before && after) return change.before!.name === change.after!.name ? before : `${before} → ${after}`
+  if (after) return `→ ${after}`
+  return before
+}
+
+function notesCell(change: ResourceChange): string {
+  const notes: string[] = []
+  if (change.reason) notes.push(change.reason)
+  if (change.deferred) notes.push(`deferred: ${change.deferred.reason}`)
+  return cell(notes.join('; '))
+}
+
+function details(change: ResourceChange): string[] {
+  const summary = `<summary>${symbol(change)} <code>${html(change.address)}</code> ${HEADER[change.action]}${change.reason ? ` (${html(change.reason)})` : ''}</summary>`
+  const body = diffBody(change)
+  const out = ['<details>', summary, '']
+  if (change.deferred) out.push(`Deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it.`, '')
+  if (change.cost) out.push(jobCostLine(change.cost).trim().replace(/^# /, ''), '')
+  if (body.length > 0) out.push(...fenced('diff', body), '')
+  else if (!change.deferred && !change.cost) out.push('No attribute changes.', '')
+  out.push('</details>')
+  return out
+}
+
+function diagnosticLine(d: Diagnostic): string {
+  const where = [d.address && code(d.address), d.attribute && code(d.attribute)].filter(Boolean).join(', ')
+  const parts = [`**${d.summary}**${where ? ` (${where})` : ''}`]
+  if (d.detail) parts.push(d.detail.replace(/\r?\n/g, ' '))
+  if (d.hint) parts.push(`Hint: ${d.hint.replace(/\r?\n/g, ' ')}`)
+  return `- ${parts.join(' — ')}`
+}
+
+export function renderPlanMarkdown(plan: Plan): string {
+  const changes = plan.changes.filter((c) => c.action !== 'no-op')
+  const unchanged = plan.changes.filter((c) => c.action === 'no-op')
+  const out: string[] = [PLAN_COMMENT_MARKER]
+  out.push(changes.length === 0 ? '### No changes. Your jobs match the configuration.' : `### ${summaryLine(plan)}`, '')
+  if (changes.length > 0) {
+    out.push('| | Action | Resource | Job | Notes |', '|---|---|---|---|---|')
+    for (const c of changes) out.push(`| ${code(symbol(c))} | ${c.action} | ${code(c.address)} | ${jobCell(c)} | ${notesCell(c)} |`)
+    out.push('')
+    for (const c of changes) out.push(...details(c), '')
+  }
+  if (unchanged.length > 0) {
+    out.push('**Up to date:**', '')
+    for (const c of unchanged) out.push(`- ${code(c.address)}: job ${c.before ? code(c.before.name) : '(none)'} (${c.before?.status ?? 'unknown status'})`)
+    out.push('')
+  }
+  if (plan.drift.length > 0) {
+    out.push('**Note: objects have changed outside of sageform**', '')
+    for (const d of plan.drift) out.push(`- ${code(d.address)}: ${d.detail.replace(/\r?\n/g, ' ')}`)
+    out.push('')
+  }
+  if (plan.cost && changes.length > 0) out.push(totalCostLine(plan.cost).replace(/^Cost:/, '**Cost:**'), '')
+  if (!plan.refreshed) out.push('_Planned from the state file alone (`--refresh=false`)._', '')
+  const warnings = plan.diagnostics.filter((d) => d.severity === 'warning')
+  if (warnings.length > 0) {
+    out.push('**Warnings:**', '')
+    for (const w of warnings) out.push(diagnosticLine(w))
+    out.push('')
+  }
+  while (out.at(-1) === '') out.pop()
+  return out.join('\n')
+}
