@@ -9,9 +9,10 @@ import { parseHcl } from './parse.js'
 export const RESOURCE_TYPES = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job'] as const
 export type ResourceType = (typeof RESOURCE_TYPES)[number]
 
-const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, resource: 2 }
+const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, policy: 0, resource: 2 }
 const PROVIDER_ATTRIBUTES = ['region', 'profile', 'endpoint']
 const LIFECYCLE_ATTRIBUTES = ['prevent_destroy', 'ignore_changes']
+export const POLICY_ATTRIBUTES = ['max_instance_hours', 'max_cost_usd', 'allowed_instance_types'] as const
 /** Files that hold variable values (for --var-file), not configuration. */
 export const VARIABLE_FILE_SUFFIX = '.vars.hcl'
 
@@ -54,6 +55,13 @@ export interface ProviderDecl {
   block: Block
 }
 
+/** The guard rails of a configuration: limits every plan is checked against (src/planner/policy.ts). */
+export interface PolicyDecl {
+  attributes: Map<string, Attribute>
+  file: ConfigFile
+  block: Block
+}
+
 export interface Module {
   dir: string
   files: ConfigFile[]
@@ -61,6 +69,7 @@ export interface Module {
   locals: Map<string, { attribute: Attribute; file: ConfigFile }>
   outputs: Map<string, OutputDecl>
   provider?: ProviderDecl
+  policy?: PolicyDecl
   resources: Map<string, ResourceDecl>
 }
 
@@ -107,7 +116,7 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
     diags.error('Unexpected attribute', {
       detail: `An attribute "${attr.name}" is not expected at the top level of a configuration.`,
       range: attr.nameRange,
-      hint: 'Top-level content is blocks: variable, locals, output, provider and resource.',
+      hint: 'Top-level content is blocks: variable, locals, output, provider, policy and resource.',
     })
   }
   for (const block of file.body.blocks) {
@@ -117,7 +126,7 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
       diags.error('Unsupported block type', {
         detail: `Blocks of type "${block.type}" are not expected here.`,
         range: block.typeRange,
-        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Top-level blocks are variable, locals, output, provider and resource.',
+        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Top-level blocks are variable, locals, output, provider, policy and resource.',
       })
       continue
     }
@@ -134,6 +143,7 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
     else if (block.type === 'locals') decodeLocals(block, file, module, diags)
     else if (block.type === 'output') decodeOutput(block, file, module, diags)
     else if (block.type === 'provider') decodeProvider(block, file, module, diags)
+    else if (block.type === 'policy') decodePolicy(block, file, module, diags)
     else decodeResource(block, file, module, diags)
   }
 }
@@ -281,6 +291,19 @@ function decodeProvider(block: Block, file: ConfigFile, module: Module, diags: D
     return
   }
   module.provider = { attributes, file, block }
+}
+
+function decodePolicy(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
+  const attributes = checkBodyShape(block.body, 'the policy block', { attributes: POLICY_ATTRIBUTES, blocks: [] }, diags, 'policy')
+  if (module.policy) {
+    diags.error('Duplicate policy block', {
+      detail: `A configuration takes at most one policy block; the first is at ${module.policy.file.path}:${module.policy.block.range.start.line}.`,
+      range: block.typeRange,
+      address: 'policy',
+    })
+    return
+  }
+  module.policy = { attributes, file, block }
 }
 
 function decodeResource(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {

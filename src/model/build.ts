@@ -9,7 +9,7 @@ import type { Module, ResourceDecl, ResourceType } from '../config/module.js'
 import { RESOURCE_TYPES } from '../config/module.js'
 import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
 import { isScalar, shape, snakeCase, structure } from './api.js'
-import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobName, type JobResource, type OutputValue, type SourceEntry } from './types.js'
+import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry } from './types.js'
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
 export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
@@ -94,6 +94,7 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   const config: Configuration = {
     dir: module.dir,
     provider: providerSettings(module, roots, diags),
+    ...(module.policy ? { policy: policySettings(module, roots, diags) } : {}),
     resources,
     outputs,
     variables: options.variables,
@@ -126,6 +127,56 @@ function providerSettings(module: Module, roots: Map<string, ObjectValue>, diags
     const text = toStringValue(value)
     if (text === undefined) diags.error('Invalid provider setting', { detail: `"${key}" must be a string; got ${typeName(value)}.`, range: attr.expr.range, address: 'provider.sagemaker' })
     else settings[key] = text
+  }
+  return settings
+}
+
+/** The instance types SageMaker accepts for training (and so for a policy's allowed_instance_types). */
+export function trainingInstanceTypes(): string[] {
+  const s = shape('TrainingInstanceType')
+  return s.type === 'string' ? (s.enum ?? []) : []
+}
+
+/** The policy block's limits, evaluated like the provider's settings (variables only). */
+function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: Diagnostics): PolicySettings {
+  const policy = module.policy!
+  const settings: PolicySettings = { range: policy.block.typeRange, ranges: {} }
+  for (const [name, attr] of policy.attributes) settings.ranges![name as keyof NonNullable<PolicySettings['ranges']>] = attr.expr.range
+  const evaluator = new Evaluator((d) => diags.add(d), 'policy')
+  const scope: Scope = { roots: new Map([['var', roots.get('var')!]]), baseDir: module.dir }
+  const invalid = (attr: Attribute, detail: string, range = attr.expr.range, hint?: string) =>
+    diags.error('Invalid policy setting', { detail, range, address: 'policy', attribute: attr.name, hint })
+  for (const key of ['max_instance_hours', 'max_cost_usd'] as const) {
+    const attr = policy.attributes.get(key)
+    if (!attr) continue
+    const value = evaluator.evaluate(attr.expr, scope)
+    if (isUnknown(value) || value === null) continue
+    const n = toNumberValue(value)
+    if (n === undefined) invalid(attr, `"${key}" must be a number; got ${typeName(value)}.`)
+    else if (!(n > 0) || !Number.isFinite(n)) invalid(attr, `"${key}" must be a number greater than 0; got ${n}.`)
+    else settings[key] = n
+  }
+  const attr = policy.attributes.get('allowed_instance_types')
+  if (attr) {
+    const value = evaluator.evaluate(attr.expr, scope)
+    if (isUnknown(value) || value === null) return settings
+    if (!Array.isArray(value)) {
+      invalid(attr, `"allowed_instance_types" must be a list of instance types, like ["ml.m5.xlarge"]; got ${typeName(value)}.`)
+      return settings
+    }
+    const known = trainingInstanceTypes()
+    const allowed: string[] = []
+    value.forEach((item, i) => {
+      const range = literalItem(attr.expr, i)?.range ?? attr.expr.range
+      const text = isUnknown(item) ? undefined : toStringValue(item)
+      if (text === undefined) invalid(attr, `allowed_instance_types[${i}] must be a string; got ${typeName(item)}.`, range)
+      else if (!known.includes(text)) {
+        const suggestion = didYouMean(text, known)
+        invalid(attr, `"${text}" is not one of the ${known.length} instance types SageMaker accepts for training.`, range, suggestion ? `Did you mean "${suggestion}"?` : `For example: ${known.slice(0, 5).join(', ')}.`)
+      } else allowed.push(text)
+    })
+    // With a mistake in the list, checking resources against it would only repeat that mistake.
+    if (allowed.length === value.length) settings.allowed_instance_types = allowed
   }
   return settings
 }

@@ -68,6 +68,17 @@ export interface ProviderSettings {
   endpoint?: string
 }
 
+/** The policy block, evaluated: limits every plan is checked against (src/planner/policy.ts). */
+export interface PolicySettings {
+  max_instance_hours?: number
+  max_cost_usd?: number
+  allowed_instance_types?: string[]
+  /** The policy block's header. */
+  range: SourceRange
+  /** Where each setting's value is written, for diagnostics about it. */
+  ranges?: Partial<Record<'max_instance_hours' | 'max_cost_usd' | 'allowed_instance_types', SourceRange>>
+}
+
 export interface OutputValue {
   value: Value
   sensitive: boolean
@@ -77,6 +88,8 @@ export interface OutputValue {
 export interface Configuration {
   dir: string
   provider: ProviderSettings
+  /** Absent without a policy block. */
+  policy?: PolicySettings
   /** In dependency order: every resource comes after the ones it depends on. */
   resources: JobResource[]
   outputs: Map<string, OutputValue>

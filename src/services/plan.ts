@@ -5,6 +5,7 @@ import { Unknown, newObject, type ObjectValue, type Value } from '../config/valu
 import type { JobResource, ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
 import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
+import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
 import { loadConfiguration } from './configuration.js'
@@ -104,6 +105,8 @@ export async function planService(options: PlanOptions, api?: SageMakerApi): Pro
   const result = options.destroy ? { ...made, changes: made.changes.map((c) => ({ ...c, reason: c.reason?.replace('removed from the configuration', 'destroy') })) } : made
   diags.append(result.diagnostics)
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
+  // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
+  if (!options.destroy && !diags.hasErrors) diags.append(policyViolations(config.policy, costed, { costEstimated: options.cost !== undefined }))
   return { plan: { ...costed, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
 }
 
