@@ -6,7 +6,6 @@ import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/in
 import { findUnknown } from '../config/value.js'
 import { deleteJobs, type JobToDelete } from '../apply/delete.js'
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/engine.js'
-import type { Configuration } from '../model/types.js'
 import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/types.js'
 import { jobName, specHash } from '../planner/identity.js'
 import { TAG, toJson } from '../planner/planner.js'
@@ -14,7 +13,7 @@ import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types
 import { acquireLock, parseDuration, type HeldLock } from '../state/lock.js'
 import { newState, writeState } from '../state/store.js'
 import type { JsonValue, State } from '../state/types.js'
-import { loadConfiguration } from './configuration.js'
+import { loadConfiguration, providerSettings } from './configuration.js'
 import { connect } from './connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
 import { loadState } from './state.js'
@@ -138,7 +137,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       await writeState(options.dir, state)
     }
     // Kept on `prepared`, so the caller can go on using the connection (apply --wait follows the jobs with it).
-    const api = (prepared.api ??= await connect(options, await providerOf(options), diags))
+    const api = (prepared.api ??= await connect(options, await providerSettings(options), diags))
     if (!api) return payload(false, plan, [], diags.items)
     const result = await executePlan({
       plan,
@@ -191,11 +190,6 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
     },
     diagnostics: sortDiagnostics(diagnostics),
   }
-}
-
-async function providerOf(options: ApplyOptions): Promise<Configuration['provider']> {
-  const loaded = await loadConfiguration({ ...options })
-  return loaded.config?.provider ?? {}
 }
 
 /**

@@ -41,8 +41,8 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
   return { config: built.config, diagnostics: diags.items, fingerprint: fingerprint.digest('hex') }
 }
 
-/** The provider block's settings alone, for commands that only need to connect (no validation errors are raised). */
-export async function providerSettings(dir: string): Promise<ProviderSettings> {
-  const loaded = await loadConfiguration({ dir, variables: [], env: process.env })
+/** The provider block's settings alone, for commands that only need to connect (validation errors are not raised). */
+export async function providerSettings(options: Pick<LoadConfigurationOptions, 'dir' | 'variables' | 'env'>): Promise<ProviderSettings> {
+  const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })
   return loaded.config?.provider ?? {}
 }

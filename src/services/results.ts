@@ -5,7 +5,7 @@ import { Diagnostics, didYouMean, type Diagnostic } from '../diagnostics/index.j
 import type { VariableSource } from '../config/variables.js'
 import { isSageMakerError, type DescribeHyperParameterTuningJobResponse, type HyperParameterTrainingJobSummary, type SageMakerApi } from '../sagemaker/types.js'
 import type { JobRecord } from '../state/types.js'
-import { loadConfiguration } from './configuration.js'
+import { providerSettings } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { notInState } from './state-show.js'
 import { loadState } from './state.js'
@@ -92,7 +92,7 @@ export async function results(options: ResultsOptions, api?: SageMakerApi): Prom
   const record = chooseJob(options, resource.current, resource.history, diags)
   if (!record) return empty()
 
-  const client = api ?? (await connect(options, await providerOf(options), diags))
+  const client = api ?? (await connect(options, await providerSettings(options), diags))
   if (!client) return empty()
   let described: DescribeHyperParameterTuningJobResponse
   let summaries: HyperParameterTrainingJobSummary[]
@@ -154,11 +154,6 @@ function chooseJob(options: ResultsOptions, current: JobRecord | undefined, hist
     })
   }
   return current
-}
-
-async function providerOf(options: ResultsOptions) {
-  const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })
-  return loaded.config?.provider ?? {}
 }
 
 /**

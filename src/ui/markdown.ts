@@ -5,19 +5,11 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
-import { summaryLine, symbol } from './plan.js'
+import { HEADER, summaryLine, symbol } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
 export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
 
-const HEADER: Record<ResourceChange['action'], string> = {
-  create: 'will be created',
-  replace: 'must be replaced',
-  update: 'will be updated in-place',
-  stop: 'will be stopped and forgotten',
-  adopt: 'will be adopted',
-  'no-op': 'has no changes',
-}
 
 function value(v: JsonValue | undefined): string {
   if (v === undefined) return 'null'

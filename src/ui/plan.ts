@@ -8,7 +8,8 @@ import { jobCostLine, totalCostLine } from './cost.js'
 import { renderDiagnostics } from './diagnostics.js'
 import type { Style } from './style.js'
 
-const HEADER: Record<ResourceChange['action'], string> = {
+/** How each action is announced, in text and in Markdown. */
+export const HEADER: Record<ResourceChange['action'], string> = {
   create: 'will be created',
   replace: 'must be replaced',
   update: 'will be updated in-place',
