@@ -203,7 +203,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       [[ADDRESS, 'no-op', job.name, 'Completed']],
     )
     assert.deepEqual(p.drift, [], 'a job finishing on its own is not drift')
-    assert.deepEqual(p.summary, { create: 0, replace: 0, update: 0, stop: 0, adopt: 0 })
+    assert.deepEqual(p.summary, { create: 0, replace: 0, update: 0, stop: 0, adopt: 0, retune: 0, delete: 0 })
   })
 
   describe('refresh cost: Search pages of 100, never one Describe per job', () => {
@@ -287,7 +287,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     assert.equal(change!.action, 'create')
     assert.equal(change!.reason, `job ${job.name} no longer exists in SageMaker`)
     assert.equal(change!.after!.name, job.name, 'the same spec gets the same name again')
-    assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 0, adopt: 0 })
+    assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 0, adopt: 0, retune: 0, delete: 0 })
   })
 
   it('a changed and a removed tag: apply sends AddTags and DeleteTags, and no CreateTrainingJob', async () => {
@@ -385,7 +385,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
         p.changes.map((c) => [c.address, c.action, c.before?.name, c.before?.status]),
         [[ADDRESS, 'adopt', name, 'InProgress']],
       )
-      assert.deepEqual(p.summary, { create: 0, replace: 0, update: 0, stop: 0, adopt: 1 })
+      assert.deepEqual(p.summary, { create: 0, replace: 0, update: 0, stop: 0, adopt: 1, retune: 0, delete: 0 })
 
       sm.on('Search', [200, { Results: [searchRecord(name, 'InProgress', orphanTags)] }])
       sm.on('DescribeTrainingJob', [200, { TrainingJobName: name, TrainingJobArn: arn, TrainingJobStatus: 'InProgress', SecondaryStatus: 'Training', CreationTime: CREATED, RoleArn: ROLE_ARN }])

@@ -173,7 +173,7 @@ function change(address: string, action: ResourceChange['action'], request: Json
 /** A fixed plan: a spot training job and a tuning job to create, one unchanged job and one to stop. */
 function fixedPlan(): Plan {
   const changes = [change('sagemaker_training_job.churn', 'create', REQUEST_TRAINING), change('sagemaker_hyperparameter_tuning_job.search', 'replace', REQUEST_TUNING), change('sagemaker_training_job.kept', 'no-op', REQUEST_TRAINING), change('sagemaker_training_job.gone', 'stop', null)]
-  return { format_version: '1.0', config_hash: 'h', state: { lineage: null, serial: 0 }, refreshed: false, changes, drift: [], summary: { create: 1, replace: 1, update: 0, stop: 1, adopt: 0 }, diagnostics: [] }
+  return { format_version: '1.0', config_hash: 'h', state: { lineage: null, serial: 0 }, refreshed: false, changes, drift: [], summary: { create: 1, replace: 1, update: 0, stop: 1, adopt: 0, retune: 0, delete: 0 }, diagnostics: [] }
 }
 
 describe('plan cost', () => {

@@ -10,6 +10,7 @@ import type { JobRecord, State } from '../src/state/types.js'
 import { configDir, TRAINING_BODY, tuningResource } from './helpers/config.js'
 
 const LINEAGE = '11111111-2222-3333-4444-555555555555'
+const NOW = new Date('2026-11-23T12:00:00Z')
 const training = (label: string, extra = '') => `resource "sagemaker_training_job" "${label}" {\n${TRAINING_BODY}\n${extra}\n}\n`
 async function load(hcl: string, state?: State, replace: string[] = []) {
   const r = await loadConfiguration({ dir: configDir({ 'main.hcl': hcl }), variables: [], env: {}, resourceAttributes: referenceAttributes(state, new Set(replace)) })
@@ -58,7 +59,7 @@ function remote(state: State, overrides: Record<string, Partial<RemoteJob> | 'mi
 
 async function planFor(hcl: string, state: State | undefined, snapshot: RemoteSnapshot | undefined, replace: string[] = []): Promise<Plan> {
   const config = await load(hcl, state, replace)
-  return plan({ config, state, remote: snapshot, replace: new Set(replace), configHash: 'test' })
+  return plan({ config, state, remote: snapshot, replace: new Set(replace), configHash: 'test', now: NOW })
 }
 
 const change = (p: Plan, address: string) => p.changes.find((c) => c.address === address)!
@@ -71,7 +72,7 @@ describe('planner', () => {
     const c = change(p, 'sagemaker_training_job.a')
     assert.equal(c.action, 'create')
     assert.match(c.after!.name!, /^a-[0-9a-f]{8}$/)
-    assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 0, adopt: 0 })
+    assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 0, adopt: 0, retune: 0, delete: 0 })
     const again = await planFor(base, undefined, { jobs: new Map() })
     assert.equal(change(again, 'sagemaker_training_job.a').after!.name, c.after!.name, 'same spec, same name')
   })
@@ -195,7 +196,7 @@ describe('planner', () => {
     assert.equal(change(p, 'sagemaker_training_job.a').action, 'stop')
     assert.match(change(p, 'sagemaker_training_job.a').reason!, /stopped and forgotten/)
     assert.match(change(p, 'sagemaker_training_job.b').reason!, /finished job is forgotten/)
-    assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 2, adopt: 0 })
+    assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 2, adopt: 0, retune: 0, delete: 0 })
   })
 
   it('adopts a job that an interrupted apply created but never recorded', async () => {

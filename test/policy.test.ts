@@ -26,7 +26,7 @@ function change(address: string, req: JsonValue, action: ResourceChange['action'
 }
 
 function plan(changes: ResourceChange[], book?: PriceBook): Plan {
-  const p: Plan = { format_version: '1.0', config_hash: 'x', state: { lineage: null, serial: 0 }, refreshed: false, changes, drift: [], summary: { create: 0, replace: 0, update: 0, stop: 0, adopt: 0 }, diagnostics: [] }
+  const p: Plan = { format_version: '1.0', config_hash: 'x', state: { lineage: null, serial: 0 }, refreshed: false, changes, drift: [], summary: { create: 0, replace: 0, update: 0, stop: 0, adopt: 0, retune: 0, delete: 0 }, diagnostics: [] }
   return book ? withCost(p, book, { region: 'us-east-1', prices_as_of: null }) : p
 }
 

@@ -10,6 +10,7 @@ import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller 
 import { PersistFailed, type StateJournal } from './journal.js'
 import { applyTrainingUpdate, finalFields, forget, ownershipProblem, patchJob, retireCurrent, setCurrent, unknownPath, userTags } from './records.js'
 import type { RequestResolver } from './types.js'
+import { jobFamily } from '../config/module.js'
 
 export interface ActionContext {
   api: SageMakerApi
@@ -273,7 +274,7 @@ async function update(change: ResourceChange, ctx: ActionContext): Promise<Actio
   const members = change.training_job_update
   if (members && Object.keys(members).length > 0) {
     const summary = `Failed to update ${ops.noun} ${name}`
-    if (change.type !== 'sagemaker_training_job') throw new StepFailed(summary, 'Only a training job can be updated in place; a tuning job changes only through its tags.')
+    if (jobFamily(change.type) !== 'training') throw new StepFailed(summary, 'Only a training job can be updated in place; a tuning job changes only through its tags.')
     await attempt(summary, () => ctx.api.updateTrainingJob(name, members))
     await ctx.journal.record(`updating ${ops.noun} ${name}`, (state) =>
       patchJob(state, change.address, name, (record) => ({ request: applyTrainingUpdate(record.request, members), updated_at: ctx.now() })),
@@ -321,11 +322,56 @@ async function noOp(change: ResourceChange, ctx: ActionContext): Promise<ActionD
   return { job: before.name, message: `${before.name} is ${status ?? current?.status ?? 'unknown'}` }
 }
 
+/**
+ * A new generation of an unchanged spec (lifecycle.retune_every). The completed job it follows moves to history with
+ * its final status, end time and best training job, so the history keeps every generation's result.
+ */
+async function retune(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const old = change.before
+  const ops = jobOps(ctx.api, change.type)
+  const req = await buildRequest(change, ctx, ops)
+  if (old) {
+    const live = await attempt(`Failed to read ${ops.noun} ${old.name} before re-tuning`, () => ops.describe(old.name))
+    const best = await bestTrainingJobFields(ctx.api, change.type, old.name, live?.status)
+    await ctx.journal.record(`recording the result of ${old.name}`, (state) => patchJob(state, change.address, old.name, { ...finalFields(live?.status, ctx.now(), live?.ended_at), ...best }))
+  }
+  const done = await createJob(change, ctx, ops, req)
+  return { ...done, message: old ? `${done.message} (generation ${change.after?.generation ?? 1}, after ${old.name})` : done.message }
+}
+
+/**
+ * An older generation's finished job (lifecycle.keep_generations) is deleted from SageMaker; its record stays in history
+ * with its result and the time it was deleted. A job already gone counts as deleted.
+ */
+async function deleteGeneration(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const name = change.deposed ?? change.before?.name
+  if (!name) throw new StepFailed(`Cannot delete a job of ${change.address}`, 'The plan names no job.')
+  const summary = `Failed to delete ${ops.noun} ${name}`
+  const live = await attempt(summary, () => ops.describe(name))
+  if (live && isRunning(live)) throw new StepFailed(summary, `${name} is ${live.status}; only a finished job is deleted.`, { hint: 'Run plan again.' })
+  const recorded = ctx.journal.state.resources[change.address]?.history.find((r) => r.name === name)
+  const best = live && !recorded?.best_training_job ? await bestTrainingJobFields(ctx.api, change.type, name, live.status) : {}
+  if (live) {
+    await attempt(summary, async () => {
+      try {
+        await ops.delete(name)
+      } catch (err) {
+        if (!isResourceNotFound(err)) throw err
+      }
+    })
+  }
+  await ctx.journal.record(`deleting ${ops.noun} ${name}`, (state) => patchJob(state, change.address, name, { ...best, ...(live ? { status: live.status } : {}), deleted_at: ctx.now(), updated_at: ctx.now() }))
+  return { job: name, message: live ? `deleted ${ops.noun} ${name}` : `${ops.noun} ${name} was already gone` }
+}
+
 export const ACTIONS: Record<Action, (change: ResourceChange, ctx: ActionContext) => Promise<ActionDone>> = {
   create,
   replace,
   update,
   stop,
   adopt,
+  retune,
+  delete: deleteGeneration,
   'no-op': noOp,
 }

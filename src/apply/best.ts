@@ -3,6 +3,7 @@
 // recorded value does not move under a pipeline that reads it.
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, JobRecord, ResourceType } from '../state/types.js'
+import { jobFamily } from '../config/module.js'
 
 /** Tuning job statuses after which the best training job no longer changes. */
 export const ENDED_TUNING_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Stopped', 'Failed'])
@@ -28,7 +29,7 @@ export async function readBestTrainingJob(api: SageMakerApi, name: string): Prom
  * (the no-op refresh) tries again.
  */
 export async function bestTrainingJobFields(api: SageMakerApi, type: ResourceType, name: string, status: string | undefined): Promise<Pick<JobRecord, 'best_training_job'>> {
-  if (type !== 'sagemaker_hyperparameter_tuning_job' || status === undefined || !ENDED_TUNING_STATUSES.has(status)) return {}
+  if (jobFamily(type) !== 'tuning' || status === undefined || !ENDED_TUNING_STATUSES.has(status)) return {}
   try {
     const best = await readBestTrainingJob(api, name)
     return best ? { best_training_job: best } : {}

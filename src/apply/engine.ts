@@ -32,7 +32,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
   let halted: string | undefined
 
   const settle = (change: ResourceChange, outcome: ApplyOutcome, message: string, job?: string) => {
-    outcomes.set(change.address, { address: change.address, action: change.action, outcome, message, ...(job ? { job } : {}) })
+    outcomes.set(changeKey(change), { address: change.address, ...(change.deposed ? { deposed: change.deposed } : {}), action: change.action, outcome, message, ...(job ? { job } : {}) })
     options.onEvent?.({ address: change.address, action: change.action, phase: outcome, message })
   }
 
@@ -76,12 +76,17 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
   await schedule(changes, Math.max(1, Math.floor(options.parallelism) || 1), gate, run, settle)
 
   for (const change of changes) {
-    if (outcomes.has(change.address)) continue
+    if (outcomes.has(changeKey(change))) continue
     // Only a dependency cycle leaves a change neither run nor settled; the planner should have refused the plan.
     const waitingFor = change.depends_on.filter((d) => inPlan.has(d) && !outcomes.has(d))
     fail(change, { summary: 'Dependency cycle', detail: `${change.address} never became ready: it waits for ${waitingFor.join(', ')}, and these dependencies form a cycle.` })
   }
-  return { state: journal.state, results: changes.map((c) => outcomes.get(c.address)!), errors }
+  return { state: journal.state, results: changes.map((c) => outcomes.get(changeKey(c))!), errors }
+}
+
+/** A resource's own change is keyed by its address; deleting an older generation's job also by that job. */
+function changeKey(change: ResourceChange): string {
+  return change.deposed ? `${change.address} (deposed ${change.deposed})` : change.address
 }
 
 /**
@@ -154,6 +159,10 @@ function startMessage(change: ResourceChange): string {
       return change.before?.status === 'InProgress' ? `stopping ${noun} ${old}` : `forgetting ${change.address}`
     case 'adopt':
       return `adopting ${noun} ${old ?? change.after?.name}`
+    case 'retune':
+      return `re-tuning: generation ${change.after?.generation ?? 1} after ${noun} ${old}`
+    case 'delete':
+      return `deleting ${noun} ${change.deposed ?? old}`
     case 'no-op':
       return `refreshing ${change.address}`
   }

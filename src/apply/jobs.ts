@@ -5,6 +5,7 @@ import { RUNNING_STATUSES } from '../planner/planner.js'
 import { isResourceNotFound, type CreateHyperParameterTuningJobRequest, type CreateTrainingJobRequest, type SageMakerApi } from '../sagemaker/types.js'
 import type { ResourceType } from '../state/types.js'
 import type { WaitOptions } from './types.js'
+import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
 
 /** What Describe says about a job, in the state file's terms. */
 export interface LiveJob {
@@ -17,7 +18,7 @@ export interface LiveJob {
 }
 
 /** For messages. */
-export const NOUN: Record<ResourceType, string> = { sagemaker_training_job: 'training job', sagemaker_hyperparameter_tuning_job: 'tuning job' }
+export const NOUN = Object.fromEntries(RESOURCE_TYPES.map((t) => [t, jobFamily(t) === 'training' ? 'training job' : 'tuning job'])) as Record<ResourceType, string>
 
 export interface JobOps {
   noun: string
@@ -35,7 +36,7 @@ export interface JobOps {
 const iso = (d: Date | undefined) => d?.toISOString()
 
 export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
-  if (type === 'sagemaker_training_job') {
+  if (jobFamily(type) === 'training') {
     return {
       noun: NOUN[type],
       nameMember: 'TrainingJobName',

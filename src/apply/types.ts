@@ -73,6 +73,8 @@ export type ApplyOutcome = 'done' | 'failed' | 'skipped' | 'deferred'
 
 export interface ApplyResultEntry {
   address: string
+  /** delete: the older generation's job it removed (the change's `deposed`). */
+  deposed?: string
   action: Action
   outcome: ApplyOutcome
   message?: string

@@ -14,8 +14,8 @@ export default class ApplyCommand extends BaseCommand {
 
 With --wait, apply then follows the jobs it created, replaced, updated or adopted until each has finished: a live view on a terminal, one timestamped line per change elsewhere (as \`sageform watch\`).
 
-Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 error, including a refused confirmation; 3 with --wait, every job ended but not all Completed; 130 with --wait, interrupted while waiting (the jobs keep running).`
-  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json', '<%= config.bin %> apply --auto-approve --wait']
+Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 error, including a refused confirmation or a stale plan; 3 with --wait, every job ended but not all Completed; 130 with --wait, interrupted while waiting (the jobs keep running). With --detailed-exitcode, 2 instead of 0 when the apply changed something (started, stopped, updated or deleted a job): a scheduled \`apply --auto-approve --detailed-exitcode\` exits 0 when nothing was due and 2 when it started a new generation.`
+  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json', '<%= config.bin %> apply --auto-approve --wait', '<%= config.bin %> apply --auto-approve --detailed-exitcode']
   static override args = { planfile: Args.string({ description: 'A plan saved by `sageform plan --out FILE`.' }) }
   static override flags = {
     chdir: chdirFlag,
@@ -29,6 +29,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     logs: Flags.boolean({ description: 'With --wait: also stream the CloudWatch logs of the training jobs this apply started (plain lines, no live view).', dependsOn: ['wait'] }),
     wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
     'poll-interval': pollIntervalFlag,
+    'detailed-exitcode': Flags.boolean({ description: 'Exit 2 when the apply changed something (e.g. started a job), 0 when nothing was due, 1 on error.' }),
   }
 
   /** What kind of apply this command runs; destroy overrides it. */
@@ -94,9 +95,17 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
         : undefined
       const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
       await logsDone
+      this.markChanged(flags['detailed-exitcode'], result)
       return { ...result, wait }
     }
+    this.markChanged(flags['detailed-exitcode'], result)
     return result
+  }
+
+  /** --detailed-exitcode: 2 when something was done, unless an error (1) or an unfinished wait (3, 130) says more. */
+  private markChanged(detailed: boolean | undefined, result: ApplyPayload): void {
+    const changed = result.results.some((r) => r.outcome === 'done' && r.action !== 'no-op')
+    if (detailed && changed && (process.exitCode === undefined || process.exitCode === EXIT.ok)) process.exitCode = EXIT.changes
   }
 
   /** Terraform's prompt: only "yes" proceeds. Undefined when nobody can answer (no TTY). */

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core'
 import ApplyCommand from './apply.js'
 
-// apply's flags but --wait, --poll-interval and --logs: destroy stops jobs, it has none to wait for. The flags' type stays
+// apply's flags but --wait, --poll-interval, --logs and --detailed-exitcode: destroy stops jobs, it has none to wait for. The flags' type stays
 // apply's (as the args' does) so the shared flow type-checks; --delete is read through mode().
-const { wait: _wait, 'poll-interval': _pollInterval, logs: _logs, ...applyFlags } = ApplyCommand.flags
+const { wait: _wait, 'poll-interval': _pollInterval, logs: _logs, 'detailed-exitcode': _detailedExitcode, ...applyFlags } = ApplyCommand.flags
 
 export default class DestroyCommand extends ApplyCommand {
   static override summary = 'Stop every running job sageform manages and forget them all.'

@@ -7,6 +7,7 @@ import type { ApplyPayload } from '../services/apply.js'
 import type { WatchJobJson, WatchTarget } from '../services/watch-model.js'
 import type { Style } from '../ui/style.js'
 import { EXIT } from './base.js'
+import { jobFamily } from '../config/module.js'
 
 /** `watch --json`, and the `wait` member of `apply --wait --json` (schemas/watch.json). */
 export interface WaitPayload {
@@ -112,8 +113,8 @@ export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload,
   const { connectLogs } = await import('../services/connection.js')
   const { providerSettings } = await import('../services/configuration.js')
   const targets = appliedTargets(result)
-  for (const t of targets.filter((t) => t.type === 'sagemaker_hyperparameter_tuning_job')) options.log(`${t.address}: a tuning job runs many training jobs; see one with: sageform logs ${t.address}`)
-  const training = targets.filter((t) => t.type === 'sagemaker_training_job')
+  for (const t of targets.filter((t) => jobFamily(t.type) === 'tuning')) options.log(`${t.address}: a tuning job runs many training jobs; see one with: sageform logs ${t.address}`)
+  const training = targets.filter((t) => jobFamily(t.type) === 'training')
   if (training.length === 0) return
   const logs = await connectLogs(options.connection, await providerSettings(options.configuration))
   await Promise.all(

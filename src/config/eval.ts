@@ -3,6 +3,7 @@
 import { didYouMean, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { SPLAT_ITEM, traversalPath, type Expr, type TemplatePart } from './ast.js'
 import { FunctionError, functions } from './functions.js'
+import type { SkippedBlock } from './module.js'
 import {
   Unknown,
   findUnknown,
@@ -28,6 +29,8 @@ export interface Scope {
   baseDir: string
   /** How to describe a missing member of a root in an error, e.g. `var` → "input variable". */
   describeRoot?: (root: string) => string | undefined
+  /** Roots of blocks sageform skipped (`aws_iam_role`, `data`, ...): a reference into one has no value to read. */
+  skipped?: ReadonlyMap<string, SkippedBlock>
 }
 
 export class Evaluator {
@@ -43,6 +46,11 @@ export class Evaluator {
 
   evaluate(expr: Expr, scope: Scope, locals: ReadonlyMap<string, Value> = new Map()): Value {
     const ev = (e: Expr): Value => this.evaluate(e, scope, locals)
+    if (scope.skipped && (expr.kind === 'getattr' || expr.kind === 'index' || expr.kind === 'variable')) {
+      const path = traversalPath(expr)
+      const skipped = path && !locals.has(path[0]!) && !scope.roots.has(path[0]!) ? scope.skipped.get(path[0]!) : undefined
+      if (skipped) return this.skippedReference(path!, skipped, expr.range)
+    }
     switch (expr.kind) {
       case 'literal':
         return expr.value
@@ -109,6 +117,21 @@ export class Evaluator {
       case 'binary':
         return this.binary(expr, ev)
     }
+  }
+
+  /** The outermost traversal reports, so `aws_iam_role.r.arn` gives one error that covers all of it. */
+  private skippedReference(path: string[], skipped: SkippedBlock, range: SourceRange): Value {
+    // A resource is named by type and label; data sources and ephemeral resources by one more step.
+    const length = path[0] === 'data' || path[0] === 'ephemeral' ? 3 : 2
+    const block = path.slice(0, length).join('.')
+    const where = skipped.range ? ` (skipped at ${skipped.range.file}:${skipped.range.start.line})` : ''
+    const variable = path.slice(1).join('_').replace(/[^A-Za-z0-9_]/g, '_')
+    return this.fail(
+      'Reference to a skipped block',
+      `${block} is ${skipped.what}${where}: sageform has no value for ${path.join('.')}.`,
+      range,
+      `Pass the value as a variable: declare variable "${variable}" {}, set it with -var or --var-file, and write var.${variable} here.`,
+    )
   }
 
   private operandError(op: string, wanted: string, got: Value, range: SourceRange): Value {

@@ -5,16 +5,48 @@ import { join, relative } from 'node:path'
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr } from './ast.js'
 import { parseHcl } from './parse.js'
+import { NATIVE_RESOURCE_TYPES, PROVIDER_RESOURCE_TYPES } from '../model/terraform.js'
 
-export const RESOURCE_TYPES = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job'] as const
+/** sageform's own job types, then terraform-provider-aws's two, which read into the same model (src/model/terraform.ts). */
+export const RESOURCE_TYPES = [...NATIVE_RESOURCE_TYPES, ...PROVIDER_RESOURCE_TYPES] as const
 export type ResourceType = (typeof RESOURCE_TYPES)[number]
 
-const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, policy: 0, resource: 2 }
+/** What a resource type runs, whichever spelling it is written in: code that calls SageMaker asks this, not the type. */
+export type JobFamily = 'training' | 'tuning'
+const FAMILIES: Record<ResourceType, JobFamily> = {
+  sagemaker_training_job: 'training',
+  aws_sagemaker_training_job: 'training',
+  sagemaker_hyperparameter_tuning_job: 'tuning',
+  aws_sagemaker_hyper_parameter_tuning_job: 'tuning',
+}
+export function jobFamily(type: ResourceType): JobFamily {
+  return FAMILIES[type]
+}
+
+const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, policy: 0, resource: 2, backend: 1 }
 const PROVIDER_ATTRIBUTES = ['region', 'profile', 'endpoint']
-const LIFECYCLE_ATTRIBUTES = ['prevent_destroy', 'ignore_changes']
+/** Arguments of provider "aws" that mean the same as sageform's own provider settings; the rest are ignored. */
+const AWS_PROVIDER_ATTRIBUTES = ['region', 'profile']
+/**
+ * Terraform's block types sageform has no use for. A configuration written for Terraform keeps them, so they are
+ * skipped with a warning, like providers and resource types sageform does not manage.
+ */
+const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'moved', 'import', 'removed', 'check']
+/** Reference roots that only Terraform gives values to: `data.x.y`, `module.m.out`, `terraform.workspace`. */
+const TERRAFORM_ROOTS: Record<string, string> = {
+  data: 'a data source',
+  ephemeral: 'an ephemeral resource',
+  module: 'a module output',
+  terraform: "one of Terraform's own values",
+}
+const LIFECYCLE_ATTRIBUTES = ['prevent_destroy', 'ignore_changes', 'retune_every', 'keep_generations']
 export const POLICY_ATTRIBUTES = ['max_instance_hours', 'max_cost_usd', 'allowed_instance_types'] as const
+const S3_BACKEND_ATTRIBUTES = ['bucket', 'key', 'region', 'endpoint', 'use_path_style', 'profile']
+const BACKEND_LITERAL_HINT = 'The backend is read before variables and references are evaluated (as in Terraform), so write the value itself.'
 /** Files that hold variable values (for --var-file), not configuration. */
 export const VARIABLE_FILE_SUFFIX = '.vars.hcl'
+/** Manifests are sageform's *.hcl and Terraform's *.tf (*.tfvars, like *.vars.hcl, holds values: pass it with --var-file). */
+const MANIFEST_SUFFIXES = ['.hcl', '.tf']
 
 export interface VariableDecl {
   name: string
@@ -43,7 +75,7 @@ export interface ResourceDecl {
   address: string
   /** The resource body without `lifecycle` and `depends_on`, which are sageform's own, not SageMaker's. */
   body: Body
-  lifecycle?: { preventDestroy?: Attribute; ignoreChanges?: Attribute; block: Block }
+  lifecycle?: { preventDestroy?: Attribute; ignoreChanges?: Attribute; retuneEvery?: Attribute; keepGenerations?: Attribute; block: Block }
   dependsOn?: Attribute
   file: ConfigFile
   block: Block
@@ -62,6 +94,32 @@ export interface PolicyDecl {
   block: Block
 }
 
+/** `backend "s3"`: the state is an object in S3, shared by every run that names the same bucket and key. */
+export interface S3BackendSettings {
+  bucket: string
+  key: string
+  region?: string
+  /** An S3-compatible endpoint URL (MinIO, LocalStack); without it, the SDK's (AWS_ENDPOINT_URL_S3, then AWS's). */
+  endpoint?: string
+  usePathStyle?: boolean
+  profile?: string
+}
+
+export interface BackendDecl {
+  /** Absent when the block has errors, which `errors` lists: the state's location is then unknown. */
+  settings?: S3BackendSettings
+  errors: Diagnostic[]
+  file: ConfigFile
+  block: Block
+}
+
+/** A block sageform skipped, kept so that a reference into it can say so. */
+export interface SkippedBlock {
+  /** What a reference would point into, e.g. `a resource sageform does not manage`. */
+  what: string
+  range?: SourceRange
+}
+
 export interface Module {
   dir: string
   files: ConfigFile[]
@@ -70,14 +128,19 @@ export interface Module {
   outputs: Map<string, OutputDecl>
   provider?: ProviderDecl
   policy?: PolicyDecl
+  backend?: BackendDecl
   resources: Map<string, ResourceDecl>
+  /** By reference root: a skipped resource type (`aws_iam_role`), or `data`, `module`, ... (Terraform's own roots). */
+  skipped: Map<string, SkippedBlock>
+  /** provider "aws", whose region and profile apply when there is no provider "sagemaker". */
+  awsProvider?: ProviderDecl
 }
 
 /** Manifest files of a directory, sorted so diagnostics and plans come out in the same order on every machine. */
 export async function manifestFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
   return entries
-    .filter((e) => e.isFile() && e.name.endsWith('.hcl') && !e.name.endsWith(VARIABLE_FILE_SUFFIX))
+    .filter((e) => e.isFile() && MANIFEST_SUFFIXES.some((suffix) => e.name.endsWith(suffix)) && !e.name.endsWith(VARIABLE_FILE_SUFFIX))
     .map((e) => e.name)
     .sort()
 }
@@ -92,7 +155,7 @@ export async function loadModule(dir: string, displayBase = process.cwd()): Prom
     return { diagnostics: diags.items }
   }
   if (names.length === 0) {
-    diags.error('No configuration files', { detail: `The directory ${dir} has no *.hcl files.`, hint: 'Run sageform in the directory that holds your manifests, or pass -C DIR.' })
+    diags.error('No configuration files', { detail: `The directory ${dir} has no *.hcl or *.tf files.`, hint: 'Run sageform in the directory that holds your manifests, or pass -C DIR.' })
     return { diagnostics: diags.items }
   }
   const files: ConfigFile[] = []
@@ -106,8 +169,10 @@ export async function loadModule(dir: string, displayBase = process.cwd()): Prom
     diags.append(result.diagnostics)
     if (result.file) files.push(result.file)
   }
-  const module: Module = { dir, files, variables: new Map(), locals: new Map(), outputs: new Map(), resources: new Map() }
+  const module: Module = { dir, files, variables: new Map(), locals: new Map(), outputs: new Map(), resources: new Map(), skipped: new Map() }
+  for (const root of Object.keys(TERRAFORM_ROOTS)) module.skipped.set(root, { what: TERRAFORM_ROOTS[root]! })
   for (const file of files) decodeFile(file, module, diags)
+  adoptAwsProvider(module, diags)
   return { module, diagnostics: diags.items }
 }
 
@@ -116,17 +181,21 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
     diags.error('Unexpected attribute', {
       detail: `An attribute "${attr.name}" is not expected at the top level of a configuration.`,
       range: attr.nameRange,
-      hint: 'Top-level content is blocks: variable, locals, output, provider, policy and resource.',
+      hint: 'Top-level content is blocks: variable, locals, output, provider, policy, backend and resource.',
     })
   }
   for (const block of file.body.blocks) {
     const labelCount = TOP_LEVEL_BLOCKS[block.type]
+    if (labelCount === undefined && TERRAFORM_BLOCKS.includes(block.type)) {
+      skip(block, `sageform does not read ${block.type} blocks.`, diags)
+      continue
+    }
     if (labelCount === undefined) {
       const suggestion = didYouMean(block.type, Object.keys(TOP_LEVEL_BLOCKS))
       diags.error('Unsupported block type', {
         detail: `Blocks of type "${block.type}" are not expected here.`,
         range: block.typeRange,
-        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Top-level blocks are variable, locals, output, provider, policy and resource.',
+        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Top-level blocks are variable, locals, output, provider, policy, backend and resource.',
       })
       continue
     }
@@ -144,6 +213,7 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
     else if (block.type === 'output') decodeOutput(block, file, module, diags)
     else if (block.type === 'provider') decodeProvider(block, file, module, diags)
     else if (block.type === 'policy') decodePolicy(block, file, module, diags)
+    else if (block.type === 'backend') decodeBackend(block, file, module, diags)
     else decodeResource(block, file, module, diags)
   }
 }
@@ -195,18 +265,18 @@ export function checkBodyShape(
   return seen
 }
 
-function constantString(attr: Attribute | undefined, diags: Diagnostics): string | undefined {
+function constantString(attr: Attribute | undefined, diags: Diagnostics, hint?: string): string | undefined {
   if (!attr) return undefined
   if (attr.expr.kind === 'literal' && typeof attr.expr.value === 'string') return attr.expr.value
   if (attr.expr.kind === 'template' && attr.expr.parts.every((p) => p.kind === 'text')) return attr.expr.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('')
-  diags.error('Invalid value', { detail: `"${attr.name}" must be a literal string.`, range: attr.expr.range })
+  diags.error('Invalid value', { detail: `"${attr.name}" must be a literal string.`, range: attr.expr.range, hint })
   return undefined
 }
 
-function constantBool(attr: Attribute | undefined, diags: Diagnostics): boolean | undefined {
+function constantBool(attr: Attribute | undefined, diags: Diagnostics, hint?: string): boolean | undefined {
   if (!attr) return undefined
   if (attr.expr.kind === 'literal' && typeof attr.expr.value === 'boolean') return attr.expr.value
-  diags.error('Invalid value', { detail: `"${attr.name}" must be the literal true or false.`, range: attr.expr.range })
+  diags.error('Invalid value', { detail: `"${attr.name}" must be the literal true or false.`, range: attr.expr.range, hint })
   return undefined
 }
 
@@ -279,10 +349,20 @@ function decodeOutput(block: Block, file: ConfigFile, module: Module, diags: Dia
   })
 }
 
+/** One warning per block sageform leaves to Terraform: the configuration stays usable with both tools. */
+function skip(block: Block, detail: string, diags: Diagnostics): void {
+  const header = [block.type, ...block.labels.map((l) => `"${l.value}"`)].join(' ')
+  diags.warning('Block skipped', { detail: `${detail} ${header} is skipped.`, range: block.typeRange })
+}
+
 function decodeProvider(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
   const label = block.labels[0]!
+  if (label.value === 'aws') return decodeAwsProvider(block, file, module, diags)
+  // A provider named almost like one sageform reads is a typo, not another tool's provider.
+  const suggestion = didYouMean(label.value, ['sagemaker', 'aws'])
+  if (label.value !== 'sagemaker' && !suggestion) return skip(block, `sageform reads only provider "sagemaker" and the region of provider "aws".`, diags)
   if (label.value !== 'sagemaker') {
-    diags.error('Unsupported provider', { detail: `sageform has one provider, "sagemaker"; got "${label.value}".`, range: label.range, hint: 'Write provider "sagemaker" { region = "..." }.' })
+    diags.error('Unsupported provider', { detail: `sageform reads provider "sagemaker" (or the region of provider "aws"); got "${label.value}".`, range: label.range, hint: `Did you mean "${suggestion}"?` })
     return
   }
   const attributes = checkBodyShape(block.body, 'the provider block', { attributes: PROVIDER_ATTRIBUTES, blocks: [] }, diags, 'provider.sagemaker')
@@ -291,6 +371,38 @@ function decodeProvider(block: Block, file: ConfigFile, module: Module, diags: D
     return
   }
   module.provider = { attributes, file, block }
+}
+
+/** Terraform's provider "aws": its region and profile mean what sageform's do; nothing else of it applies to jobs. */
+function decodeAwsProvider(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
+  // Resources sageform reads name no provider, so only the default configuration would apply to them.
+  if (block.body.attributes.some((a) => a.name === 'alias')) return skip(block, 'sageform reads only the default provider "aws" configuration, the one without an alias.', diags)
+  if (module.awsProvider) {
+    diags.error('Duplicate provider configuration', { detail: 'provider "aws" is already configured.', range: block.headerRange })
+    return
+  }
+  const ignored = (name: string, range: SourceRange) =>
+    diags.warning('Provider setting ignored', {
+      detail: `sageform reads only ${AWS_PROVIDER_ATTRIBUTES.join(' and ')} from provider "aws"; "${name}" is ignored.`,
+      range,
+      address: 'provider.aws',
+      hint: name === 'default_tags' ? 'Write the tags into each resource\'s tags.' : undefined,
+    })
+  const attributes = new Map<string, Attribute>()
+  for (const attr of block.body.attributes) {
+    if (AWS_PROVIDER_ATTRIBUTES.includes(attr.name)) attributes.set(attr.name, attr)
+    else ignored(attr.name, attr.nameRange)
+  }
+  for (const nested of block.body.blocks) ignored(nested.type, nested.typeRange)
+  module.awsProvider = { attributes, file, block }
+}
+
+/** provider "sagemaker" wins; without one, provider "aws" says where jobs run. */
+function adoptAwsProvider(module: Module, diags: Diagnostics): void {
+  const aws = module.awsProvider
+  if (!aws) return
+  if (!module.provider) module.provider = aws
+  else diags.warning('Provider ignored', { detail: 'provider "sagemaker" is configured, so provider "aws" is not read.', range: aws.block.typeRange, address: 'provider.aws' })
 }
 
 function decodePolicy(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
@@ -306,12 +418,62 @@ function decodePolicy(block: Block, file: ConfigFile, module: Module, diags: Dia
   module.policy = { attributes, file, block }
 }
 
+function decodeBackend(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
+  const errors = new Diagnostics()
+  const settings = decodeS3Settings(block, errors)
+  diags.append(errors.items)
+  if (module.backend) {
+    const first = module.backend
+    const duplicate: Diagnostic = {
+      severity: 'error',
+      summary: 'Duplicate backend configuration',
+      detail: `A configuration takes at most one backend block; the first is at ${first.file.path}:${first.block.range.start.line}.`,
+      range: block.typeRange,
+    }
+    diags.add(duplicate)
+    // Two blocks leave the state's location in doubt, so neither is used.
+    module.backend = { errors: [...first.errors, duplicate], file: first.file, block: first.block }
+    return
+  }
+  module.backend = { settings: errors.hasErrors ? undefined : settings, errors: errors.items, file, block }
+}
+
+function decodeS3Settings(block: Block, errors: Diagnostics): S3BackendSettings | undefined {
+  const label = block.labels[0]!
+  if (label.value !== 's3') {
+    errors.error('Unsupported backend type', {
+      detail: `sageform supports one backend, "s3"; got "${label.value}". Without a backend block the state is the local file sageform.state.json.`,
+      range: label.range,
+      hint: 'Write backend "s3" { bucket = "...", key = "...", region = "..." }.',
+    })
+    return undefined
+  }
+  const attrs = checkBodyShape(block.body, 'the backend "s3" block', { attributes: S3_BACKEND_ATTRIBUTES, blocks: [] }, errors)
+  const text = (name: string) => constantString(attrs.get(name), errors, BACKEND_LITERAL_HINT)
+  const [bucket, key] = [text('bucket'), text('key')]
+  const settings = { region: text('region'), endpoint: text('endpoint'), profile: text('profile'), usePathStyle: constantBool(attrs.get('use_path_style'), errors, BACKEND_LITERAL_HINT) }
+  for (const [name, value] of [['bucket', bucket], ['key', key]] as const) {
+    if (!attrs.has(name)) errors.error('Missing required argument', { detail: `The backend "s3" block needs "${name}".`, range: block.headerRange })
+    else if (value === '') errors.error('Invalid value', { detail: `"${name}" must not be empty.`, range: attrs.get(name)!.expr.range })
+  }
+  // As in Terraform: the key is a path inside the bucket, and a leading or trailing slash names an object no one finds.
+  if (key?.startsWith('/') || key?.endsWith('/')) {
+    errors.error('Invalid value', { detail: `"key" must not start or end with "/"; got "${key}".`, range: attrs.get('key')!.expr.range })
+  }
+  return bucket && key ? { bucket, key, ...settings } : undefined
+}
+
 function decodeResource(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
   const [typeLabel, nameLabel] = block.labels as [Block['labels'][0], Block['labels'][0]]
   if (!(RESOURCE_TYPES as readonly string[]).includes(typeLabel.value)) {
     const suggestion = didYouMean(typeLabel.value, RESOURCE_TYPES)
+    // Other resource types belong to Terraform, unless the name is sageform's own prefix or a near miss of a job type.
+    if (!suggestion && !typeLabel.value.startsWith('sagemaker_')) {
+      if (!module.skipped.has(typeLabel.value)) module.skipped.set(typeLabel.value, { what: 'a resource sageform does not manage', range: block.typeRange })
+      return skip(block, 'sageform manages SageMaker training and tuning jobs only.', diags)
+    }
     diags.error('Unsupported resource type', {
-      detail: `sageform manages ${RESOURCE_TYPES.join(' and ')}; "${typeLabel.value}" is not one of them.`,
+      detail: `sageform manages ${RESOURCE_TYPES.slice(0, -1).join(', ')} and ${RESOURCE_TYPES.at(-1)}; "${typeLabel.value}" is not one of them.`,
       range: typeLabel.range,
       hint: suggestion ? `Did you mean "${suggestion}"?` : undefined,
     })
@@ -346,6 +508,8 @@ function decodeResource(block: Block, file: ConfigFile, module: Module, diags: D
       block: lifecycleBlock,
       preventDestroy: lifecycleAttrs!.get('prevent_destroy'),
       ignoreChanges: lifecycleAttrs!.get('ignore_changes'),
+      retuneEvery: lifecycleAttrs!.get('retune_every'),
+      keepGenerations: lifecycleAttrs!.get('keep_generations'),
     },
     dependsOn,
     file,

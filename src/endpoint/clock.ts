@@ -33,6 +33,10 @@ export class SimClock {
     return this.last
   }
 
+  advance(seconds: number): void {
+    this.anchor = { ...this.anchor, simAnchor: this.anchor.simAnchor + seconds }
+  }
+
   /** The current reading, to continue from after a restart. */
   state(): ClockState {
     return { realAnchor: this.realNow(), simAnchor: this.now(), timeScale: this.anchor.timeScale }

@@ -43,6 +43,8 @@ export interface Endpoint {
   close(): Promise<void>
   /** Requests received per operation, faulted ones included. */
   callCounts(): Record<string, number>
+  /** Moves the simulated clock forward, as if that much time had passed (schedules such as retune_every become due). */
+  advanceClock(seconds: number): void
 }
 
 interface Reply {
@@ -109,6 +111,8 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
       'Content-Type': 'application/x-amz-json-1.1',
       'Content-Length': Buffer.byteLength(text),
       'x-amzn-RequestId': randomUUID(),
+      // The simulated clock's time, as the real service sends its own: clients measure time since a job ended on it.
+      Date: new Date(clock.now() * 1000).toUTCString(),
     })
     res.end(text)
     options.log?.(`${counted} ${reply.status}${reply.status === 200 ? '' : ` ${String(reply.payload.__type)}`} ${Date.now() - started}ms`)
@@ -130,6 +134,10 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     url: `http://127.0.0.1:${port}`,
     port,
     callCounts: () => ({ ...counts }),
+    advanceClock: (seconds) => {
+      clock.advance(seconds)
+      store.save(clock.state())
+    },
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()))

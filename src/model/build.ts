@@ -5,11 +5,12 @@ import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../d
 import { traversalPath, type Attribute, type Body, type Expr } from '../config/ast.js'
 import { Evaluator, POISON, type Scope } from '../config/eval.js'
 import { dependencyOrder, nodeReferences, type GraphNode } from '../config/graph.js'
-import type { Module, ResourceDecl, ResourceType } from '../config/module.js'
-import { RESOURCE_TYPES } from '../config/module.js'
+import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/module.js'
+import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
 import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
-import { isScalar, shape, snakeCase, structure } from './api.js'
-import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry } from './types.js'
+import { isScalar, shape, structure, type StringShape } from './api.js'
+import { spelledMembers, type Spelling } from './terraform.js'
+import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobKind, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
 export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
@@ -18,13 +19,19 @@ export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] a
  * Attributes only one type of resource exposes, after RESOURCE_ATTRIBUTES: a tuning job's `best_training_job`
  * (`{name, hyperparameters, objective, model_artifacts}`, unknown until the tuning job has ended with a best job).
  */
-export const TYPE_ATTRIBUTES: Record<ResourceType, readonly string[]> = {
-  sagemaker_training_job: [],
-  sagemaker_hyperparameter_tuning_job: ['best_training_job'],
+export const TYPE_ATTRIBUTES: Record<JobFamily, readonly string[]> = {
+  training: [],
+  tuning: ['best_training_job'],
 }
 
 export function resourceAttributeNames(type: ResourceType): string[] {
-  return [...RESOURCE_ATTRIBUTES, ...TYPE_ATTRIBUTES[type]]
+  return [...RESOURCE_ATTRIBUTES, ...TYPE_ATTRIBUTES[jobFamily(type)]]
+}
+
+/** A provider resource exposes the job name under its name argument (`training_job_name`), as Terraform does. */
+function spellAttributes(kind: JobKind, attributes: ObjectValue): ObjectValue {
+  if (kind.nameArgument === 'name') return attributes
+  return newObject(Object.entries(attributes).map(([k, v]) => [k === 'name' ? kind.nameArgument : k, v]))
 }
 
 export interface BuildOptions {
@@ -56,7 +63,7 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   ])
   const describeRoot = (root: string) => (root === 'var' ? 'input variable' : root === 'local' ? 'local value' : (RESOURCE_TYPES as readonly string[]).includes(root) ? 'resource' : undefined)
   // Every manifest of a configuration lives in module.dir, so file() resolves against it.
-  const scope: Scope = { roots, baseDir: module.dir, describeRoot }
+  const scope: Scope = { roots, baseDir: module.dir, describeRoot, skipped: module.skipped }
 
   const nodes: GraphNode[] = [
     ...[...module.locals].map(([name, { attribute }]) => ({ address: `local.${name}`, exprs: [attribute.expr], range: attribute.nameRange })),
@@ -79,7 +86,7 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
     const referenced = nodeReferences(node).map((r) => r.target).filter((t) => module.resources.has(t) && t !== decl.address)
     resource.dependsOn = [...new Set([...referenced, ...resource.dependsOn])]
     resources.push(resource)
-    roots.get(decl.type)![decl.label] = resourceAttributes(resource)
+    roots.get(decl.type)![decl.label] = spellAttributes(resource.kind, resourceAttributes(resource))
   }
 
   const outputs = new Map<string, OutputValue>()
@@ -190,21 +197,34 @@ function memberKind(shapeName: string): MemberKind {
   return 'attribute'
 }
 
-const memberIndex = new Map<string, Map<string, string>>()
-
 /** Manifest name → API member name for a structure shape. */
-export function manifestMembers(shapeName: string): Map<string, string> {
-  let index = memberIndex.get(shapeName)
-  if (!index) {
-    index = new Map(Object.keys(structure(shapeName).members).map((m) => [snakeCase(m), m]))
-    memberIndex.set(shapeName, index)
-  }
-  return index
+export function manifestMembers(shapeName: string, spelling: Spelling = 'native'): Map<string, string> {
+  return spelledMembers(shapeName, spelling)
+}
+
+const WARM_START_CONFIG = structure('HyperParameterTuningJobWarmStartConfig')
+const WARM_START_TYPES: readonly string[] = (shape(WARM_START_CONFIG.members.WarmStartType!.shape) as StringShape).enum ?? []
+/** The API's limit on warm-start parents (ParentHyperParameterTuningJobs max). */
+export const MAX_WARM_START_PARENTS: number = shape(WARM_START_CONFIG.members.ParentHyperParameterTuningJobs!.shape).max ?? 5
+
+const DURATION_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
+
+/** `retune_every` values: a positive whole number of s, m, h or d, or a sum of them (`1d12h`). */
+export function parseRetuneInterval(text: string): number | undefined {
+  if (!/^(?:\d+[smhd])+$/.test(text)) return undefined
+  let seconds = 0
+  for (const [, amount, unit] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * DURATION_UNIT_SECONDS[unit!]!
+  return seconds > 0 ? seconds : undefined
 }
 
 /** Members sageform writes its own way at the top of a resource: the job name and the tags. */
 const MANAGED_MEMBERS = new Set(['TrainingJobName', 'HyperParameterTuningJobName', 'Tags'])
-const RESOURCE_ARGUMENTS = ['name', 'name_prefix', 'tags']
+const RESOURCE_ARGUMENTS = ['name', 'name_prefix', 'tags', 'warm_start_from_previous']
+
+/** A provider resource has the provider's arguments instead of sageform's: its name argument, tags and its own. */
+function resourceArguments(kind: JobKind): readonly string[] {
+  return kind.spelling === 'native' ? RESOURCE_ARGUMENTS : [kind.nameArgument, 'tags', ...Object.keys(kind.providerOnly)]
+}
 
 class ResourceDecoder {
   private readonly sources = new Map<string, SourceEntry>()
@@ -218,16 +238,26 @@ class ResourceDecoder {
     private readonly knownResources: ReadonlySet<string>,
   ) {}
 
+  private get kind(): JobKind {
+    return JOB_KINDS[this.decl.type]
+  }
+
   private error(summary: string, detail: string, range: SourceRange, attribute?: string, hint?: string): undefined {
     this.diags.error(summary, { detail, range, attribute, hint, address: this.decl.address })
     return undefined
   }
 
   decode(): JobResource {
-    const kind = JOB_KINDS[this.decl.type]
-    const special = new Map(this.decl.body.attributes.filter((a) => RESOURCE_ARGUMENTS.includes(a.name)).map((a) => [a.name, a]))
+    const kind = this.kind
+    const args = resourceArguments(kind)
+    const special = new Map(this.decl.body.attributes.filter((a) => args.includes(a.name)).map((a) => [a.name, a]))
+    this.ignoreProviderOnly(kind)
     const request = this.structure(
-      { ...this.decl.body, attributes: this.decl.body.attributes.filter((a) => !RESOURCE_ARGUMENTS.includes(a.name)) },
+      {
+        ...this.decl.body,
+        attributes: this.decl.body.attributes.filter((a) => !args.includes(a.name)),
+        blocks: this.decl.body.blocks.filter((b) => !Object.hasOwn(kind.providerOnly, b.type)),
+      },
       kind.requestShape,
       [],
       '',
@@ -236,14 +266,35 @@ class ResourceDecoder {
       address: this.decl.address,
       kind,
       label: this.decl.label,
-      name: this.jobName(special.get('name'), special.get('name_prefix')),
+      name: kind.spelling === 'native' ? this.jobName(special.get('name'), special.get('name_prefix')) : this.pinnedName(kind, special.get(kind.nameArgument)),
       request,
       tags: this.tags(special.get('tags')),
       lifecycle: this.lifecycle(),
+      ...this.warmStartFromPrevious(special.get('warm_start_from_previous'), request),
       dependsOn: this.explicitDependencies(),
       sources: this.sources,
       incomplete: this.incomplete,
       range: this.decl.block.headerRange,
+    }
+  }
+
+  /** The provider's resources always pin the job name, as its schema requires. */
+  private pinnedName(kind: JobKind, attr: Attribute | undefined): JobName {
+    if (attr) return this.jobName(attr, undefined)
+    const range = this.decl.block.headerRange
+    this.error('Missing required argument', `The argument "${kind.nameArgument}" is required: ${this.decl.type} pins the ${kind.noun} name.`, range, kind.nameArgument, `Add ${kind.nameArgument} = "...".`)
+    return { kind: 'exact', value: POISON, range }
+  }
+
+  /** One warning per provider-only argument; an explicit false asks for what sageform does anyway, so it is quiet. */
+  private ignoreProviderOnly(kind: JobKind): void {
+    const written = [
+      ...this.decl.body.attributes.map((a) => ({ name: a.name, range: a.nameRange, off: a.expr.kind === 'literal' && a.expr.value === false })),
+      ...this.decl.body.blocks.map((b) => ({ name: b.type, range: b.typeRange, off: false })),
+    ]
+    for (const { name, range, off } of written) {
+      if (off || !Object.hasOwn(kind.providerOnly, name)) continue
+      this.diags.warning('Argument ignored', { detail: `"${name}" is ignored: ${kind.providerOnly[name]}`, range, address: this.decl.address, attribute: name })
     }
   }
 
@@ -324,6 +375,8 @@ class ResourceDecoder {
       if (typeof value !== 'boolean') this.error('Invalid lifecycle setting', '"prevent_destroy" must be the literal true or false.', lifecycle.preventDestroy.expr.range, 'lifecycle.prevent_destroy')
       else out.preventDestroy = value
     }
+    if (lifecycle.retuneEvery) out.retuneEverySeconds = this.retuneEvery(lifecycle.retuneEvery)
+    if (lifecycle.keepGenerations) out.keepGenerations = this.keepGenerations(lifecycle.keepGenerations)
     const ignore = lifecycle.ignoreChanges
     if (ignore) {
       const items = ignore.expr.kind === 'tuple' ? ignore.expr.items : undefined
@@ -340,14 +393,69 @@ class ResourceDecoder {
     return out
   }
 
+  private retuneEvery(attr: Attribute): number | undefined {
+    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    if (isUnknown(value)) return undefined
+    const seconds = typeof value === 'string' ? parseRetuneInterval(value) : undefined
+    if (seconds === undefined) {
+      return this.error('Invalid lifecycle setting', `"retune_every" must be a duration such as "30s", "12h" or "7d" (units s, m, h, d); got ${typeof value === 'string' ? JSON.stringify(value) : typeName(value)}.`, attr.expr.range, 'lifecycle.retune_every')
+    }
+    if (this.decl.body.attributes.some((a) => a.name === 'name')) {
+      return this.error('Invalid lifecycle setting', 'A re-tuned resource starts a new job every generation, and a pinned "name" can belong to one job only.', attr.expr.range, 'lifecycle.retune_every', 'Use name_prefix instead of name: sageform adds a suffix per generation.')
+    }
+    return seconds
+  }
+
+  private keepGenerations(attr: Attribute): number | undefined {
+    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    if (isUnknown(value)) return undefined
+    const count = toNumberValue(value)
+    if (count === undefined || !Number.isInteger(count) || count < 1) {
+      return this.error('Invalid lifecycle setting', `"keep_generations" must be a whole number of at least 1 (the current generation counts); got ${count ?? typeName(value)}.`, attr.expr.range, 'lifecycle.keep_generations')
+    }
+    return count
+  }
+
+  /**
+   * warm_start_from_previous lets the planner fill in the parents, so the manifest gives at most the warm start type
+   * (`warm_start_config { warm_start_type = "TransferLearning" }`) and never parent jobs of its own.
+   */
+  private warmStartFromPrevious(attr: Attribute | undefined, request: ApiObject): Pick<JobResource, 'warmStartFromPrevious'> {
+    if (!attr) return {}
+    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const enabled = isUnknown(value) ? undefined : toBoolValue(value)
+    if (enabled === undefined) {
+      this.error('Incorrect attribute value type', `"warm_start_from_previous" must be true or false, known before apply; got ${isUnknown(value) ? 'a value known only after apply' : typeName(value)}.`, attr.expr.range, 'warm_start_from_previous')
+      return {}
+    }
+    if (jobFamily(this.decl.type) !== 'tuning') {
+      this.error('Unsupported argument', 'Only hyperparameter tuning jobs can warm-start from earlier jobs.', attr.nameRange, 'warm_start_from_previous')
+      return {}
+    }
+    if (!enabled) return {}
+    const config = request.WarmStartConfig as ApiObject | undefined
+    delete request.WarmStartConfig
+    if (config?.ParentHyperParameterTuningJobs !== undefined) {
+      this.error('Conflicting arguments', 'With warm_start_from_previous = true, sageform chooses the parent jobs (the previous generations, newest first); the manifest cannot name parents as well.', this.sources.get('WarmStartConfig.ParentHyperParameterTuningJobs')?.range ?? attr.nameRange, 'warm_start_config.parent_hyper_parameter_tuning_jobs', 'Remove the parent_hyper_parameter_tuning_jobs blocks, or warm_start_from_previous.')
+    }
+    const type = config?.WarmStartType ?? 'IdenticalDataAndAlgorithm'
+    if (type instanceof Unknown || !WARM_START_TYPES.includes(type as string)) {
+      if (!(type instanceof Unknown && type === POISON)) {
+        this.error('Invalid value', `"warm_start_type" must be one of ${WARM_START_TYPES.join(', ')}, known before apply.`, this.sources.get('WarmStartConfig.WarmStartType')?.range ?? attr.expr.range, 'warm_start_config.warm_start_type')
+      }
+      return {}
+    }
+    return { warmStartFromPrevious: { type: type as WarmStartType } }
+  }
+
   /** Resolves `a.b.c` / `a[0].b` (manifest spelling) against the request shape; reports the first unknown step. */
   private checkManifestPath(path: string[], range: SourceRange): string | undefined {
     const text = path.join('.')
     if (path[0] === 'tags' || path[0] === 'all') return path.length <= 2 && (path[0] === 'tags' || path.length === 1) ? text : this.error('Invalid ignore_changes path', `"${text}" goes deeper than ${path[0]} allows.`, range, 'lifecycle.ignore_changes')
-    if (RESOURCE_ARGUMENTS.includes(path[0]!)) {
+    if (resourceArguments(this.kind).includes(path[0]!)) {
       return this.error('Invalid ignore_changes path', `"${path[0]}" cannot be ignored: the job name follows the spec, and tags are ignored with "tags".`, range, 'lifecycle.ignore_changes')
     }
-    let shapeName: string = JOB_KINDS[this.decl.type].requestShape
+    let shapeName: string = this.kind.requestShape
     let indexable = false
     for (const step of path) {
       if (/^\d+$/.test(step)) {
@@ -358,9 +466,9 @@ class ResourceDecoder {
       const s = shape(shapeName)
       if (s.type === 'map') return text
       if (s.type !== 'structure') return this.error('Invalid ignore_changes path', `"${text}" goes inside a value that has no attributes.`, range, 'lifecycle.ignore_changes')
-      const member = manifestMembers(shapeName).get(step)
+      const member = manifestMembers(shapeName, this.kind.spelling).get(step)
       if (!member || MANAGED_MEMBERS.has(member)) {
-        const suggestion = didYouMean(step, manifestMembers(shapeName).keys())
+        const suggestion = didYouMean(step, manifestMembers(shapeName, this.kind.spelling).keys())
         return this.error('Invalid ignore_changes path', `"${text}" does not name an argument of ${this.decl.type}: no "${step}" here.`, range, 'lifecycle.ignore_changes', suggestion ? `Did you mean "${suggestion}"?` : undefined)
       }
       const memberShape = structure(shapeName).members[member]!.shape
@@ -372,14 +480,14 @@ class ResourceDecoder {
   }
 
   private structure(body: Body, shapeName: string, apiPath: Array<string | number>, manifestPath: string): ApiObject {
-    const members = manifestMembers(shapeName)
+    const members = manifestMembers(shapeName, this.kind.spelling)
     const out: ApiObject = {}
     const isTop = apiPath.length === 0
     const known = (name: string) => {
       const member = members.get(name)
       return member && !(isTop && MANAGED_MEMBERS.has(member)) ? member : undefined
     }
-    const candidates = () => [...members.keys()].filter((m) => known(m)).concat(isTop ? RESOURCE_ARGUMENTS : [])
+    const candidates = () => [...members.keys()].filter((m) => known(m)).concat(isTop ? resourceArguments(this.kind) : [])
     const where = (name: string) => (manifestPath ? `${manifestPath}.${name}` : name)
     const seen = new Map<string, SourceRange>()
     const duplicate = (name: string, range: SourceRange) => {

@@ -2,6 +2,7 @@
 // attribute and block with its constraints, and changes only when the model does.
 import { isScalar, shape, structure, type Shape } from './api.js'
 import { manifestMembers } from './build.js'
+import { memberName, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
 import { JOB_KINDS } from './types.js'
 import { MANAGED_TAG_COUNT, NAME_SUFFIX_LENGTH } from './validate.js'
 
@@ -18,7 +19,7 @@ export function renderReference(): string {
     'string (hyperparameters, range bounds) and are sent as strings.',
     '',
   ]
-  for (const kind of Object.values(JOB_KINDS)) {
+  for (const kind of Object.values(JOB_KINDS).filter((k) => k.spelling === 'native')) {
     const nameShape = shape(kind.nameMember)
     out.push(`## resource "${kind.type}"`, '', `Request: \`${kind.requestShape}\`.`, '')
     out.push(`- \`name\` — string, the exact ${kind.noun} name (${constraints(nameShape)}). Conflicts with \`name_prefix\`.`)
@@ -29,7 +30,38 @@ export function renderReference(): string {
     members(kind.requestShape, 0, out, new Set())
     out.push('')
   }
+  providerResources(out)
   return out.join('\n')
+}
+
+/** How terraform-provider-aws's resources differ from the native ones: the rest of their spelling is the same. */
+function providerResources(out: string[]): void {
+  out.push('## Terraform provider resources', '')
+  out.push('terraform-provider-aws\'s resources are read into the same requests, in the provider\'s spelling: the native one')
+  out.push('above except where listed. The job name is pinned (there is no `name_prefix`); `depends_on` and `lifecycle` are as above.')
+  for (const type of PROVIDER_RESOURCE_TYPES) {
+    const resource = PROVIDER_RESOURCES[type]
+    const kind = JOB_KINDS[type]
+    out.push('', `### resource "${type}"`, '', `Request: \`${kind.requestShape}\`, as \`${resource.native}\`.`, '')
+    out.push(`- \`${resource.nameArgument}\` **required** — the exact ${kind.noun} name, for \`name\`; also the reference attribute holding it.`)
+    for (const [native, provider] of renamedPaths(kind.requestShape, [], [])) out.push(`- \`${provider}\` — for \`${native}\`.`)
+    for (const [name, why] of Object.entries(resource.providerOnly)) out.push(`- \`${name}\` — accepted and ignored with a warning: ${why}`)
+  }
+}
+
+/** [native path, provider path] of every member the provider spells differently, outermost first. */
+function renamedPaths(shapeName: string, native: string[], provider: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  for (const [member, ref] of Object.entries(structure(shapeName).members)) {
+    if (native.length === 0 && MANAGED.has(member)) continue
+    const n = [...native, memberName(shapeName, member, 'native')]
+    const p = [...provider, memberName(shapeName, member, 'provider')]
+    if (n.at(-1) !== p.at(-1)) out.push([n.join('.'), p.join('.')])
+    const ms = shape(ref.shape)
+    const inner = ms.type === 'list' ? ms.member.shape : ref.shape
+    if (shape(inner).type === 'structure') out.push(...renamedPaths(inner, n, p))
+  }
+  return out
 }
 
 function members(shapeName: string, depth: number, out: string[], path: Set<string>): void {

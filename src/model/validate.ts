@@ -3,6 +3,7 @@
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { Unknown, formatNumber } from '../config/value.js'
 import { checkShape, patternRegExp, shape, snakeCase, structure, type ApiPath, type StringShape, type Violation } from './api.js'
+import { memberName, type Spelling } from './terraform.js'
 import { apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobResource } from './types.js'
 
 /** `-` + 8 hex characters of the spec hash, appended to name_prefix by the planner. */
@@ -29,7 +30,7 @@ class ResourceValidator {
 
   /** The source of the deepest located prefix of a path: a value, else its enclosing block. */
   private locate(path: ApiPath): { range: SourceRange; manifestPath: string } {
-    const computed = manifestPath(this.resource.kind.requestShape, path)
+    const computed = manifestPath(this.resource.kind.requestShape, path, this.resource.kind.spelling)
     for (let n = path.length; n >= 0; n--) {
       const entry = this.resource.sources.get(apiPathKey(path.slice(0, n)))
       if (entry) return { range: entry.range, manifestPath: n === path.length ? entry.manifestPath : computed }
@@ -51,7 +52,7 @@ class ResourceValidator {
     for (const v of violations) if (!(v.constraint === 'pattern' && lengthFailed.has(apiPathKey(v.path)))) this.violation(v)
     this.checkName()
     this.checkTags()
-    if (kind.type === 'sagemaker_training_job') {
+    if (kind.family === 'training') {
       this.instances(request, [])
       this.algorithm(request, ['AlgorithmSpecification'])
       this.spot(request, [])
@@ -68,9 +69,9 @@ class ResourceValidator {
       if (this.resource.incomplete.has(apiPathKey(parent))) return
       const parentShape = shapeAt(this.resource.kind.requestShape, parent)
       const memberShape = structure(parentShape).members[String(last)]!.shape
-      const name = snakeCase(String(last))
+      const name = memberName(parentShape, String(last), this.resource.kind.spelling)
       const isBlock = shape(memberShape).type === 'structure' || (shape(memberShape).type === 'list' && shape((shape(memberShape) as { member: { shape: string } }).member.shape).type === 'structure')
-      const where = parent.length ? ` in ${manifestPath(this.resource.kind.requestShape, parent)}` : ''
+      const where = parent.length ? ` in ${manifestPath(this.resource.kind.requestShape, parent, this.resource.kind.spelling)}` : ''
       this.report(parent, isBlock ? 'Missing required block' : 'Missing required argument', `The ${isBlock ? 'block' : 'argument'} "${name}" is required${where}.`, isBlock ? `Add ${name} { ... }.` : `Add ${name} = ...`)
       return
     }
@@ -94,7 +95,7 @@ class ResourceValidator {
     const nameShape = shape(kind.nameMember) as StringShape
     const max = nameShape.max!
     const report = (detail: string, hint?: string) =>
-      this.diags.error('Invalid job name', { detail, hint, range: name.range, attribute: name.kind === 'exact' ? 'name' : 'name_prefix', address: this.resource.address })
+      this.diags.error('Invalid job name', { detail, hint, range: name.range, attribute: name.kind === 'exact' ? kind.nameArgument : 'name_prefix', address: this.resource.address })
     const fromLabel = name.kind === 'prefix' && name.fromLabel === true
     if (name.kind === 'exact') {
       const violations: Violation[] = []
@@ -400,13 +401,13 @@ function shapeAt(root: string, path: ApiPath): string {
 }
 
 /** The manifest spelling of an API path: `InputDataConfig.0.ChannelName` → `input_data_config[0].channel_name`. */
-export function manifestPath(root: string, path: ApiPath): string {
+export function manifestPath(root: string, path: ApiPath, spelling: Spelling = 'native'): string {
   let current = root
   let out = ''
   for (const step of path) {
     const s = shape(current)
     if (s.type === 'structure') {
-      out += (out ? '.' : '') + (step === 'Tags' && current === root ? 'tags' : snakeCase(String(step)))
+      out += (out ? '.' : '') + (step === 'Tags' && current === root ? 'tags' : memberName(current, String(step), spelling))
       current = s.members[String(step)]?.shape ?? current
     } else if (s.type === 'list') {
       out += `[${step}]`

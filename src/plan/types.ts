@@ -13,9 +13,11 @@ export const PLAN_FORMAT_VERSION = '1.0'
  * update   tags (AddTags/DeleteTags) or UpdateTrainingJob fields of the current job
  * stop     a resource removed from the configuration: stop its job if running, then forget it
  * adopt    a job with the resource's deterministic name already exists (an apply died before writing state)
+ * retune   lifecycle.retune_every: the current job completed long enough ago, so a new generation of the same spec runs
+ * delete   lifecycle.keep_generations: a finished job of an older generation (`deposed`) is deleted from SageMaker
  * no-op    nothing to do; the live status is shown
  */
-export type Action = 'create' | 'replace' | 'update' | 'stop' | 'adopt' | 'no-op'
+export type Action = 'create' | 'replace' | 'update' | 'stop' | 'adopt' | 'retune' | 'delete' | 'no-op'
 
 /** A value the plan cannot know until apply, in JSON: `{"$unknown": "<what it waits for>"}`. */
 export interface UnknownJson {
@@ -53,6 +55,8 @@ export interface AttributeChange {
 
 export interface ResourceChange {
   address: string
+  /** delete: the job of an older generation this change removes; the resource's current job is left alone. */
+  deposed?: string
   type: ResourceType
   action: Action
   /** Why, in a few words: "spec changed", "forced by --replace", "removed from the configuration", ... */
@@ -68,6 +72,8 @@ export interface ResourceChange {
   /** Created only once these are done (warm-start parents must have finished), so apply leaves it for later. */
   deferred?: { reason: string; waiting_for: string[] }
   depends_on: string[]
+  /** lifecycle.retune_every: when the current job is (or was) due for a new generation, on SageMaker's clock (ISO 8601). */
+  retune_due_at?: string
   /** create and replace: the most the new job can cost (absent with plan --no-cost). */
   cost?: JobCost | JobCostUnknown
 }
@@ -84,6 +90,8 @@ export interface PlanSummary {
   update: number
   stop: number
   adopt: number
+  retune: number
+  delete: number
 }
 
 export interface Plan {
@@ -93,6 +101,8 @@ export interface Plan {
   /** The state the plan was made against; apply refuses a plan whose state has moved on. */
   state: { lineage: string | null; serial: number }
   refreshed: boolean
+  /** When the plan was made, on SageMaker's clock (ISO 8601): re-tunes are due relative to it. */
+  planned_at?: string
   changes: ResourceChange[]
   drift: Drift[]
   summary: PlanSummary
@@ -103,9 +113,14 @@ export interface Plan {
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {
   const count = (a: Action) => changes.filter((c) => c.action === a).length
-  return { create: count('create'), replace: count('replace'), update: count('update'), stop: count('stop'), adopt: count('adopt') }
+  return { create: count('create'), replace: count('replace'), update: count('update'), stop: count('stop'), adopt: count('adopt'), retune: count('retune'), delete: count('delete') }
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
   return plan.changes.some((c) => c.action !== 'no-op')
+}
+
+/** Does this change start a new job for its resource (create, replace, retune)? */
+export function startsJob(change: ResourceChange): boolean {
+  return change.action === 'create' || change.action === 'replace' || change.action === 'retune'
 }

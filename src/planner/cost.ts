@@ -18,8 +18,9 @@
 // - Managed spot training is billed for training time only, at up to 90% less than on-demand; the bound stays at
 //   on-demand prices (spot prices vary), and a spot job's wall time is MaxWaitTimeInSeconds when set.
 import type { InstanceHours, JobCost, JobCostUnknown, PlanCost, PriceSource, TrainingJobsBasis } from '../plan/cost.js'
-import type { Plan, ResourceChange } from '../plan/types.js'
+import { startsJob, type Plan, type ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
+import { jobFamily } from '../config/module.js'
 
 /** StoppingCondition.MaxRuntimeInSeconds when left out: "The default value is 1 day." */
 export const DEFAULT_MAX_RUNTIME_SECONDS = 86400
@@ -171,7 +172,7 @@ function gridSize(request: JsonValue, definitions: Array<{ def: JsonValue; base:
 /** The size of the job a change would create, or why it is known only after apply. */
 export function jobSize(type: ResourceChange['type'], request: JsonValue): JobSize | JobCostUnknown {
   try {
-    if (type === 'sagemaker_training_job') return { kind: 'training', candidates: candidatesOf(request, '', false) }
+    if (jobFamily(type) === 'training') return { kind: 'training', candidates: candidatesOf(request, '', false) }
     const config = leaf(request, 'HyperParameterTuningJobConfig', 'HyperParameterTuningJobConfig')
     const limitsPath = 'HyperParameterTuningJobConfig.ResourceLimits'
     const limits = leaf(config, 'ResourceLimits', limitsPath)
@@ -249,7 +250,7 @@ export function jobCost(size: JobSize, book: PriceBook): JobCost {
 
 /** The changes that would create a job: only their cost is counted. */
 export function costedChanges(plan: Pick<Plan, 'changes'>): ResourceChange[] {
-  return plan.changes.filter((c) => (c.action === 'create' || c.action === 'replace') && c.after !== undefined)
+  return plan.changes.filter((c) => startsJob(c) && c.after !== undefined)
 }
 
 /** Every instance type the plan's new jobs may run on, sorted: the prices to look up. */

@@ -6,7 +6,9 @@ import { Unknown, findUnknown } from '../config/value.js'
 import { shape, structure } from '../model/api.js'
 import { manifestMembers } from '../model/build.js'
 import { withDefaults } from '../model/defaults.js'
+import type { Spelling } from '../model/terraform.js'
 import type { ApiObject, ApiValue, JobResource } from '../model/types.js'
+import type { JsonValue } from '../state/types.js'
 
 export const HASH_LENGTH = 8
 
@@ -32,7 +34,7 @@ export function updatableTrainingPaths(): string[][] {
 const UPDATABLE = updatableTrainingPaths()
 
 /** `resource_config.instance_type` → ['ResourceConfig', 'InstanceType'], following list items of repeated blocks. */
-export function apiPathOf(requestShape: string, manifestPath: string): Array<string | number> | undefined {
+export function apiPathOf(requestShape: string, manifestPath: string, spelling: Spelling = 'native'): Array<string | number> | undefined {
   let current = requestShape
   const out: Array<string | number> = []
   for (const step of manifestPath.split('.')) {
@@ -46,7 +48,7 @@ export function apiPathOf(requestShape: string, manifestPath: string): Array<str
       break
     }
     if (s.type !== 'structure') return undefined
-    const member = step === 'tags' && out.length === 0 ? 'Tags' : manifestMembers(current).get(step)
+    const member = step === 'tags' && out.length === 0 ? 'Tags' : manifestMembers(current, spelling).get(step)
     if (!member) return undefined
     out.push(member)
     const ms = shape(s.members[member]!.shape)
@@ -73,9 +75,11 @@ function without(node: ApiValue, path: Array<string | number>): ApiValue {
 /** The spec whose hash is the job's identity: request with defaults, minus ignore_changes and updatable fields. */
 export function identitySpec(resource: JobResource, request: ApiObject = resource.request): ApiObject {
   let spec: ApiValue = withDefaults(resource.kind.requestShape, request)
-  const ignored = resource.lifecycle.ignoreChanges.filter((p) => p !== 'tags' && p !== 'all').map((p) => apiPathOf(resource.kind.requestShape, p))
+  const ignored = resource.lifecycle.ignoreChanges.filter((p) => p !== 'tags' && p !== 'all').map((p) => apiPathOf(resource.kind.requestShape, p, resource.kind.spelling))
   for (const path of ignored) if (path) spec = without(spec, path)
-  if (resource.kind.type === 'sagemaker_training_job') for (const path of UPDATABLE) spec = without(spec, path)
+  if (resource.kind.family === 'training') for (const path of UPDATABLE) spec = without(spec, path)
+  // The planner picks warm_start_from_previous parents per generation; only the warm start type is the user's spec.
+  if (resource.warmStartFromPrevious) spec = { ...(spec as ApiObject), WarmStartConfig: { WarmStartType: resource.warmStartFromPrevious.type } }
   return spec as ApiObject
 }
 
@@ -108,4 +112,12 @@ export function jobName(resource: JobResource, hash: string | Unknown): string |
   if (hash instanceof Unknown) return hash
   if (resource.name.value instanceof Unknown) return resource.name.value
   return `${resource.name.value}-${hash.slice(0, HASH_LENGTH)}`
+}
+
+/** API values as JSON, with values unknown until apply as `{"$unknown": origin}`. */
+export function toJson(value: ApiValue): JsonValue {
+  if (value instanceof Unknown) return { $unknown: value.origin }
+  if (Array.isArray(value)) return value.map(toJson)
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]))
+  return value
 }

@@ -2,13 +2,17 @@
 // by table-driven tests without a network.
 import { Diagnostics } from '../diagnostics/index.js'
 import { Unknown, findUnknown, isObject, toStringValue, type Value } from '../config/value.js'
-import type { ResourceType } from '../config/module.js'
+import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
 import type { ApiObject, ApiValue, Configuration, JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
-import { summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
+import { startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
-import { canonicalJson, identitySpec, jobName, specHash, updatableTrainingPaths } from './identity.js'
+import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
+
+export { toJson }
+import { MAX_WARM_START_PARENTS } from '../model/build.js'
+import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -36,7 +40,8 @@ export interface RemoteSnapshot {
 
 export function remoteKey(type: ResourceType, name: string): string {
   // Names are unique per account and region without regard to case in practice; compare them that way.
-  return `${type}:${name.toLowerCase()}`
+  // A job is the same job whichever spelling of its resource type found it.
+  return `${jobFamily(type)}:${name.toLowerCase()}`
 }
 
 export interface DesiredIdentity {
@@ -77,6 +82,8 @@ export interface PlannerInput {
   remote: RemoteSnapshot | undefined
   replace: ReadonlySet<string>
   configHash: string
+  /** Now, on SageMaker's clock (its responses' Date header): when a re-tune is due is judged against it. */
+  now: Date
 }
 
 export function plan(input: PlannerInput): Plan {
@@ -90,9 +97,12 @@ export function plan(input: PlannerInput): Plan {
   }
   for (const resource of input.config.resources) {
     const change = planResource(resource, input, drift, diags)
+    const deletions = planGenerations(resource, change, input)
+    if (resource.warmStartFromPrevious) warmStartFromPrevious(resource, change, input, new Set(deletions.map((d) => d.deposed!)), diags)
+    else checkWarmStartParents(resource, change, input.state, byAddress, diags)
     applyDeferral(change, resource, byAddress)
     byAddress.set(change.address, change)
-    changes.push(change)
+    changes.push(change, ...deletions)
   }
   for (const [address, resourceState] of Object.entries(input.state?.resources ?? {})) {
     if (!desiredAddresses.has(address) && resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift))
@@ -103,6 +113,7 @@ export function plan(input: PlannerInput): Plan {
     config_hash: input.configHash,
     state: { lineage: input.state?.lineage ?? null, serial: input.state?.serial ?? 0 },
     refreshed: input.remote !== undefined,
+    planned_at: input.now.toISOString(),
     changes,
     drift,
     summary: summarize(changes),
@@ -162,12 +173,111 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
       attribute_changes: attributeChanges(resource, current),
     }
   }
+  const retune = retuneSchedule(resource, current, live)
+  if (retune && retune.dueAt <= input.now) {
+    const next = desiredIdentity(resource, state, true)
+    return {
+      ...base,
+      action: 'retune',
+      reason: `job ${current.name} completed ${formatInterval((input.now.getTime() - retune.endedAt.getTime()) / 1000)} ago; retune_every is ${formatInterval(resource.lifecycle.retuneEverySeconds!)}`,
+      retune_due_at: retune.dueAt.toISOString(),
+      before,
+      after: plannedJob(resource, next),
+    }
+  }
+  const due = retune ? { retune_due_at: retune.dueAt.toISOString() } : {}
   const tagChanges = diffTags(resource, current, live)
   const update = trainingUpdate(resource, current, before.status, diags)
   if (tagChanges || update) {
-    return { ...base, action: 'update', reason: [tagChanges && 'tags changed', update && 'updatable settings changed'].filter(Boolean).join(', '), before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
+    return { ...base, ...due, action: 'update', reason: [tagChanges && 'tags changed', update && 'updatable settings changed'].filter(Boolean).join(', '), before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
   }
-  return { ...base, action: 'no-op', before }
+  return { ...base, ...due, action: 'no-op', before }
+}
+
+/**
+ * When the current job is due for a new generation: retune_every after it completed. A job that has not completed
+ * (running, failed or stopped) is never due: a re-tune repeats a success on fresh data, it does not retry a failure.
+ */
+function retuneSchedule(resource: JobResource, current: JobRecord, live: RemoteJob | undefined): { endedAt: Date; dueAt: Date } | undefined {
+  const every = resource.lifecycle.retuneEverySeconds
+  if (every === undefined || (live?.status ?? current.status) !== 'Completed') return undefined
+  const ended = live?.ended_at ?? current.ended_at
+  if (!ended) return undefined
+  const endedAt = new Date(ended)
+  return { endedAt, dueAt: new Date(endedAt.getTime() + every * 1000) }
+}
+
+/** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
+export function formatInterval(seconds: number): string {
+  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
+  let left = Math.max(0, Math.floor(seconds))
+  const parts: string[] = []
+  for (const [unit, size] of units) {
+    if (left >= size && parts.length < 2) {
+      parts.push(`${Math.floor(left / size)}${unit}`)
+      left %= size
+    } else if (parts.length > 0) break
+  }
+  return parts.join(' ') || '0s'
+}
+
+/** Every job a resource has had, newest generation first, each with its live status when the refresh saw it. */
+function generations(address: string, type: ResourceType, input: PlannerInput): Array<{ record: JobRecord; live?: RemoteJob; status: string }> {
+  const entry = input.state?.resources[address]
+  if (!entry) return []
+  const records = [...entry.history, ...(entry.current ? [entry.current] : [])]
+  return records
+    .map((record, order) => ({ record, order, live: input.remote?.jobs.get(remoteKey(type, record.name)) }))
+    .sort((a, b) => (b.record.generation ?? 1) - (a.record.generation ?? 1) || b.order - a.order)
+    .map(({ record, live }) => ({ record, live, status: live?.status ?? record.status }))
+}
+
+/**
+ * lifecycle.keep_generations = N: once this plan is applied, the newest N generations stay (a job this plan starts is
+ * the newest); every finished job older than them is deleted, as a `delete` change of its own. A job still running is
+ * left for a later plan, and a job deleted before keeps its record (history holds every generation).
+ */
+function planGenerations(resource: JobResource, change: ResourceChange, input: PlannerInput): ResourceChange[] {
+  const keep = resource.lifecycle.keepGenerations
+  if (keep === undefined) return []
+  const older = generations(resource.address, resource.kind.type, input).slice(startsJob(change) ? keep - 1 : keep)
+  return older
+    .filter(({ record, status }) => !record.deleted_at && TERMINAL_STATUSES.has(status))
+    .map(({ record, live }) => ({
+      address: resource.address,
+      deposed: record.name,
+      type: resource.kind.type,
+      action: 'delete' as const,
+      reason: `generation ${record.generation ?? 1} is older than the newest ${keep} (keep_generations)`,
+      before: jobRef(record, live),
+      attribute_changes: [],
+      depends_on: [],
+    }))
+}
+
+/**
+ * warm_start_from_previous: a job this plan starts warm-starts from the resource's previous generations that finished
+ * with training jobs to learn from (Completed or Stopped), newest first, at most the API's 5, and only among the
+ * generations keep_generations keeps (a parent must outlive its child's start).
+ */
+function warmStartFromPrevious(resource: JobResource, change: ResourceChange, input: PlannerInput, deleted: ReadonlySet<string>, diags: Diagnostics): void {
+  if (!startsJob(change) || !change.after) return
+  const keep = resource.lifecycle.keepGenerations
+  const previous = generations(resource.address, resource.kind.type, input).slice(0, keep === undefined ? undefined : keep - 1)
+  const parents = previous
+    .filter(({ record, status }) => !record.deleted_at && !deleted.has(record.name) && (status === 'Completed' || status === 'Stopped'))
+    .slice(0, MAX_WARM_START_PARENTS)
+    .map(({ record }) => record)
+  if (parents.length === 0) {
+    if (keep === 1 && generations(resource.address, resource.kind.type, input).length > 0) {
+      diags.warning('No generation to warm-start from', { detail: `${resource.address} keeps only its newest generation (keep_generations = 1), so a new generation has no previous one to warm-start from.`, address: resource.address, range: resource.range, hint: 'Set keep_generations to 2 or more.' })
+    }
+    return
+  }
+  const type = resource.warmStartFromPrevious!.type
+  const request = change.after.request as Record<string, JsonValue>
+  change.after.request = { ...request, WarmStartConfig: { ParentHyperParameterTuningJobs: parents.map((p) => ({ HyperParameterTuningJobName: p.name })), WarmStartType: type } }
+  reportIncompatibleParents(resource, type, parents.map((p) => ({ name: p.name, request: p.request })), diags)
 }
 
 function plannedJob(resource: JobResource, identity: DesiredIdentity): PlannedJob {
@@ -219,7 +329,7 @@ const UPDATABLE = updatableTrainingPaths()
 
 /** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
 function trainingUpdate(resource: JobResource, record: JobRecord, status: string | undefined, diags: Diagnostics): Record<string, JsonValue> | undefined {
-  if (resource.kind.type !== 'sagemaker_training_job' || !record.request) return undefined
+  if (resource.kind.family !== 'training' || !record.request) return undefined
   const desired = toJson(resource.request) as Record<string, JsonValue>
   const recorded = record.request as Record<string, JsonValue>
   const update: Record<string, JsonValue> = {}
@@ -336,7 +446,7 @@ export function attributeChanges(resource: JobResource, record: JobRecord | unde
   // Defaults are filled only to compare with a recorded job; a new job shows what the manifest says.
   const after = flatten(toJson(record?.request ? withDefaults(shapeName, resource.request) : resource.request))
   const before = record?.request ? flatten(withDefaultsJson(shapeName, record.request)) : new Map<string, { path: Array<string | number>; value: JsonValue }>()
-  const updatable = resource.kind.type === 'sagemaker_training_job' ? UPDATABLE.map((p) => p.join('.')) : []
+  const updatable = resource.kind.family === 'training' ? UPDATABLE.map((p) => p.join('.')) : []
   const ignored = resource.lifecycle.ignoreChanges
   const out: AttributeChange[] = []
   for (const key of new Set([...before.keys(), ...after.keys()])) {
@@ -344,7 +454,7 @@ export function attributeChanges(resource: JobResource, record: JobRecord | unde
     const a = after.get(key)
     if (b && a && canonical(b.value) === canonical(a.value)) continue
     const path = (a ?? b)!.path
-    const mp = manifestPath(shapeName, path)
+    const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue
     out.push({
       path: mp,
@@ -369,12 +479,4 @@ function flatten(value: JsonValue, path: Array<string | number> = [], out = new 
   }
   out.set(path.join('.'), { path, value })
   return out
-}
-
-/** API values as JSON, with values unknown until apply as `{"$unknown": origin}`. */
-export function toJson(value: ApiValue): JsonValue {
-  if (value instanceof Unknown) return { $unknown: value.origin }
-  if (Array.isArray(value)) return value.map(toJson)
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJson(v)]))
-  return value
 }

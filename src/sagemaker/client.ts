@@ -87,6 +87,11 @@ class SdkSageMaker implements SageMakerApi {
     private readonly profile: string | undefined,
   ) {}
 
+  serviceTime(): Date {
+    // The SDK keeps systemClockOffset from every signed response's Date header, to correct clock skew.
+    return new Date(Date.now() + (this.sdk.config.systemClockOffset ?? 0))
+  }
+
   async createTrainingJob(req: CreateTrainingJobRequest): Promise<{ arn: string }> {
     const out = await this.call(() => this.sdk.send(new CreateTrainingJobCommand(req)))
     return { arn: requiredArn(out.TrainingJobArn, 'CreateTrainingJob') }
@@ -248,7 +253,7 @@ function serviceCode(err: SageMakerServiceException): string {
   return err.name
 }
 
-function errorCode(err: unknown): string {
+export function errorCode(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code
     return typeof code === 'string' ? code : err.name

@@ -57,6 +57,13 @@ export class FakeSageMaker implements SageMakerApi {
     return arn
   }
 
+  /** What serviceTime() answers; tests move it to make a re-tune due. */
+  clock = new Date()
+
+  serviceTime(): Date {
+    return new Date(this.clock)
+  }
+
   /** The next call to `op` fails with `error` (queued: several calls fail in order). */
   failNext(op: FakeOp, error: Error): void {
     this.failures.set(op, [...(this.failures.get(op) ?? []), error])

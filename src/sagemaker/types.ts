@@ -61,6 +61,11 @@ export interface SageMakerApi {
   deleteTags(arn: string, keys: string[]): Promise<void>
   /** Search with tag filters: every record whose tag `key` equals `value`, following NextToken, 100 per page. */
   searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]>
+  /**
+   * Now on the service's clock, learnt from its responses' Date header (this machine's clock until a response came):
+   * job timestamps come from that clock, so durations since them are measured on it.
+   */
+  serviceTime(): Date
 }
 
 /**

@@ -10,13 +10,16 @@ import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/typ
 import { jobName, specHash } from '../planner/identity.js'
 import { TAG, toJson } from '../planner/planner.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
-import { acquireLock, parseDuration, type HeldLock } from '../state/lock.js'
-import { newState, writeState } from '../state/store.js'
+import type { StateBackend } from '../state/backend.js'
+import { parseDuration, type HeldLock } from '../state/lock.js'
+import { newState } from '../state/store.js'
 import type { JsonValue, State } from '../state/types.js'
 import { loadConfiguration, providerSettings } from './configuration.js'
 import { connect } from './connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
-import { loadState } from './state.js'
+import { staleJobs } from './recheck.js'
+import { openState, readStateFrom } from './state.js'
+import { jobFamily } from '../config/module.js'
 
 export interface ApplyOptions extends PlanOptions {
   /** A plan saved by `plan --out`; without it apply plans afresh. */
@@ -34,15 +37,22 @@ export interface PreparedApply {
   api?: SageMakerApi
   lock: HeldLock
   state?: State
+  backend: StateBackend
 }
 
-export async function lockState(dir: string, lockTimeout: string, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
+export async function lockState(backend: StateBackend, lockTimeout: string, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
   const timeoutMs = parseDuration(lockTimeout)
   if (timeoutMs === undefined) {
     diags.error('Invalid --lock-timeout', { detail: `"${lockTimeout}" is not a duration.`, hint: 'Use a number with s, m or h, such as 30s or 5m.' })
     return undefined
   }
-  const acquired = await acquireLock(dir, { operation, timeoutMs })
+  let acquired
+  try {
+    acquired = await backend.lock({ operation, timeoutMs })
+  } catch (error) {
+    diags.error('Error acquiring the state lock', { detail: (error as Error).message, hint: 'Check the backend block, your AWS credentials and the network, then try again.' })
+    return undefined
+  }
   if (!acquired.ok) {
     diags.add(acquired.diagnostic)
     return undefined
@@ -52,10 +62,12 @@ export async function lockState(dir: string, lockTimeout: string, operation: str
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
-  const lock = await lockState(options.dir, options.lockTimeout, options.operation ?? 'apply', diags)
+  const { backend, diagnostics } = await openState(options.dir)
+  if (!backend) return { diagnostics }
+  const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
   if (!lock) return { diagnostics: diags.items }
   let plan: Plan | undefined
-  if (options.planFile) plan = await loadSavedPlan(options, diags)
+  if (options.planFile) plan = await loadSavedPlan(options, backend, diags)
   else {
     const planned = await planService(options, api)
     diags.append(planned.diagnostics)
@@ -65,12 +77,12 @@ export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): P
     await lock.release()
     return { diagnostics: sortDiagnostics(diags.items) }
   }
-  const { state } = await loadState(options.dir)
-  return { prepared: { plan, options, api, lock, state }, diagnostics: sortDiagnostics(diags.items) }
+  const { state } = await readStateFrom(backend)
+  return { prepared: { plan, options, api, lock, state, backend }, diagnostics: sortDiagnostics(diags.items) }
 }
 
 /** A saved plan applies only to the state and configuration it was made from. */
-async function loadSavedPlan(options: ApplyOptions, diags: Diagnostics): Promise<Plan | undefined> {
+async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<Plan | undefined> {
   let plan: Plan
   try {
     plan = JSON.parse(await readFile(options.planFile!, 'utf8')) as Plan
@@ -82,7 +94,7 @@ async function loadSavedPlan(options: ApplyOptions, diags: Diagnostics): Promise
     diags.error('Not a sageform plan', { detail: `${options.planFile} is not a plan file of format ${PLAN_FORMAT_VERSION}.` })
     return undefined
   }
-  const { state, diagnostics } = await loadState(options.dir)
+  const { state, diagnostics } = await readStateFrom(backend)
   diags.append(diagnostics)
   const current = { lineage: state?.lineage ?? null, serial: state?.serial ?? 0 }
   if (current.lineage !== plan.state.lineage || current.serial !== plan.state.serial) {
@@ -102,9 +114,11 @@ async function loadSavedPlan(options: ApplyOptions, diags: Diagnostics): Promise
 }
 
 export interface ApplySummary {
-  /** destroy --delete: job records removed from SageMaker. */
+  /** Jobs deleted from SageMaker: older generations (keep_generations), or with destroy --delete every job record. */
   deleted?: number
   created: number
+  /** New generations started by lifecycle.retune_every. */
+  retuned?: number
   replaced: number
   updated: number
   stopped: number
@@ -126,7 +140,7 @@ export interface ApplyPayload {
 }
 
 export async function executeApply(prepared: PreparedApply, onEvent?: (event: ApplyEvent) => void): Promise<ApplyPayload> {
-  const { options, plan } = prepared
+  const { options, plan, backend } = prepared
   const diags = new Diagnostics()
   try {
     // The state (and its lineage) exists on disk before the first job is created: a job whose create succeeds but
@@ -134,26 +148,34 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
     let state = prepared.state
     if (!state) {
       state = newState()
-      await writeState(options.dir, state)
+      await backend.write(state)
     }
     // Kept on `prepared`, so the caller can go on using the connection (apply --wait follows the jobs with it).
     const api = (prepared.api ??= await connect(options, await providerSettings(options), diags))
     if (!api) return payload(false, plan, [], diags.items)
+    const stale = await staleJobs(plan, api, options.parallelism)
+    if (stale.length > 0) {
+      diags.error('The plan is stale', {
+        detail: `Jobs it acts on changed since it was made:\n  ${stale.join('\n  ')}`,
+        hint: options.planFile ? 'Run sageform plan --out FILE again, review it, and apply the new file.' : 'Run sageform apply again to plan from what SageMaker says now.',
+      })
+      return payload(false, plan, [], diags.items)
+    }
     const result = await executePlan({
       plan,
       api,
       state,
-      persist: (next) => writeState(options.dir, next),
+      persist: (next) => backend.write(next),
       parallelism: options.parallelism,
       resolveRequest: (change, current) => resolveRequest(change, current, options),
       onEvent,
     })
     diags.append(result.errors)
-    await keepUnsavedState(result, options.dir, diags)
+    await keepUnsavedState(result, options.dir, backend.location, diags)
     if (options.destroy) {
       const deleted = options.deleteJobs ? await deleteJobs(api, jobsOf(state), options.parallelism) : undefined
       if (deleted) diags.append(deleted.errors)
-      await forgetFinished(result.state, options.dir)
+      await forgetFinished(result.state, backend)
       const out = payload(true, plan, result.results, diags.items, 'destroy')
       if (deleted) {
         out.deleted = deleted.deleted
@@ -161,7 +183,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       }
       return out
     }
-    await recordOutputs(result.state, options, diags)
+    await recordOutputs(result.state, options, backend, diags)
     return payload(true, plan, result.results, diags.items)
   } catch (error) {
     if (!isSageMakerError(error)) throw error
@@ -185,6 +207,8 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
       updated: count('update'),
       stopped: count('stop'),
       adopted: count('adopt'),
+      ...(count('retune') ? { retuned: count('retune') } : {}),
+      ...(count('delete') ? { deleted: count('delete') } : {}),
       failed: results.filter((r) => r.outcome === 'failed').length,
       deferred: results.filter((r) => r.outcome === 'deferred').length,
     },
@@ -211,12 +235,13 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
     const resolvedHash = specHash(resource, after.generation)
     const resolvedName = jobName(resource, resolvedHash)
     if (typeof resolvedHash !== 'string' || typeof resolvedName !== 'string') return { error: 'the job name is still unknown' }
-    request = toJson(resource.request) as Record<string, JsonValue>
+    // warm_start_from_previous parents are the planner's choice, not the configuration's: keep the plan's.
+    request = { ...(toJson(resource.request) as Record<string, JsonValue>), ...(resource.warmStartFromPrevious && after.request && typeof after.request === 'object' && 'WarmStartConfig' in after.request ? { WarmStartConfig: (after.request as Record<string, JsonValue>).WarmStartConfig! } : {}) }
     name = resolvedName
     hash = resolvedHash
     userTags = resource.tags as Record<string, string>
   }
-  const nameMember = change.type === 'sagemaker_training_job' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
+  const nameMember = jobFamily(change.type) === 'training' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
   const tags = { ...userTags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
   return { request: { ...request, [nameMember]: name, Tags: tagList(tags) } }
 }
@@ -228,7 +253,7 @@ function hasUnknown(value: JsonValue): boolean {
 }
 
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
-async function recordOutputs(state: State, options: ApplyOptions, diags: Diagnostics): Promise<void> {
+async function recordOutputs(state: State, options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<void> {
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set()) })
   if (!loaded.config) return
   const outputs: NonNullable<State['outputs']> = {}
@@ -238,7 +263,7 @@ async function recordOutputs(state: State, options: ApplyOptions, diags: Diagnos
   }
   if (JSON.stringify(outputs) === JSON.stringify(state.outputs ?? {})) return
   try {
-    await writeState(options.dir, { ...state, serial: state.serial + 1, outputs })
+    await backend.write({ ...state, serial: state.serial + 1, outputs })
   } catch (error) {
     diags.warning('Outputs not recorded', { detail: (error as Error).message })
   }
@@ -253,22 +278,22 @@ function jobsOf(state: State): JobToDelete[] {
  * After destroy, entries left with only history are forgotten too; an entry whose job could not be stopped keeps its
  * current job, so nothing still running drops out of state.
  */
-async function forgetFinished(state: State, dir: string): Promise<void> {
+async function forgetFinished(state: State, backend: StateBackend): Promise<void> {
   const resources = Object.fromEntries(Object.entries(state.resources).filter(([, r]) => r.current))
   if (Object.keys(resources).length === Object.keys(state.resources).length && !state.outputs) return
-  await writeState(dir, { ...state, serial: state.serial + 1, resources, outputs: {} })
+  await backend.write({ ...state, serial: state.serial + 1, resources, outputs: {} })
 }
 
 /**
  * When a state write failed mid-apply, the engine still returns what it did; like Terraform's errored.tfstate, that
  * state goes to a file of its own so no job is lost from sageform's sight.
  */
-async function keepUnsavedState(result: ApplyResult, dir: string, diags: Diagnostics): Promise<void> {
+async function keepUnsavedState(result: ApplyResult, dir: string, location: string, diags: Diagnostics): Promise<void> {
   if (!result.errors.some((d) => d.summary.startsWith('Failed to save the state'))) return
   const path = join(dir, 'errored.sageform.state.json')
   await writeFile(path, JSON.stringify(result.state, null, 2) + '\n')
   diags.error('State saved to errored.sageform.state.json', {
-    detail: `The state file could not be written, so the state after this apply was saved to ${path}.`,
-    hint: 'Fix the cause (disk full, permissions), then replace sageform.state.json with it, keeping the old one.',
+    detail: `The state at ${location} could not be written, so the state after this apply was saved to ${path}.`,
+    hint: `Fix the cause (disk full, permissions, network), then replace ${location} with it, keeping the old one.`,
   })
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js'
-import { forceUnlock as removeLock, type LockInfo } from '../state/lock.js'
+import type { LockInfo } from '../state/lock.js'
+import { openState } from './state.js'
 
 export interface ForceUnlockOptions {
   dir: string
@@ -16,7 +17,9 @@ export interface ForceUnlockResult {
 }
 
 export async function forceUnlock(options: ForceUnlockOptions): Promise<ForceUnlockResult> {
-  const result = await removeLock(options.dir, options.id)
+  const { backend, diagnostics } = await openState(options.dir)
+  if (!backend) return { format_version: '1.0', unlocked: false, lock: null, diagnostics }
+  const result = await backend.forceUnlock(options.id)
   return result.ok
     ? { format_version: '1.0', unlocked: true, lock: result.removed, diagnostics: [] }
     : { format_version: '1.0', unlocked: false, lock: null, diagnostics: [result.diagnostic] }

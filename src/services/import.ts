@@ -9,14 +9,14 @@ import type { ApiObject, JobResource } from '../model/types.js'
 import { canonicalJson, specHash } from '../planner/identity.js'
 import { toJson } from '../planner/planner.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
-import { newState, writeState } from '../state/store.js'
+import { newState } from '../state/store.js'
 import type { JobRecord, JsonValue, State } from '../state/types.js'
 import { lockState } from './apply.js'
 import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { referenceAttributes } from './plan.js'
 import { describe } from './refresh.js'
-import { loadState } from './state.js'
+import { openState, readStateFrom } from './state.js'
 import type { VariableSource } from '../config/variables.js'
 
 export interface ImportOptions extends ConnectionOptions {
@@ -66,10 +66,13 @@ export function pickShape(shapeName: string, value: unknown): JsonValue | undefi
 export async function importJob(options: ImportOptions, api?: SageMakerApi): Promise<ImportResult> {
   const diags = new Diagnostics()
   const result = (extra: Partial<ImportResult> = {}): ImportResult => ({ imported: false, address: options.address, ...extra, diagnostics: diags.items })
-  const lock = await lockState(options.dir, options.lockTimeout, 'import', diags)
+  const { backend, diagnostics } = await openState(options.dir)
+  diags.append(diagnostics)
+  if (!backend) return result()
+  const lock = await lockState(backend, options.lockTimeout, 'import', diags)
   if (!lock) return result()
   try {
-    const loadedState = await loadState(options.dir)
+    const loadedState = await readStateFrom(backend)
     diags.append(loadedState.diagnostics)
     if (diags.hasErrors) return result()
     const state = loadedState.state ?? newState()
@@ -92,7 +95,7 @@ export async function importJob(options: ImportOptions, api?: SageMakerApi): Pro
       diags.error('No such job', { detail: `SageMaker has no ${resource.kind.noun} named "${options.jobName}".` })
       return result()
     }
-    const raw = resource.kind.type === 'sagemaker_training_job' ? await client.describeTrainingJob(options.jobName) : await client.describeTuningJob(options.jobName)
+    const raw = resource.kind.family === 'training' ? await client.describeTrainingJob(options.jobName) : await client.describeTuningJob(options.jobName)
     const request = pickShape(resource.kind.requestShape, raw.found ? raw.job : undefined) as Record<string, JsonValue>
     delete request[resource.kind.nameMember]
     delete request.Tags
@@ -113,7 +116,7 @@ export async function importJob(options: ImportOptions, api?: SageMakerApi): Pro
       ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
     }
     const next: State = { ...state, serial: state.serial + 1, resources: { ...state.resources, [options.address]: { type: resource.kind.type, current: job, history: state.resources[options.address]?.history ?? [] } } }
-    await writeState(options.dir, next)
+    await backend.write(next)
     return result({ imported: true, job, matches_configuration: matches })
   } finally {
     await lock.release()

@@ -14,6 +14,7 @@ import { loadConfiguration } from './configuration.js'
 import { connect, connectLogs, type ConnectionOptions } from './connection.js'
 import { loadState } from './state.js'
 import { notInState } from './state-show.js'
+import { jobFamily } from '../config/module.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 5000
 const TERMINAL = new Set(['Completed', 'Failed', 'Stopped'])
@@ -196,7 +197,7 @@ export async function logs(options: LogsOptions, onLine: (line: LogLine) => void
     diags.error('No current job', { address: options.address, detail: `${options.address} has no current job: it was destroyed or stopped and forgotten.`, hint: resource.history.length > 0 ? `Its earlier jobs: ${resource.history.map((j) => j.name).join(', ')}.` : undefined })
     return done()
   }
-  const tuning = resource.type === 'sagemaker_hyperparameter_tuning_job'
+  const tuning = jobFamily(resource.type) === 'tuning'
   if (!tuning && options.trainingJob !== undefined) {
     diags.error('--training-job applies to tuning jobs only', { address: options.address, detail: `${options.address} is a training job (${current.name}); its logs are read without --training-job.` })
     return done()

@@ -49,7 +49,7 @@ export function referenceAttributes(state: State | undefined, replace: ReadonlyS
       ['arn', exists ? current.arn : later('arn')],
       ['status', exists ? current.status : later('status')],
       ['failure_reason', exists ? (current.failure_reason ?? null) : later('failure_reason')],
-      ...(resource.kind.type === 'sagemaker_hyperparameter_tuning_job'
+      ...(resource.kind.family === 'tuning'
         ? [['best_training_job', exists && current.best_training_job ? bestTrainingJobValue(current.best_training_job) : later('best_training_job')] as [string, Value]]
         : []),
     ])
@@ -89,18 +89,20 @@ export async function planService(options: PlanOptions, api?: SageMakerApi): Pro
   }
   // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
   let remote = options.refresh ? { jobs: new Map() } : undefined
+  let now = new Date()
   if (options.refresh && state) {
     const client = api ?? (await connect(options, config.provider, diags))
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
       remote = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
+      now = client.serviceTime()
     } catch (error) {
       if (!isSageMakerError(error)) throw error
       diags.error('Cannot read jobs from SageMaker', { detail: `${error.code}: ${error.message}`, hint: error.retryable ? 'This may pass if you try again.' : 'Plan from the state file alone with --refresh=false.' })
       return { plan: null, diagnostics: diags.items }
     }
   }
-  const made = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint! })
+  const made = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now })
   // The planner sees destroy as "everything left the configuration"; say what the user asked for instead.
   const result = options.destroy ? { ...made, changes: made.changes.map((c) => ({ ...c, reason: c.reason?.replace('removed from the configuration', 'destroy') })) } : made
   diags.append(result.diagnostics)

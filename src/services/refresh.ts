@@ -1,7 +1,7 @@
 // Reads what exists remotely for the jobs sageform manages: one Search per job type, filtered by the state's lineage
 // tag (100 full records a page), so a refresh of N jobs costs about ceil(N/100) calls, not N. Only jobs Search did not
 // return (it is eventually consistent) are looked up one by one.
-import type { ResourceType } from '../config/module.js'
+import { jobFamily, type JobFamily, type ResourceType } from '../config/module.js'
 import { remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../planner/planner.js'
 import type { SageMakerApi, SearchRecord } from '../sagemaker/types.js'
 import { tagRecord } from '../sagemaker/types.js'
@@ -9,9 +9,9 @@ import type { State } from '../state/types.js'
 import { mapLimit } from '../util/pool.js'
 import { jobOps } from '../apply/jobs.js'
 
-const SEARCH_RESOURCE: Record<ResourceType, 'TrainingJob' | 'HyperParameterTuningJob'> = {
-  sagemaker_training_job: 'TrainingJob',
-  sagemaker_hyperparameter_tuning_job: 'HyperParameterTuningJob',
+const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
+  training: 'TrainingJob',
+  tuning: 'HyperParameterTuningJob',
 }
 
 export interface RefreshOptions {
@@ -61,7 +61,7 @@ export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot> 
   const jobs = new Map<string, RemoteJob>()
   const stateTypes = new Set(Object.values(state.resources).filter((r) => r.current).map((r) => r.type))
   const types = [...new Set([...stateTypes, ...options.types])].sort()
-  const pages = await Promise.all(types.map((type) => api.searchByTag(SEARCH_RESOURCE[type], TAG.lineage, state.lineage)))
+  const pages = await Promise.all(types.map((type) => api.searchByTag(SEARCH_RESOURCE[jobFamily(type)], TAG.lineage, state.lineage)))
   for (const record of pages.flat()) {
     const job = remoteFromSearch(record)
     if (job) jobs.set(remoteKey(job.type, job.name), job)

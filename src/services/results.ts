@@ -9,6 +9,7 @@ import { providerSettings } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { notInState } from './state-show.js'
 import { loadState } from './state.js'
+import { jobFamily } from '../config/module.js'
 
 export type ObjectiveType = 'Maximize' | 'Minimize'
 
@@ -85,7 +86,7 @@ export async function results(options: ResultsOptions, api?: SageMakerApi): Prom
     diags.add(notInState(options.address, Object.keys(state?.resources ?? {}), state !== undefined))
     return empty()
   }
-  if (resource.type !== TUNING) {
+  if (jobFamily(resource.type) !== 'tuning') {
     diags.error('Not a tuning job', { detail: `${options.address} is a ${resource.type}; results ranks the training jobs of a ${TUNING}.`, address: options.address })
     return empty()
   }

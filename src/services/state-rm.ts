@@ -2,9 +2,8 @@
 // running or stay as they are; if the configuration still declares a resource, the next plan finds its job by name and
 // tags and offers to adopt it again.
 import type { Diagnostic } from '../diagnostics/index.js'
-import { acquireLock } from '../state/lock.js'
-import { backupPath, StateWriteRefused, writeState } from '../state/store.js'
-import { loadState } from './state.js'
+import { StateWriteRefused } from '../state/store.js'
+import { openState, readStateFrom } from './state.js'
 import { notInState } from './state-show.js'
 
 export interface StateRmOptions {
@@ -29,10 +28,12 @@ export interface StateRmResult {
 
 export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
   const result: StateRmResult = { format_version: '1.0', dry_run: options.dryRun, removed: [], serial: null, backup: null, diagnostics: [] }
-  const lock = await acquireLock(options.dir, { operation: 'state rm', timeoutMs: options.lockTimeoutMs })
+  const { backend, diagnostics: backendDiagnostics } = await openState(options.dir)
+  if (!backend) return { ...result, diagnostics: backendDiagnostics }
+  const lock = await backend.lock({ operation: 'state rm', timeoutMs: options.lockTimeoutMs })
   if (!lock.ok) return { ...result, diagnostics: [lock.diagnostic] }
   try {
-    const { state, diagnostics } = await loadState(options.dir)
+    const { state, diagnostics } = await readStateFrom(backend)
     if (diagnostics.length > 0 || !state) return { ...result, diagnostics: diagnostics.length > 0 ? diagnostics : [notInState(options.addresses[0] ?? '', [], false)] }
     const addresses = [...new Set(options.addresses)]
     const known = Object.keys(state.resources)
@@ -49,12 +50,12 @@ export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
     for (const address of addresses) delete next.resources[address]
     next.serial += 1
     try {
-      await writeState(options.dir, next)
+      await backend.write(next)
     } catch (err) {
       if (!(err instanceof StateWriteRefused)) throw err
       return { ...result, diagnostics: [{ severity: 'error', summary: 'The state was not changed', detail: err.message }] }
     }
-    return { ...result, removed, serial: next.serial, backup: backupPath(options.dir), diagnostics: warnings }
+    return { ...result, removed, serial: next.serial, backup: backend.backupLocation, diagnostics: warnings }
   } finally {
     await lock.lock.release()
   }

@@ -3,6 +3,7 @@
 // (diffJob), so the whole of the watch logic short of the network is tested without one.
 import type { DescribeHyperParameterTuningJobResponse, DescribeTrainingJobResponse } from '../sagemaker/types.js'
 import type { ResourceType } from '../state/types.js'
+import { jobFamily } from '../config/module.js'
 
 /** One job to follow: a managed resource's current job. */
 export interface WatchTarget {
@@ -114,7 +115,7 @@ const ms = (d: Date | string | number | undefined): number | undefined => (d ===
 export function snapshotOf(target: WatchTarget, described: Described, observedAt: number): JobSnapshot {
   const base = { address: target.address, type: target.type, name: target.name, observedAt }
   if (!described) return { ...base, status: 'NotFound' }
-  if (target.type === 'sagemaker_training_job') return trainingSnapshot(base, described as DescribeTrainingJobResponse)
+  if (jobFamily(target.type) === 'training') return trainingSnapshot(base, described as DescribeTrainingJobResponse)
   return tuningSnapshot(base, described as DescribeHyperParameterTuningJobResponse)
 }
 

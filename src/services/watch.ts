@@ -12,6 +12,7 @@ import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { loadState } from './state.js'
 import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from './watch-model.js'
+import { jobFamily } from '../config/module.js'
 
 export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from './watch-model.js'
 
@@ -47,7 +48,7 @@ export function isThrottling(err: unknown): boolean {
 }
 
 async function describe(api: SageMakerApi, target: WatchTarget): Promise<Described> {
-  const d = target.type === 'sagemaker_training_job' ? await api.describeTrainingJob(target.name) : await api.describeTuningJob(target.name)
+  const d = jobFamily(target.type) === 'training' ? await api.describeTrainingJob(target.name) : await api.describeTuningJob(target.name)
   return d.found ? d.job : undefined
 }
 
@@ -186,7 +187,7 @@ export function appliedTargets(result: Pick<ApplyPayload, 'plan' | 'results'>): 
   const types = new Map((result.plan?.changes ?? []).map((c) => [c.address, c.type]))
   return result.results.flatMap((r) => {
     const type = types.get(r.address)
-    const touched = r.outcome === 'done' && (r.action === 'create' || r.action === 'replace' || r.action === 'update' || r.action === 'adopt')
+    const touched = r.outcome === 'done' && (r.action === 'create' || r.action === 'replace' || r.action === 'retune' || r.action === 'update' || r.action === 'adopt')
     return touched && r.job && type ? [{ address: r.address, type, name: r.job }] : []
   })
 }

@@ -1,5 +1,6 @@
-// The state lock: sageform.state.json.lock, created exclusively, naming who holds it. Like Terraform's, a lock whose
-// holder has gone is reported, never taken over silently: only `sageform force-unlock <ID>` removes someone else's lock.
+// The state lock: sageform.state.json.lock (or, with backend "s3", <key>.tflock), created exclusively, naming who holds
+// it. Like Terraform's, a lock whose holder has gone is reported, never taken over silently: only
+// `sageform force-unlock <ID>` removes someone else's lock.
 
 import { randomUUID } from 'node:crypto'
 import { readFile, rm, writeFile } from 'node:fs/promises'
@@ -36,6 +37,19 @@ export type AcquireLockResult =
 
 export type ForceUnlockResult = { ok: true; removed: LockInfo } | { ok: false; diagnostic: Diagnostic }
 
+export type ReadLockResult = LockInfo | 'missing' | 'unreadable'
+
+/** Where a lock lives: a file, or an object in a bucket. */
+export interface LockSlot {
+  /** The lock's path or URL, for messages. */
+  readonly where: string
+  /** Writes `text` only if there is no lock; false when one is there. */
+  create(text: string): Promise<boolean>
+  read(): Promise<ReadLockResult>
+  /** Removes the lock only if it holds `id`; returns the lock it found. */
+  removeIf(id: string): Promise<ReadLockResult>
+}
+
 const FIRST_RETRY_MS = 25
 const MAX_RETRY_MS = 1000
 const LOCK_SUMMARY = 'Error acquiring the state lock'
@@ -44,11 +58,16 @@ export function lockPath(dir: string): string {
   return `${statePath(dir)}.lock`
 }
 
-export async function acquireLock(
-  dir: string,
-  options: { operation: string; timeoutMs: number },
-): Promise<AcquireLockResult> {
-  const path = lockPath(dir)
+export interface LockOptions {
+  operation: string
+  timeoutMs: number
+}
+
+export function acquireLock(dir: string, options: LockOptions): Promise<AcquireLockResult> {
+  return acquireLockIn(fileLockSlot(dir), options)
+}
+
+export async function acquireLockIn(slot: LockSlot, options: LockOptions): Promise<AcquireLockResult> {
   const info: LockInfo = {
     id: randomUUID(),
     pid: process.pid,
@@ -59,26 +78,27 @@ export async function acquireLock(
   const deadline = Date.now() + options.timeoutMs
   let wait = FIRST_RETRY_MS
   for (;;) {
-    try {
-      await writeFile(path, JSON.stringify(info, null, 2) + '\n', { flag: 'wx' })
-      return { ok: true, lock: new FileLock(path, info) }
-    } catch (err) {
-      if (errnoCode(err) !== 'EEXIST') throw err
-    }
-    const holder = await readLock(path)
+    if (await slot.create(JSON.stringify(info, null, 2) + '\n')) return { ok: true, lock: new SlotLock(slot, info) }
+    const holder = await slot.read()
     if (holder === 'missing') continue // released between our attempt and the read: try again at once
-    if (holder !== 'unreadable' && holderIsGone(holder)) return lockFailure('stale', path, holder)
+    // Our create succeeded but its reply was lost, and the retry found the lock it had made: it is ours.
+    if (holder !== 'unreadable' && holder.id === info.id) return { ok: true, lock: new SlotLock(slot, info) }
+    if (holder !== 'unreadable' && holderIsGone(holder)) return lockFailure('stale', slot.where, holder)
     const remaining = deadline - Date.now()
-    if (remaining <= 0) return lockFailure(holder === 'unreadable' ? 'unreadable' : 'held', path, holder)
+    if (remaining <= 0) return lockFailure(holder === 'unreadable' ? 'unreadable' : 'held', slot.where, holder)
     await sleep(Math.min(wait, remaining))
     wait = Math.min(wait * 2, MAX_RETRY_MS)
   }
 }
 
 /** Removes the lock only when `id` is the one it holds, so a mistyped ID cannot break a running apply's lock. */
-export async function forceUnlock(dir: string, id: string): Promise<ForceUnlockResult> {
-  const path = lockPath(dir)
-  const holder = await readLock(path)
+export function forceUnlock(dir: string, id: string): Promise<ForceUnlockResult> {
+  return forceUnlockIn(fileLockSlot(dir), id)
+}
+
+export async function forceUnlockIn(slot: LockSlot, id: string): Promise<ForceUnlockResult> {
+  const path = slot.where
+  const holder = await slot.removeIf(id)
   if (holder === 'missing') {
     return { ok: false, diagnostic: { severity: 'error', summary: 'No state lock to unlock', detail: `${path} does not exist.` } }
   }
@@ -93,7 +113,6 @@ export async function forceUnlock(dir: string, id: string): Promise<ForceUnlockR
       },
     }
   }
-  await rm(path, { force: true })
   return { ok: true, removed: holder }
 }
 
@@ -107,23 +126,44 @@ export function parseDuration(text: string): number | undefined {
   return total
 }
 
-class FileLock implements HeldLock {
+class SlotLock implements HeldLock {
   private released = false
 
   constructor(
-    private readonly path: string,
+    private readonly slot: LockSlot,
     readonly info: LockInfo,
   ) {}
 
   async release(): Promise<void> {
     if (this.released) return
     this.released = true
-    const holder = await readLock(this.path)
-    if (typeof holder === 'object' && holder.id === this.info.id) await rm(this.path, { force: true })
+    await this.slot.removeIf(this.info.id)
   }
 }
 
-async function readLock(path: string): Promise<LockInfo | 'missing' | 'unreadable'> {
+function fileLockSlot(dir: string): LockSlot {
+  const path = lockPath(dir)
+  return {
+    where: path,
+    async create(text) {
+      try {
+        await writeFile(path, text, { flag: 'wx' })
+        return true
+      } catch (err) {
+        if (errnoCode(err) !== 'EEXIST') throw err
+        return false
+      }
+    },
+    read: () => readLock(path),
+    async removeIf(id) {
+      const holder = await readLock(path)
+      if (typeof holder === 'object' && holder.id === id) await rm(path, { force: true })
+      return holder
+    },
+  }
+}
+
+async function readLock(path: string): Promise<ReadLockResult> {
   let text: string
   try {
     text = await readFile(path, 'utf8')
@@ -131,6 +171,10 @@ async function readLock(path: string): Promise<LockInfo | 'missing' | 'unreadabl
     if (errnoCode(err) === 'ENOENT') return 'missing'
     throw err
   }
+  return parseLock(text)
+}
+
+export function parseLock(text: string): ReadLockResult {
   // An empty file is also what a reader sees between another process's exclusive create and its write.
   try {
     const value: unknown = JSON.parse(text)
@@ -193,8 +237,19 @@ function lockInfoText(holder: LockInfo, path: string): string {
     `  Path:      ${path}`,
     `  Operation: ${holder.operation}`,
     `  Who:       pid ${holder.pid} on ${holder.host}`,
-    `  Created:   ${holder.time}`,
+    `  Created:   ${holder.time}${age(holder.time)}`,
   ].join('\n')
+}
+
+/** How long ago a lock was taken: on another host its process cannot be checked, so the age is what tells a stale lock. */
+function age(time: string, now = Date.now()): string {
+  const ms = now - Date.parse(time)
+  if (!Number.isFinite(ms) || ms < 0) return ''
+  const minutes = Math.floor(ms / 60_000)
+  if (minutes < 1) return ' (less than a minute ago)'
+  if (minutes < 120) return ` (${minutes} minute${minutes === 1 ? '' : 's'} ago)`
+  const hours = Math.floor(minutes / 60)
+  return hours < 48 ? ` (${hours} hours ago)` : ` (${Math.floor(hours / 24)} days ago)`
 }
 
 function unreadableDiagnostic(summary: string, path: string): Diagnostic {

@@ -52,7 +52,7 @@ export async function writeState(dir: string, state: State): Promise<void> {
   await syncDirectory(dir)
 }
 
-function refuseUnsafeReplace(existing: ReadStateResult, next: State, path: string): void {
+export function refuseUnsafeReplace(existing: ReadStateResult, next: State, path: string): void {
   switch (existing.kind) {
     case 'corrupt':
       throw new StateWriteRefused(`Refusing to replace the state file: ${existing.message} Repair it or move it away first.`)
@@ -86,7 +86,7 @@ async function readRaw(path: string): Promise<RawRead> {
   }
 }
 
-function parseState(text: string, path: string): ReadStateResult {
+export function parseState(text: string, path: string): ReadStateResult {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -150,7 +150,7 @@ function jobProblem(job: unknown, at: string): string | undefined {
 }
 
 /** Resources and outputs sorted by name so that unchanged state writes identical bytes. */
-function serialize(state: State): string {
+export function serialize(state: State): string {
   const sorted: State = { ...state, resources: sortKeys(state.resources) }
   if (state.outputs) sorted.outputs = sortKeys(state.outputs)
   return JSON.stringify(sorted, null, 2) + '\n'

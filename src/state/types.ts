@@ -25,6 +25,8 @@ export interface JobRecord {
   /** ISO 8601, when SageMaker reported the job finished (Completed, Failed or Stopped). */
   ended_at?: string
   failure_reason?: string
+  /** ISO 8601, when sageform deleted the job from SageMaker (lifecycle.keep_generations); the record stays as history. */
+  deleted_at?: string
   /** The Create request as sent (without name and tags), so plans can diff without a network call. */
   request?: JsonValue
   /** The user's tags as sent (sageform's own tags are implied). */

@@ -15,6 +15,8 @@ export const HEADER: Record<ResourceChange['action'], string> = {
   update: 'will be updated in-place',
   stop: 'will be stopped and forgotten',
   adopt: 'will be adopted',
+  retune: 'will be re-tuned: a new generation',
+  delete: 'will be deleted',
   'no-op': 'has no changes',
 }
 
@@ -30,13 +32,17 @@ export function symbol(change: ResourceChange): string {
       return '-'
     case 'adopt':
       return '<='
+    case 'retune':
+      return '+'
+    case 'delete':
+      return '-'
     case 'no-op':
       return '='
   }
 }
 
 function colourFor(change: ResourceChange, style: Style): (s: string) => string {
-  return change.action === 'create' || change.action === 'adopt' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
+  return change.action === 'create' || change.action === 'adopt' || change.action === 'retune' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
 }
 
 function show(value: JsonValue | undefined): string {
@@ -69,7 +75,8 @@ export function renderChange(change: ResourceChange, style: Style): string {
   const colour = colourFor(change, style)
   const [type, label] = [change.type, change.address.slice(change.type.length + 1)]
   const reason = change.reason ? ` (${change.reason})` : ''
-  const lines = [style.bold(`  # ${change.address} ${HEADER[change.action]}`) + reason]
+  const heading = change.deposed ? `${change.address} (generation ${change.before?.generation ?? '?'}, job ${change.deposed})` : change.address
+  const lines = [style.bold(`  # ${heading} ${HEADER[change.action]}`) + reason]
   if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
   if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
@@ -88,8 +95,8 @@ export function renderChange(change: ResourceChange, style: Style): string {
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
-  const adopt = s.adopt ? `, ${s.adopt} to adopt` : ''
-  return `Plan: ${s.create} to create, ${s.replace} to replace, ${s.update} to update, ${s.stop} to stop${adopt}.`
+  const extra = [s.adopt && `${s.adopt} to adopt`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
+  return `Plan: ${s.create} to create, ${s.replace} to replace, ${s.update} to update, ${s.stop} to stop${extra}.`
 }
 
 export function renderPlan(plan: Plan, style: Style): string {
@@ -103,7 +110,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   const unchanged = plan.changes.filter((c) => c.action === 'no-op')
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
-    for (const c of unchanged) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})`))
+    for (const c of unchanged) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
     out.push('')
   }
   if (changes.length === 0) {

@@ -1,0 +1,119 @@
+// Where the state lives: the local file beside the manifests (the default), or an object in S3 shared by a team
+// (`backend "s3"`). Both keep the same promises: a read reports problems as values, a write refuses to replace what it
+// could not read or what another run wrote, and the lock lets one run at a time write.
+
+import type { ObjectStore } from '../util/object-store.js'
+import {
+  acquireLock,
+  acquireLockIn,
+  forceUnlock,
+  forceUnlockIn,
+  parseLock,
+  type AcquireLockResult,
+  type ForceUnlockResult,
+  type LockOptions,
+  type LockSlot,
+} from './lock.js'
+import {
+  backupPath,
+  parseState,
+  readState,
+  refuseUnsafeReplace,
+  serialize,
+  statePath,
+  StateWriteRefused,
+  writeState,
+  type ReadStateResult,
+} from './store.js'
+import type { State } from './types.js'
+
+export interface StateBackend {
+  /** The state's path or URL, for messages. */
+  readonly location: string
+  /** Where `write` keeps the version it replaced. */
+  readonly backupLocation: string
+  read(): Promise<ReadStateResult>
+  /** Writes `state` as given; throws StateWriteRefused, leaving the stored state alone, when that could lose data. */
+  write(state: State): Promise<void>
+  lock(options: LockOptions): Promise<AcquireLockResult>
+  /** Removes the lock only if `id` is the one it holds. */
+  forceUnlock(id: string): Promise<ForceUnlockResult>
+}
+
+export function localBackend(dir: string): StateBackend {
+  return {
+    location: statePath(dir),
+    backupLocation: backupPath(dir),
+    read: () => readState(dir),
+    write: (state) => writeState(dir, state),
+    lock: (options) => acquireLock(dir, options),
+    forceUnlock: (id) => forceUnlock(dir, id),
+  }
+}
+
+/** The lock object beside the state, named as Terraform's S3 backend names it with use_lockfile. */
+export const LOCK_SUFFIX = '.tflock'
+export const BACKUP_SUFFIX = '.backup'
+
+/** How often a state write is tried again when S3 answers 409 (another conditional request on the key was in flight). */
+const CONFLICT_ATTEMPTS = 3
+
+/**
+ * The state at `key` of an object store. Writes are conditional on the ETag read just before (If-Match, or
+ * If-None-Match: * for the first), so a write by anyone else in between is detected instead of overwritten.
+ */
+export function objectStoreBackend(store: ObjectStore, key: string): StateBackend {
+  const location = store.describe(key)
+  const backupKey = key + BACKUP_SUFFIX
+  const lockSlot = objectLockSlot(store, key + LOCK_SUFFIX)
+  const parse = (bytes: Buffer) => parseState(bytes.toString('utf8'), location)
+  return {
+    location,
+    backupLocation: store.describe(backupKey),
+    async read() {
+      const stored = await store.get(key)
+      return stored.found ? parse(stored.bytes) : { kind: 'missing' }
+    },
+    async write(state) {
+      const bytes = Buffer.from(serialize(state))
+      for (let attempt = 1; ; attempt++) {
+        const current = await store.get(key)
+        refuseUnsafeReplace(current.found ? parse(current.bytes) : { kind: 'missing' }, state, location)
+        // Unconditional: the backup is a convenience copy, and bucket versioning keeps the real history.
+        if (current.found) await store.put(backupKey, current.bytes)
+        const put = await store.put(key, bytes, current.found ? { ifMatch: current.etag } : { ifNoneMatch: '*' })
+        if (put.ok) return
+        // The SDK retries a request whose reply was lost; if the first try landed, the retry fails its condition
+        // against our own write. The stored bytes tell that apart from another run's write.
+        const after = await store.get(key)
+        if (after.found && after.bytes.equals(bytes)) return
+        if (put.reason === 'conflict' && attempt < CONFLICT_ATTEMPTS) continue
+        throw new StateWriteRefused(`Refusing to replace ${location}: another run changed it after it was read, so this write was not made.`)
+      }
+    },
+    lock: (options) => acquireLockIn(lockSlot, options),
+    forceUnlock: (id) => forceUnlockIn(lockSlot, id),
+  }
+}
+
+/** A lock object created with If-None-Match: *, which S3 lets exactly one of several concurrent writers create. */
+function objectLockSlot(store: ObjectStore, key: string): LockSlot {
+  const read = async () => {
+    const stored = await store.get(key)
+    return stored.found ? { holder: parseLock(stored.bytes.toString('utf8')), etag: stored.etag } : { holder: 'missing' as const }
+  }
+  const slot: LockSlot = {
+    where: store.describe(key),
+    // A 409 (a concurrent create still in flight) counts as taken: the caller then reads who holds it, or retries.
+    create: async (text) => (await store.put(key, Buffer.from(text), { ifNoneMatch: '*' })).ok,
+    read: async () => (await read()).holder,
+    async removeIf(id) {
+      const found = await read()
+      if (typeof found.holder !== 'object' || found.holder.id !== id) return found.holder
+      // Conditional on the version just read, so a lock taken over in between is not deleted; then look again.
+      const deleted = await store.delete(key, { ifMatch: found.etag! })
+      return deleted.ok ? found.holder : slot.removeIf(id)
+    },
+  }
+  return slot
+}
