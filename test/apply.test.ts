@@ -286,6 +286,54 @@ describe('apply engine', () => {
     })
   })
 
+  describe('retune and delete (scheduled re-tuning)', () => {
+    it('retune records the completed job\'s end and moves it to history, then creates the next generation', async () => {
+      const old = record('a-gen1', 'InProgress')
+      const { api, writes, run } = harness(state({ [addr('a')]: { type: 'sagemaker_training_job', current: old, history: [] } }))
+      api.seedTrainingJob('a-gen1', { status: 'Completed', job: { TrainingEndTime: new Date('2026-11-10T00:00:00Z') } })
+      const next = create('a', { name: 'a-gen2' })
+      const change: ResourceChange = { ...next, action: 'retune', after: { ...next.after!, generation: 2 }, before: { name: 'a-gen1', arn: old.arn, status: 'Completed', generation: 1 } }
+      const result = await run([change])
+      assert.deepEqual(result.errors, [])
+      assert.deepEqual(ops(api), ['describeTrainingJob', 'createTrainingJob'])
+      const final = writes.at(-1)!.resources[addr('a')]!
+      assert.equal(final.current!.name, 'a-gen2')
+      assert.equal(final.current!.generation, 2)
+      assert.deepEqual(final.history.map((h) => [h.name, h.status, h.ended_at]), [['a-gen1', 'Completed', '2026-11-10T00:00:00.000Z']])
+      assert.match(result.results[0]!.message!, /generation 2, after a-gen1/)
+    })
+
+    it('delete removes an older generation\'s job from SageMaker, keeps its record with deleted_at, and leaves the current job alone', async () => {
+      const gen1 = record('a-gen1', 'Completed', { generation: 1 })
+      const gen2 = record('a-gen2', 'Completed', { generation: 2 })
+      const { api, writes, run } = harness(state({ [addr('a')]: { type: 'sagemaker_training_job', current: gen2, history: [gen1] } }))
+      api.seedTrainingJob('a-gen1', { status: 'Completed' })
+      const del: ResourceChange = { ...existing('delete', 'a', gen1), deposed: 'a-gen1' }
+      const result = await run([existing('no-op', 'a', gen2), del])
+      assert.deepEqual(result.errors, [])
+      assert.deepEqual(result.results.map((r) => [r.action, r.outcome, r.deposed]), [['no-op', 'done', undefined], ['delete', 'done', 'a-gen1']])
+      assert.ok(ops(api).includes('deleteTrainingJob'))
+      const final = writes.at(-1)!.resources[addr('a')]!
+      assert.equal(final.current!.name, 'a-gen2')
+      assert.deepEqual(final.history.map((h) => [h.name, h.deleted_at]), [['a-gen1', NOW]])
+    })
+
+    it('delete of a job already gone only records it; of a running one fails without deleting', async () => {
+      const gen1 = record('a-gen1', 'Completed', { generation: 1 })
+      const gone = harness(state({ [addr('a')]: { type: 'sagemaker_training_job', current: record('a-gen2', 'Completed'), history: [gen1] } }))
+      const result = await gone.run([{ ...existing('delete', 'a', gen1), deposed: 'a-gen1' }])
+      assert.equal(result.results[0]!.outcome, 'done')
+      assert.ok(!ops(gone.api).includes('deleteTrainingJob'))
+      assert.equal(gone.writes.at(-1)!.resources[addr('a')]!.history[0]!.deleted_at, NOW)
+
+      const running = harness(state({ [addr('a')]: { type: 'sagemaker_training_job', current: record('a-gen2', 'Completed'), history: [gen1] } }))
+      running.api.seedTrainingJob('a-gen1', { status: 'InProgress' })
+      const failed = await running.run([{ ...existing('delete', 'a', gen1), deposed: 'a-gen1' }])
+      assert.equal(failed.results[0]!.outcome, 'failed')
+      assert.ok(!ops(running.api).includes('deleteTrainingJob'))
+    })
+  })
+
   describe('replace', () => {
     it('creates the new job first, then stops the old one, which moves to history', async () => {
       const old = record('a-old', 'InProgress')

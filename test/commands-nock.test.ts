@@ -294,6 +294,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     const { dir, state, job } = await appliedDir(sm)
     writeFileSync(join(dir, 'main.hcl'), churn('team = "research", owner = "alice"'))
     sm.on('Search', [200, { Results: [searchRecord(job.name, 'InProgress', ownTags(job, state.lineage))] }])
+    sm.on('DescribeTrainingJob', [200, searchRecord(job.name, 'InProgress', {}).TrainingJob])
     sm.on('AddTags', (body) => [200, { Tags: body.Tags as object }])
     sm.on('DeleteTags', [200, {}])
 
@@ -302,6 +303,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
 
     assert.deepEqual(sm.calls, [
       { op: 'Search', body: searchQuery(state.lineage) },
+      { op: 'DescribeTrainingJob', body: { TrainingJobName: job.name } },
       { op: 'AddTags', body: { ResourceArn: job.arn, Tags: [{ Key: 'team', Value: 'research' }, { Key: 'owner', Value: 'alice' }] } },
       { op: 'DeleteTags', body: { ResourceArn: job.arn, TagKeys: ['env'] } },
     ])
@@ -315,10 +317,36 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     assert.deepEqual(after.tags, { team: 'research', owner: 'alice' })
   })
 
+  it('a saved plan whose running job finished meanwhile is refused as stale, before anything is sent', async () => {
+    const { dir, state, job } = await appliedDir(sm)
+    writeFileSync(join(dir, 'main.hcl'), churn('team = "research"'))
+    sm.on('Search', [200, { Results: [searchRecord(job.name, 'InProgress', ownTags(job, state.lineage))] }])
+    const saved = await plan(dir)
+    assert.equal(saved.changes[0]!.action, 'update')
+    const planFile = join(dir, 'plan.json')
+    const { savePlan, prepareApply, executeApply } = await services()
+    await savePlan(planFile, saved)
+
+    sm.calls.length = 0
+    sm.on('DescribeTrainingJob', [200, searchRecord(job.name, 'Completed', {}).TrainingJob])
+    const { prepared } = await prepareApply({ ...planOptions(dir), planFile, lockTimeout: '0s' })
+    const payload = await executeApply(prepared!)
+    sm.scope.done()
+
+    assert.deepEqual(sm.ops(), ['DescribeTrainingJob'], 'no AddTags: nothing was applied')
+    assert.equal(payload.applied, false)
+    const error = payload.diagnostics.find((d) => d.severity === 'error')!
+    assert.equal(error.summary, 'The plan is stale')
+    assert.match(error.detail!, new RegExp(`${ADDRESS}: job ${job.name} was InProgress when planned and is now Completed`))
+    assert.match(error.hint!, /plan --out FILE again/)
+    assert.equal(readState(dir).serial, state.serial, 'the state is untouched')
+  })
+
   it('a resource removed from the configuration while its job runs: StopTrainingJob, then it leaves the state', async () => {
     const { dir, state, job } = await appliedDir(sm)
     writeFileSync(join(dir, 'main.hcl'), '# nothing left\n')
     sm.on('Search', [200, { Results: [searchRecord(job.name, 'InProgress', ownTags(job, state.lineage))] }])
+    sm.on('DescribeTrainingJob', [200, searchRecord(job.name, 'InProgress', {}).TrainingJob])
     sm.on('StopTrainingJob', [200, {}])
 
     const payload = await apply(dir)
@@ -326,6 +354,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
 
     assert.deepEqual(sm.calls, [
       { op: 'Search', body: searchQuery(state.lineage) },
+      { op: 'DescribeTrainingJob', body: { TrainingJobName: job.name } },
       { op: 'StopTrainingJob', body: { TrainingJobName: job.name } },
     ])
     assert.deepEqual(

@@ -2,8 +2,10 @@
 // If-None-Match as S3 does. Faults are injected per request (a lost reply, a 409, another writer getting in first), and
 // every request is recorded, so each test pins what was sent and in which order.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import nock from 'nock'
 import { createS3Store } from '../src/sagemaker/s3.js'
@@ -269,6 +271,15 @@ describe('backend "s3" (real SDK client, nock)', function () {
       await next.lock.release()
     })
 
+    it('never calls a shared lock stale by pid: a CI container elsewhere may have this hostname', async () => {
+      const exited = spawnSync(process.execPath, ['-e', ''])
+      s3.put(LOCK, JSON.stringify({ ...foreignLock(1), host: hostname(), pid: exited.pid }))
+      const blocked = await backend.lock({ operation: 'apply', timeoutMs: 0 })
+      assert.ok(!blocked.ok)
+      assert.equal(blocked.reason, 'held')
+      assert.match(blocked.diagnostic.detail!, /\(60 minutes ago\)/)
+    })
+
     it('release leaves alone a lock that was force-unlocked and taken by another run', async () => {
       const ours = await backend.lock({ operation: 'apply', timeoutMs: 0 })
       assert.ok(ours.ok)
@@ -408,6 +419,22 @@ ${TRAINING_BODY}
     assert.ok(result.diagnostics.length > 0 && result.diagnostics.every((d) => d.severity === 'error' && d.range?.file.endsWith('backend.hcl')), JSON.stringify(result.diagnostics))
     assert.deepEqual(s3.calls, [])
     assert.deepEqual(readdirSync(dir).sort(), ['backend.hcl', 'main.hcl'])
+  })
+
+  it('a lock the bucket refuses, or a missing region, is one error and nothing is written', async () => {
+    const dir = configDir({ 'main.hcl': main })
+    s3.put(KEY, serialized(sampleState(4)))
+    s3.fail('PUT', LOCK, { status: 403, code: 'AccessDenied' })
+    const { stateRm } = await services()
+    const options = { dir, addresses: ['sagemaker_training_job.churn'], lockTimeoutMs: 0, dryRun: false }
+    const denied = await stateRm(options)
+    assert.deepEqual(denied.diagnostics.map((d) => [d.summary, d.detail]), [['Error acquiring the state lock', `s3://${BUCKET}/${LOCK}: AccessDenied (HTTP 403): AccessDenied`]])
+
+    delete process.env.AWS_REGION
+    const noRegion = await stateRm({ ...options, dir: configDir({ 'main.hcl': main.replace('region         = "eu-west-1"', '') }) })
+    assert.match(noRegion.diagnostics[0]!.detail!, /No AWS region for the S3 state backend: set region in the backend "s3" block, or AWS_REGION/)
+    assert.equal(s3.json<State>(KEY).serial, 4)
+    assert.deepEqual(s3.calls, [`PUT ${LOCK} 403`])
   })
 
   it('keeps the local file when there is no backend block', async () => {

@@ -5,9 +5,10 @@ import { join, relative } from 'node:path'
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr } from './ast.js'
 import { parseHcl } from './parse.js'
-import { NATIVE_RESOURCE_TYPES, PROVIDER_RESOURCE_TYPES } from '../model/terraform.js'
 
-/** sageform's own job types, then terraform-provider-aws's two, which read into the same model (src/model/terraform.ts). */
+export const NATIVE_RESOURCE_TYPES = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job'] as const
+/** terraform-provider-aws's two job resources, read into the same model as the native ones (src/model/terraform.ts). */
+export const PROVIDER_RESOURCE_TYPES = ['aws_sagemaker_training_job', 'aws_sagemaker_hyper_parameter_tuning_job'] as const
 export const RESOURCE_TYPES = [...NATIVE_RESOURCE_TYPES, ...PROVIDER_RESOURCE_TYPES] as const
 export type ResourceType = (typeof RESOURCE_TYPES)[number]
 

@@ -9,7 +9,7 @@ import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/mo
 import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
 import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
-import { spelledMembers, type Spelling } from './terraform.js'
+import { memberName, spelledMembers, type Spelling } from './terraform.js'
 import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobKind, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
@@ -488,6 +488,12 @@ class ResourceDecoder {
       return member && !(isTop && MANAGED_MEMBERS.has(member)) ? member : undefined
     }
     const candidates = () => [...members.keys()].filter((m) => known(m)).concat(isTop ? resourceArguments(this.kind) : [])
+    // Names from the other spelling are a likely mix-up when moving between sageform's blocks and the provider's.
+    const unknownHint = (name: string) => {
+      const other = manifestMembers(shapeName, this.kind.spelling === 'native' ? 'provider' : 'native').get(name)
+      const suggestion = other && known(memberName(shapeName, other, this.kind.spelling)) ? memberName(shapeName, other, this.kind.spelling) : didYouMean(name, candidates())
+      return suggestion ? `Did you mean "${suggestion}"?${other ? ` That is how ${this.decl.type} spells "${name}".` : ''}` : undefined
+    }
     const where = (name: string) => (manifestPath ? `${manifestPath}.${name}` : name)
     const seen = new Map<string, SourceRange>()
     const duplicate = (name: string, range: SourceRange) => {
@@ -502,9 +508,8 @@ class ResourceDecoder {
     for (const attr of body.attributes) {
       const member = known(attr.name)
       if (!member) {
-        const suggestion = didYouMean(attr.name, candidates())
         this.incomplete.add(apiPathKey(apiPath))
-        this.error('Unsupported argument', `An argument named "${attr.name}" is not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, attr.nameRange, where(attr.name), suggestion ? `Did you mean "${suggestion}"?` : undefined)
+        this.error('Unsupported argument', `An argument named "${attr.name}" is not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, attr.nameRange, where(attr.name), unknownHint(attr.name))
         continue
       }
       const memberShape = structure(shapeName).members[member]!.shape
@@ -523,9 +528,8 @@ class ResourceDecoder {
     for (const block of body.blocks) {
       const member = known(block.type)
       if (!member) {
-        const suggestion = didYouMean(block.type, candidates())
         this.incomplete.add(apiPathKey(apiPath))
-        this.error('Unsupported block type', `Blocks of type "${block.type}" are not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, block.typeRange, where(block.type), suggestion ? `Did you mean "${suggestion}"?` : undefined)
+        this.error('Unsupported block type', `Blocks of type "${block.type}" are not expected ${manifestPath ? `in ${manifestPath}` : 'here'}.`, block.typeRange, where(block.type), unknownHint(block.type))
         continue
       }
       const memberShape = structure(shapeName).members[member]!.shape

@@ -1,7 +1,7 @@
 // The manifest reference (docs/manifest-reference.md), rendered from the API model so it lists every writable
 // attribute and block with its constraints, and changes only when the model does.
 import { isScalar, shape, structure, type Shape } from './api.js'
-import { manifestMembers } from './build.js'
+import { manifestMembers, MAX_WARM_START_PARENTS } from './build.js'
 import { memberName, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
 import { JOB_KINDS } from './types.js'
 import { MANAGED_TAG_COUNT, NAME_SUFFIX_LENGTH } from './validate.js'
@@ -26,7 +26,10 @@ export function renderReference(): string {
     out.push(`- \`name_prefix\` — string, default: the resource label with \`_\` as \`-\`. sageform appends \`-\` and 8 hex characters of the spec hash, so at most ${(nameShape.max ?? 0) - NAME_SUFFIX_LENGTH} characters.`)
     out.push(`- \`tags\` — map of string, at most ${(shape('TagList').max ?? 50) - MANAGED_TAG_COUNT} entries (sageform adds ${MANAGED_TAG_COUNT} of its own, \`sageform:*\`).`)
     out.push('- `depends_on` — list of resource addresses to create first, besides those referenced.')
-    out.push('- `lifecycle` block — `prevent_destroy` (bool), `ignore_changes` (list of attribute paths).')
+    out.push('- `lifecycle` block — `prevent_destroy` (bool), `ignore_changes` (list of attribute paths), `retune_every` (duration: a whole number of `s`, `m`, `h` or `d`, or a sum such as `1d12h`; once the current job completed that long ago, plan proposes a new generation of the same spec; not with a pinned `name`), `keep_generations` (number ≥ 1: finished jobs older than the newest N generations are deleted from SageMaker).')
+    if (kind.requestShape === 'CreateHyperParameterTuningJobRequest') {
+      out.push(`- \`warm_start_from_previous\` — bool. Each new generation warm-starts from the previous generations that Completed or were Stopped, newest first, at most ${MAX_WARM_START_PARENTS} (and only those keep_generations keeps). The type is \`IdenticalDataAndAlgorithm\` unless \`warm_start_config { warm_start_type = "TransferLearning" }\` says otherwise; the manifest then names no parents.`)
+    }
     members(kind.requestShape, 0, out, new Set())
     out.push('')
   }

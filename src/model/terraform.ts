@@ -3,11 +3,11 @@
 // (website/docs/r/sagemaker_training_job.html.markdown, sagemaker_hyper_parameter_tuning_job.html.markdown): the
 // training job is the mechanical snake_case of the API throughout; the tuning job shortens three names. The decoder
 // reads provider-spelled blocks through these tables, and a converter renames in either direction with the same ones.
+import { NATIVE_RESOURCE_TYPES, PROVIDER_RESOURCE_TYPES } from '../config/module.js'
 import { shape, snakeCase, structure } from './api.js'
 
-export const NATIVE_RESOURCE_TYPES = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job'] as const
+export { PROVIDER_RESOURCE_TYPES }
 export type NativeResourceType = (typeof NATIVE_RESOURCE_TYPES)[number]
-export const PROVIDER_RESOURCE_TYPES = ['aws_sagemaker_training_job', 'aws_sagemaker_hyper_parameter_tuning_job'] as const
 export type ProviderResourceType = (typeof PROVIDER_RESOURCE_TYPES)[number]
 
 /** Which spelling a resource is written in: sageform's own, or terraform-provider-aws's. */

@@ -11,13 +11,13 @@ import {
 import type { ConditionalResult, ObjectStore, StoredObject, WriteCondition } from '../util/object-store.js'
 import { clientConfig, errorCode, noCredentialsMessage, type SageMakerClientOptions } from './client.js'
 
-export interface S3StoreOptions extends Pick<SageMakerClientOptions, 'region' | 'profile' | 'endpoint' | 'maxAttempts' | 'retryStrategy'> {
+export interface S3StoreOptions extends Pick<SageMakerClientOptions, 'region' | 'profile' | 'endpoint'> {
   bucket: string
   /** Requests go to <endpoint>/<bucket>/<key> instead of <bucket>.<endpoint>/<key>, as most S3-compatible stores want. */
   usePathStyle?: boolean
 }
 
-export const NO_S3_REGION_MESSAGE = 'No AWS region for the S3 state backend: set region in the backend "s3" block, or AWS_REGION.'
+const NO_S3_REGION_MESSAGE = 'No AWS region for the S3 state backend: set region in the backend "s3" block, or AWS_REGION.'
 
 export function createS3Store(options: S3StoreOptions): ObjectStore {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'

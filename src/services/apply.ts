@@ -18,7 +18,7 @@ import { loadConfiguration, providerSettings } from './configuration.js'
 import { connect } from './connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
 import { staleJobs } from './recheck.js'
-import { openState, readStateFrom } from './state.js'
+import { lockBackend, openState, readStateFrom } from './state.js'
 import { jobFamily } from '../config/module.js'
 
 export interface ApplyOptions extends PlanOptions {
@@ -46,13 +46,7 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
     diags.error('Invalid --lock-timeout', { detail: `"${lockTimeout}" is not a duration.`, hint: 'Use a number with s, m or h, such as 30s or 5m.' })
     return undefined
   }
-  let acquired
-  try {
-    acquired = await backend.lock({ operation, timeoutMs })
-  } catch (error) {
-    diags.error('Error acquiring the state lock', { detail: (error as Error).message, hint: 'Check the backend block, your AWS credentials and the network, then try again.' })
-    return undefined
-  }
+  const acquired = await lockBackend(backend, { operation, timeoutMs })
   if (!acquired.ok) {
     diags.add(acquired.diagnostic)
     return undefined

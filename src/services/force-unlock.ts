@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { LockInfo } from '../state/lock.js'
-import { openState } from './state.js'
+import { backendFailure, openState } from './state.js'
 
 export interface ForceUnlockOptions {
   dir: string
@@ -19,7 +19,7 @@ export interface ForceUnlockResult {
 export async function forceUnlock(options: ForceUnlockOptions): Promise<ForceUnlockResult> {
   const { backend, diagnostics } = await openState(options.dir)
   if (!backend) return { format_version: '1.0', unlocked: false, lock: null, diagnostics }
-  const result = await backend.forceUnlock(options.id)
+  const result = await backend.forceUnlock(options.id).catch((error: unknown) => ({ ok: false as const, diagnostic: backendFailure('Cannot force-unlock the state', error) }))
   return result.ok
     ? { format_version: '1.0', unlocked: true, lock: result.removed, diagnostics: [] }
     : { format_version: '1.0', unlocked: false, lock: null, diagnostics: [result.diagnostic] }

@@ -3,7 +3,7 @@
 // tags and offers to adopt it again.
 import type { Diagnostic } from '../diagnostics/index.js'
 import { StateWriteRefused } from '../state/store.js'
-import { openState, readStateFrom } from './state.js'
+import { lockBackend, openState, readStateFrom } from './state.js'
 import { notInState } from './state-show.js'
 
 export interface StateRmOptions {
@@ -30,7 +30,7 @@ export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
   const result: StateRmResult = { format_version: '1.0', dry_run: options.dryRun, removed: [], serial: null, backup: null, diagnostics: [] }
   const { backend, diagnostics: backendDiagnostics } = await openState(options.dir)
   if (!backend) return { ...result, diagnostics: backendDiagnostics }
-  const lock = await backend.lock({ operation: 'state rm', timeoutMs: options.lockTimeoutMs })
+  const lock = await lockBackend(backend, { operation: 'state rm', timeoutMs: options.lockTimeoutMs })
   if (!lock.ok) return { ...result, diagnostics: [lock.diagnostic] }
   try {
     const { state, diagnostics } = await readStateFrom(backend)

@@ -1,17 +1,20 @@
 // Finding and reading the state for a command: problems a user can cause become one diagnostic each, never an exception.
-import { resolve } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics/index.js'
-import { loadModule, type S3BackendSettings } from '../config/module.js'
+import { loadModule, manifestFiles, type S3BackendSettings } from '../config/module.js'
 import { localBackend, objectStoreBackend, type StateBackend } from '../state/backend.js'
+import type { AcquireLockResult, LockOptions } from '../state/lock.js'
 import type { ReadStateResult } from '../state/store.js'
 import type { State } from '../state/types.js'
 
 /**
  * The backend the configuration in `dir` names: its `backend "s3"` block's, else the local file. Only the blocks are
- * decoded, nothing evaluated (backend values are literals), so commands that merely read state pay one parse. A
- * directory without manifests keeps the local file, so the state commands work on a bare state file.
+ * decoded, nothing evaluated (backend values are literals), and only when a manifest mentions a backend. A directory
+ * without manifests keeps the local file, so the state commands work on a bare state file.
  */
 export async function openState(dir: string): Promise<{ backend?: StateBackend; diagnostics: Diagnostic[] }> {
+  if (!(await mayHaveBackend(dir))) return { backend: localBackend(dir), diagnostics: [] }
   const { module, diagnostics } = await loadModule(resolve(dir))
   if (!module) return { backend: localBackend(dir), diagnostics: [] }
   if (module.backend?.settings) return { backend: await s3Backend(module.backend.settings), diagnostics: [] }
@@ -22,6 +25,13 @@ export async function openState(dir: string): Promise<{ backend?: StateBackend; 
   return unparsed.length > 0 ? { diagnostics: unparsed } : { backend: localBackend(dir), diagnostics: [] }
 }
 
+/** Most configurations have no backend block; when no manifest even has the word at a line's start, none is parsed. */
+async function mayHaveBackend(dir: string): Promise<boolean> {
+  const names = await manifestFiles(dir).catch(() => [])
+  const sources = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8').catch(() => '')))
+  return sources.some((source) => /^[ \t]*backend\b/m.test(source))
+}
+
 async function s3Backend(settings: S3BackendSettings): Promise<StateBackend> {
   const { createS3Store } = await import('../sagemaker/s3.js')
   const { bucket, region, profile, endpoint, usePathStyle } = settings
@@ -29,10 +39,19 @@ async function s3Backend(settings: S3BackendSettings): Promise<StateBackend> {
 }
 
 /** openState, then readStateFrom: what read-only commands need. */
-export async function loadState(dir: string): Promise<{ state?: State; backend?: StateBackend; diagnostics: Diagnostic[] }> {
-  const opened = await openState(dir)
-  if (!opened.backend) return opened
-  return { ...(await readStateFrom(opened.backend)), backend: opened.backend }
+export async function loadState(dir: string): Promise<{ state?: State; diagnostics: Diagnostic[] }> {
+  const { backend, diagnostics } = await openState(dir)
+  return backend ? readStateFrom(backend) : { diagnostics }
+}
+
+/** A backend failure no user input explains (access denied, no network after the SDK's retries), as one error. */
+export function backendFailure(summary: string, error: unknown): Diagnostic {
+  return { severity: 'error', summary, detail: (error as Error).message, hint: 'Check the backend block, your AWS credentials and the network, then try again.' }
+}
+
+/** backend.lock, with a failure to reach the backend reported like a lock not acquired. */
+export function lockBackend(backend: StateBackend, options: LockOptions): Promise<AcquireLockResult | { ok: false; diagnostic: Diagnostic }> {
+  return backend.lock(options).catch((error: unknown) => ({ ok: false as const, diagnostic: backendFailure('Error acquiring the state lock', error) }))
 }
 
 export async function readStateFrom(backend: StateBackend): Promise<{ state?: State; diagnostics: Diagnostic[] }> {
@@ -41,7 +60,7 @@ export async function readStateFrom(backend: StateBackend): Promise<{ state?: St
   try {
     result = await backend.read()
   } catch (error) {
-    return { diagnostics: [{ severity: 'error', summary: 'The state cannot be read', detail: (error as Error).message, hint: 'Check the backend block, your AWS credentials and the network, then try again.' }] }
+    return { diagnostics: [backendFailure('The state cannot be read', error)] }
   }
   switch (result.kind) {
     case 'ok':

@@ -52,8 +52,8 @@ export function localBackend(dir: string): StateBackend {
 }
 
 /** The lock object beside the state, named as Terraform's S3 backend names it with use_lockfile. */
-export const LOCK_SUFFIX = '.tflock'
-export const BACKUP_SUFFIX = '.backup'
+const LOCK_SUFFIX = '.tflock'
+const BACKUP_SUFFIX = '.backup'
 
 /** How often a state write is tried again when S3 answers 409 (another conditional request on the key was in flight). */
 const CONFLICT_ATTEMPTS = 3
@@ -104,6 +104,7 @@ function objectLockSlot(store: ObjectStore, key: string): LockSlot {
   }
   const slot: LockSlot = {
     where: store.describe(key),
+    checkPid: false,
     // A 409 (a concurrent create still in flight) counts as taken: the caller then reads who holds it, or retries.
     create: async (text) => (await store.put(key, Buffer.from(text), { ifNoneMatch: '*' })).ok,
     read: async () => (await read()).holder,

@@ -43,6 +43,11 @@ export type ReadLockResult = LockInfo | 'missing' | 'unreadable'
 export interface LockSlot {
   /** The lock's path or URL, for messages. */
   readonly where: string
+  /**
+   * Whether a holder on this host can be checked by pid. Not for a lock shared through S3: CI containers often share
+   * a hostname, so a pid missing here says nothing about the holder's.
+   */
+  readonly checkPid: boolean
   /** Writes `text` only if there is no lock; false when one is there. */
   create(text: string): Promise<boolean>
   read(): Promise<ReadLockResult>
@@ -83,7 +88,7 @@ export async function acquireLockIn(slot: LockSlot, options: LockOptions): Promi
     if (holder === 'missing') continue // released between our attempt and the read: try again at once
     // Our create succeeded but its reply was lost, and the retry found the lock it had made: it is ours.
     if (holder !== 'unreadable' && holder.id === info.id) return { ok: true, lock: new SlotLock(slot, info) }
-    if (holder !== 'unreadable' && holderIsGone(holder)) return lockFailure('stale', slot.where, holder)
+    if (holder !== 'unreadable' && slot.checkPid && holderIsGone(holder)) return lockFailure('stale', slot.where, holder)
     const remaining = deadline - Date.now()
     if (remaining <= 0) return lockFailure(holder === 'unreadable' ? 'unreadable' : 'held', slot.where, holder)
     await sleep(Math.min(wait, remaining))
@@ -145,6 +150,7 @@ function fileLockSlot(dir: string): LockSlot {
   const path = lockPath(dir)
   return {
     where: path,
+    checkPid: true,
     async create(text) {
       try {
         await writeFile(path, text, { flag: 'wx' })

@@ -38,9 +38,15 @@ export function renderStateShow(result: StateShowResult, style: Style): string {
   else lines.push(style.dim('no current job'))
   if (resource.history.length > 0) {
     lines.push('', style.bold(`history (${resource.history.length}, oldest first):`))
-    lines.push(table(resource.history.map((j) => [j.name, j.status, j.created_at, j.failure_reason ?? '']), style, (row) => statusColour(row[1]!, style)).replace(/^/gm, '  '))
+    lines.push(table(resource.history.map(historyRow), style, (row) => statusColour(row[1]!, style)).replace(/^/gm, '  '))
   }
   return lines.join('\n')
+}
+
+/** One earlier job: its generation and result (a tuning job's best objective), and whether it was deleted since. */
+function historyRow(job: JobRecord): string[] {
+  const best = job.best_training_job ? `best objective ${job.best_training_job.objective}` : ''
+  return [job.name, job.status, `generation ${job.generation ?? 1}`, job.created_at, [best, job.deleted_at && `deleted ${job.deleted_at}`, job.failure_reason].filter(Boolean).join('; ')]
 }
 
 function jobLines(job: JobRecord, style: Style): string[] {
@@ -54,6 +60,7 @@ function jobLines(job: JobRecord, style: Style): string[] {
     ['created_at', job.created_at],
     ['updated_at', job.updated_at],
     ['ended_at', job.ended_at],
+    ['best_objective', job.best_training_job === undefined ? undefined : `${job.best_training_job.objective} (${job.best_training_job.name})`],
     ['tags', job.tags && Object.keys(job.tags).length > 0 ? Object.entries(job.tags).map(([k, v]) => `${k}=${v}`).join(', ') : undefined],
   ]
   const shown = fields.filter((f): f is [string, string] => f[1] !== undefined)

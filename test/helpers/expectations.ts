@@ -18,7 +18,7 @@ const CARET = /^(\s*#\s*)(\^)\s*(ERROR|WARNING):\s*(.+?)\s*$/
 
 export function expectationsIn(dir: string, displayBase: string): Expected[] {
   const out: Expected[] = []
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.hcl')).sort()) {
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.hcl') || n.endsWith('.tf')).sort()) {
     const file = relative(displayBase, join(dir, name))
     const lines = readFileSync(join(dir, name), 'utf8').split('\n')
     let target = 0

@@ -1,0 +1,66 @@
+// A cron-style re-tune end to end: the built CLI against the in-process local endpoint, whose clock runs fast and can
+// jump ahead. Generation 1 is applied and completes; a week later on the service's clock, `apply --auto-approve
+// --detailed-exitcode` starts generation 2 warm-started from generation 1 and exits 2; run again at once, it exits 0.
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { DescribeHyperParameterTuningJobCommand } from '@aws-sdk/client-sagemaker'
+import type { State } from '../src/state/types.js'
+import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
+import { retunableTuning } from './helpers/config.js'
+import { endpointsOfSuite } from './helpers/endpoint.js'
+
+const ADDRESS = 'sagemaker_hyperparameter_tuning_job.churn'
+const DAY_SECONDS = 86_400
+
+describe('scheduled re-tuning, end to end', function () {
+  this.timeout(120_000)
+  const open = endpointsOfSuite({ timeScale: 3600 })
+  const dirs: string[] = []
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('cron apply: generation 2 warm-starts from generation 1 once retune_every has passed (exit 2), then nothing is due (exit 0)', async () => {
+    const { endpoint, sm } = await open()
+    const dir = mkdtempSync(join(tmpdir(), 'sageform-retune-'))
+    dirs.push(dir)
+    writeFileSync(join(dir, 'main.hcl'), retunableTuning({ lifecycle: 'retune_every = "7d"\n    keep_generations = 3', extra: 'warm_start_from_previous = true' }))
+    const cron = () => runCli(['apply', '--auto-approve', '--detailed-exitcode'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+    const describe = async (name: string) => sm.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }))
+
+    const first = await cron()
+    expectExit(first, 2)
+    const gen1 = state().resources[ADDRESS]!.current!
+    assert.equal(gen1.generation, 1)
+    for (let i = 0; i < 200 && (await describe(gen1.name)).HyperParameterTuningJobStatus !== 'Completed'; i++) await sleep(100)
+    assert.equal((await describe(gen1.name)).HyperParameterTuningJobStatus, 'Completed')
+
+    const early = await cron()
+    expectExit(early, 0)
+    assert.match(early.stdout, /re-tune due/)
+
+    endpoint.advanceClock(8 * DAY_SECONDS)
+    const due = await cron()
+    expectExit(due, 2)
+    assert.match(due.stdout, /will be re-tuned: a new generation/)
+    const after = state().resources[ADDRESS]!
+    const gen2 = after.current!
+    assert.equal(gen2.generation, 2)
+    assert.notEqual(gen2.name, gen1.name)
+    assert.deepEqual(after.history.map((r) => [r.name, r.status, r.generation]), [[gen1.name, 'Completed', 1]])
+    assert.equal(typeof after.history[0]!.best_training_job?.objective, 'number', 'history keeps the generation\'s best objective')
+    const live = await describe(gen2.name)
+    assert.deepEqual(live.WarmStartConfig, { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: gen1.name }], WarmStartType: 'IdenticalDataAndAlgorithm' })
+
+    expectExit(await cron(), 0)
+    assert.equal(state().resources[ADDRESS]!.current!.name, gen2.name)
+    const shown = await runCli(['state', 'show', ADDRESS], { cwd: dir, env: endpointEnv(endpoint.url) })
+    assert.match(shown.stdout, new RegExp(`${gen1.name}\\s+Completed\\s+generation 1\\s+\\S+\\s+best objective ${after.history[0]!.best_training_job!.objective}`))
+  })
+})
+
+function expectExit(run: CliRun, status: number): void {
+  assert.equal(run.status, status, `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`)
+}
