@@ -38,7 +38,8 @@ function tuningAddresses(dir) {
 
 try {
   console.log(`Embedded SageMaker endpoint at ${endpoint.url} (time x3600). Working copies of examples/ in ${work}.`)
-  for (const example of readdirSync(join(root, 'examples'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+  // examples/ci holds CI workflows, not a configuration.
+  for (const example of readdirSync(join(root, 'examples'), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'ci').map((e) => e.name).sort()) {
     const dir = join(work, example)
     cpSync(join(root, 'examples', example), dir, { recursive: true })
     console.log(`\n===== examples/${example} =====`)

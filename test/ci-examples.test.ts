@@ -1,4 +1,4 @@
-// ci-examples/: the GitHub Actions and GitLab CI workflows parse as YAML, and every sageform invocation in their
+// examples/ci/: the GitHub Actions and GitLab CI workflows parse as YAML, and every sageform invocation in their
 // scripts uses a command and flags the CLI documents in its --help. Needs `npm run build` (runs bin/run.js).
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -52,10 +52,10 @@ function documents(helpText: string, flag: string): boolean {
   return spellings.some((s) => new RegExp(`(^|[\\s,\\[])${escape(s)}(?=[\\s=,\\]]|$)`, 'm').test(helpText))
 }
 
-describe('ci-examples', () => {
+describe('examples/ci', () => {
   for (const file of FILES) {
     describe(file, () => {
-      const text = readFileSync(join(root, 'ci-examples', file), 'utf8')
+      const text = readFileSync(join(root, 'examples/ci', file), 'utf8')
 
       it('is one valid YAML document', () => {
         const documents = parseAllDocuments(text)

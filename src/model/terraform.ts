@@ -53,10 +53,6 @@ export const PROVIDER_RENAMES: Readonly<Record<string, Readonly<Record<string, s
   ParentHyperParameterTuningJob: { HyperParameterTuningJobName: 'name' },
 }
 
-export function isProviderType(type: string): type is ProviderResourceType {
-  return (PROVIDER_RESOURCE_TYPES as readonly string[]).includes(type)
-}
-
 /** The name a member of `shapeName` is written with in a spelling. */
 export function memberName(shapeName: string, member: string, spelling: Spelling): string {
   return (spelling === 'provider' ? PROVIDER_RENAMES[shapeName]?.[member] : undefined) ?? snakeCase(member)
