@@ -27,12 +27,12 @@ export function jobFamily(type: ResourceType): JobFamily {
 const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, policy: 0, resource: 2, backend: 1 }
 const PROVIDER_ATTRIBUTES = ['region', 'profile', 'endpoint']
 /** Arguments of provider "aws" that mean the same as sageform's own provider settings; the rest are ignored. */
-const AWS_PROVIDER_ATTRIBUTES = ['region', 'profile']
+export const AWS_PROVIDER_ATTRIBUTES = ['region', 'profile']
 /**
  * Terraform's block types sageform has no use for. A configuration written for Terraform keeps them, so they are
  * skipped with a warning, like providers and resource types sageform does not manage.
  */
-const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'moved', 'import', 'removed', 'check']
+export const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'moved', 'import', 'removed', 'check']
 /** Reference roots that only Terraform gives values to: `data.x.y`, `module.m.out`, `terraform.workspace`. */
 const TERRAFORM_ROOTS: Record<string, string> = {
   data: 'a data source',

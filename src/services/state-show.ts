@@ -27,7 +27,7 @@ export async function stateShow(options: StateShowOptions): Promise<StateShowRes
 
 /** Shared by the state commands that take addresses. */
 export function notInState(address: string, known: string[], stateExists: boolean): Diagnostic {
-  if (!stateExists) return { severity: 'error', summary: 'No state file', detail: 'There is no sageform.state.json in this directory, so no resource is recorded yet.', hint: 'Run the command in the directory that holds the configuration, or pass -C DIR.' }
+  if (!stateExists) return { severity: 'error', summary: 'No state file', detail: 'No state has been written yet (no sageform.state.json in this directory, or no object at the key of the configuration\'s backend "s3"), so no resource is recorded.', hint: 'Run the command in the directory that holds the configuration, or pass -C DIR.' }
   const suggestion = didYouMean(address, known)
   return {
     severity: 'error',

@@ -1,0 +1,184 @@
+// `sageform convert`: a configuration written for terraform-provider-aws, rewritten into sageform's own spelling. The
+// source text is edited in place at the parser's ranges rather than printed from the tree, so comments, layout and
+// expressions stay as the user wrote them; only names change, and what sageform does not read is dropped with a
+// comment saying why.
+import { Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
+import { references, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
+import { AWS_PROVIDER_ATTRIBUTES, TERRAFORM_BLOCKS } from '../config/module.js'
+import { parseHcl } from '../config/parse.js'
+import { PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES, renamePath, type ProviderResourceType } from './terraform.js'
+
+/** Marks every comment convert leaves where it dropped something, so a reader can find them all. */
+export const CONVERT_COMMENT = '# sageform convert:'
+
+export interface ConvertedFile {
+  output?: string
+  /** False when the file had nothing in the provider's spelling and nothing for Terraform only. */
+  changed: boolean
+  diagnostics: Diagnostic[]
+}
+
+interface Edit {
+  start: number
+  end: number
+  text: string
+}
+
+const isProviderType = (type: string): type is ProviderResourceType => (PROVIDER_RESOURCE_TYPES as readonly string[]).includes(type)
+/** Top-level blocks that mean the same in both tools. */
+const KEPT_BLOCKS = ['variable', 'locals', 'output', 'policy', 'backend']
+const NATIVE_TYPES: readonly string[] = Object.values(PROVIDER_RESOURCES).map((r) => r.native)
+
+/** Converts one file's text; `format` lays the result out (hcl-tools' format, kept out of this layer). */
+export async function convertSource(path: string, source: string, format: (text: string) => Promise<string>): Promise<ConvertedFile> {
+  const parsed = await parseHcl(path, source)
+  if (!parsed.file) return { changed: false, diagnostics: parsed.diagnostics }
+  const diags = new Diagnostics()
+  const edits: Edit[] = []
+  const kept: Array<Attribute | Block> = []
+  const dropped = new Set<string>()
+  const drop = (node: Attribute | Block, why: string) => edits.push({ start: node.range.start.byte, end: node.range.end.byte, text: `${CONVERT_COMMENT} ${why}` })
+
+  for (const block of parsed.file.body.blocks) {
+    const header = block.labels.length > 0 ? [block.type, ...block.labels.map((l) => `"${l.value}"`)].join(' ') : `the ${block.type} block`
+    const [typeLabel] = block.labels
+    if (block.type === 'resource' && typeLabel && isProviderType(typeLabel.value)) {
+      convertResource(block, typeLabel.value, edits, kept)
+    } else if (block.type === 'resource' && typeLabel && NATIVE_TYPES.includes(typeLabel.value)) {
+      kept.push(block)
+    } else if (block.type === 'provider' && typeLabel?.value === 'aws') {
+      convertAwsProvider(block, header, edits, kept, drop)
+    } else if (block.type === 'provider' && typeLabel?.value === 'sagemaker') {
+      kept.push(block)
+    } else if (KEPT_BLOCKS.includes(block.type)) {
+      kept.push(block)
+    } else {
+      if (block.type === 'resource' && typeLabel) dropped.add(typeLabel.value)
+      else if (TERRAFORM_BLOCKS.includes(block.type)) dropped.add(block.type)
+      drop(block, `dropped ${header}: ${block.type === 'resource' ? 'sageform manages SageMaker training and tuning jobs only' : 'sageform does not read it'}.`)
+    }
+  }
+  for (const node of kept) for (const expr of expressions(node)) renameReferences(expr, edits, dropped, diags)
+
+  if (edits.length === 0) return { output: source, changed: false, diagnostics: diags.items }
+  return { output: await format(applyEdits(source, edits)), changed: true, diagnostics: diags.items }
+}
+
+/** The type label, every argument and block name (through renamePath), and the provider-only arguments dropped. */
+function convertResource(block: Block, type: ProviderResourceType, edits: Edit[], kept: Array<Attribute | Block>): void {
+  const resource = PROVIDER_RESOURCES[type]
+  edits.push(replace(block.labels[0]!.range, `"${resource.native}"`))
+  const visit = (body: Body, path: string[]) => {
+    for (const attr of body.attributes) {
+      if (path.length === 0 && attr.name === 'depends_on') {
+        kept.push(attr)
+        continue
+      }
+      if (path.length === 0 && attr.name in resource.providerOnly) {
+        edits.push(replace(attr.range, `${CONVERT_COMMENT} dropped ${attr.name}: ${resource.providerOnly[attr.name]}`))
+        continue
+      }
+      renameNode(attr.nameRange, attr.name, renamePath(type, [...path, attr.name], 'native'), edits)
+      kept.push(attr)
+    }
+    for (const nested of body.blocks) {
+      if (path.length === 0 && nested.type === 'lifecycle') {
+        renameIgnoreChanges(nested, type, edits)
+        kept.push(nested)
+      } else if (path.length === 0 && nested.type in resource.providerOnly) {
+        edits.push(replace(nested.range, `${CONVERT_COMMENT} dropped ${nested.type}: ${resource.providerOnly[nested.type]}`))
+      } else {
+        renameNode(nested.typeRange, nested.type, renamePath(type, [...path, nested.type], 'native'), edits)
+        visit(nested.body, [...path, nested.type])
+      }
+    }
+  }
+  visit(block.body, [])
+}
+
+/** A name renamePath does not know stays as written, so validating the output reports it at the same place. */
+function renameNode(range: SourceRange, name: string, renamed: string[] | undefined, edits: Edit[]): void {
+  const to = renamed?.at(-1)
+  if (to !== undefined && to !== name) edits.push(replace(range, to))
+}
+
+/** `ignore_changes` lists argument paths, which are written in the resource's spelling too. */
+function renameIgnoreChanges(lifecycle: Block, type: ProviderResourceType, edits: Edit[]): void {
+  const list = lifecycle.body.attributes.find((a) => a.name === 'ignore_changes')?.expr
+  if (list?.kind !== 'tuple') return
+  for (const item of list.items) {
+    const steps = chain(item)
+    const path = steps.map((s) => s.name)
+    const renamed = renamePath(type, path, 'native')
+    if (!renamed || renamed.length !== steps.length) continue
+    steps.forEach((step, i) => {
+      if (renamed[i] !== step.name) edits.push(replace(step.range, renamed[i]!))
+    })
+  }
+}
+
+/** provider "aws" becomes provider "sagemaker" with the settings both read; an aliased one applies to no job. */
+function convertAwsProvider(block: Block, header: string, edits: Edit[], kept: Array<Attribute | Block>, drop: (node: Attribute | Block, why: string) => void): void {
+  if (block.body.attributes.some((a) => a.name === 'alias')) {
+    drop(block, `dropped aliased ${header}: jobs use the default provider configuration only.`)
+    return
+  }
+  edits.push(replace(block.labels[0]!.range, '"sagemaker"'))
+  for (const attr of block.body.attributes) {
+    if (AWS_PROVIDER_ATTRIBUTES.includes(attr.name)) kept.push(attr)
+    else drop(attr, `dropped ${attr.name}: provider "sagemaker" reads only ${AWS_PROVIDER_ATTRIBUTES.join(' and ')}.`)
+  }
+  for (const nested of block.body.blocks) {
+    drop(nested, `dropped ${nested.type}: provider "sagemaker" reads only ${AWS_PROVIDER_ATTRIBUTES.join(' and ')}${nested.type === 'default_tags' ? "; write these tags into each resource's tags" : ''}.`)
+  }
+}
+
+/** `aws_sagemaker_training_job.x.training_job_name` → `sagemaker_training_job.x.name`; the rest of a path is kept. */
+function renameReferences(expr: Expr, edits: Edit[], dropped: ReadonlySet<string>, diags: Diagnostics): void {
+  for (const ref of references(expr)) {
+    const steps = chain(ref)
+    const [root, , attribute] = steps
+    if (!root) continue
+    if (isProviderType(root.name)) {
+      const resource = PROVIDER_RESOURCES[root.name]
+      edits.push(replace(root.range, resource.native))
+      if (attribute?.name === resource.nameArgument) edits.push(replace(attribute.range, 'name'))
+    } else if (dropped.has(root.name)) {
+      diags.warning('Reference into a dropped block', {
+        detail: `${steps.map((s) => s.name).join('.')} reads a block convert dropped, so the converted configuration cannot evaluate it.`,
+        range: ref.range,
+        hint: 'Declare a variable for the value and pass it with -var or --var-file.',
+      })
+    }
+  }
+}
+
+/** The named steps of a traversal from its root, each with the range of its name alone. */
+function chain(expr: Expr): Array<{ name: string; range: SourceRange }> {
+  if (expr.kind === 'variable') return [{ name: expr.name, range: expr.range }]
+  if (expr.kind === 'getattr') return [...chain(expr.target), { name: expr.name, range: tail(expr.range, expr.name) }]
+  if (expr.kind === 'index') return chain(expr.target)
+  return []
+}
+
+/** The range of the last `text.length` characters of a one-line range (the attribute name ending a traversal). */
+function tail(range: SourceRange, text: string): SourceRange {
+  const bytes = Buffer.byteLength(text)
+  return { ...range, start: { line: range.end.line, column: range.end.column - [...text].length, byte: range.end.byte - bytes } }
+}
+
+function expressions(node: Attribute | Block): Expr[] {
+  if ('expr' in node) return [node.expr]
+  return [...node.body.attributes.map((a) => a.expr), ...node.body.blocks.flatMap(expressions)]
+}
+
+const replace = (range: SourceRange, text: string): Edit => ({ start: range.start.byte, end: range.end.byte, text })
+
+/** Ranges are UTF-8 byte offsets; edits apply from the end backwards so earlier offsets stay valid. */
+function applyEdits(source: string, edits: Edit[]): string {
+  let bytes = Buffer.from(source, 'utf8')
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+    bytes = Buffer.concat([bytes.subarray(0, edit.start), Buffer.from(edit.text, 'utf8'), bytes.subarray(edit.end)])
+  }
+  return bytes.toString('utf8')
+}
