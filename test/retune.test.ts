@@ -103,6 +103,17 @@ describe('planner: scheduled re-tuning', () => {
       })
     }
 
+    it('re-tunes a training job too (a new job on fresh data; no warm start)', async () => {
+      const hcl = `resource "sagemaker_training_job" "nightly" {\n${TRAINING_BODY}\n  lifecycle {\n    retune_every = "12h"\n  }\n}\n`
+      const resource = (await configOf(hcl)).resources[0]!
+      const name = jobName(resource, specHash(resource, 1)) as string
+      const state: State = { format_version: 1, lineage: 'l', serial: 1, resources: { 'sagemaker_training_job.nightly': { type: 'sagemaker_training_job', history: [], current: { name, arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`, spec_hash: specHash(resource, 1) as string, status: 'Completed', created_at: NOW.toISOString(), updated_at: NOW.toISOString(), ended_at: new Date(NOW.getTime() - 13 * 3_600_000).toISOString(), generation: 1, request: JSON.parse(JSON.stringify(resource.request)) } } } }
+      const change = (await planOf(hcl, state)).changes[0]!
+      assert.equal(change.action, 'retune')
+      assert.equal(change.after!.generation, 2)
+      assert.equal((change.after!.request as Record<string, unknown>).WarmStartConfig, undefined)
+    })
+
     it('a resource without retune_every never re-tunes', async () => {
       const hcl = tuning()
       const state = await stateWith(hcl, [{ generation: 1, endedDaysAgo: 400 }])

@@ -1,6 +1,7 @@
 // oclif's explicit command strategy: one module lists every command, so startup reads no directory. Ids use ':' even
 // though users type 'state list' (topicSeparator ' '): oclif joins the typed words with ':' before looking them up.
 import Apply from './apply.js'
+import Convert from './convert.js'
 import Destroy from './destroy.js'
 import ForceUnlock from './force-unlock.js'
 import Import from './import.js'
@@ -18,6 +19,7 @@ import Watch from './watch.js'
 
 export const COMMANDS = {
   apply: Apply,
+  convert: Convert,
   destroy: Destroy,
   'local-endpoint': LocalEndpoint,
   logs: Logs,

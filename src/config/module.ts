@@ -32,7 +32,7 @@ export const AWS_PROVIDER_ATTRIBUTES = ['region', 'profile']
  * Terraform's block types sageform has no use for. A configuration written for Terraform keeps them, so they are
  * skipped with a warning, like providers and resource types sageform does not manage.
  */
-export const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'moved', 'import', 'removed', 'check']
+const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'moved', 'import', 'removed', 'check']
 /** Reference roots that only Terraform gives values to: `data.x.y`, `module.m.out`, `terraform.workspace`. */
 const TERRAFORM_ROOTS: Record<string, string> = {
   data: 'a data source',

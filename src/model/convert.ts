@@ -4,7 +4,7 @@
 // comment saying why.
 import { Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { references, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
-import { AWS_PROVIDER_ATTRIBUTES, TERRAFORM_BLOCKS } from '../config/module.js'
+import { AWS_PROVIDER_ATTRIBUTES } from '../config/module.js'
 import { parseHcl } from '../config/parse.js'
 import { PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES, renamePath, type ProviderResourceType } from './terraform.js'
 
@@ -18,6 +18,9 @@ export interface ConvertedFile {
   diagnostics: Diagnostic[]
 }
 
+/** Replaces a node by a comment saying why sageform has no use for it. */
+type Drop = (node: Attribute | Block, why: string) => void
+
 interface Edit {
   start: number
   end: number
@@ -28,6 +31,8 @@ const isProviderType = (type: string): type is ProviderResourceType => (PROVIDER
 /** Top-level blocks that mean the same in both tools. */
 const KEPT_BLOCKS = ['variable', 'locals', 'output', 'policy', 'backend']
 const NATIVE_TYPES: readonly string[] = Object.values(PROVIDER_RESOURCES).map((r) => r.native)
+/** What a reference in a sageform configuration may start with. */
+const EVALUATED_ROOTS = ['var', 'local', ...NATIVE_TYPES]
 
 /** Converts one file's text; `format` lays the result out (hcl-tools' format, kept out of this layer). */
 export async function convertSource(path: string, source: string, format: (text: string) => Promise<string>): Promise<ConvertedFile> {
@@ -36,14 +41,13 @@ export async function convertSource(path: string, source: string, format: (text:
   const diags = new Diagnostics()
   const edits: Edit[] = []
   const kept: Array<Attribute | Block> = []
-  const dropped = new Set<string>()
-  const drop = (node: Attribute | Block, why: string) => edits.push({ start: node.range.start.byte, end: node.range.end.byte, text: `${CONVERT_COMMENT} ${why}` })
+  const drop: Drop = (node, why) => edits.push({ start: node.range.start.byte, end: node.range.end.byte, text: `${CONVERT_COMMENT} ${why}` })
 
   for (const block of parsed.file.body.blocks) {
     const header = block.labels.length > 0 ? [block.type, ...block.labels.map((l) => `"${l.value}"`)].join(' ') : `the ${block.type} block`
     const [typeLabel] = block.labels
     if (block.type === 'resource' && typeLabel && isProviderType(typeLabel.value)) {
-      convertResource(block, typeLabel.value, edits, kept)
+      convertResource(block, typeLabel.value, edits, kept, drop)
     } else if (block.type === 'resource' && typeLabel && NATIVE_TYPES.includes(typeLabel.value)) {
       kept.push(block)
     } else if (block.type === 'provider' && typeLabel?.value === 'aws') {
@@ -53,19 +57,17 @@ export async function convertSource(path: string, source: string, format: (text:
     } else if (KEPT_BLOCKS.includes(block.type)) {
       kept.push(block)
     } else {
-      if (block.type === 'resource' && typeLabel) dropped.add(typeLabel.value)
-      else if (TERRAFORM_BLOCKS.includes(block.type)) dropped.add(block.type)
       drop(block, `dropped ${header}: ${block.type === 'resource' ? 'sageform manages SageMaker training and tuning jobs only' : 'sageform does not read it'}.`)
     }
   }
-  for (const node of kept) for (const expr of expressions(node)) renameReferences(expr, edits, dropped, diags)
+  for (const node of kept) for (const expr of expressions(node)) renameReferences(expr, edits, diags)
 
   if (edits.length === 0) return { output: source, changed: false, diagnostics: diags.items }
   return { output: await format(applyEdits(source, edits)), changed: true, diagnostics: diags.items }
 }
 
 /** The type label, every argument and block name (through renamePath), and the provider-only arguments dropped. */
-function convertResource(block: Block, type: ProviderResourceType, edits: Edit[], kept: Array<Attribute | Block>): void {
+function convertResource(block: Block, type: ProviderResourceType, edits: Edit[], kept: Array<Attribute | Block>, drop: Drop): void {
   const resource = PROVIDER_RESOURCES[type]
   edits.push(replace(block.labels[0]!.range, `"${resource.native}"`))
   const visit = (body: Body, path: string[]) => {
@@ -75,19 +77,16 @@ function convertResource(block: Block, type: ProviderResourceType, edits: Edit[]
         continue
       }
       if (path.length === 0 && attr.name in resource.providerOnly) {
-        edits.push(replace(attr.range, `${CONVERT_COMMENT} dropped ${attr.name}: ${resource.providerOnly[attr.name]}`))
+        drop(attr, `dropped ${attr.name}: ${resource.providerOnly[attr.name]}`)
         continue
       }
       renameNode(attr.nameRange, attr.name, renamePath(type, [...path, attr.name], 'native'), edits)
       kept.push(attr)
     }
     for (const nested of body.blocks) {
-      if (path.length === 0 && nested.type === 'lifecycle') {
-        renameIgnoreChanges(nested, type, edits)
-        kept.push(nested)
-      } else if (path.length === 0 && nested.type in resource.providerOnly) {
-        edits.push(replace(nested.range, `${CONVERT_COMMENT} dropped ${nested.type}: ${resource.providerOnly[nested.type]}`))
-      } else {
+      if (path.length === 0 && nested.type === 'lifecycle') renameIgnoreChanges(nested, type, edits)
+      else if (path.length === 0 && nested.type in resource.providerOnly) drop(nested, `dropped ${nested.type}: ${resource.providerOnly[nested.type]}`)
+      else {
         renameNode(nested.typeRange, nested.type, renamePath(type, [...path, nested.type], 'native'), edits)
         visit(nested.body, [...path, nested.type])
       }
@@ -118,7 +117,7 @@ function renameIgnoreChanges(lifecycle: Block, type: ProviderResourceType, edits
 }
 
 /** provider "aws" becomes provider "sagemaker" with the settings both read; an aliased one applies to no job. */
-function convertAwsProvider(block: Block, header: string, edits: Edit[], kept: Array<Attribute | Block>, drop: (node: Attribute | Block, why: string) => void): void {
+function convertAwsProvider(block: Block, header: string, edits: Edit[], kept: Array<Attribute | Block>, drop: Drop): void {
   if (block.body.attributes.some((a) => a.name === 'alias')) {
     drop(block, `dropped aliased ${header}: jobs use the default provider configuration only.`)
     return
@@ -134,7 +133,7 @@ function convertAwsProvider(block: Block, header: string, edits: Edit[], kept: A
 }
 
 /** `aws_sagemaker_training_job.x.training_job_name` → `sagemaker_training_job.x.name`; the rest of a path is kept. */
-function renameReferences(expr: Expr, edits: Edit[], dropped: ReadonlySet<string>, diags: Diagnostics): void {
+function renameReferences(expr: Expr, edits: Edit[], diags: Diagnostics): void {
   for (const ref of references(expr)) {
     const steps = chain(ref)
     const [root, , attribute] = steps
@@ -143,9 +142,9 @@ function renameReferences(expr: Expr, edits: Edit[], dropped: ReadonlySet<string
       const resource = PROVIDER_RESOURCES[root.name]
       edits.push(replace(root.range, resource.native))
       if (attribute?.name === resource.nameArgument) edits.push(replace(attribute.range, 'name'))
-    } else if (dropped.has(root.name)) {
-      diags.warning('Reference into a dropped block', {
-        detail: `${steps.map((s) => s.name).join('.')} reads a block convert dropped, so the converted configuration cannot evaluate it.`,
+    } else if (!EVALUATED_ROOTS.includes(root.name)) {
+      diags.warning('Reference sageform cannot evaluate', {
+        detail: `${steps.map((s) => s.name).join('.')} reads a value only Terraform has (a block convert drops, or one of Terraform's own), so the converted configuration reports it as an error.`,
         range: ref.range,
         hint: 'Declare a variable for the value and pass it with -var or --var-file.',
       })
@@ -169,7 +168,8 @@ function tail(range: SourceRange, text: string): SourceRange {
 
 function expressions(node: Attribute | Block): Expr[] {
   if ('expr' in node) return [node.expr]
-  return [...node.body.attributes.map((a) => a.expr), ...node.body.blocks.flatMap(expressions)]
+  // lifecycle holds argument paths (ignore_changes), not references.
+  return [...node.body.attributes.map((a) => a.expr), ...node.body.blocks.filter((b) => b.type !== 'lifecycle').flatMap(expressions)]
 }
 
 const replace = (range: SourceRange, text: string): Edit => ({ start: range.start.byte, end: range.end.byte, text })

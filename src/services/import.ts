@@ -1,15 +1,18 @@
 // `sageform import ADDRESS JOB_NAME`: adopt an existing SageMaker job as a resource's current job. The job's request is
 // read back from Describe, so the next plan either finds it identical to the configuration (no-op) or shows exactly
-// what differs (a replacement).
+// what differs (a replacement). `--from-terraform-state` does the same for every job a Terraform state holds.
 import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { shape } from '../model/api.js'
 import { withDefaults } from '../model/defaults.js'
-import type { ApiObject, JobResource } from '../model/types.js'
+import type { ApiObject, Configuration, JobResource } from '../model/types.js'
 import { canonicalJson, specHash } from '../planner/identity.js'
 import { toJson } from '../planner/planner.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
-import { newState } from '../state/store.js'
+import type { StateBackend } from '../state/backend.js'
+import { newState, StateWriteRefused } from '../state/store.js'
+import { terraformStateJobs } from '../state/terraform.js'
 import type { JobRecord, JsonValue, State } from '../state/types.js'
 import { lockState } from './apply.js'
 import { loadConfiguration } from './configuration.js'
@@ -65,62 +68,170 @@ export function pickShape(shapeName: string, value: unknown): JsonValue | undefi
 
 export async function importJob(options: ImportOptions, api?: SageMakerApi): Promise<ImportResult> {
   const diags = new Diagnostics()
-  const result = (extra: Partial<ImportResult> = {}): ImportResult => ({ imported: false, address: options.address, ...extra, diagnostics: diags.items })
+  const adopted = await underImportLock(options, api, 'import', diags, async (context) => {
+    const outcome = await adoptJob(context, options.address, options.jobName)
+    if ('problem' in outcome) return diags.error(outcome.problem.summary, outcome.problem)
+    await context.backend.write(withAdopted(context.state, [outcome]))
+    return outcome
+  })
+  return { imported: adopted !== undefined, address: options.address, ...(adopted && { job: adopted.job, matches_configuration: adopted.matches }), diagnostics: diags.items }
+}
+
+export interface TerraformImportOptions extends Omit<ImportOptions, 'address' | 'jobName'> {
+  /** The Terraform state file (format version 4). */
+  statePath: string
+  /** Check and report, but write nothing. */
+  dryRun: boolean
+}
+
+/** One job of the Terraform state, in the `import --from-terraform-state --json` payload. */
+export interface TerraformImportEntry {
+  address: string
+  job_name: string | null
+  action: 'adopted' | 'would_adopt' | 'skipped'
+  /** Why it was skipped. */
+  reason?: string
+  matches_configuration?: boolean
+}
+
+/** The `import --from-terraform-state --json` payload (schemas/import.json). */
+export interface TerraformImportResult {
+  from_terraform_state: string
+  dry_run: boolean
+  resources: TerraformImportEntry[]
+  /** Managed resources of other types in the Terraform state, left to Terraform. */
+  ignored_resources: number
+  /** The serial written; null when nothing was written. */
+  serial: number | null
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Adopts every job of the provider's two SageMaker resources in a Terraform state under the same address, each checked
+ * with Describe first, all under one lock and in one state write. What cannot be adopted is skipped with the reason.
+ */
+export async function importFromTerraformState(options: TerraformImportOptions, api?: SageMakerApi): Promise<TerraformImportResult> {
+  const diags = new Diagnostics()
+  const result: TerraformImportResult = { from_terraform_state: options.statePath, dry_run: options.dryRun, resources: [], ignored_resources: 0, serial: null, diagnostics: diags.items }
+  let text: string
+  try {
+    text = await readFile(options.statePath, 'utf8')
+  } catch (error) {
+    diags.error('Cannot read the Terraform state', { detail: `${options.statePath}: ${(error as NodeJS.ErrnoException).message}`, hint: 'Pass the terraform.tfstate file, or save the output of terraform state pull.' })
+    return result
+  }
+  const found = terraformStateJobs(options.statePath, text)
+  diags.append(found.diagnostics)
+  result.ignored_resources = found.ignored
+  if (diags.hasErrors) return result
+  await underImportLock(options, api, 'import', diags, async (context) => {
+    const adopted: Adopted[] = []
+    for (const entry of found.jobs) {
+      const skipped = (reason: string) => result.resources.push({ address: entry.address, job_name: entry.jobName ?? null, action: 'skipped', reason })
+      if (entry.skip || !entry.jobName) {
+        skipped(`Not imported: ${entry.skip}`)
+        continue
+      }
+      const done = await adoptJob(context, entry.address, entry.jobName)
+      if ('problem' in done) {
+        skipped(`${done.problem.summary}: ${done.problem.detail}${done.problem.hint ? ` ${done.problem.hint}` : ''}`)
+        continue
+      }
+      adopted.push(done)
+      result.resources.push({ address: entry.address, job_name: entry.jobName, action: options.dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
+    }
+    if (options.dryRun || adopted.length === 0) return
+    const next = withAdopted(context.state, adopted)
+    await context.backend.write(next)
+    result.serial = next.serial
+  })
+  return result
+}
+
+interface ImportContext {
+  backend: StateBackend
+  state: State
+  config: Configuration
+  client: SageMakerApi
+}
+
+/** Everything an import needs, read under the state lock, which `run` holds until it returns. */
+async function underImportLock<T>(
+  options: Omit<ImportOptions, 'address' | 'jobName'>,
+  api: SageMakerApi | undefined,
+  operation: string,
+  diags: Diagnostics,
+  run: (context: ImportContext) => Promise<T | undefined>,
+): Promise<T | undefined> {
   const { backend, diagnostics } = await openState(options.dir)
   diags.append(diagnostics)
-  if (!backend) return result()
-  const lock = await lockState(backend, options.lockTimeout, 'import', diags)
-  if (!lock) return result()
+  if (!backend) return undefined
+  const lock = await lockState(backend, options.lockTimeout, operation, diags)
+  if (!lock) return undefined
   try {
     const loadedState = await readStateFrom(backend)
     diags.append(loadedState.diagnostics)
-    if (diags.hasErrors) return result()
+    if (diags.hasErrors) return undefined
     const state = loadedState.state ?? newState()
     const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set()) })
     diags.append(loaded.diagnostics.filter((d) => d.severity === 'error'))
-    if (!loaded.config || diags.hasErrors) return result()
-    const resource = loaded.config.resources.find((r) => r.address === options.address)
-    if (!resource) {
-      diags.error('Resource not in the configuration', { detail: `${options.address} is not declared, so there is nothing to import into.`, hint: 'Add its resource block first, then import.' })
-      return result()
-    }
-    if (state.resources[options.address]?.current) {
-      diags.error('Resource already managed', { detail: `${options.address} already has job ${state.resources[options.address]!.current!.name}.`, hint: `Forget it first with sageform state rm ${options.address}.` })
-      return result()
-    }
+    if (!loaded.config || diags.hasErrors) return undefined
     const client = api ?? (await connect(options, loaded.config.provider, diags))
-    if (!client) return result()
-    const live = await describe(client, resource.kind.type, options.jobName)
-    if (!live) {
-      diags.error('No such job', { detail: `SageMaker has no ${resource.kind.noun} named "${options.jobName}".` })
-      return result()
-    }
-    const raw = resource.kind.family === 'training' ? await client.describeTrainingJob(options.jobName) : await client.describeTuningJob(options.jobName)
-    const request = pickShape(resource.kind.requestShape, raw.found ? raw.job : undefined) as Record<string, JsonValue>
-    delete request[resource.kind.nameMember]
-    delete request.Tags
-    const matches = sameSpec(resource, request)
-    const now = new Date().toISOString()
-    const job: JobRecord = {
-      name: live.name,
-      arn: live.arn,
-      // An import that differs from the configuration gets a hash no spec can have, so the next plan replaces it.
-      spec_hash: matches ? (specHash(resource, 1) as string) : `imported-${createHash('sha256').update(canonicalJson(request)).digest('hex')}`,
-      status: live.status,
-      created_at: live.created_at ?? now,
-      updated_at: now,
-      generation: 1,
-      request,
-      tags: Object.fromEntries(Object.entries(live.tags).filter(([k]) => !k.startsWith('sageform:'))),
-      ...(live.ended_at ? { ended_at: live.ended_at } : {}),
-      ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
-    }
-    const next: State = { ...state, serial: state.serial + 1, resources: { ...state.resources, [options.address]: { type: resource.kind.type, current: job, history: state.resources[options.address]?.history ?? [] } } }
-    await backend.write(next)
-    return result({ imported: true, job, matches_configuration: matches })
+    if (!client) return undefined
+    return await run({ backend, state, config: loaded.config, client })
+  } catch (error) {
+    if (!(error instanceof StateWriteRefused)) throw error
+    diags.error('The state was not changed', { detail: error.message, hint: 'Nothing was imported; fix the state file and import again.' })
+    return undefined
   } finally {
     await lock.release()
   }
+}
+
+type Problem = Omit<Diagnostic, 'severity'>
+interface Adopted {
+  address: string
+  resource: JobResource
+  job: JobRecord
+  matches: boolean
+}
+
+/** Reads one existing job back from SageMaker as the current job of `address`; writes nothing. */
+async function adoptJob({ state, config, client }: ImportContext, address: string, jobName: string): Promise<Adopted | { problem: Problem }> {
+  const resource = config.resources.find((r) => r.address === address)
+  if (!resource) return { problem: { summary: 'Resource not in the configuration', detail: `${address} is not declared, so there is nothing to import into.`, hint: 'Add its resource block first (sageform convert prints it from a Terraform file), then import.' } }
+  if (state.resources[address]?.current) {
+    return { problem: { summary: 'Resource already managed', detail: `${address} already has job ${state.resources[address]!.current!.name}.`, hint: `Forget it first with sageform state rm ${address}.` } }
+  }
+  const live = await describe(client, resource.kind.type, jobName)
+  if (!live) return { problem: { summary: 'No such job', detail: `SageMaker has no ${resource.kind.noun} named "${jobName}".` } }
+  const raw = resource.kind.family === 'training' ? await client.describeTrainingJob(jobName) : await client.describeTuningJob(jobName)
+  const request = pickShape(resource.kind.requestShape, raw.found ? raw.job : undefined) as Record<string, JsonValue>
+  delete request[resource.kind.nameMember]
+  delete request.Tags
+  const matches = sameSpec(resource, request)
+  const now = new Date().toISOString()
+  const job: JobRecord = {
+    name: live.name,
+    arn: live.arn,
+    // An import that differs from the configuration gets a hash no spec can have, so the next plan replaces it.
+    spec_hash: matches ? (specHash(resource, 1) as string) : `imported-${createHash('sha256').update(canonicalJson(request)).digest('hex')}`,
+    status: live.status,
+    created_at: live.created_at ?? now,
+    updated_at: now,
+    generation: 1,
+    request,
+    tags: Object.fromEntries(Object.entries(live.tags).filter(([k]) => !k.startsWith('sageform:'))),
+    ...(live.ended_at ? { ended_at: live.ended_at } : {}),
+    ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
+  }
+  return { address, resource, job, matches }
+}
+
+function withAdopted(state: State, adopted: Adopted[]): State {
+  const resources = { ...state.resources }
+  for (const { address, resource, job } of adopted) resources[address] = { type: resource.kind.type, current: job, history: state.resources[address]?.history ?? [] }
+  return { ...state, serial: state.serial + 1, resources }
 }
 
 function sameSpec(resource: JobResource, request: Record<string, JsonValue>): boolean {

@@ -1,4 +1,4 @@
-import type { ImportResult } from '../services/import.js'
+import type { ImportResult, TerraformImportResult } from '../services/import.js'
 import { renderDiagnostics } from './diagnostics.js'
 import type { Style } from './style.js'
 
@@ -11,5 +11,27 @@ export function renderImport(result: ImportResult, style: Style): string {
       ? 'The job matches the configuration: the next plan has nothing to do for it.'
       : style.yellow('The job differs from the configuration: the next plan shows the differences and replaces it (sageform plan).'),
   )
+  return lines.join('\n')
+}
+
+export function renderTerraformImport(result: TerraformImportResult, style: Style): string {
+  const lines: string[] = []
+  for (const entry of result.resources) {
+    const job = entry.job_name ? ` (job ${entry.job_name})` : ''
+    if (entry.action === 'skipped') lines.push(`${style.yellow('skip')}   ${entry.address}${job}: ${entry.reason}`)
+    else {
+      const verb = entry.action === 'adopted' ? style.green('import') : style.cyan('would import')
+      const differs = entry.matches_configuration ? '' : style.yellow(' — differs from the configuration: the next plan replaces it')
+      lines.push(`${verb} ${entry.address}${job}${differs}`)
+    }
+  }
+  const adopted = result.resources.filter((e) => e.action !== 'skipped').length
+  const ignored = result.ignored_resources > 0 ? `; ${result.ignored_resources} other resource(s) in the Terraform state left to Terraform` : ''
+  const summary = result.dry_run
+    ? `Dry run: would import ${adopted} of ${result.resources.length} job(s)${ignored}. Nothing was written.`
+    : `Imported ${adopted} of ${result.resources.length} job(s)${ignored}.`
+  if (result.diagnostics.some((d) => d.severity === 'error')) return renderDiagnostics(result.diagnostics, style)
+  lines.push(style.bold(summary))
+  if (result.diagnostics.length > 0) lines.push('', renderDiagnostics(result.diagnostics, style))
   return lines.join('\n')
 }
