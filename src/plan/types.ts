@@ -124,3 +124,20 @@ export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
 export function startsJob(change: ResourceChange): boolean {
   return change.action === 'create' || change.action === 'replace' || change.action === 'retune'
 }
+
+/** Does a JSON value (a planned request) hold a value unknown until apply, `{"$unknown": ...}`, anywhere? */
+export function hasUnknownJson(value: JsonValue): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (!Array.isArray(value) && '$unknown' in value) return true
+  return (Array.isArray(value) ? value : Object.values(value)).some(hasUnknownJson)
+}
+
+/** The value at `path` (member names and list indices), or undefined where the path leaves the value. */
+export function digJson(value: JsonValue | undefined, path: ReadonlyArray<string | number>): JsonValue | undefined {
+  let current = value
+  for (const step of path) {
+    if (current === null || typeof current !== 'object') return undefined
+    current = (current as Record<string | number, JsonValue>)[step]
+  }
+  return current
+}

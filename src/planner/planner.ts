@@ -6,7 +6,7 @@ import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
 import type { ApiObject, Configuration, JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
-import { startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
+import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
 import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
 
@@ -334,8 +334,8 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
   const recorded = record.request as Record<string, JsonValue>
   const update: Record<string, JsonValue> = {}
   for (const path of UPDATABLE) {
-    const d = dig(desired, path)
-    if (canonical(d) === canonical(dig(recorded, path))) continue
+    const d = digJson(desired, path)
+    if (canonical(d) === canonical(digJson(recorded, path))) continue
     if (d === undefined) continue
     const [member, inner] = path as [string, string | undefined]
     update[member] = inner ? { ...((update[member] as Record<string, JsonValue>) ?? {}), [inner]: d } : d
@@ -353,14 +353,6 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
   return update
 }
 
-function dig(value: JsonValue | undefined, path: readonly string[]): JsonValue | undefined {
-  let cur = value
-  for (const step of path) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined
-    cur = cur[step]
-  }
-  return cur
-}
 
 function canonical(v: JsonValue | undefined): string {
   return JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val)) ?? 'undefined'

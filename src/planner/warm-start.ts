@@ -6,7 +6,7 @@
 import type { Diagnostics } from '../diagnostics/index.js'
 import type { JobResource, WarmStartType } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
-import { startsJob, type ResourceChange } from '../plan/types.js'
+import { digJson, hasUnknownJson, startsJob, type ResourceChange } from '../plan/types.js'
 import type { JsonValue, State } from '../state/types.js'
 import { canonicalJson, toJson } from './identity.js'
 
@@ -75,8 +75,8 @@ function knownRequests(state: State | undefined, planned: ReadonlyMap<string, Re
 export function incompatibilities(child: Json, parent: Json, type: WarmStartType): Problem[] {
   const problems: Problem[] = []
   const objective = ['HyperParameterTuningJobConfig', 'HyperParameterTuningJobObjective']
-  const childObjective = dig(child, objective)
-  const parentObjective = dig(parent, objective)
+  const childObjective = digJson(child, objective)
+  const parentObjective = digJson(parent, objective)
   if (comparable(childObjective, parentObjective) && canonicalJson(childObjective) !== canonicalJson(parentObjective)) {
     problems.push({ path: [...objective, 'MetricName'], detail: `the objective metric changed from ${describeObjective(parentObjective)} to ${describeObjective(childObjective)}; it must stay the same.` })
   }
@@ -102,15 +102,15 @@ export function incompatibilities(child: Json, parent: Json, type: WarmStartType
   if (type === 'IdenticalDataAndAlgorithm') {
     for (const member of ['TrainingImage', 'AlgorithmName']) {
       const path = [...definition, 'AlgorithmSpecification', member]
-      const now = dig(child, path)
-      const then = dig(parent, path)
+      const now = digJson(child, path)
+      const then = digJson(parent, path)
       if (comparable(now, then) && canonicalJson(now ?? null) !== canonicalJson(then ?? null)) {
         problems.push({ path, detail: `the training ${member === 'TrainingImage' ? 'image' : 'algorithm'} changed from ${String(then ?? '(none)')} to ${String(now ?? '(none)')}; IdenticalDataAndAlgorithm needs the parent's image and input data.` })
       }
     }
     const data = [...definition, 'InputDataConfig']
-    const channels = dig(child, data)
-    const parentChannels = dig(parent, data)
+    const channels = digJson(child, data)
+    const parentChannels = digJson(parent, data)
     if (comparable(channels, parentChannels) && canonicalJson(channels ?? null) !== canonicalJson(parentChannels ?? null)) {
       problems.push({ path: data, detail: `the input data channels differ from the parent's (${channelSummary(parentChannels)} → ${channelSummary(channels)}); IdenticalDataAndAlgorithm needs the parent's image and input data.` })
     }
@@ -123,13 +123,13 @@ function hyperparameters(request: Json): { static: Map<string, string>; tuned: M
   const definition = request.TrainingJobDefinition
   if (!isObject(definition)) return undefined
   const statics = isObject(definition.StaticHyperParameters) ? definition.StaticHyperParameters : {}
-  const ranges = dig(request, ['HyperParameterTuningJobConfig', 'ParameterRanges'])
+  const ranges = digJson(request, ['HyperParameterTuningJobConfig', 'ParameterRanges'])
   const tuned = new Map<string, string>()
   for (const kind of RANGE_KINDS) {
     const list = isObject(ranges) ? ranges[kind] : undefined
     if (Array.isArray(list)) for (const range of list) if (isObject(range) && typeof range.Name === 'string') tuned.set(range.Name, kind)
   }
-  if (hasUnknown(statics) || hasUnknown(ranges ?? null)) return undefined
+  if (hasUnknownJson(statics) || hasUnknownJson(ranges ?? null)) return undefined
   return { static: new Map(Object.entries(statics).map(([k, v]) => [k, String(v)])), tuned }
 }
 
@@ -148,22 +148,7 @@ function channelSummary(channels: JsonValue | undefined): string {
 
 /** Both sides known: a value still unknown until apply (or a parent recorded without it) is not compared. */
 function comparable(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  return !hasUnknown(a ?? null) && !hasUnknown(b ?? null) && (a !== undefined || b !== undefined)
-}
-
-function hasUnknown(value: JsonValue): boolean {
-  if (value === null || typeof value !== 'object') return false
-  if (!Array.isArray(value) && '$unknown' in value) return true
-  return (Array.isArray(value) ? value : Object.values(value)).some(hasUnknown)
-}
-
-function dig(value: JsonValue | undefined, path: ReadonlyArray<string | number>): JsonValue | undefined {
-  let current = value
-  for (const step of path) {
-    if (current === null || typeof current !== 'object') return undefined
-    current = (current as Record<string | number, JsonValue>)[step]
-  }
-  return current
+  return !hasUnknownJson(a ?? null) && !hasUnknownJson(b ?? null) && (a !== undefined || b !== undefined)
 }
 
 function isObject(value: unknown): value is Json {

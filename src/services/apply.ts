@@ -6,7 +6,7 @@ import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/in
 import { findUnknown } from '../config/value.js'
 import { deleteJobs, type JobToDelete } from '../apply/delete.js'
 import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/engine.js'
-import { PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/types.js'
+import { hasUnknownJson, PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/types.js'
 import { jobName, specHash } from '../planner/identity.js'
 import { TAG, toJson } from '../planner/planner.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
@@ -220,7 +220,7 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
   let name = after.name
   let hash = after.spec_hash
   let userTags = after.tags as Record<string, string>
-  if (hasUnknown(request) || hasUnknown(after.tags as unknown as JsonValue) || name === null || hash === null) {
+  if (hasUnknownJson(request) || hasUnknownJson(after.tags as unknown as JsonValue) || name === null || hash === null) {
     const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
     const resource = loaded.config?.resources.find((r) => r.address === change.address)
     if (!resource) return { error: `${change.address} is no longer in the configuration` }
@@ -240,11 +240,6 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
   return { request: { ...request, [nameMember]: name, Tags: tagList(tags) } }
 }
 
-function hasUnknown(value: JsonValue): boolean {
-  if (value === null || typeof value !== 'object') return false
-  if (!Array.isArray(value) && '$unknown' in value) return true
-  return (Array.isArray(value) ? value : Object.values(value)).some(hasUnknown)
-}
 
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
 async function recordOutputs(state: State, options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<void> {
