@@ -45,6 +45,7 @@ describe('scheduled re-tuning, end to end', function () {
     const due = await cron()
     expectExit(due, 2)
     assert.match(due.stdout, /will be re-tuned: a new generation/)
+    assert.match(due.stdout, /Apply complete! Resources: 0 created, 0 replaced, 0 updated, 0 stopped, 1 re-tuned\./)
     const after = state().resources[ADDRESS]!
     const gen2 = after.current!
     assert.equal(gen2.generation, 2)

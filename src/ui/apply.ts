@@ -4,18 +4,20 @@ import type { ApplyPayload } from '../services/apply.js'
 import { renderDiagnostics } from './diagnostics.js'
 import type { Style } from './style.js'
 
-const VERB: Record<string, [string, string]> = {
+const VERB: Record<ApplyEvent['action'], [string, string]> = {
   create: ['Creating...', 'Creation complete'],
   replace: ['Replacing...', 'Replacement complete'],
   update: ['Updating...', 'Update complete'],
   stop: ['Stopping...', 'Stopped and forgotten'],
   adopt: ['Adopting...', 'Adoption complete'],
+  retune: ['Re-tuning...', 'New generation started'],
+  delete: ['Deleting an older generation...', 'Deletion complete'],
   'no-op': ['Refreshing...', 'Up to date'],
 }
 
 export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Date()): string | undefined {
   if (event.action === 'no-op' && event.phase !== 'failed') return undefined
-  const [starting, finished] = VERB[event.action] ?? ['Working...', 'Done']
+  const [starting, finished] = VERB[event.action]
   const time = style.dim(now.toISOString().slice(11, 19))
   switch (event.phase) {
     case 'start':
@@ -35,6 +37,8 @@ export function renderApplySummary(result: ApplyPayload, style: Style): string {
   const s = result.summary
   const parts = [`${s.created} created`, `${s.replaced} replaced`, `${s.updated} updated`, `${s.stopped} stopped`]
   if (s.adopted) parts.push(`${s.adopted} adopted`)
+  if (s.retuned) parts.push(`${s.retuned} re-tuned`)
+  if (s.deleted && result.mode === 'apply') parts.push(`${s.deleted} deleted`)
   const out: string[] = []
   const errors = result.diagnostics.filter((d) => d.severity === 'error')
   if (result.diagnostics.length > 0) out.push('', renderDiagnostics(result.diagnostics, style))
