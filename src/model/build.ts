@@ -8,6 +8,7 @@ import { dependencyOrder, nodeReferences, type GraphNode } from '../config/graph
 import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/module.js'
 import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
 import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { sumOfUnits } from '../util/duration.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
 import { memberName, spelledMembers, type Spelling } from './terraform.js'
 import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobKind, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
@@ -207,14 +208,10 @@ const WARM_START_TYPES: readonly string[] = (shape(WARM_START_CONFIG.members.War
 /** The API's limit on warm-start parents (ParentHyperParameterTuningJobs max). */
 export const MAX_WARM_START_PARENTS: number = shape(WARM_START_CONFIG.members.ParentHyperParameterTuningJobs!.shape).max ?? 5
 
-const DURATION_UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
-
-/** `retune_every` values: a positive whole number of s, m, h or d, or a sum of them (`1d12h`). */
+/** `retune_every` values: a positive whole number of s, m, h or d, or a sum of them (`1d12h`), in seconds. */
 export function parseRetuneInterval(text: string): number | undefined {
-  if (!/^(?:\d+[smhd])+$/.test(text)) return undefined
-  let seconds = 0
-  for (const [, amount, unit] of text.matchAll(/(\d+)([smhd])/g)) seconds += Number(amount) * DURATION_UNIT_SECONDS[unit!]!
-  return seconds > 0 ? seconds : undefined
+  const seconds = sumOfUnits(text, { s: 1, m: 60, h: 3600, d: 86_400 })
+  return seconds ? seconds : undefined
 }
 
 /** Members sageform writes its own way at the top of a resource: the job name and the tags. */

@@ -7,6 +7,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Diagnostic } from '../diagnostics/index.js'
+import { sumOfUnits } from '../util/duration.js'
 import { errnoCode, statePath } from './store.js'
 
 export interface LockInfo {
@@ -123,12 +124,7 @@ export async function forceUnlockIn(slot: LockSlot, id: string): Promise<ForceUn
 
 /** `--lock-timeout` values: Go-style durations such as `0s`, `500ms`, `30s`, `5m`, `1h`, `1m30s`. */
 export function parseDuration(text: string): number | undefined {
-  if (text === '0') return 0
-  if (!/^(?:\d+(?:ms|h|m|s))+$/.test(text)) return undefined
-  const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
-  let total = 0
-  for (const [, amount, unit] of text.matchAll(/(\d+)(ms|h|m|s)/g)) total += Number(amount) * unitMs[unit!]!
-  return total
+  return text === '0' ? 0 : sumOfUnits(text, { ms: 1, s: 1000, m: 60_000, h: 3_600_000 })
 }
 
 class SlotLock implements HeldLock {
