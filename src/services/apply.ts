@@ -60,23 +60,24 @@ export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): P
   if (!backend) return { diagnostics }
   const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
   if (!lock) return { diagnostics: diags.items }
-  let plan: Plan | undefined
-  if (options.planFile) plan = await loadSavedPlan(options, backend, diags)
+  // The state the plan was made (or checked) against, read once under the lock, is the state apply starts from.
+  let planned: { plan?: Plan; state?: State } | undefined
+  if (options.planFile) planned = await loadSavedPlan(options, backend, diags)
   else {
-    const planned = await planService(options, api)
-    diags.append(planned.diagnostics)
-    plan = planned.plan ?? undefined
+    const made = await planService(options, api, backend)
+    diags.append(made.diagnostics)
+    planned = { plan: made.plan ?? undefined, state: made.state }
   }
+  const { plan, state } = planned ?? {}
   if (!plan || diags.hasErrors) {
     await lock.release()
     return { diagnostics: sortDiagnostics(diags.items) }
   }
-  const { state } = await readStateFrom(backend)
   return { prepared: { plan, options, api, lock, state, backend }, diagnostics: sortDiagnostics(diags.items) }
 }
 
 /** A saved plan applies only to the state and configuration it was made from. */
-async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<Plan | undefined> {
+async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<{ plan: Plan; state?: State } | undefined> {
   let plan: Plan
   try {
     plan = JSON.parse(await readFile(options.planFile!, 'utf8')) as Plan
@@ -104,7 +105,7 @@ async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags
     diags.error('Saved plan is stale', { detail: 'The configuration files or variable values changed since the plan was made.', hint: 'Run sageform plan --out FILE again.' })
     return undefined
   }
-  return plan
+  return { plan, state }
 }
 
 export interface ApplySummary {

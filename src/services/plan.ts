@@ -10,7 +10,8 @@ import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
 import { loadConfiguration } from './configuration.js'
 import { refresh } from './refresh.js'
-import { loadState } from './state.js'
+import { loadState, readStateFrom } from './state.js'
+import type { StateBackend } from '../state/backend.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import type { CostOptions } from './cost.js'
 
@@ -66,9 +67,10 @@ function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
   ])
 }
 
-export async function planService(options: PlanOptions, api?: SageMakerApi): Promise<PlanResult & { fingerprint?: string; state?: State }> {
+/** `backend`: the state apply has already opened and locked, read here instead of finding it again. */
+export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<PlanResult & { fingerprint?: string; state?: State }> {
   const diags = new Diagnostics()
-  const { state, diagnostics: stateDiagnostics } = await loadState(options.dir)
+  const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
   if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
   // The AWS SDK takes a few hundred ms to load: start now, so its file reads overlap parsing the configuration.
