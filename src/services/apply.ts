@@ -51,6 +51,7 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
     diags.add(acquired.diagnostic)
     return undefined
   }
+  if (acquired.lock.tookOver) diags.add(acquired.lock.tookOver)
   return acquired.lock
 }
 
