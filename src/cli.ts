@@ -3,6 +3,7 @@ import { didYouMean } from './diagnostics/index.js'
 import { hoistGlobalChdir } from './commands/args.js'
 import { COMMANDS } from './commands/index.js'
 import { EXIT } from './commands/base.js'
+import { oneLine } from './ui/escape.js'
 
 export async function run(argv: string[]): Promise<void> {
   try {
@@ -28,10 +29,10 @@ function unknownCommand(id: string, argv: string[]): void {
   let hint: string
   if (command) {
     const extra = words.slice(command.split(':').length)
-    message = `Unexpected argument${extra.length > 1 ? 's' : ''} for "sageform ${command.replace(/:/g, ' ')}": ${extra.join(' ')}.`
+    message = `Unexpected argument${extra.length > 1 ? 's' : ''} for "sageform ${command.replace(/:/g, ' ')}": ${oneLine(extra.join(' '))}.`
     hint = `See "sageform ${command.replace(/:/g, ' ')} --help" for usage.`
   } else {
-    const typed = id.replace(/:/g, ' ')
+    const typed = oneLine(id.replace(/:/g, ' '))
     const suggestion = didYouMean(typed, known.map((k) => k.replace(/:/g, ' ')))
     message = `Unknown command "${typed}"${suggestion ? `: did you mean "${suggestion}"?` : '.'}`
     hint = 'See "sageform --help" for the commands.'

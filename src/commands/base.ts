@@ -1,6 +1,7 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import { REQUEST_TIMEOUT_ENV, parseRequestTimeout } from '../sagemaker/timeouts.js'
+import { jsonSafe, terminalSafe } from '../ui/escape.js'
 import { makeStyle, wantsColor, type Style } from '../ui/style.js'
 import { normalizeTerraformFlags } from './args.js'
 
@@ -54,6 +55,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected style: Style = makeStyle(false)
+  private colored = false
 
   override async init(): Promise<void> {
     const ctor = this.ctor as typeof BaseCommand
@@ -62,7 +64,22 @@ export abstract class BaseCommand extends Command {
     const booleans = new Set(Object.entries(flags).filter(([, f]) => f.type === 'boolean').map(([name]) => name))
     this.argv = normalizeTerraformFlags(this.argv, longFlags, booleans)
     await super.init()
-    this.style = makeStyle(wantsColor(this.argv.includes('--no-color')))
+    this.colored = wantsColor(this.argv.includes('--no-color'))
+    this.style = makeStyle(this.colored)
+  }
+
+  // Every line a command prints passes here: control characters from SageMaker, CloudWatch or a manifest are shown
+  // escaped, never interpreted by the terminal (escape.ts).
+  override log(message = '', ...args: unknown[]): void {
+    super.log(terminalSafe(message, this.colored), ...args)
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(terminalSafe(message, this.colored), ...args)
+  }
+
+  override logJson(json: unknown): void {
+    process.stdout.write(jsonSafe(JSON.stringify(json, null, 2)) + '\n')
   }
 
   /**
