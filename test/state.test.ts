@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { acquireLock, forceUnlock, lockPath, parseDuration, processStart, type LockInfo } from '../src/state/lock.js'
@@ -56,6 +56,25 @@ describe('state file', () => {
     await writeState(dir, sampleState(fresh.serial + 1, fresh.lineage))
     assert.deepEqual(await readFile(backupPath(dir)), first)
     assert.deepEqual((await readdir(dir)).sort(), ['sageform.state.json', 'sageform.state.json.backup'])
+  })
+
+  it('creates the state, its backup, the lock and a saved plan readable by the owner only (0600), whatever the umask', async () => {
+    const umask = process.umask(0o022)
+    try {
+      // A state from an older version, readable by all: the next write replaces it with a private file.
+      await writeFile(statePath(dir), JSON.stringify(sampleState(1)), { mode: 0o644 })
+      await writeState(dir, sampleState(2))
+      const lock = await acquireLock(dir, { operation: 'apply', timeoutMs: 0 })
+      assert.ok(lock.ok)
+      const { savePlan } = await import('../src/services/plan.js')
+      await savePlan(join(dir, 'plan.json'), { format_version: 1 } as never)
+      for (const path of [statePath(dir), backupPath(dir), lockPath(dir), join(dir, 'plan.json')]) {
+        assert.equal((await stat(path)).mode & 0o777, 0o600, path)
+      }
+      await lock.lock.release()
+    } finally {
+      process.umask(umask)
+    }
   })
 
   it('reports a corrupt file and refuses to replace it, leaving it byte-identical', async () => {

@@ -127,6 +127,6 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
 
 /** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */
 export async function savePlan(path: string, plan: Plan): Promise<void> {
-  const { writeFile } = await import('node:fs/promises')
-  await writeFile(path, JSON.stringify(plan, null, 2) + '\n')
+  const { writeAtomic } = await import('../state/store.js')
+  await writeAtomic(path, JSON.stringify(plan, null, 2) + '\n')
 }
