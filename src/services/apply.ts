@@ -1,5 +1,6 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
+import { normalizeAddress } from '../config/address.js'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
@@ -99,7 +100,7 @@ async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags
     })
     return undefined
   }
-  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
+  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace.map(normalizeAddress))) })
   diags.append(loaded.diagnostics.filter((d) => d.severity === 'error'))
   if (loaded.fingerprint !== undefined && loaded.fingerprint !== plan.config_hash) {
     diags.error('Saved plan is stale', { detail: 'The configuration files or variable values changed since the plan was made.', hint: 'Run sageform plan --out FILE again.' })
@@ -222,7 +223,7 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
   let hash = after.spec_hash
   let userTags = after.tags as Record<string, string>
   if (hasUnknownJson(request) || hasUnknownJson(after.tags as unknown as JsonValue) || name === null || hash === null) {
-    const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
+    const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace.map(normalizeAddress))) })
     const resource = loaded.config?.resources.find((r) => r.address === change.address)
     if (!resource) return { error: `${change.address} is no longer in the configuration` }
     const unknown = findUnknown(resource.request as never) ?? findUnknown(resource.tags as never)

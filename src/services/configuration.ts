@@ -7,6 +7,7 @@ import { resolveVariables, type VariableSource } from '../config/variables.js'
 import { buildConfiguration, type BuildOptions } from '../model/build.js'
 import type { Configuration, ProviderSettings } from '../model/types.js'
 import { validateConfiguration } from '../model/validate.js'
+import { validateMoves } from '../model/moves.js'
 import { canonicalJson } from '../planner/identity.js'
 import { instanceTypeViolations } from '../planner/policy.js'
 
@@ -34,6 +35,7 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
   const built = buildConfiguration({ module, variables: variables.values, resourceAttributes: options.resourceAttributes })
   diags.append(built.diagnostics)
   diags.append(validateConfiguration(built.config))
+  validateMoves(built.config, diags)
   diags.append(instanceTypeViolations(built.config.policy, built.config.resources))
   const fingerprint = createHash('sha256')
   for (const file of module.files) fingerprint.update(`${file.path}\0${file.source}\0`)
