@@ -190,23 +190,7 @@ resource "sagemaker_training_job" "a" {
 ${TRAINING_BODY}}
 resource "sagemaker_training_job" "b" {
   name_prefix = "b"
-  role_arn    = "arn:aws:iam::123456789012:role/SageMakerRole"
-  algorithm_specification {
-    training_image      = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-    training_input_mode = "File"
-  }
-  output_data_config {
-    s3_output_path = "s3://bucket/out"
-  }
-  resource_config {
-    instance_type     = "ml.m5.large"
-    instance_count    = length(sagemaker_training_job.a.arn) > 0 ? 50 : 1
-    volume_size_in_gb = 10
-  }
-  stopping_condition {
-    max_runtime_in_seconds = 3600
-  }
-}
+${TRAINING_BODY.replace('instance_count = 1', 'instance_count = length(sagemaker_training_job.a.arn) > 0 ? 50 : 1')}}
 `,
     })
     const env = endpointEnv(ep.endpoint.url)
