@@ -55,7 +55,7 @@ describe('sageform fmt', () => {
   it('-diff -write=false prints a unified diff and leaves the file alone; -list=false drops the names', () => {
     const run = sageform(['fmt', '-diff', '-write=false', '-list=false', 'main.hcl'], { cwd: dir })
     assert.equal(run.status, 0, run.stderr)
-    assert.match(run.stdout, /^--- old\/main\.hcl\n\+\+\+ new\/main\.hcl\n@@ -1,4 \+1,4 @@\n variable "bucket" \{\n-type = string\n-  default="acme"\n\+  type    = string\n\+  default = "acme"\n \}\n$/)
+    assert.equal(run.stdout, ['--- old/main.hcl', '+++ new/main.hcl', '@@ -1,4 +1,4 @@', ' variable "bucket" {', '-type = string', '-  default="acme"', '+  type    = string', '+  default = "acme"', ' }', ''].join('\n'))
     assert.equal(read('main.hcl'), UGLY)
   })
 
