@@ -11,7 +11,7 @@ import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
-import { loadConfiguration } from './configuration.js'
+import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
 import { refresh } from './refresh.js'
 import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
@@ -73,8 +73,15 @@ function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
   ])
 }
 
+/** What apply keeps of the planning: the state read, the evaluated configuration and the client, each made once. */
+export interface Planned extends PlanResult {
+  state?: State
+  configuration?: LoadedConfiguration
+  api?: SageMakerApi
+}
+
 /** `backend`: the state apply has already opened and locked, read here instead of finding it again. */
-export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<PlanResult & { fingerprint?: string; state?: State }> {
+export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
   const diags = new Diagnostics()
   const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
@@ -98,8 +105,9 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
   let remote = options.refresh ? { jobs: new Map() } : undefined
   let now = new Date()
+  let client = api
   if (options.refresh && state) {
-    const client = api ?? (await connect(options, config.provider, diags))
+    client ??= await connect(options, config.provider, diags)
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
       remote = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
@@ -117,7 +125,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
   if (!options.destroy && !diags.hasErrors) diags.append(policyViolations(config.policy, costed, { costEstimated: options.cost !== undefined }))
-  return { plan: { ...costed, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+  return { plan: { ...costed, configuration: loaded.snapshot, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), state, configuration: loaded, api: client }
 }
 
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
@@ -129,10 +137,4 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
     diags.warning('Cannot estimate the cost', { detail: (error as Error).message })
     return plan
   }
-}
-
-/** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */
-export async function savePlan(path: string, plan: Plan): Promise<void> {
-  const { writeFile } = await import('node:fs/promises')
-  await writeFile(path, JSON.stringify(plan, null, 2) + '\n')
 }
