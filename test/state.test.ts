@@ -66,8 +66,9 @@ describe('state file', () => {
       await writeState(dir, sampleState(2))
       const lock = await acquireLock(dir, { operation: 'apply', timeoutMs: 0 })
       assert.ok(lock.ok)
-      const { savePlan } = await import('../src/services/plan.js')
-      await savePlan(join(dir, 'plan.json'), { format_version: 1 } as never)
+      const { writePlanFile } = await import('../src/plan/file.js')
+      await writeFile(join(dir, 'plan.json'), '{}', { mode: 0o644 })
+      await writePlanFile(join(dir, 'plan.json'), { format_version: 1 } as never)
       for (const path of [statePath(dir), backupPath(dir), lockPath(dir), join(dir, 'plan.json')]) {
         assert.equal((await stat(path)).mode & 0o777, 0o600, path)
       }

@@ -20,9 +20,10 @@ export const variableFlags = {
 /**
  * Exit codes (documented in README): 0 success; 1 error, including every usage error (unknown flag, bad value, missing
  * or extra argument); 2 changes present (plan/apply --detailed-exitcode), and only that; 3 the jobs waited for all
- * ended but not all Completed (apply --wait, watch); 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM.
+ * ended but not all Completed (apply --wait, watch); 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM. fmt keeps
+ * terraform fmt's: 2 a file could not be read, parsed or written, 3 --check found a file to format.
  */
-export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, terminated: 143 } as const
+export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, terminated: 143, fmtInvalidFile: 2, fmtUnformatted: 3 } as const
 
 /**
  * `--request-timeout` hands its value to the AWS clients of this run through their variable, which is also how cron

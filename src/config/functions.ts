@@ -19,6 +19,8 @@ export class FunctionError extends Error {
 export interface FunctionContext {
   /** Directory of the manifest file that calls the function. */
   baseDir: string
+  /** Reads a file by absolute path: the disk, or the configuration snapshot a saved plan carries. */
+  readFile?: (path: string) => Buffer
 }
 
 export interface HclFunction {
@@ -325,39 +327,43 @@ function slice(list: Value[], start: number, end: number): Value {
  */
 export const FILE_SIZE_LIMIT = 4 * 1024 * 1024
 
-/** Only regular files, up to FILE_SIZE_LIMIT: a device, FIFO or socket may never end or never answer. */
-function readFile(path: string, baseDir: string): string {
-  const resolved = resolve(baseDir, path)
-  const fail = (problem: string) => new FunctionError(problem, 0)
-  let kind
+function readFile(path: string, ctx: FunctionContext): string {
+  const resolved = resolve(ctx.baseDir, path)
+  let bytes: Buffer
   try {
-    // stat, not open, first: opening a FIFO blocks until someone writes to it.
-    kind = statSync(resolved)
+    bytes = (ctx.readFile ?? readRegularFile)(resolved)
   } catch (error) {
+    if (error instanceof FunctionError) throw error
     const code = (error as NodeJS.ErrnoException).code
-    throw fail(code === 'ENOENT' || code === 'ENOTDIR' ? `no file exists at "${resolved}"` : `cannot read "${resolved}": ${(error as Error).message}`)
+    const problem = code === 'ENOENT' || code === 'ENOTDIR' ? `no file exists at "${resolved}"` : code === 'EISDIR' ? `"${resolved}" is a directory, not a file` : `cannot read "${resolved}": ${(error as Error).message}`
+    throw new FunctionError(problem, 0)
   }
+  return utf8(bytes, () => new FunctionError(`contents of "${resolved}" are not valid UTF-8`, 0))
+}
+
+/**
+ * What file() may read from the disk: only a regular file, up to FILE_SIZE_LIMIT (a device, FIFO or socket may never
+ * end or never answer). Problems are FunctionErrors; a missing file is the ENOENT error itself.
+ */
+export function readRegularFile(resolved: string): Buffer {
+  const fail = (problem: string) => new FunctionError(problem, 0)
+  // stat, not open, first: opening a FIFO blocks until someone writes to it.
+  const kind = statSync(resolved)
   if (kind.isDirectory()) throw fail(`"${resolved}" is a directory, not a file`)
   if (!kind.isFile()) throw fail(`"${resolved}" is not a regular file (a device, FIFO or socket); file() reads only regular files`)
   if (kind.size > FILE_SIZE_LIMIT) throw fail(`"${resolved}" is ${kind.size} bytes; file() reads at most ${FILE_SIZE_LIMIT} bytes (4 MiB)`)
-  let bytes: Buffer
-  let fd: number | undefined
+  const fd = openSync(resolved, 'r')
   try {
-    fd = openSync(resolved, 'r')
     // Checked again on what was opened, and read to one byte past the limit: the path may have changed in between.
     if (!fstatSync(fd).isFile()) throw fail(`"${resolved}" is not a regular file; file() reads only regular files`)
     const buffer = Buffer.alloc(FILE_SIZE_LIMIT + 1)
     let length = 0
     for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n
     if (length > FILE_SIZE_LIMIT) throw fail(`"${resolved}" is larger than ${FILE_SIZE_LIMIT} bytes; file() reads at most 4 MiB`)
-    bytes = buffer.subarray(0, length)
-  } catch (error) {
-    if (error instanceof FunctionError) throw error
-    throw fail(`cannot read "${resolved}": ${(error as Error).message}`)
+    return buffer.subarray(0, length)
   } finally {
-    if (fd !== undefined) closeSync(fd)
+    closeSync(fd)
   }
-  return utf8(bytes, () => new FunctionError(`contents of "${resolved}" are not valid UTF-8`, 0))
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
@@ -455,6 +461,12 @@ export const functions: Readonly<Record<string, HclFunction>> = Object.freeze({
   tonumber: conversion('number', toNumberValue, '; given string must be a decimal representation of a number'),
   tobool: conversion('bool', toBoolValue, '; only the strings "true" or "false" are allowed'),
   tolist: conversion('list', (v) => (Array.isArray(v) ? unify(v, sameType) : undefined)),
+  // A set is a list without duplicates in a stable order (strings lexically, as Terraform iterates a set of strings).
+  toset: conversion('set', (v) => {
+    if (!Array.isArray(v)) return undefined
+    const items = unify(v, sameType).filter((x, i, all) => all.findIndex((other) => valuesEqual(other, x)) === i)
+    return items.every((x) => typeof x === 'string') ? (items as string[]).toSorted(byteOrder) : items
+  }),
   tomap: conversion('map', (v) => {
     if (!isObject(v)) return undefined
     const keys = Object.keys(v)
@@ -475,5 +487,5 @@ export const functions: Readonly<Record<string, HclFunction>> = Object.freeze({
   base64decode: def(['str:string'], ([s]) => base64decode(s)),
   sha256: hash('sha256'),
   md5: hash('md5'),
-  file: def(['path:string'], ([path], ctx) => readFile(path, ctx.baseDir)),
+  file: def(['path:string'], ([path], ctx) => readFile(path, ctx)),
 })

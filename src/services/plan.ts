@@ -1,14 +1,17 @@
 // `sageform plan`: configuration + state + (unless --refresh=false) what SageMaker says → a plan value.
+import { normalizeAddress } from '../config/address.js'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import type { VariableSource } from '../config/variables.js'
 import { Unknown, newObject, type ObjectValue, type Value } from '../config/value.js'
 import type { JobResource, ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
 import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
+import { resolveMoves } from '../planner/moves.js'
+import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
-import { loadConfiguration } from './configuration.js'
+import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
 import { refresh } from './refresh.js'
 import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
@@ -39,8 +42,11 @@ export interface PlanResult {
  * the ARN and status only when the job exists, that is when state's current job carries the desired name.
  */
 export function referenceAttributes(state: State | undefined, replace: ReadonlySet<string>) {
-  return (resource: JobResource): ObjectValue => {
-    const resourceState = state?.resources[resource.address]
+  // The records as the plan will see them, once moved blocks have moved them (computed once, on the first reference).
+  let moved: State | undefined
+  return (resource: JobResource, refactoring: Refactoring): ObjectValue => {
+    moved ??= resolveMoves(refactoring, state).state
+    const resourceState = moved?.resources[resource.address]
     const { name } = desiredIdentity(resource, resourceState, replace.has(resource.address))
     const current = resourceState?.current
     const exists = current !== undefined && typeof name === 'string' && current.name === name
@@ -67,8 +73,15 @@ function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
   ])
 }
 
+/** What apply keeps of the planning: the state read, the evaluated configuration and the client, each made once. */
+export interface Planned extends PlanResult {
+  state?: State
+  configuration?: LoadedConfiguration
+  api?: SageMakerApi
+}
+
 /** `backend`: the state apply has already opened and locked, read here instead of finding it again. */
-export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<PlanResult & { fingerprint?: string; state?: State }> {
+export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
   const diags = new Diagnostics()
   const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
@@ -76,7 +89,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   // The AWS SDK takes a few hundred ms to load: start now, so its file reads overlap parsing the configuration.
   // connect() imports the same module and reports any failure.
   if (options.refresh && state && !api) import('../sagemaker/client.js').catch(() => undefined)
-  const replace = new Set(options.replace)
+  const replace = new Set(options.replace.map(normalizeAddress))
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
   diags.append(loaded.diagnostics)
   if (diags.hasErrors || !loaded.config) return { plan: null, diagnostics: sortDiagnostics(diags.items) }
@@ -92,8 +105,9 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
   let remote = options.refresh ? { jobs: new Map() } : undefined
   let now = new Date()
+  let client = api
   if (options.refresh && state) {
-    const client = api ?? (await connect(options, config.provider, diags))
+    client ??= await connect(options, config.provider, diags)
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
       remote = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
@@ -111,7 +125,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
   if (!options.destroy && !diags.hasErrors) diags.append(policyViolations(config.policy, costed, { costEstimated: options.cost !== undefined }))
-  return { plan: { ...costed, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+  return { plan: { ...costed, configuration: loaded.snapshot, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), state, configuration: loaded, api: client }
 }
 
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
@@ -123,10 +137,4 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
     diags.warning('Cannot estimate the cost', { detail: (error as Error).message })
     return plan
   }
-}
-
-/** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */
-export async function savePlan(path: string, plan: Plan): Promise<void> {
-  const { writeAtomic } = await import('../state/store.js')
-  await writeAtomic(path, JSON.stringify(plan, null, 2) + '\n')
 }
