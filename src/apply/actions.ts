@@ -133,6 +133,7 @@ async function createJob(change: ResourceChange, ctx: ActionContext, ops: JobOps
       request: req.body,
       tags: req.userTags,
     }),
+    req.name,
   )
   return { job: req.name, message: `created ${ops.noun} ${req.name}` }
 }
@@ -177,6 +178,7 @@ async function recordAdopted(change: ResourceChange, ctx: ActionContext, live: L
       tags: known.tags,
       ...best,
     }),
+    live.name,
   )
 }
 
