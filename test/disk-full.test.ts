@@ -127,4 +127,35 @@ describe('a full disk in the middle of apply (tmpfs)', function () {
       assert.equal(recorded(dir), COUNT)
     })
   }
+
+  it('a filesystem that turns read-only: the job and the lock left behind are named; once writable, the next run takes the lock over and adopts the job', async () => {
+    const dir = join(mount, 'readonly')
+    mkdirSync(dir)
+    writeFileSync(join(dir, 'main.hcl'), config())
+    const env = endpointEnv(endpoint.url)
+    const { child, done } = startCli(['apply', '--auto-approve', '--parallelism', '1'], { cwd: dir, env })
+    try {
+      while (recorded(dir) < 2) {
+        if (child.exitCode !== null) assert.fail(`apply ended before the remount:\n${output(await done)}`)
+        await sleep(10)
+      }
+      execFileSync('mount', ['-o', 'remount,ro', mount])
+      const run = await done
+      assert.equal(run.status, 1, output(run))
+      const text = run.stdout + run.stderr
+      assert.match(text, /created but not recorded in the state/)
+      assert.match(text, /The state could not be saved anywhere/)
+      assert.match(text, /The state lock could not be released/)
+      assert.match(text, /sageform force-unlock [0-9a-f-]{36}/)
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', mount])
+    }
+    const rerun = await runCli(['apply', '--auto-approve'], { cwd: dir, env })
+    assert.equal(rerun.status, 0, output(rerun))
+    assert.match(rerun.stderr, /Took over a stale state lock/)
+    assert.match(rerun.stdout, /1 adopted/)
+    const after = await liveJobs()
+    assert.equal(after.size, COUNT)
+    assert.deepEqual([...after.values()].filter((names) => names.length !== 1), [], 'exactly one job per resource')
+  })
 })
