@@ -286,7 +286,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     assert.deepEqual(p.drift, [{ address: ADDRESS, kind: 'missing', detail: `job ${job.name} was deleted outside sageform` }])
     const [change] = p.changes
     assert.equal(change!.action, 'create')
-    assert.equal(change!.reason, `job ${job.name} no longer exists in SageMaker`)
+    assert.equal(change!.reason, 'job_missing')
     assert.equal(change!.after!.name, job.name, 'the same spec gets the same name again')
     assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 0, adopt: 0, retune: 0, delete: 0 })
   })

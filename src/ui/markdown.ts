@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
-import { HEADER, summaryLine, symbol } from './plan.js'
+import { headerOf, reasonText, summaryLine, symbol } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
 export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
@@ -84,13 +84,14 @@ function jobCell(change: ResourceChange): string {
 
 function notesCell(change: ResourceChange): string {
   const notes: string[] = []
-  if (change.reason) notes.push(change.reason)
+  const why = reasonText(change)
+  if (why) notes.push(why)
   if (change.deferred) notes.push(`deferred: ${change.deferred.reason}`)
   return cell(notes.join('; '))
 }
 
 function details(change: ResourceChange): string[] {
-  const summary = `<summary>${symbol(change)} <code>${html(change.address)}</code> ${HEADER[change.action]}${change.reason ? ` (${html(change.reason)})` : ''}</summary>`
+  const summary = `<summary>${symbol(change)} <code>${html(change.address)}</code> ${headerOf(change)}${reasonText(change) ? ` (${html(reasonText(change)!)})` : ''}</summary>`
   const body = diffBody(change)
   const out = ['<details>', summary, '']
   if (change.deferred) out.push(`Deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it.`, '')

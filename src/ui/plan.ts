@@ -20,6 +20,76 @@ export const HEADER: Record<ResourceChange['action'], string> = {
   'no-op': 'has no changes',
 }
 
+/** Why a change is planned, in words (the plan carries ChangeReason codes and their figures). */
+export function reasonText(change: ResourceChange): string | undefined {
+  const args = change.reason_args ?? {}
+  const job = change.deposed ?? change.before?.name
+  switch (change.reason) {
+    case undefined:
+      return undefined
+    case 'no_current_job':
+      return 'no current job'
+    case 'job_missing':
+      return `job ${job} no longer exists in SageMaker`
+    case 'spec_changed':
+      return 'spec changed'
+    case 'spec_unknown':
+      return `spec depends on ${args.origin}`
+    case 'replace_forced':
+      return 'forced by --replace'
+    case 'tags_changed':
+      return 'tags changed'
+    case 'settings_changed':
+      return 'updatable settings changed'
+    case 'tags_and_settings_changed':
+      return 'tags changed, updatable settings changed'
+    case 'job_exists':
+      return `job ${job} already exists (${change.before?.status ?? 'unknown status'}); recording it in state`
+    case 'retune_due':
+      return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+    case 'old_generation':
+      return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
+    case 'removed_running':
+      return 'removed from the configuration: its job is stopped and forgotten'
+    case 'removed_finished':
+      return 'removed from the configuration: its finished job is forgotten'
+    case 'destroy_running':
+      return 'destroy: its job is stopped and forgotten'
+    case 'destroy_finished':
+      return `destroy: its job has ${change.before?.status ? `ended (${change.before.status})` : 'gone'}, so it is only forgotten`
+    case 'destroy_forget':
+      return 'destroy: only earlier, finished jobs are recorded; they are forgotten'
+    case 'destroy_delete':
+      return `destroy --delete: the job record is deleted from SageMaker${change.before?.status === 'InProgress' || change.before?.status === 'Stopping' ? ' once stopped' : ''}`
+    case 'deposed_running':
+      return `job ${job} was replaced but is still ${change.before?.status ?? 'running'}: stop pending`
+    case 'deposed_finished':
+      return `replaced job ${job} has ${change.before?.status ? `ended (${change.before.status})` : 'gone'}; moved to history`
+  }
+}
+
+/** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
+export function formatInterval(seconds: number): string {
+  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
+  let left = Math.max(0, Math.floor(seconds))
+  const parts: string[] = []
+  for (const [unit, size] of units) {
+    if (left >= size && parts.length < 2) {
+      parts.push(`${Math.floor(left / size)}${unit}`)
+      left %= size
+    } else if (parts.length > 0) break
+  }
+  return parts.join(' ') || '0s'
+}
+
+/** The action as announced for this change: a stop that only forgets a finished job says so. */
+export function headerOf(change: ResourceChange): string {
+  if (change.action === 'stop' && change.reason === 'deposed_running') return 'will be stopped (deposed)'
+  if (change.action === 'stop' && (change.reason === 'removed_finished' || change.reason === 'destroy_finished' || change.reason === 'destroy_forget')) return 'will be forgotten'
+  if (change.action === 'no-op' && change.reason === 'deposed_finished') return 'will be moved to history'
+  return HEADER[change.action]
+}
+
 export function symbol(change: ResourceChange): string {
   switch (change.action) {
     case 'create':
@@ -74,9 +144,10 @@ function attributeLines(change: AttributeChange, action: ResourceChange['action'
 export function renderChange(change: ResourceChange, style: Style): string {
   const colour = colourFor(change, style)
   const [type, label] = [change.type, change.address.slice(change.type.length + 1)]
-  const reason = change.reason ? ` (${change.reason})` : ''
-  const heading = change.deposed ? `${change.address} (generation ${change.before?.generation ?? '?'}, job ${change.deposed})` : change.address
-  const lines = [style.bold(`  # ${heading} ${HEADER[change.action]}`) + reason]
+  const why = reasonText(change)
+  const reason = why ? ` (${why})` : ''
+  const heading = change.deposed ? `${change.address} (${change.reason === 'deposed_running' ? 'deposed' : `generation ${change.before?.generation ?? '?'}`}, job ${change.deposed})` : change.address
+  const lines = [style.bold(`  # ${heading} ${headerOf(change)}`) + reason]
   if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
   if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
