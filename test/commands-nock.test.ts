@@ -312,7 +312,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       payload.results.map((r) => [r.action, r.outcome]),
       [['update', 'done']],
     )
-    assert.deepEqual(payload.plan!.changes[0]!.tag_changes, { set: { team: 'research', owner: 'alice' }, remove: ['env'] })
+    assert.deepEqual(payload.plan!.changes[0]!.tag_changes, { set: { team: 'research', owner: 'alice' }, remove: ['env'], before: { team: 'ml', env: 'dev' } })
     const after = readState(dir).resources[ADDRESS]!.current!
     assert.equal(after.name, job.name, 'the same job')
     assert.deepEqual(after.tags, { team: 'research', owner: 'alice' })
@@ -363,7 +363,10 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       [[ADDRESS, 'stop', 'done', job.name]],
     )
     assert.equal(payload.summary.stopped, 1)
-    assert.deepEqual(readState(dir).resources, {})
+    // Stopping is not stopped: the job stays in the state, deposed, until SageMaker says it has ended.
+    const kept = readState(dir).resources[ADDRESS]!
+    assert.equal(kept.current, undefined)
+    assert.deepEqual(kept.deposed!.map((j) => [j.name, j.status]), [[job.name, 'Stopping']])
   })
 
   it('rides out a throttling burst on CreateTrainingJob with the SDK adaptive retries', async () => {

@@ -124,7 +124,7 @@ describe('planner', () => {
       hcl: base.replace('team = "ml"', 'team = "platform", env = "prod"'),
       jobs: { 'sagemaker_training_job.a': {} },
       expect: { 'sagemaker_training_job.a': 'update' },
-      check: (p) => assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'platform', env: 'prod' }, remove: [] }),
+      check: (p) => assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'platform', env: 'prod' }, remove: [], before: { team: 'ml' } }),
     },
     {
       name: 'UpdateTrainingJob for keep_alive_period_in_seconds of a running job, without replacement',
@@ -164,7 +164,7 @@ describe('planner', () => {
       expect: { 'sagemaker_training_job.a': 'update' },
       check: (p) => {
         assert.deepEqual(p.drift.map((d) => d.kind), ['tags'])
-        assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'ml' }, remove: [] })
+        assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'ml' }, remove: [], before: { team: 'hacked' } })
       },
     },
     {

@@ -47,7 +47,9 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     if (options.signal?.aborted) return { kind: 'settle', outcome: 'skipped', message: 'not started: apply was interrupted' }
     // A no-op changes nothing in SageMaker, so nothing it depends on can make it wrong.
     if (change.action === 'no-op') return { kind: 'run' }
-    let waiting = false
+    // Changes of one resource run in plan order (a deposed job's stop after the replace that deposed it; a resource
+    // forgotten only after its deposed jobs were looked at), without inheriting each other's failures.
+    let waiting = changes.slice(0, changes.indexOf(change)).some((c) => c.address === change.address && !outcomes.has(changeKey(c)))
     for (const dependency of change.depends_on) {
       if (dependency === change.address || !inPlan.has(dependency)) continue
       const done = outcomes.get(dependency)

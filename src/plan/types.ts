@@ -110,7 +110,8 @@ export interface ResourceChange {
   before?: JobRef
   after?: PlannedJob
   attribute_changes: AttributeChange[]
-  tag_changes?: { set: Record<string, string>; remove: string[] }
+  /** `before`: the values the changed and removed tags have now, for an old → new diff. */
+  tag_changes?: { set: Record<string, string>; remove: string[]; before?: Record<string, string> }
   /** UpdateTrainingJob members to send (API spelling), for update of a running training job. */
   training_job_update?: Record<string, JsonValue>
   /** Created only once these are done (warm-start parents must have finished), so apply leaves it for later. */

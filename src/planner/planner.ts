@@ -112,8 +112,9 @@ export function plan(input: PlannerInput): Plan {
   for (const [address, resourceState] of Object.entries(input.state?.resources ?? {})) {
     if (input.destroy) changes.push(...planDestroy(address, resourceState, input, drift))
     else if (!desiredAddresses.has(address)) {
-      if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
+      // Deposed jobs first: the resource is forgotten only after they were stopped or recorded as ended.
       changes.push(...planDeposed(address, resourceState, input.remote))
+      if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
     }
   }
   markSensitive(changes, sensitiveTexts(input.config))
@@ -319,7 +320,8 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
   const desired = Object.fromEntries(Object.entries(resource.tags).filter(([, v]) => typeof v === 'string')) as Record<string, string>
   const set = Object.fromEntries(Object.entries(desired).filter(([k, v]) => actual[k] !== v))
   const remove = Object.keys(actual).filter((k) => !(k in desired))
-  return Object.keys(set).length || remove.length ? { set, remove } : undefined
+  const before = Object.fromEntries([...Object.keys(set), ...remove].filter((k) => k in actual).map((k) => [k, actual[k]!]))
+  return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
 }
 
 const UPDATABLE = updatableTrainingPaths()
@@ -427,8 +429,9 @@ function planDestroy(address: string, resourceState: ResourceState, input: Plann
     })
     return deletes.length > 0 ? deletes : [forgetChange(address, resourceState)]
   }
+  // Deposed jobs first (changes of one resource run in plan order): the resource is forgotten after they were looked at.
   const deposed = planDeposed(address, resourceState, input.remote)
-  if (resourceState.current) return [planRemoved(address, resourceState, input.remote, drift, true), ...deposed]
+  if (resourceState.current) return [...deposed, planRemoved(address, resourceState, input.remote, drift, true)]
   return deposed.some((c) => c.action === 'stop') ? deposed : [...deposed, forgetChange(address, resourceState)]
 }
 

@@ -152,16 +152,36 @@ export function renderChange(change: ResourceChange, style: Style): string {
   if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
   if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${change.before.name}${change.before.status ? style.dim(` (${change.before.status})`) : ''}`)
-  if (change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt') {
-    const name = change.after.name ?? '(known after apply)'
+  if (startsNewJob(change)) {
+    const name = change.after!.name ?? '(known after apply)'
     lines.push(`      ${colour('+')} ${style.dim('new job')}  = ${name}`)
   }
   for (const attribute of change.attribute_changes) lines.push(...attributeLines(attribute, change.action, style))
-  for (const [key, value] of Object.entries(change.tag_changes?.set ?? {})) lines.push(`      ${style.yellow('~')} tags.${key} = ${JSON.stringify(value)}`)
-  for (const key of change.tag_changes?.remove ?? []) lines.push(`      ${style.red('-')} tags.${key}`)
+  for (const tag of tagDiff(change)) {
+    const mark = tag.before === undefined ? style.green('+') : tag.after === undefined ? style.red('-') : style.yellow('~')
+    const values = [tag.before, tag.after].filter((v) => v !== undefined).map(show)
+    lines.push(`      ${mark} tags.${tag.key}${values.length > 0 ? ` = ${values.join(' -> ')}` : ''}`)
+  }
   for (const [member, value] of Object.entries(change.training_job_update ?? {})) lines.push(`      ${style.yellow('~')} ${member} = ${JSON.stringify(value)} ${style.dim('(UpdateTrainingJob)')}`)
   lines.push('    }')
   return lines.join('\n')
+}
+
+/** Does the change start a job of its own (and so show its name)? An in-place update or an adoption does not. */
+export function startsNewJob(change: ResourceChange): boolean {
+  return change.after !== undefined && (change.action === 'create' || change.action === 'replace' || change.action === 'retune')
+}
+
+/**
+ * Tags as the plan changes them: a new job's tags (the user's; sageform's own are implied), or an update's old → new.
+ * A removed tag has no `after`, an added one no `before`.
+ */
+export function tagDiff(change: ResourceChange): Array<{ key: string; before?: JsonValue; after?: JsonValue }> {
+  if (startsNewJob(change)) return Object.entries(change.after!.tags).map(([key, after]) => ({ key, after: after as JsonValue }))
+  const tags = change.tag_changes
+  if (!tags) return []
+  const old = (key: string) => (tags.before && key in tags.before ? { before: tags.before[key] } : {})
+  return [...Object.entries(tags.set).map(([key, after]) => ({ key, ...old(key), after })), ...tags.remove.map((key) => ({ key, ...old(key) }))]
 }
 
 export function summaryLine(plan: Plan): string {
