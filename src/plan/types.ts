@@ -95,6 +95,8 @@ export type ChangeReason =
 
 export interface ResourceChange {
   address: string
+  /** A moved block (or an implied move) took the record from this address: apply moves it first, with no new job. */
+  previous_address?: string
   /**
    * The job this change acts on when it is not the resource's current one: a deposed job to stop (or to record as
    * ended), or a job record to delete (an older generation, or any record with destroy --delete).
@@ -176,7 +178,7 @@ export function summarize(changes: readonly ResourceChange[]): PlanSummary {
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op')
+  return plan.changes.some((c) => c.action !== 'no-op' || c.previous_address !== undefined)
 }
 
 /** Does this change start a new job for its resource (create, replace, retune)? */
