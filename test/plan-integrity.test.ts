@@ -110,6 +110,22 @@ describe('apply runs exactly the approved plan', function () {
     assert.equal((JSON.parse(applied.stdout) as { plan: Plan }).plan.configuration, undefined)
   })
 
+  it('a job replaced together with the job it references: the dependent request gets the new ARN, resolved in memory', async () => {
+    const ep = await open()
+    const dir = workDir({ 'main.hcl': CONFIG('0.1'), 'notes.txt': 'approved\n' })
+    const env = endpointEnv(ep.endpoint.url)
+    assert.equal((await runCli(['apply', '--auto-approve'], { cwd: dir, env })).status, 0)
+    writeFileSync(join(dir, 'main.hcl'), CONFIG('0.2'))
+    for (const args of [['apply', '--auto-approve'], ['--replace', 'sagemaker_training_job.a']]) {
+      const applied = await runCli(args[0] === 'apply' ? args : ['apply', '--auto-approve', ...args], { cwd: dir, env })
+      assert.equal(applied.status, 0, output(applied))
+      const state = readState(dir)
+      const a = state.resources['sagemaker_training_job.a']!.current!
+      const b = state.resources['sagemaker_training_job.b']!.current!
+      assert.equal((await createdJobs(ep)).get(b.name)!.parent, a.arn, args.join(' '))
+    }
+  })
+
   describe('a saved plan that was tampered with or is malformed is refused: exit 1, nothing sent, no lock left', () => {
     const policy = `policy {
   max_instance_hours = 10
