@@ -163,15 +163,21 @@ ${TRAINING_BODY}}
       ['no snapshot', (p) => ({ ...p, configuration: undefined }), /carries no configuration snapshot/],
       ['not JSON', () => '{"format_version": "1.0", ', /Cannot use the saved plan/],
     ]
+    // One plan, tampered with in a different way per case: every apply is refused, so the directory never changes.
+    let saved: { ep: OpenEndpoint; dir: string; env: NodeJS.ProcessEnv; text: string } | undefined
+    const savedPlan = async () => {
+      if (saved) return saved
+      const ep = await open()
+      const dir = workDir({ 'main.hcl': policy + single })
+      const env = endpointEnv(ep.endpoint.url)
+      const planned = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env })
+      assert.equal(planned.status, 0, output(planned))
+      return (saved = { ep, dir, env, text: readFileSync(join(dir, 'plan.json'), 'utf8') })
+    }
     for (const [what, tamper, message] of cases) {
       it(what, async () => {
-        const ep = await open()
-        const dir = workDir({ 'main.hcl': policy + single })
-        const env = endpointEnv(ep.endpoint.url)
-        const planned = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env })
-        assert.equal(planned.status, 0, output(planned))
-        const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Plan
-        const tampered = tamper(plan)
+        const { ep, dir, env, text } = await savedPlan()
+        const tampered = tamper(JSON.parse(text) as Plan)
         writeFileSync(join(dir, 'plan.json'), typeof tampered === 'string' ? tampered : JSON.stringify(tampered))
         const applied = await runCli(['apply', 'plan.json'], { cwd: dir, env })
         assert.equal(applied.status, 1, output(applied))
