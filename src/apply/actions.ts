@@ -3,6 +3,8 @@
 // throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../planner/planner.js'
+import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
+import { JOB_KINDS } from '../model/types.js'
 import { isResourceInUse, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
 import type { JsonValue } from '../state/types.js'
 import { bestTrainingJobFields } from './best.js'
@@ -200,6 +202,28 @@ async function adopt(change: ResourceChange, ctx: ActionContext): Promise<Action
 }
 
 /**
+ * An import block's job: read back from SageMaker (its request from Describe) and recorded as the resource's current
+ * job. A job that differs from the planned request gets a spec hash no spec has, so the next plan replaces it.
+ */
+async function importJob(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const kind = JOB_KINDS[change.type]
+  const name = change.before?.name
+  if (!name) throw new StepFailed(`Cannot import a job for ${change.address}`, 'The plan names no job.')
+  const summary = `Failed to import ${ops.noun} ${name}`
+  const live = await attempt(summary, () => ops.describe(name))
+  if (!live) {
+    throw new StepFailed('Cannot import non-existent remote object', `While attempting to import an existing object to ${change.address}, sageform found no ${ops.noun} named "${name}".`, { hint: "Check the import block's id and the provider's region, or remove the block to create a new job." })
+  }
+  const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
+  const described = await attempt<{ found: boolean; job?: unknown }>(summary, () => (kind.family === 'training' ? ctx.api.describeTrainingJob(name) : ctx.api.describeTuningJob(name)))
+  const request = describedRequest(kind.requestShape, kind.nameMember, described.job)
+  const matches = change.after !== undefined && sameRequest(kind.requestShape, change.after.request, request)
+  await recordAdopted(change, ctx, live, { specHash: importedSpecHash(matches, change.after?.spec_hash ?? null, request), request, tags: userTags(tags) })
+  return { job: name, message: `imported ${ops.noun} ${name} (${live.status})${matches ? '' : '; it differs from the configuration, so the next plan replaces it'}` }
+}
+
+/**
  * A new job for a changed spec. Normally the new job is created first and the old one stopped after, so a failed create
  * leaves the old job running and current. A pinned name cannot be held by two jobs, so then the old job is stopped,
  * waited for and deleted first. Either way the request is built before the old job is touched.
@@ -371,6 +395,7 @@ export const ACTIONS: Record<Action, (change: ResourceChange, ctx: ActionContext
   update,
   stop,
   adopt,
+  import: importJob,
   retune,
   delete: deleteGeneration,
   'no-op': noOp,

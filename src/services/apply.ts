@@ -145,6 +145,8 @@ export interface ApplySummary {
   updated: number
   stopped: number
   adopted: number
+  /** Jobs adopted by import blocks. */
+  imported?: number
   failed: number
   deferred: number
 }
@@ -230,6 +232,7 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
       updated: count('update'),
       stopped: count('stop'),
       adopted: count('adopt'),
+      ...(count('import') ? { imported: count('import') } : {}),
       ...(count('retune') ? { retuned: count('retune') } : {}),
       ...(count('delete') ? { deleted: count('delete') } : {}),
       failed: results.filter((r) => r.outcome === 'failed').length,

@@ -2,14 +2,12 @@
 // read back from Describe, so the next plan either finds it identical to the configuration (no-op) or shows exactly
 // what differs (a replacement). `--from-terraform-state` does the same for every job a Terraform state holds.
 import { normalizeAddress } from '../config/address.js'
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
-import { shape } from '../model/api.js'
-import { withDefaults } from '../model/defaults.js'
-import type { ApiObject, Configuration, JobResource } from '../model/types.js'
-import { canonicalJson, specHash } from '../planner/identity.js'
-import { toJson } from '../planner/planner.js'
+import { findUnknown } from '../config/value.js'
+import type { Configuration, JobResource } from '../model/types.js'
+import { specHash, toJson } from '../planner/identity.js'
+import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { newState, StateWriteRefused } from '../state/store.js'
@@ -40,31 +38,6 @@ export interface ImportResult {
   /** True when the job's request equals the configuration's (the next plan is a no-op). */
   matches_configuration?: boolean
   diagnostics: Diagnostic[]
-}
-
-/** Keeps only what the Create request shape has: Describe adds statuses, timestamps and outputs. */
-export function pickShape(shapeName: string, value: unknown): JsonValue | undefined {
-  if (value === undefined || value === null) return undefined
-  const s = shape(shapeName)
-  switch (s.type) {
-    case 'structure': {
-      if (typeof value !== 'object' || Array.isArray(value)) return undefined
-      const out: Record<string, JsonValue> = {}
-      for (const [member, ref] of Object.entries(s.members)) {
-        const picked = pickShape(ref.shape, (value as Record<string, unknown>)[member])
-        if (picked !== undefined) out[member] = picked
-      }
-      return out
-    }
-    case 'list':
-      return Array.isArray(value) ? value.map((v) => pickShape(s.member.shape, v)).filter((v): v is JsonValue => v !== undefined) : undefined
-    case 'map':
-      return typeof value === 'object' ? (Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, pickShape(s.value.shape, v) ?? null])) as JsonValue) : undefined
-    case 'timestamp':
-      return undefined
-    default:
-      return value as JsonValue
-  }
 }
 
 export async function importJob(given: ImportOptions, api?: SageMakerApi): Promise<ImportResult> {
@@ -208,16 +181,14 @@ async function adoptJob({ state, config, client }: ImportContext, address: strin
   const live = await describe(client, resource.kind.type, jobName)
   if (!live) return { problem: { summary: 'No such job', detail: `SageMaker has no ${resource.kind.noun} named "${jobName}".` } }
   const raw = resource.kind.family === 'training' ? await client.describeTrainingJob(jobName) : await client.describeTuningJob(jobName)
-  const request = pickShape(resource.kind.requestShape, raw.found ? raw.job : undefined) as Record<string, JsonValue>
-  delete request[resource.kind.nameMember]
-  delete request.Tags
-  const matches = sameSpec(resource, request)
+  const request = describedRequest(resource.kind.requestShape, resource.kind.nameMember, raw.found ? raw.job : undefined)
+  const hash = specHash(resource, 1)
+  const matches = typeof hash === 'string' && !findUnknown(resource.request as never) && sameRequest(resource.kind.requestShape, toJson(resource.request), request)
   const now = new Date().toISOString()
   const job: JobRecord = {
     name: live.name,
     arn: live.arn,
-    // An import that differs from the configuration gets a hash no spec can have, so the next plan replaces it.
-    spec_hash: matches ? (specHash(resource, 1) as string) : `imported-${createHash('sha256').update(canonicalJson(request)).digest('hex')}`,
+    spec_hash: importedSpecHash(matches, typeof hash === 'string' ? hash : null, request),
     status: live.status,
     created_at: live.created_at ?? now,
     updated_at: now,
@@ -234,12 +205,4 @@ function withAdopted(state: State, adopted: Adopted[]): State {
   const resources = { ...state.resources }
   for (const { address, resource, job } of adopted) resources[address] = { type: resource.kind.type, current: job, history: state.resources[address]?.history ?? [] }
   return { ...state, serial: state.serial + 1, resources }
-}
-
-function sameSpec(resource: JobResource, request: Record<string, JsonValue>): boolean {
-  const hash = specHash(resource, 1)
-  if (typeof hash !== 'string') return false
-  const desired = canonicalJson(toJson(withDefaults(resource.kind.requestShape, resource.request)))
-  const actual = canonicalJson(toJson(withDefaults(resource.kind.requestShape, request as unknown as ApiObject)))
-  return desired === actual
 }

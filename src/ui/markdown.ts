@@ -75,7 +75,7 @@ function fenced(language: string, lines: string[]): string[] {
 
 function jobCell(change: ResourceChange): string {
   const before = change.before && change.action !== 'create' ? code(change.before.name) : ''
-  const showsAfter = change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt' && change.action !== 'delete'
+  const showsAfter = change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt' && change.action !== 'import' && change.action !== 'delete'
   const after = showsAfter ? (change.after!.name === null ? '(known after apply)' : code(change.after!.name)) : ''
   if (before && after) return change.before!.name === change.after!.name ? before : `${before} → ${after}`
   if (after) return `→ ${after}`

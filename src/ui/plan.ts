@@ -16,6 +16,7 @@ export const HEADER: Record<ResourceChange['action'], string> = {
   update: 'will be updated in-place',
   stop: 'will be stopped and forgotten',
   adopt: 'will be adopted',
+  import: 'will be imported',
   retune: 'will be re-tuned: a new generation',
   delete: 'will be deleted',
   'no-op': 'has no changes',
@@ -43,6 +44,7 @@ export function symbol(change: ResourceChange): string {
     case 'stop':
       return '-'
     case 'adopt':
+    case 'import':
       return '<='
     case 'retune':
       return '+'
@@ -54,7 +56,7 @@ export function symbol(change: ResourceChange): string {
 }
 
 function colourFor(change: ResourceChange, style: Style): (s: string) => string {
-  return change.action === 'create' || change.action === 'adopt' || change.action === 'retune' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
+  return change.action === 'create' || change.action === 'adopt' || change.action === 'import' || change.action === 'retune' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
 }
 
 function show(value: JsonValue | undefined): string {
@@ -94,7 +96,7 @@ export function renderChange(change: ResourceChange, style: Style): string {
   if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
   if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${change.before.name}${change.before.status ? style.dim(` (${change.before.status})`) : ''}`)
-  if (change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt') {
+  if (change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt' && change.action !== 'import') {
     const name = change.after.name ?? '(known after apply)'
     lines.push(`      ${colour('+')} ${style.dim('new job')}  = ${name}`)
   }
@@ -109,7 +111,7 @@ export function renderChange(change: ResourceChange, style: Style): string {
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
   const moved = plan.changes.filter((c) => c.previous_address !== undefined).length
-  const extra = [s.adopt && `${s.adopt} to adopt`, moved && `${moved} to move`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
+  const extra = [s.import && `${s.import} to import`, s.adopt && `${s.adopt} to adopt`, moved && `${moved} to move`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
   return `Plan: ${s.create} to create, ${s.replace} to replace, ${s.update} to update, ${s.stop} to stop${extra}.`
 }
 
