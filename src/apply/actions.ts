@@ -1,6 +1,7 @@
 // One function per plan action. Each talks to SageMaker one step at a time and records every step in the journal before
 // taking the next, so that an apply killed at any point leaves a state file that says what exists. A step that fails
 // throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
+import { addressTag } from '../config/address.js'
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../planner/planner.js'
 import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
@@ -94,7 +95,7 @@ function contractProblem(change: ResourceChange, ops: JobOps, request: Record<st
   if (!Array.isArray(list) || !list.every(isTag)) return 'The request has no Tags list of {Key, Value}.'
   const tags = tagRecord(list as Tag[])
   const expected: Array<[string, string | null | undefined]> = [
-    [TAG.address, change.address],
+    [TAG.address, addressTag(change.address)],
     [TAG.lineage, lineage],
     [TAG.specHash, change.after?.spec_hash],
   ]
@@ -151,8 +152,12 @@ async function adoptTaken(change: ResourceChange, ctx: ActionContext, ops: JobOp
   const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
   const problem = ownershipProblem(tags, { address: change.address, lineage: ctx.journal.state.lineage, specHash: req.specHash })
   if (problem) {
+    // The same address under another lineage is this resource's job from a state file that was lost or replaced.
+    const lostState = tags[TAG.address] === addressTag(change.address) && tags[TAG.lineage] !== undefined && tags[TAG.lineage] !== ctx.journal.state.lineage
     throw new StepFailed(summary, `SageMaker already has a ${ops.noun} named ${req.name} (${live.status}), and ${problem}. sageform does not take over a job it cannot prove it created for ${change.address}.`, {
-      hint: 'Give the resource another name (name or name_prefix), or delete the existing job in SageMaker.',
+      hint: lostState
+        ? `It was created for ${change.address} under another state (lineage ${tags[TAG.lineage]}). Adopt it with an import block (import { to = ${change.address}, id = "${req.name}" }) or sageform import '${change.address}' ${req.name}; sageform import --lineage ${tags[TAG.lineage]} adopts every job of that state the configuration declares.`
+        : 'Give the resource another name (name or name_prefix), or delete the existing job in SageMaker.',
     })
   }
   await recordAdopted(change, ctx, live, { specHash: req.specHash, request: req.body, tags: userTags(tags) })

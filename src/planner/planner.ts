@@ -15,7 +15,7 @@ import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { importsByAddress, sameRequest } from './imports.js'
-import { resourceOf } from '../config/address.js'
+import { addressTag, resourceOf } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -158,7 +158,7 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
 
   if (!current) {
     const existing = typeof identity.name === 'string' ? input.remote?.jobs.get(remoteKey(resource.kind.type, identity.name)) : undefined
-    if (existing && existing.tags[TAG.address] === resource.address && existing.tags[TAG.lineage] === input.state?.lineage) {
+    if (existing && existing.tags[TAG.address] === addressTag(resource.address) && existing.tags[TAG.lineage] === input.state?.lineage) {
       // A previous apply created this job and died before writing state: take it over instead of creating a twin.
       return { ...base, action: 'adopt', reason: `job ${existing.name} already exists (${existing.status}); recording it in state`, before: { name: existing.name, arn: existing.arn, status: existing.status } }
     }

@@ -1,5 +1,6 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
+import { addressTag } from '../config/address.js'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
@@ -286,7 +287,7 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
     userTags = resource.tags as Record<string, string>
   }
   const nameMember = jobFamily(change.type) === 'training' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
-  const tags = { ...userTags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
+  const tags = { ...userTags, [TAG.address]: addressTag(change.address), [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
   return { request: { ...request, [nameMember]: name, Tags: tagList(tags) }, body: request }
 }
 

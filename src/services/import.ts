@@ -1,7 +1,7 @@
 // `sageform import ADDRESS JOB_NAME`: adopt an existing SageMaker job as a resource's current job. The job's request is
 // read back from Describe, so the next plan either finds it identical to the configuration (no-op) or shows exactly
 // what differs (a replacement). `--from-terraform-state` does the same for every job a Terraform state holds.
-import { normalizeAddress } from '../config/address.js'
+import { addressFromTag, normalizeAddress } from '../config/address.js'
 import { readFile } from 'node:fs/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
@@ -17,7 +17,8 @@ import { lockState } from './apply.js'
 import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { referenceAttributes } from './plan.js'
-import { describe } from './refresh.js'
+import { describe, remoteFromSearch } from './refresh.js'
+import { TAG } from '../planner/planner.js'
 import { openState, readStateFrom } from './state.js'
 import type { VariableSource } from '../config/variables.js'
 
@@ -99,28 +100,77 @@ export async function importFromTerraformState(options: TerraformImportOptions, 
   diags.append(found.diagnostics)
   result.ignored_resources = found.ignored
   if (diags.hasErrors) return result
+  await underImportLock(options, api, 'import', diags, (context) => adoptAll(context, found.jobs, options.dryRun, result))
+  return result
+}
+
+export interface LineageImportOptions extends Omit<ImportOptions, 'address' | 'jobName'> {
+  /** The lineage (state id) whose jobs are adopted: a lost or replaced state file's. */
+  lineage: string
+  dryRun: boolean
+}
+
+/** The `import --lineage --json` payload (schemas/import.json). */
+export interface LineageImportResult {
+  from_lineage: string
+  dry_run: boolean
+  resources: TerraformImportEntry[]
+  serial: number | null
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Adopts every job tagged with another state's lineage (a state file lost or replaced) whose address the configuration
+ * declares: one Search per job type on the lineage tag, then each job checked with Describe, all under one lock and in
+ * one state write. Of several jobs of one address (generations), the newest is adopted.
+ */
+export async function importByLineage(options: LineageImportOptions, api?: SageMakerApi): Promise<LineageImportResult> {
+  const diags = new Diagnostics()
+  const result: LineageImportResult = { from_lineage: options.lineage, dry_run: options.dryRun, resources: [], serial: null, diagnostics: diags.items }
   await underImportLock(options, api, 'import', diags, async (context) => {
-    const adopted: Adopted[] = []
-    for (const entry of found.jobs) {
-      const skipped = (reason: string) => result.resources.push({ address: entry.address, job_name: entry.jobName ?? null, action: 'skipped', reason })
-      if (entry.skip || !entry.jobName) {
-        skipped(`Not imported: ${entry.skip}`)
-        continue
-      }
-      const done = await adoptJob(context, entry.address, entry.jobName)
-      if ('problem' in done) {
-        skipped(`${done.problem.summary}: ${done.problem.detail}${done.problem.hint ? ` ${done.problem.hint}` : ''}`)
-        continue
-      }
-      adopted.push(done)
-      result.resources.push({ address: entry.address, job_name: entry.jobName, action: options.dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
+    if (options.lineage === context.state.lineage) {
+      diags.error('Nothing to import', { detail: `${options.lineage} is the lineage of this configuration's own state: its jobs are already managed here.`, hint: 'Pass the lineage of the state that was lost (a job\'s sageform:lineage tag).' })
+      return
     }
-    if (options.dryRun || adopted.length === 0) return
-    const next = withAdopted(context.state, adopted)
-    await context.backend.write(next)
-    result.serial = next.serial
+    const records = (await Promise.all((['TrainingJob', 'HyperParameterTuningJob'] as const).map((resource) => context.client.searchByTag(resource, TAG.lineage, options.lineage)))).flat()
+    const jobs = records.flatMap((record) => remoteFromSearch(record) ?? []).sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))
+    const newest = new Map<string, string>()
+    const entries = jobs.map((job) => {
+      const tagged = job.tags[TAG.address]
+      const address = tagged && addressFromTag(tagged)
+      if (!address) return { address: '(none)', jobName: job.name, skip: 'it has no sageform:address tag.' }
+      const first = newest.get(address)
+      if (first) return { address, jobName: job.name, skip: `an earlier job of ${address}; the newest, ${first}, is the one adopted.` }
+      newest.set(address, job.name)
+      return { address, jobName: job.name }
+    })
+    if (entries.length === 0) diags.warning('No jobs found', { detail: `SageMaker has no training or tuning job tagged ${TAG.lineage} = ${options.lineage}.`, hint: 'Check the lineage and the region.' })
+    await adoptAll(context, entries, options.dryRun, result)
   })
   return result
+}
+
+/** Adopts each entry that can be, reporting the others with the reason, and writes the state once. */
+async function adoptAll(context: ImportContext, entries: ReadonlyArray<{ address: string; jobName?: string; skip?: string }>, dryRun: boolean, result: { resources: TerraformImportEntry[]; serial: number | null }): Promise<void> {
+  const adopted: Adopted[] = []
+  for (const entry of entries) {
+    const skipped = (reason: string) => result.resources.push({ address: entry.address, job_name: entry.jobName ?? null, action: 'skipped', reason })
+    if (entry.skip || !entry.jobName) {
+      skipped(`Not imported: ${entry.skip}`)
+      continue
+    }
+    const done = await adoptJob(context, entry.address, entry.jobName)
+    if ('problem' in done) {
+      skipped(`${done.problem.summary}: ${done.problem.detail}${done.problem.hint ? ` ${done.problem.hint}` : ''}`)
+      continue
+    }
+    adopted.push(done)
+    result.resources.push({ address: entry.address, job_name: entry.jobName, action: dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
+  }
+  if (dryRun || adopted.length === 0) return
+  const next = withAdopted(context.state, adopted)
+  await context.backend.write(next)
+  result.serial = next.serial
 }
 
 interface ImportContext {
