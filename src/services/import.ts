@@ -136,7 +136,7 @@ export async function importByLineage(options: LineageImportOptions, api?: SageM
     const jobs = records.flatMap((record) => remoteFromSearch(record) ?? []).sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))
     const newest = new Map<string, string>()
     const entries = jobs.map((job) => {
-      const tagged = job.tags[TAG.address]
+      const tagged = job.tags?.[TAG.address]
       const address = tagged && addressFromTag(tagged)
       if (!address) return { address: '(none)', jobName: job.name, skip: 'it has no sageform:address tag.' }
       const first = newest.get(address)
