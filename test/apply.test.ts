@@ -231,20 +231,21 @@ describe('apply engine', () => {
     })
 
     it('fails clearly, creating nothing, when the name is taken by a job sageform does not manage', async () => {
-      const cases: Array<[Record<string, string>, RegExp]> = [
-        [{ owner: 'someone' }, /no sageform:address tag, so sageform did not create it/],
-        [{ [TAG.address]: addr('other'), [TAG.lineage]: LINEAGE }, /belongs to sagemaker_training_job\.other/],
-        [{ [TAG.address]: addr('a'), [TAG.lineage]: 'another-lineage', [TAG.specHash]: hashOf('a-job') }, /another state file \(lineage another-lineage\)/],
-        [{ [TAG.address]: addr('a'), [TAG.lineage]: LINEAGE, [TAG.specHash]: 'older-spec' }, /created from another spec/],
+      const lostState = /import block \(import \{ to = sagemaker_training_job\.a, id = "a-job" \}\) or sageform import 'sagemaker_training_job\.a' a-job; sageform import --lineage another-lineage adopts/
+      const cases: Array<[Record<string, string>, RegExp, RegExp]> = [
+        [{ owner: 'someone' }, /no sageform:address tag, so sageform did not create it/, /another name/],
+        [{ [TAG.address]: addr('other'), [TAG.lineage]: LINEAGE }, /belongs to sagemaker_training_job\.other/, /another name/],
+        [{ [TAG.address]: addr('a'), [TAG.lineage]: 'another-lineage', [TAG.specHash]: hashOf('a-job') }, /another state file \(lineage another-lineage\)/, lostState],
+        [{ [TAG.address]: addr('a'), [TAG.lineage]: LINEAGE, [TAG.specHash]: 'older-spec' }, /created from another spec/, /another name/],
       ]
-      for (const [tags, detail] of cases) {
+      for (const [tags, detail, hint] of cases) {
         const { api, writes, run } = harness()
         api.seedTrainingJob('a-job', { tags })
         const result = await run([create('a')])
         assert.equal(result.results[0]!.outcome, 'failed')
         assert.equal(result.errors[0]!.summary, 'The job name a-job is already taken')
         assert.match(result.errors[0]!.detail!, detail)
-        assert.match(result.errors[0]!.hint!, /another name/)
+        assert.match(result.errors[0]!.hint!, hint)
         assert.equal(writes.length, 0)
         assert.deepEqual(result.state.resources, {})
       }

@@ -54,6 +54,65 @@ describe('sageform state commands (the real binary)', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  describe('instance addresses and state mv', () => {
+    const instances = () => {
+      const state = structuredClone(STATE) as typeof STATE & { resources: Record<string, unknown> }
+      state.resources['sagemaker_training_job.many[0]'] = { type: 'sagemaker_training_job', current: job('many-0', 'Completed'), history: [] }
+      state.resources['sagemaker_training_job.many[1]'] = { type: 'sagemaker_training_job', current: job('many-1', 'Completed'), history: [] }
+      state.resources['sagemaker_training_job.each["big one"]'] = { type: 'sagemaker_training_job', current: job('each-big', 'Completed'), history: [] }
+      writeStateFile(JSON.stringify(state, null, 2) + '\n')
+    }
+
+    it('lists, shows and removes instances by their address, or all instances by the resource address', () => {
+      instances()
+      assert.deepEqual((json('state', 'list', 'sagemaker_training_job.many').payload.resources as Array<{ address: string }>).map((r) => r.address), ['sagemaker_training_job.many[0]', 'sagemaker_training_job.many[1]'])
+      const shown = json('state', 'show', 'sagemaker_training_job.each[ "big one" ]')
+      assert.equal(shown.status, 0, shown.stderr)
+      assert.equal((shown.payload.resource as { current: { name: string } }).current.name, 'each-big')
+      const whole = run('state', 'show', 'sagemaker_training_job.many')
+      assert.equal(whole.status, 1)
+      assert.match(whole.stderr, /has instances \(count or for_each\): sagemaker_training_job\.many\[0\], sagemaker_training_job\.many\[1\]/)
+      const removed = json('state', 'rm', 'sagemaker_training_job.many', '--dry-run')
+      assert.deepEqual((removed.payload.removed as Array<{ address: string }>).map((r) => r.address), ['sagemaker_training_job.many[0]', 'sagemaker_training_job.many[1]'])
+    })
+
+    it('moves a record, or every instance of a resource, keeping jobs and history, and reports --json per schemas/state-mv.json', () => {
+      instances()
+      const one = json('state', 'mv', 'sagemaker_training_job.xgb', 'sagemaker_training_job.xgb["small"]')
+      assert.equal(one.status, 0, one.stderr)
+      assert.deepEqual(schemaErrors('state-mv', one.payload), [])
+      assert.deepEqual(one.payload.moved, [{ from: 'sagemaker_training_job.xgb', to: 'sagemaker_training_job.xgb["small"]', job: 'xgb-1a2b3c4d' }])
+      const all = run('state', 'mv', 'sagemaker_training_job.many', 'aws_sagemaker_training_job.renamed')
+      assert.equal(all.status, 0, all.stderr)
+      assert.match(all.stdout, /Move "sagemaker_training_job\.many\[1\]" to "aws_sagemaker_training_job\.renamed\[1\]"/)
+      assert.match(all.stdout, /Successfully moved 2 objects/)
+      const after = JSON.parse(readFileSync(statePath(), 'utf8'))
+      assert.deepEqual(after.resources['sagemaker_training_job.xgb["small"]'], STATE.resources['sagemaker_training_job.xgb'])
+      assert.equal(after.resources['aws_sagemaker_training_job.renamed[0]'].type, 'aws_sagemaker_training_job')
+      assert.equal(after.resources['aws_sagemaker_training_job.renamed[0]'].current.name, 'many-0')
+      assert.equal(after.serial, 6)
+      assert.ok(!existsSync(`${statePath()}.lock`), 'the lock is released')
+    })
+
+    it('refuses, changing nothing: an unknown source, a taken destination, a training job to a tuning job, many instances to one', () => {
+      instances()
+      const before = readFileSync(statePath())
+      const cases: Array<[string[], RegExp]> = [
+        [['sagemaker_training_job.nope', 'sagemaker_training_job.x'], /Resource not in the state/],
+        [['sagemaker_training_job.xgb', 'sagemaker_training_job.done'], /there is already a resource instance at that address/],
+        [['sagemaker_training_job.done', 'sagemaker_hyperparameter_tuning_job.done'], /resource types don't match/],
+        [['sagemaker_training_job.many', 'sagemaker_training_job.one[0]'], /which has 2 instances, to the single instance/],
+        [['sagemaker_training_job.done', 'not an address'], /Invalid target address/],
+      ]
+      for (const [args, message] of cases) {
+        const r = run('state', 'mv', ...args)
+        assert.equal(r.status, 1, args.join(' '))
+        assert.match(r.stderr, message)
+      }
+      assert.deepEqual(readFileSync(statePath()), before)
+    })
+  })
+
   describe('state list', () => {
     it('lists every address with its current job and status, sorted, one per line', () => {
       const r = run('state', 'list')

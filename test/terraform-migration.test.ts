@@ -259,7 +259,24 @@ describe('sageform import --from-terraform-state', () => {
     assert.equal(againPayload.serial, null)
   })
 
-  it('skips, with the reason, a job SageMaker does not have, one the configuration does not declare and count instances', async () => {
+  it('adopts instances of count and for_each under their keys; the next plan is all no-op', async function () {
+    this.timeout(120_000)
+    const { endpoint } = await open()
+    const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
+    const counted = { 'main.tf': readFileSync(join(root, 'training-count', 'main.tf'), 'utf8') }
+    const created = await cli(['apply', '--auto-approve'], configDir(counted))
+    assert.equal(created.status, 0, created.stderr + created.stdout)
+    const shards = [0, 1, 2].map((i) => instance({ training_job_name: `tf-acc-test-shard-${i}` }, { index_key: i }))
+    const dir = configDir({ ...counted, 'terraform.tfstate': JSON.stringify({ version: 4, serial: 1, lineage: 'x', resources: [resource('aws_sagemaker_training_job', 'test', shards)] }) })
+    const run = await cli(['import', '--from-terraform-state', 'terraform.tfstate', '--json'], dir)
+    const payload = JSON.parse(run.stdout)
+    assert.deepEqual(schemaErrors('import', payload), [])
+    assert.deepEqual(payload.resources.map((r: { address: string; action: string }) => [r.address, r.action]), [0, 1, 2].map((i) => [`aws_sagemaker_training_job.test[${i}]`, 'adopted']))
+    const next = JSON.parse((await cli(['plan', '--json', '--no-cost'], dir)).stdout)
+    assert.deepEqual(next.plan.changes.map((c: { address: string; action: string }) => c.action), ['no-op', 'no-op', 'no-op'])
+  })
+
+  it('skips, with the reason, a job SageMaker does not have and one the configuration does not declare (an instance too)', async () => {
     const { endpoint } = await open()
     const extra = [
       resource('aws_sagemaker_training_job', 'undeclared', [instance({ training_job_name: 'elsewhere' })]),
@@ -272,7 +289,7 @@ describe('sageform import --from-terraform-state', () => {
     const reasons = Object.fromEntries(payload.resources.map((r: { address: string; reason?: string }) => [r.address, r.reason ?? 'adopted']))
     assert.match(reasons['aws_sagemaker_training_job.test'], /No such job: SageMaker has no training job named "tf-gone"/)
     assert.match(reasons['aws_sagemaker_training_job.undeclared'], /Resource not in the configuration.*sageform convert/)
-    assert.match(reasons['aws_sagemaker_training_job.many'], /count or for_each/)
+    assert.match(reasons['aws_sagemaker_training_job.many[0]'], /Resource not in the configuration/)
     assert.equal(existsSync(join(dir, 'sageform.state.json')), false)
   })
 
@@ -285,7 +302,7 @@ describe('sageform import --from-terraform-state', () => {
     assert.match(payload.diagnostics[0].summary, /Unsupported Terraform state version/)
     const mixed = sageform(['import', 'aws_sagemaker_training_job.test', 'x', '--from-terraform-state', 'old.tfstate'], { cwd: dir })
     assert.equal(mixed.status, 1)
-    assert.match(mixed.stderr, /either ADDRESS JOB_NAME or --from-terraform-state/)
+    assert.match(mixed.stderr, /either ADDRESS JOB_NAME, --from-terraform-state FILE or/)
     const none = sageform(['import'], { cwd: dir })
     assert.equal(none.status, 1)
     assert.match(none.stderr, /Missing ADDRESS and JOB_NAME/)

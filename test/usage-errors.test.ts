@@ -31,7 +31,7 @@ function casesFor(id: string, ctor: Ctor): Case[] {
     { command: id, kind: 'misspelt flag', args: [...words, ...required, '--request-timout', '5s'], says: /Unknown flag --request-timout .*did you mean --request-timeout\?/ },
     { command: id, kind: 'bad value', args: [...words, ...required, '--request-timeout', '0s'], says: /Invalid value for --request-timeout/ },
   ]
-  if (required.length > 0) cases.push({ command: id, kind: 'missing argument', args: words, says: /Missing 1 required arg/ })
+  if (required.length > 0) cases.push({ command: id, kind: 'missing argument', args: words, says: new RegExp(`Missing ${required.length} required arg`) })
   if (ctor.strict !== false) cases.push({ command: id, kind: 'extra argument', args: [...words, ...args.map((_, i) => `arg${i}`), 'one-too-many'], says: /Unexpected argument.*one-too-many/ })
   return cases
 }

@@ -1,8 +1,11 @@
 // One function per plan action. Each talks to SageMaker one step at a time and records every step in the journal before
 // taking the next, so that an apply killed at any point leaves a state file that says what exists. A step that fails
 // throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
+import { addressTag } from '../config/address.js'
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../planner/planner.js'
+import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
+import { JOB_KINDS } from '../model/types.js'
 import { isResourceInUse, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
 import type { JsonValue } from '../state/types.js'
 import { bestTrainingJobFields } from './best.js'
@@ -96,7 +99,7 @@ function contractProblem(change: ResourceChange, ops: JobOps, request: Record<st
   if (!Array.isArray(list) || !list.every(isTag)) return 'The request has no Tags list of {Key, Value}.'
   const tags = tagRecord(list as Tag[])
   const expected: Array<[string, string | null | undefined]> = [
-    [TAG.address, change.address],
+    [TAG.address, addressTag(change.address)],
     [TAG.lineage, lineage],
     [TAG.specHash, change.after?.spec_hash],
   ]
@@ -154,8 +157,12 @@ async function adoptTaken(change: ResourceChange, ctx: ActionContext, ops: JobOp
   const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
   const problem = ownershipProblem(tags, { address: change.address, lineage: ctx.journal.state.lineage, specHash: req.specHash })
   if (problem) {
+    // The same address under another lineage is this resource's job from a state file that was lost or replaced.
+    const lostState = tags[TAG.address] === addressTag(change.address) && tags[TAG.lineage] !== undefined && tags[TAG.lineage] !== ctx.journal.state.lineage
     throw new StepFailed(summary, `SageMaker already has a ${ops.noun} named ${req.name} (${live.status}), and ${problem}. sageform does not take over a job it cannot prove it created for ${change.address}.`, {
-      hint: 'Give the resource another name (name or name_prefix), or delete the existing job in SageMaker.',
+      hint: lostState
+        ? `It was created for ${change.address} under another state (lineage ${tags[TAG.lineage]}). Adopt it with an import block (import { to = ${change.address}, id = "${req.name}" }) or sageform import '${change.address}' ${req.name}; sageform import --lineage ${tags[TAG.lineage]} adopts every job of that state the configuration declares.`
+        : 'Give the resource another name (name or name_prefix), or delete the existing job in SageMaker.',
     })
   }
   await recordAdopted(change, ctx, live, { specHash: req.specHash, request: req.body, tags: userTags(tags) })
@@ -203,6 +210,28 @@ async function adopt(change: ResourceChange, ctx: ActionContext): Promise<Action
   const request = planned !== undefined && specHash === change.after?.spec_hash && !unknownPath(planned) ? planned : undefined
   await recordAdopted(change, ctx, live, { specHash, request, tags: userTags(tags) })
   return { job: name, message: `adopted ${ops.noun} ${name} (${live.status})` }
+}
+
+/**
+ * An import block's job: read back from SageMaker (its request from Describe) and recorded as the resource's current
+ * job. A job that differs from the planned request gets a spec hash no spec has, so the next plan replaces it.
+ */
+async function importJob(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const kind = JOB_KINDS[change.type]
+  const name = change.before?.name
+  if (!name) throw new StepFailed(`Cannot import a job for ${change.address}`, 'The plan names no job.')
+  const summary = `Failed to import ${ops.noun} ${name}`
+  const live = await attempt(summary, () => ops.describe(name))
+  if (!live) {
+    throw new StepFailed('Cannot import non-existent remote object', `While attempting to import an existing object to ${change.address}, sageform found no ${ops.noun} named "${name}".`, { hint: "Check the import block's id and the provider's region, or remove the block to create a new job." })
+  }
+  const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
+  const described = await attempt<{ found: boolean; job?: unknown }>(summary, () => (kind.family === 'training' ? ctx.api.describeTrainingJob(name) : ctx.api.describeTuningJob(name)))
+  const request = describedRequest(kind.requestShape, kind.nameMember, described.job)
+  const matches = change.after !== undefined && sameRequest(kind.requestShape, change.after.request, request)
+  await recordAdopted(change, ctx, live, { specHash: importedSpecHash(matches, change.after?.spec_hash ?? null, request), request, tags: userTags(tags) })
+  return { job: name, message: `imported ${ops.noun} ${name} (${live.status})${matches ? '' : '; it differs from the configuration, so the next plan replaces it'}` }
 }
 
 /**
@@ -428,6 +457,7 @@ export const ACTIONS: Record<Action, (change: ResourceChange, ctx: ActionContext
   update,
   stop,
   adopt,
+  import: importJob,
   retune,
   delete: deleteGeneration,
   'no-op': noOp,

@@ -182,6 +182,8 @@ function startMessage(change: ResourceChange): string {
       return change.before?.status === 'InProgress' ? `stopping ${noun} ${old}` : `forgetting ${change.address}`
     case 'adopt':
       return `adopting ${noun} ${old ?? change.after?.name}`
+    case 'import':
+      return `importing ${noun} ${old}`
     case 'retune':
       return `re-tuning: generation ${change.after?.generation ?? 1} after ${noun} ${old}`
     case 'delete':

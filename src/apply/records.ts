@@ -1,5 +1,6 @@
 // State edits the actions share, each meant to run inside StateJournal.record. A resource's jobs move one way:
 // created or adopted → current → history (replaced), or the whole entry goes (removed from the configuration).
+import { addressFromTag } from '../config/address.js'
 import { pendingJobs, RUNNING_STATUSES, TAG } from '../planner/planner.js'
 import type { ResourceChange } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
@@ -106,7 +107,8 @@ export function userTags(tags: Record<string, string>): Record<string, string> {
 
 /** Why a job carrying `tags` is not this change's own job, or undefined when it is. */
 export function ownershipProblem(tags: Record<string, string>, expected: { address: string; lineage?: string; specHash?: string }): string | undefined {
-  const address = tags[TAG.address]
+  const tagged = tags[TAG.address]
+  const address = tagged === undefined ? undefined : addressFromTag(tagged)
   if (address === undefined) return 'it has no sageform:address tag, so sageform did not create it'
   if (address !== expected.address) return `it belongs to ${address}`
   if (expected.lineage !== undefined && tags[TAG.lineage] !== expected.lineage) return `it belongs to another state file (lineage ${tags[TAG.lineage] ?? 'none'})`

@@ -13,6 +13,7 @@ import Plan from './plan.js'
 import Results from './results.js'
 import Show from './show.js'
 import StateList from './state-list.js'
+import StateMv from './state-mv.js'
 import StateRm from './state-rm.js'
 import StateShow from './state-show.js'
 import Validate from './validate.js'
@@ -32,6 +33,7 @@ export const COMMANDS = {
   results: Results,
   show: Show,
   'state:list': StateList,
+  'state:mv': StateMv,
   'state:rm': StateRm,
   'state:show': StateShow,
   validate: Validate,

@@ -83,3 +83,26 @@ function literalKey(expr: Expr): InstanceKey | undefined {
   if (expr.kind === 'template' && expr.parts.every((p) => p.kind === 'text')) return expr.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('')
   return undefined
 }
+
+/**
+ * SageMaker tag values allow only letters, digits, spaces and `_ . : / = + - @`, so an instance address is written in
+ * the sageform:address tag as `type.name/0` (count) or `type.name=key` (for_each), any other character of the key as
+ * `@<hex code point>@`. A resource without count or for_each is tagged with its address as it is.
+ */
+export function addressTag(address: string): string {
+  const parsed = parseAddress(address)
+  if (!parsed || parsed.key === undefined) return address
+  const base = `${parsed.type}.${parsed.name}`
+  if (typeof parsed.key === 'number') return `${base}/${parsed.key}`
+  return `${base}=${[...parsed.key].map((c) => (/[\p{L}\p{N}_.:/+-]/u.test(c) ? c : `@${c.codePointAt(0)!.toString(16)}@`)).join('')}`
+}
+
+/** The address a sageform:address tag holds (see addressTag). */
+export function addressFromTag(value: string): string {
+  const m = /^([^/=]+)(?:\/(\d+)|=(.*))?$/s.exec(value)
+  if (!m) return value
+  const [, base, index, key] = m as unknown as [string, string, string | undefined, string | undefined]
+  if (index !== undefined) return instanceAddress(base, Number(index))
+  if (key === undefined) return base
+  return instanceAddress(base, key.replace(/@([0-9a-f]+)@/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))))
+}

@@ -3,7 +3,7 @@
 // expressions stay as the user wrote them; only names change, and what sageform does not read is dropped with a
 // comment saying why.
 import { Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
-import { references, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
+import { references, subExpressions, traversalPath, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
 import { AWS_PROVIDER_ATTRIBUTES } from '../config/module.js'
 import { parseHcl } from '../config/parse.js'
 import { PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES, renamePath, type ProviderResourceType } from './terraform.js'
@@ -29,10 +29,10 @@ interface Edit {
 
 const isProviderType = (type: string): type is ProviderResourceType => (PROVIDER_RESOURCE_TYPES as readonly string[]).includes(type)
 /** Top-level blocks that mean the same in both tools. */
-const KEPT_BLOCKS = ['variable', 'locals', 'output', 'policy', 'backend']
+const KEPT_BLOCKS = ['variable', 'locals', 'output', 'policy', 'backend', 'moved', 'import']
 const NATIVE_TYPES: readonly string[] = Object.values(PROVIDER_RESOURCES).map((r) => r.native)
-/** What a reference in a sageform configuration may start with. */
-const EVALUATED_ROOTS = ['var', 'local', ...NATIVE_TYPES]
+/** What a reference in a sageform configuration may start with (besides the iterators of dynamic blocks). */
+const EVALUATED_ROOTS = ['var', 'local', 'path', 'count', 'each', ...NATIVE_TYPES]
 
 /** Converts one file's text; `format` lays the result out (hcl-tools' format, kept out of this layer). */
 export async function convertSource(path: string, source: string, format: (text: string) => Promise<string>): Promise<ConvertedFile> {
@@ -47,7 +47,7 @@ export async function convertSource(path: string, source: string, format: (text:
     const header = block.labels.length > 0 ? [block.type, ...block.labels.map((l) => `"${l.value}"`)].join(' ') : `the ${block.type} block`
     const [typeLabel] = block.labels
     if (block.type === 'resource' && typeLabel && isProviderType(typeLabel.value)) {
-      convertResource(block, typeLabel.value, edits, kept, drop)
+      convertResource(block, typeLabel.value, source, edits, kept, drop)
     } else if (block.type === 'resource' && typeLabel && NATIVE_TYPES.includes(typeLabel.value)) {
       kept.push(block)
     } else if (block.type === 'provider' && typeLabel?.value === 'aws') {
@@ -60,14 +60,28 @@ export async function convertSource(path: string, source: string, format: (text:
       drop(block, `dropped ${header}: ${block.type === 'resource' ? 'sageform manages SageMaker training and tuning jobs only' : 'sageform does not read it'}.`)
     }
   }
-  for (const node of kept) for (const expr of expressions(node)) renameReferences(expr, edits, diags)
+  const iterators = new Set(parsed.file.body.blocks.flatMap((b) => dynamicIterators(b.body)))
+  for (const node of kept) for (const expr of expressions(node)) renameReferences(expr, edits, diags, iterators)
 
   if (edits.length === 0) return { output: source, changed: false, diagnostics: diags.items }
   return { output: await format(applyEdits(source, edits)), changed: true, diagnostics: diags.items }
 }
 
+/** The names dynamic blocks give their elements (`iterator`, or the block type), anywhere in a body. */
+function dynamicIterators(body: Body): string[] {
+  return body.blocks.flatMap((b) => {
+    const own = b.type === 'dynamic' && b.labels[0] ? [iteratorOf(b) ?? b.labels[0].value] : []
+    return [...own, ...dynamicIterators(b.body)]
+  })
+}
+
+function iteratorOf(dynamic: Block): string | undefined {
+  const expr = dynamic.body.attributes.find((a) => a.name === 'iterator')?.expr
+  return expr?.kind === 'variable' ? expr.name : undefined
+}
+
 /** The type label, every argument and block name (through renamePath), and the provider-only arguments dropped. */
-function convertResource(block: Block, type: ProviderResourceType, edits: Edit[], kept: Array<Attribute | Block>, drop: Drop): void {
+function convertResource(block: Block, type: ProviderResourceType, source: string, edits: Edit[], kept: Array<Attribute | Block>, drop: Drop): void {
   const resource = PROVIDER_RESOURCES[type]
   edits.push(replace(block.labels[0]!.range, `"${resource.native}"`))
   const visit = (body: Body, path: string[]) => {
@@ -84,7 +98,8 @@ function convertResource(block: Block, type: ProviderResourceType, edits: Edit[]
       kept.push(attr)
     }
     for (const nested of body.blocks) {
-      if (path.length === 0 && nested.type === 'lifecycle') renameIgnoreChanges(nested, type, edits)
+      if (nested.type === 'dynamic' && nested.labels[0]) convertDynamic(nested, path, source, edits, kept, visit, type)
+      else if (path.length === 0 && nested.type === 'lifecycle') renameIgnoreChanges(nested, type, edits)
       else if (path.length === 0 && nested.type in resource.providerOnly) drop(nested, `dropped ${nested.type}: ${resource.providerOnly[nested.type]}`)
       else {
         renameNode(nested.typeRange, nested.type, renamePath(type, [...path, nested.type], 'native'), edits)
@@ -93,6 +108,25 @@ function convertResource(block: Block, type: ProviderResourceType, edits: Edit[]
     }
   }
   visit(block.body, [])
+}
+
+/**
+ * `dynamic "config" { ... content { ... } }`: the label is a block name to rename, and the content is that block's body.
+ * The iterator is named after the label unless set, so a renamed label gets `iterator = <old label>` to keep the
+ * content's references working.
+ */
+function convertDynamic(dynamic: Block, path: string[], source: string, edits: Edit[], kept: Array<Attribute | Block>, visit: (body: Body, path: string[]) => void, type: ProviderResourceType): void {
+  const label = dynamic.labels[0]!
+  const renamed = renamePath(type, [...path, label.value], 'native')?.at(-1)
+  if (renamed !== undefined && renamed !== label.value) {
+    edits.push(replace(label.range, `"${renamed}"`))
+    if (!dynamic.body.attributes.some((a) => a.name === 'iterator')) {
+      const brace = Buffer.from(source, 'utf8').indexOf('{', label.range.end.byte) + 1
+      edits.push({ start: brace, end: brace, text: `\n iterator = ${label.value}` })
+    }
+  }
+  for (const attr of dynamic.body.attributes) kept.push(attr)
+  for (const content of dynamic.body.blocks.filter((b) => b.type === 'content')) visit(content.body, [...path, label.value])
 }
 
 /** A name renamePath does not know stays as written, so validating the output reports it at the same place. */
@@ -133,7 +167,8 @@ function convertAwsProvider(block: Block, header: string, edits: Edit[], kept: A
 }
 
 /** `aws_sagemaker_training_job.x.training_job_name` → `sagemaker_training_job.x.name`; the rest of a path is kept. */
-function renameReferences(expr: Expr, edits: Edit[], diags: Diagnostics): void {
+function renameReferences(expr: Expr, edits: Edit[], diags: Diagnostics, iterators: ReadonlySet<string>): void {
+  renameSplats(expr, edits)
   for (const ref of references(expr)) {
     const steps = chain(ref)
     const [root, , attribute] = steps
@@ -142,7 +177,7 @@ function renameReferences(expr: Expr, edits: Edit[], diags: Diagnostics): void {
       const resource = PROVIDER_RESOURCES[root.name]
       edits.push(replace(root.range, resource.native))
       if (attribute?.name === resource.nameArgument) edits.push(replace(attribute.range, 'name'))
-    } else if (!EVALUATED_ROOTS.includes(root.name)) {
+    } else if (!EVALUATED_ROOTS.includes(root.name) && !iterators.has(root.name)) {
       diags.warning('Reference sageform cannot evaluate', {
         detail: `${steps.map((s) => s.name).join('.')} reads a value only Terraform has (a block convert drops, or one of Terraform's own), so the converted configuration reports it as an error.`,
         range: ref.range,
@@ -150,6 +185,24 @@ function renameReferences(expr: Expr, edits: Edit[], diags: Diagnostics): void {
       })
     }
   }
+}
+
+/**
+ * The name argument read through a splat or a computed index, which references() does not reach:
+ * `aws_sagemaker_training_job.x[*].training_job_name` and `...x[each.key].training_job_name` end in `.name`.
+ */
+function renameSplats(expr: Expr, edits: Edit[]): void {
+  const renameAt = (target: Expr, step: Expr) => {
+    const root = chain(target)
+    if (root.length === 2 && isProviderType(root[0]!.name) && step.kind === 'getattr' && step.name === PROVIDER_RESOURCES[root[0]!.name].nameArgument) edits.push(replace(tail(step.range, step.name), 'name'))
+  }
+  if (expr.kind === 'splat') {
+    let first: Expr = expr.each
+    while ((first.kind === 'getattr' || first.kind === 'index') && first.target.kind !== 'variable') first = first.target
+    renameAt(expr.target, first)
+  }
+  if (expr.kind === 'getattr' && expr.target.kind === 'index' && !traversalPath(expr.target)) renameAt(expr.target.target, expr)
+  for (const child of subExpressions(expr)) renameSplats(child, edits)
 }
 
 /** The named steps of a traversal from its root, each with the range of its name alone. */

@@ -13,11 +13,12 @@ export const PLAN_FORMAT_VERSION = '1.0'
  * update   tags (AddTags/DeleteTags) or UpdateTrainingJob fields of the current job
  * stop     a resource removed from the configuration: stop its job if running, then forget it
  * adopt    a job with the resource's deterministic name already exists (an apply died before writing state)
+ * import   an import block names an existing job (`before`) for a resource that has none: apply records it
  * retune   lifecycle.retune_every: the current job completed long enough ago, so a new generation of the same spec runs
  * delete   lifecycle.keep_generations: a finished job of an older generation (`deposed`) is deleted from SageMaker
  * no-op    nothing to do; the live status is shown
  */
-export type Action = 'create' | 'replace' | 'update' | 'stop' | 'adopt' | 'retune' | 'delete' | 'no-op'
+export type Action = 'create' | 'replace' | 'update' | 'stop' | 'adopt' | 'import' | 'retune' | 'delete' | 'no-op'
 
 /** A value the plan cannot know until apply, in JSON: `{"$unknown": "<what it waits for>"}`. */
 export interface UnknownJson {
@@ -63,6 +64,7 @@ export interface AttributeChange {
  * replace_forced      replace: --replace
  * tags_changed, settings_changed, tags_and_settings_changed   update
  * job_exists          adopt: a job with the resource's name and sageform's tags exists but is not in state
+ * import_differs      import: the job differs from the configuration, so a later plan replaces it
  * retune_due          retune (reason_args.completed_ago_seconds, retune_every_seconds)
  * old_generation      delete: older than the newest keep_generations (reason_args.keep)
  * removed_running, removed_finished   stop: the resource left the configuration
@@ -82,6 +84,7 @@ export type ChangeReason =
   | 'settings_changed'
   | 'tags_and_settings_changed'
   | 'job_exists'
+  | 'import_differs'
   | 'retune_due'
   | 'old_generation'
   | 'removed_running'
@@ -139,6 +142,8 @@ export interface PlanSummary {
   adopt: number
   retune: number
   delete: number
+  /** Present when an import block adopts a job. */
+  import?: number
 }
 
 /**
@@ -174,7 +179,8 @@ export interface Plan {
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {
   const count = (a: Action) => changes.filter((c) => c.action === a).length
-  return { create: count('create'), replace: count('replace'), update: count('update'), stop: count('stop'), adopt: count('adopt'), retune: count('retune'), delete: count('delete') }
+  const imports = count('import')
+  return { create: count('create'), replace: count('replace'), update: count('update'), stop: count('stop'), adopt: count('adopt'), retune: count('retune'), delete: count('delete'), ...(imports ? { import: imports } : {}) }
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {

@@ -4,7 +4,7 @@ import { Diagnostics } from '../diagnostics/index.js'
 import { Unknown, findUnknown, isObject, toStringValue, type Value } from '../config/value.js'
 import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
-import type { ApiObject, Configuration, JobResource } from '../model/types.js'
+import type { ApiObject, Configuration, ImportTarget, JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
@@ -14,7 +14,8 @@ export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
-import { resourceOf } from '../config/address.js'
+import { importsByAddress, sameRequest } from './imports.js'
+import { addressTag, resourceOf } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -34,6 +35,8 @@ export interface RemoteJob {
   tags?: Record<string, string>
   created_at?: string
   ended_at?: string
+  /** The job's Create request from Describe: read only for the jobs import blocks name. */
+  request?: JsonValue
 }
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
@@ -101,6 +104,7 @@ export function plan(given: PlannerInput): Plan {
   const changes: ResourceChange[] = []
   const drift: Drift[] = []
   const byAddress = new Map<string, ResourceChange>()
+  const imports = importsByAddress(input.config.imports, input.config.resources, input.state, diags)
   const desiredAddresses = new Set(input.config.resources.map((r) => r.address))
   for (const address of input.replace) {
     if (desiredAddresses.has(address)) continue
@@ -109,7 +113,8 @@ export function plan(given: PlannerInput): Plan {
     else diags.error('Invalid --replace address', { detail: `${address} is not a resource in the configuration.`, hint: 'Use an address such as sagemaker_training_job.name (see sageform state list).' })
   }
   for (const resource of input.destroy ? [] : input.config.resources) {
-    const change = planResource(resource, input, drift, diags)
+    const target = imports.get(resource.address)
+    const change = target ? planImport(resource, target, input, diags) : planResource(resource, input, drift, diags)
     const deletions = planGenerations(resource, change, input)
     if (resource.warmStartFromPrevious) warmStartFromPrevious(resource, change, input, new Set(deletions.map((d) => d.deposed!)), diags)
     else checkWarmStartParents(resource, change, input.state, byAddress, diags)
@@ -163,7 +168,7 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
 
   if (!current) {
     const existing = typeof identity.name === 'string' ? input.remote?.jobs.get(remoteKey(resource.kind.type, identity.name)) : undefined
-    if (existing?.tags && existing.tags[TAG.address] === resource.address && existing.tags[TAG.lineage] === input.state?.lineage) {
+    if (existing?.tags && existing.tags[TAG.address] === addressTag(resource.address) && existing.tags[TAG.lineage] === input.state?.lineage) {
       // A previous apply created this job and died before writing state: take it over instead of creating a twin.
       return { ...base, action: 'adopt', reason: 'job_exists', before: { name: existing.name, arn: existing.arn, status: existing.status } }
     }
@@ -216,6 +221,35 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
     return { ...base, ...due, action: 'update', reason: tagChanges && update ? 'tags_and_settings_changed' : tagChanges ? 'tags_changed' : 'settings_changed', before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
   }
   return { ...base, ...due, action: 'no-op', before }
+}
+
+/**
+ * An import block's job for a resource that has none. The plan shows how the job differs from the configuration
+ * (as Terraform shows an import with changes); apply only records it, and the next plan replaces a job that differs.
+ */
+function planImport(resource: JobResource, target: ImportTarget, input: PlannerInput, diags: Diagnostics): ResourceChange {
+  const id = target.id
+  const after = plannedJob(resource, desiredIdentity(resource, undefined, false))
+  const live = input.remote?.jobs.get(remoteKey(resource.kind.type, id))
+  if (input.remote && !live) {
+    diags.error('Cannot import non-existent remote object', {
+      detail: `While attempting to import an existing object to ${resource.address}, sageform found no ${resource.kind.noun} named "${id}". Only pre-existing jobs can be imported.`,
+      address: resource.address,
+      range: target.range,
+      hint: "Check the import block's id and the provider's region, or remove the block to create a new job for this resource.",
+    })
+  }
+  const differs = live?.request !== undefined && !sameRequest(resource.kind.requestShape, after.request, live.request)
+  return {
+    address: resource.address,
+    type: resource.kind.type,
+    action: 'import',
+    ...(differs ? { reason: 'import_differs' as const } : {}),
+    before: { name: live?.name ?? id, ...(live ? { arn: live.arn, status: live.status } : {}) },
+    after,
+    attribute_changes: differs ? attributeChanges(resource, { request: live.request }) : [],
+    depends_on: resource.dependsOn,
+  }
 }
 
 /**
@@ -479,7 +513,7 @@ function markSensitive(changes: ResourceChange[], texts: string[]): void {
 }
 
 /** Leaf-level differences between the recorded request and the desired one, in manifest spelling. */
-export function attributeChanges(resource: JobResource, record: JobRecord | undefined): AttributeChange[] {
+export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 'request'> | undefined): AttributeChange[] {
   const shapeName = resource.kind.requestShape
   // Defaults are filled only to compare with a recorded job; a new job shows what the manifest says.
   const after = flatten(toJson(record?.request ? withDefaults(shapeName, resource.request) : resource.request))

@@ -21,11 +21,19 @@ export function savedPlanProblems(plan: Plan, recorded: State | undefined, confi
     const key = `${change.address}\0${change.deposed ?? ''}`
     if (seen.has(key)) problems.push(`${change.address}: more than one change${change.deposed ? ` for job ${change.deposed}` : ''}`)
     seen.add(key)
-    const problem = changeProblem(change, resources.get(change.address), state)
+    const problem = change.action === 'import' ? importProblem(change, resources.get(change.address), state, config) : changeProblem(change, resources.get(change.address), state)
     if (problem) problems.push(`${change.address}: ${problem}`)
   }
   for (const d of policyViolations(config.policy, plan, { costEstimated: false })) if (d.severity === 'error') problems.push(`${d.summary}: ${d.detail ?? ''}`)
   return problems
+}
+
+/** An import must be one an import block of the configuration declares, for a resource that has no job yet. */
+function importProblem(change: ResourceChange, resource: JobResource | undefined, state: State | undefined, config: Configuration): string | undefined {
+  if (!resource) return 'it is not in the configuration'
+  if (!config.imports.some((t) => t.address === change.address && t.id === change.before?.name)) return `no import block imports job ${change.before?.name ?? '(none)'} to it`
+  const current = state?.resources[change.address]?.current
+  return current ? `the state already records job ${current.name} for it` : undefined
 }
 
 function changeProblem(change: ResourceChange, resource: JobResource | undefined, state: State | undefined): string | undefined {

@@ -1,5 +1,6 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
+import { addressTag } from '../config/address.js'
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
@@ -145,6 +146,8 @@ export interface ApplySummary {
   /** Resources forgotten whose job had already ended (nothing was stopped). */
   forgotten?: number
   adopted: number
+  /** Jobs adopted by import blocks. */
+  imported?: number
   failed: number
   deferred: number
 }
@@ -264,6 +267,7 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
       stopped: results.filter((r) => r.effect === 'stopped').length,
       ...(results.some((r) => r.effect === 'forgotten') ? { forgotten: results.filter((r) => r.effect === 'forgotten').length } : {}),
       adopted: count('adopt'),
+      ...(count('import') ? { imported: count('import') } : {}),
       ...(count('retune') ? { retuned: count('retune') } : {}),
       ...(deleted.length > 0 || plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.length } : {}),
       failed: results.filter((r) => r.outcome === 'failed').length,
@@ -319,7 +323,7 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
     userTags = resource.tags as Record<string, string>
   }
   const nameMember = jobFamily(change.type) === 'training' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
-  const tags = { ...userTags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
+  const tags = { ...userTags, [TAG.address]: addressTag(change.address), [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
   return { request: { ...request, [nameMember]: name, Tags: tagList(tags) }, body: request }
 }
 

@@ -1,25 +1,24 @@
 // `sageform import ADDRESS JOB_NAME`: adopt an existing SageMaker job as a resource's current job. The job's request is
 // read back from Describe, so the next plan either finds it identical to the configuration (no-op) or shows exactly
 // what differs (a replacement). `--from-terraform-state` does the same for every job a Terraform state holds.
-import { normalizeAddress } from '../config/address.js'
-import { createHash } from 'node:crypto'
+import { addressFromTag, normalizeAddress } from '../config/address.js'
 import { readFile } from 'node:fs/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
-import { shape } from '../model/api.js'
-import { withDefaults } from '../model/defaults.js'
-import type { ApiObject, Configuration, JobResource } from '../model/types.js'
-import { canonicalJson, specHash } from '../planner/identity.js'
-import { toJson } from '../planner/planner.js'
+import { findUnknown } from '../config/value.js'
+import type { Configuration, JobResource } from '../model/types.js'
+import { specHash, toJson } from '../planner/identity.js'
+import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { newState, StateWriteRefused } from '../state/store.js'
 import { terraformStateJobs } from '../state/terraform.js'
-import type { JobRecord, JsonValue, State } from '../state/types.js'
+import type { JobRecord, State } from '../state/types.js'
 import { lockState } from './apply.js'
 import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { referenceAttributes } from './plan.js'
-import { describe } from './refresh.js'
+import { describe, remoteFromSearch } from './refresh.js'
+import { TAG } from '../planner/planner.js'
 import { openState, readStateFrom } from './state.js'
 import type { VariableSource } from '../config/variables.js'
 
@@ -40,31 +39,6 @@ export interface ImportResult {
   /** True when the job's request equals the configuration's (the next plan is a no-op). */
   matches_configuration?: boolean
   diagnostics: Diagnostic[]
-}
-
-/** Keeps only what the Create request shape has: Describe adds statuses, timestamps and outputs. */
-export function pickShape(shapeName: string, value: unknown): JsonValue | undefined {
-  if (value === undefined || value === null) return undefined
-  const s = shape(shapeName)
-  switch (s.type) {
-    case 'structure': {
-      if (typeof value !== 'object' || Array.isArray(value)) return undefined
-      const out: Record<string, JsonValue> = {}
-      for (const [member, ref] of Object.entries(s.members)) {
-        const picked = pickShape(ref.shape, (value as Record<string, unknown>)[member])
-        if (picked !== undefined) out[member] = picked
-      }
-      return out
-    }
-    case 'list':
-      return Array.isArray(value) ? value.map((v) => pickShape(s.member.shape, v)).filter((v): v is JsonValue => v !== undefined) : undefined
-    case 'map':
-      return typeof value === 'object' ? (Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, pickShape(s.value.shape, v) ?? null])) as JsonValue) : undefined
-    case 'timestamp':
-      return undefined
-    default:
-      return value as JsonValue
-  }
 }
 
 export async function importJob(given: ImportOptions, api?: SageMakerApi): Promise<ImportResult> {
@@ -126,28 +100,77 @@ export async function importFromTerraformState(options: TerraformImportOptions, 
   diags.append(found.diagnostics)
   result.ignored_resources = found.ignored
   if (diags.hasErrors) return result
+  await underImportLock(options, api, 'import', diags, (context) => adoptAll(context, found.jobs, options.dryRun, result))
+  return result
+}
+
+export interface LineageImportOptions extends Omit<ImportOptions, 'address' | 'jobName'> {
+  /** The lineage (state id) whose jobs are adopted: a lost or replaced state file's. */
+  lineage: string
+  dryRun: boolean
+}
+
+/** The `import --lineage --json` payload (schemas/import.json). */
+export interface LineageImportResult {
+  from_lineage: string
+  dry_run: boolean
+  resources: TerraformImportEntry[]
+  serial: number | null
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * Adopts every job tagged with another state's lineage (a state file lost or replaced) whose address the configuration
+ * declares: one Search per job type on the lineage tag, then each job checked with Describe, all under one lock and in
+ * one state write. Of several jobs of one address (generations), the newest is adopted.
+ */
+export async function importByLineage(options: LineageImportOptions, api?: SageMakerApi): Promise<LineageImportResult> {
+  const diags = new Diagnostics()
+  const result: LineageImportResult = { from_lineage: options.lineage, dry_run: options.dryRun, resources: [], serial: null, diagnostics: diags.items }
   await underImportLock(options, api, 'import', diags, async (context) => {
-    const adopted: Adopted[] = []
-    for (const entry of found.jobs) {
-      const skipped = (reason: string) => result.resources.push({ address: entry.address, job_name: entry.jobName ?? null, action: 'skipped', reason })
-      if (entry.skip || !entry.jobName) {
-        skipped(`Not imported: ${entry.skip}`)
-        continue
-      }
-      const done = await adoptJob(context, entry.address, entry.jobName)
-      if ('problem' in done) {
-        skipped(`${done.problem.summary}: ${done.problem.detail}${done.problem.hint ? ` ${done.problem.hint}` : ''}`)
-        continue
-      }
-      adopted.push(done)
-      result.resources.push({ address: entry.address, job_name: entry.jobName, action: options.dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
+    if (options.lineage === context.state.lineage) {
+      diags.error('Nothing to import', { detail: `${options.lineage} is the lineage of this configuration's own state: its jobs are already managed here.`, hint: 'Pass the lineage of the state that was lost (a job\'s sageform:lineage tag).' })
+      return
     }
-    if (options.dryRun || adopted.length === 0) return
-    const next = withAdopted(context.state, adopted)
-    await context.backend.write(next)
-    result.serial = next.serial
+    const records = (await Promise.all((['TrainingJob', 'HyperParameterTuningJob'] as const).map((resource) => context.client.searchByTag(resource, TAG.lineage, options.lineage)))).flat()
+    const jobs = records.flatMap((record) => remoteFromSearch(record) ?? []).sort((a, b) => (b.created_at ?? '').localeCompare(a.created_at ?? ''))
+    const newest = new Map<string, string>()
+    const entries = jobs.map((job) => {
+      const tagged = job.tags?.[TAG.address]
+      const address = tagged && addressFromTag(tagged)
+      if (!address) return { address: '(none)', jobName: job.name, skip: 'it has no sageform:address tag.' }
+      const first = newest.get(address)
+      if (first) return { address, jobName: job.name, skip: `an earlier job of ${address}; the newest, ${first}, is the one adopted.` }
+      newest.set(address, job.name)
+      return { address, jobName: job.name }
+    })
+    if (entries.length === 0) diags.warning('No jobs found', { detail: `SageMaker has no training or tuning job tagged ${TAG.lineage} = ${options.lineage}.`, hint: 'Check the lineage and the region.' })
+    await adoptAll(context, entries, options.dryRun, result)
   })
   return result
+}
+
+/** Adopts each entry that can be, reporting the others with the reason, and writes the state once. */
+async function adoptAll(context: ImportContext, entries: ReadonlyArray<{ address: string; jobName?: string; skip?: string }>, dryRun: boolean, result: { resources: TerraformImportEntry[]; serial: number | null }): Promise<void> {
+  const adopted: Adopted[] = []
+  for (const entry of entries) {
+    const skipped = (reason: string) => result.resources.push({ address: entry.address, job_name: entry.jobName ?? null, action: 'skipped', reason })
+    if (entry.skip || !entry.jobName) {
+      skipped(`Not imported: ${entry.skip}`)
+      continue
+    }
+    const done = await adoptJob(context, entry.address, entry.jobName)
+    if ('problem' in done) {
+      skipped(`${done.problem.summary}: ${done.problem.detail}${done.problem.hint ? ` ${done.problem.hint}` : ''}`)
+      continue
+    }
+    adopted.push(done)
+    result.resources.push({ address: entry.address, job_name: entry.jobName, action: dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
+  }
+  if (dryRun || adopted.length === 0) return
+  const next = withAdopted(context.state, adopted)
+  await context.backend.write(next)
+  result.serial = next.serial
 }
 
 interface ImportContext {
@@ -208,16 +231,14 @@ async function adoptJob({ state, config, client }: ImportContext, address: strin
   const live = await describe(client, resource.kind.type, jobName)
   if (!live) return { problem: { summary: 'No such job', detail: `SageMaker has no ${resource.kind.noun} named "${jobName}".` } }
   const raw = resource.kind.family === 'training' ? await client.describeTrainingJob(jobName) : await client.describeTuningJob(jobName)
-  const request = pickShape(resource.kind.requestShape, raw.found ? raw.job : undefined) as Record<string, JsonValue>
-  delete request[resource.kind.nameMember]
-  delete request.Tags
-  const matches = sameSpec(resource, request)
+  const request = describedRequest(resource.kind.requestShape, resource.kind.nameMember, raw.found ? raw.job : undefined)
+  const hash = specHash(resource, 1)
+  const matches = typeof hash === 'string' && !findUnknown(resource.request as never) && sameRequest(resource.kind.requestShape, toJson(resource.request), request)
   const now = new Date().toISOString()
   const job: JobRecord = {
     name: live.name,
     arn: live.arn,
-    // An import that differs from the configuration gets a hash no spec can have, so the next plan replaces it.
-    spec_hash: matches ? (specHash(resource, 1) as string) : `imported-${createHash('sha256').update(canonicalJson(request)).digest('hex')}`,
+    spec_hash: importedSpecHash(matches, typeof hash === 'string' ? hash : null, request),
     status: live.status,
     created_at: live.created_at ?? now,
     updated_at: now,
@@ -234,12 +255,4 @@ function withAdopted(state: State, adopted: Adopted[]): State {
   const resources = { ...state.resources }
   for (const { address, resource, job } of adopted) resources[address] = { type: resource.kind.type, current: job, history: state.resources[address]?.history ?? [] }
   return { ...state, serial: state.serial + 1, resources }
-}
-
-function sameSpec(resource: JobResource, request: Record<string, JsonValue>): boolean {
-  const hash = specHash(resource, 1)
-  if (typeof hash !== 'string') return false
-  const desired = canonicalJson(toJson(withDefaults(resource.kind.requestShape, resource.request)))
-  const actual = canonicalJson(toJson(withDefaults(resource.kind.requestShape, request as unknown as ApiObject)))
-  return desired === actual
 }

@@ -5,14 +5,14 @@ import type { VariableSource } from '../config/variables.js'
 import { Unknown, newObject, type ObjectValue, type Value } from '../config/value.js'
 import type { JobResource, ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
-import { desiredIdentity, plan as makePlan, type RemoteSnapshot } from '../planner/planner.js'
+import { desiredIdentity, plan as makePlan, remoteKey, type RemoteSnapshot } from '../planner/planner.js'
 import { resolveMoves } from '../planner/moves.js'
 import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
 import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
-import { refresh, searchRefusedWarning } from './refresh.js'
+import { describeImports, refresh, searchRefusedWarning } from './refresh.js'
 import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
 import { connect, type ConnectionOptions } from './connection.js'
@@ -108,13 +108,22 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   let remote: RemoteSnapshot | undefined = options.refresh ? { jobs: new Map() } : undefined
   let now = new Date()
   let client = api
-  if (options.refresh && state) {
+  // import blocks whose resource has no job yet name jobs sageform has never seen: those are described too.
+  const moved = resolveMoves(config, state).state
+  const imports = config.imports.flatMap((t) => {
+    const resource = config.resources.find((r) => r.address === t.address)
+    return resource && !moved?.resources[t.address]?.current ? [{ type: resource.kind.type, name: t.id }] : []
+  })
+  if (options.refresh && (state || imports.length > 0)) {
     client ??= await connect(options, config.provider, diags)
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
-      const refreshed = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
-      if (refreshed.searchRefused) diags.add(searchRefusedWarning(refreshed.searchRefused))
-      remote = refreshed
+      if (state) {
+        const refreshed = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
+        if (refreshed.searchRefused) diags.add(searchRefusedWarning(refreshed.searchRefused))
+        remote = refreshed
+      }
+      for (const job of await describeImports(client, imports, options.parallelism)) remote!.jobs.set(remoteKey(job.type, job.name), job)
       now = client.serviceTime()
     } catch (error) {
       if (!isSageMakerError(error)) throw error

@@ -8,6 +8,8 @@ import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, ty
 import type { State } from '../state/types.js'
 import { mapLimit } from '../util/pool.js'
 import { jobOps } from '../apply/jobs.js'
+import { JOB_KINDS } from '../model/types.js'
+import { describedRequest } from '../planner/imports.js'
 
 const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
   training: 'TrainingJob',
@@ -90,6 +92,18 @@ export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot &
   const described = await mapLimit(unseen, options.parallelism, ({ type, name }) => describe(api, type, name))
   for (const job of described) if (job) jobs.set(remoteKey(job.type, job.name), job)
   return { jobs }
+}
+
+/** The jobs import blocks name, each with its Create request (from Describe); a name SageMaker lacks is left out. */
+export async function describeImports(api: SageMakerApi, jobs: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<RemoteJob[]> {
+  const found = await mapLimit(jobs, parallelism, async ({ type, name }) => {
+    const job = await describe(api, type, name)
+    if (!job) return undefined
+    const kind = JOB_KINDS[type]
+    const described = kind.family === 'training' ? await api.describeTrainingJob(name) : await api.describeTuningJob(name)
+    return { ...job, request: describedRequest(kind.requestShape, kind.nameMember, described.found ? described.job : undefined) }
+  })
+  return found.filter((job) => job !== undefined)
 }
 
 /** AccessDenied (no sagemaker:Search), or a ValidationException on the resource type (an implementation without it). */

@@ -1,6 +1,7 @@
 // Reads the jobs of terraform-provider-aws's two SageMaker resources out of a Terraform state file (format version 4),
 // for `sageform import --from-terraform-state`. Only what adoption needs is read: the address and the job name.
 import type { Diagnostic } from '../diagnostics/index.js'
+import { instanceAddress } from '../config/address.js'
 import { PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES, type ProviderResourceType } from '../model/terraform.js'
 
 export interface TerraformStateJob {
@@ -51,8 +52,9 @@ export function terraformStateJobs(path: string, text: string): TerraformStateJo
       continue
     }
     const type = resource.type as ProviderResourceType
-    const address = `${type}.${resource.name}`
     for (const instance of resource.instances ?? []) {
+      // An instance of count or for_each keeps its key: aws_sagemaker_training_job.x[0], ...x["key"].
+      const address = instanceAddress(`${type}.${resource.name}`, instance.index_key)
       out.jobs.push({ address, type, ...instanceJob(type, resource, instance) })
     }
   }
@@ -64,9 +66,6 @@ function instanceJob(type: ProviderResourceType, resource: StateResource, instan
   const name = attributes[PROVIDER_RESOURCES[type].nameArgument] ?? attributes.id
   const jobName = typeof name === 'string' && name !== '' ? name : undefined
   if (resource.module) return { jobName, skip: `it is in ${resource.module}; sageform has no modules, so declare the resource in the configuration itself and import it with sageform import ADDRESS JOB_NAME.` }
-  if (instance.index_key !== undefined) {
-    return { jobName, skip: `it is instance [${JSON.stringify(instance.index_key)}] of a count or for_each; sageform has no count or for_each, so declare one resource per job and import each with sageform import ADDRESS JOB_NAME.` }
-  }
   if (!jobName) return { skip: `the state holds no job name (${PROVIDER_RESOURCES[type].nameArgument}) for it.` }
   return { jobName }
 }

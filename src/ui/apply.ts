@@ -11,6 +11,7 @@ const VERB: Record<ApplyEvent['action'], [string, string]> = {
   update: ['Updating...', 'Update complete'],
   stop: ['Stopping...', 'Stopped and forgotten'],
   adopt: ['Adopting...', 'Adoption complete'],
+  import: ['Importing...', 'Import complete'],
   retune: ['Re-tuning...', 'New generation started'],
   delete: ['Deleting an older generation...', 'Deletion complete'],
   'no-op': ['Refreshing...', 'Up to date'],
@@ -51,6 +52,7 @@ export function renderApplySummary(result: ApplyPayload, style: Style, location:
   const parts = [`${s.created} created`, `${s.replaced} replaced`, `${s.updated} updated`, `${s.stopped} stopped`]
   if (s.forgotten) parts.push(`${s.forgotten} forgotten`)
   if (s.adopted) parts.push(`${s.adopted} adopted`)
+  if (s.imported) parts.push(`${s.imported} imported`)
   if (s.retuned) parts.push(`${s.retuned} re-tuned`)
   if (s.deleted && result.mode === 'apply') parts.push(`${s.deleted} deleted`)
   const out: string[] = []

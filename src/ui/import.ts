@@ -1,4 +1,4 @@
-import type { ImportResult, TerraformImportResult } from '../services/import.js'
+import type { ImportResult, LineageImportResult, TerraformImportResult } from '../services/import.js'
 import { renderDiagnostics } from './diagnostics.js'
 import type { Style } from './style.js'
 
@@ -14,7 +14,8 @@ export function renderImport(result: ImportResult, style: Style): string {
   return lines.join('\n')
 }
 
-export function renderTerraformImport(result: TerraformImportResult, style: Style): string {
+/** import --from-terraform-state and import --lineage: one line per job found, then the totals. */
+export function renderBulkImport(result: TerraformImportResult | LineageImportResult, style: Style): string {
   const lines: string[] = []
   for (const entry of result.resources) {
     const job = entry.job_name ? ` (job ${entry.job_name})` : ''
@@ -26,7 +27,7 @@ export function renderTerraformImport(result: TerraformImportResult, style: Styl
     }
   }
   const adopted = result.resources.filter((e) => e.action !== 'skipped').length
-  const ignored = result.ignored_resources > 0 ? `; ${result.ignored_resources} other resource(s) in the Terraform state left to Terraform` : ''
+  const ignored = 'ignored_resources' in result && result.ignored_resources > 0 ? `; ${result.ignored_resources} other resource(s) in the Terraform state left to Terraform` : ''
   const summary = result.dry_run
     ? `Dry run: would import ${adopted} of ${result.resources.length} job(s)${ignored}. Nothing was written.`
     : `Imported ${adopted} of ${result.resources.length} job(s)${ignored}.`

@@ -17,6 +17,7 @@ export const HEADER: Record<ResourceChange['action'], string> = {
   update: 'will be updated in-place',
   stop: 'will be stopped and forgotten',
   adopt: 'will be adopted',
+  import: 'will be imported',
   retune: 'will be re-tuned: a new generation',
   delete: 'will be deleted',
   'no-op': 'has no changes',
@@ -47,6 +48,8 @@ export function reasonText(change: ResourceChange): string | undefined {
       return 'tags changed, updatable settings changed'
     case 'job_exists':
       return `job ${job} already exists (${change.before?.status ?? 'unknown status'}); recording it in state`
+    case 'import_differs':
+      return 'the job differs from the configuration: a later plan replaces it'
     case 'retune_due':
       return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
     case 'old_generation':
@@ -114,6 +117,7 @@ export function symbol(change: ResourceChange): string {
     case 'stop':
       return '-'
     case 'adopt':
+    case 'import':
       return '<='
     case 'retune':
       return '+'
@@ -125,7 +129,7 @@ export function symbol(change: ResourceChange): string {
 }
 
 function colourFor(change: ResourceChange, style: Style): (s: string) => string {
-  return change.action === 'create' || change.action === 'adopt' || change.action === 'retune' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
+  return change.action === 'create' || change.action === 'adopt' || change.action === 'import' || change.action === 'retune' ? style.green : change.action === 'update' ? style.yellow : change.action === 'no-op' ? style.dim : style.red
 }
 
 function show(value: JsonValue | undefined): string {
@@ -201,7 +205,7 @@ export function tagDiff(change: ResourceChange): Array<{ key: string; before?: J
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
   const moved = plan.changes.filter((c) => c.previous_address !== undefined).length
-  const extra = [s.adopt && `${s.adopt} to adopt`, moved && `${moved} to move`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
+  const extra = [s.import && `${s.import} to import`, s.adopt && `${s.adopt} to adopt`, moved && `${moved} to move`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
   return `Plan: ${s.create} to create, ${s.replace} to replace, ${s.update} to update, ${s.stop} to stop${extra}.`
 }
 

@@ -3,6 +3,7 @@
 import type { ForceUnlockResult } from '../services/force-unlock.js'
 import type { StateListResult } from '../services/state-list.js'
 import type { StateRmResult } from '../services/state-rm.js'
+import type { StateMvResult } from '../services/state-mv.js'
 import type { StateShowResult } from '../services/state-show.js'
 import type { JobRecord } from '../state/types.js'
 import type { Style } from './style.js'
@@ -80,6 +81,14 @@ export function renderStateRm(result: StateRmResult, style: Style): string {
   const lines = result.removed.map((r) => `${verb} ${r.address}${r.job ? style.dim(` (job ${r.job}, ${r.status})`) : ''}`)
   const n = result.removed.length
   lines.push(result.dry_run ? style.dim('Nothing was written (--dry-run).') : style.green(`Successfully removed ${n} resource${n === 1 ? '' : 's'} from the state; SageMaker was not touched.`))
+  return lines.join('\n')
+}
+
+export function renderStateMv(result: StateMvResult, style: Style): string {
+  if (result.moved.length === 0) return ''
+  const lines = result.moved.map((m) => `${result.dry_run ? 'Would move' : 'Move'} "${m.from}" to "${m.to}"${m.job ? style.dim(` (job ${m.job})`) : ''}`)
+  const n = result.moved.length
+  lines.push(result.dry_run ? style.dim('Nothing was written (--dry-run).') : style.green(`Successfully moved ${n} object${n === 1 ? '' : 's'}; SageMaker was not touched.`))
   return lines.join('\n')
 }
 
