@@ -7,7 +7,7 @@ import { Evaluator, POISON, type Scope } from '../config/eval.js'
 import { dependencyOrder, nodeReferences, type GraphNode } from '../config/graph.js'
 import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/module.js'
 import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
-import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { Unknown, containsSensitive, isObject, isUnknown, unmark, unmarkDeep, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
 import { sumOfUnits } from '../util/duration.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
 import { memberName, spelledMembers, type Spelling } from './terraform.js'
@@ -93,8 +93,18 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   const outputs = new Map<string, OutputValue>()
   for (const output of module.outputs.values()) {
     const evaluator = new Evaluator((d) => diags.add(d), `output.${output.name}`)
+    const value = output.value ? evaluator.evaluate(output.value, scope) : null
+    if (!output.sensitive && containsSensitive(value)) {
+      // Terraform's wording, with its name changed: an output is how values leave, so exporting a secret is explicit.
+      diags.error('Output refers to sensitive values', {
+        detail:
+          'To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, sageform requires that any output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true',
+        range: output.range,
+        address: `output.${output.name}`,
+      })
+    }
     outputs.set(output.name, {
-      value: output.value ? evaluator.evaluate(output.value, scope) : null,
+      value: unmarkDeep(value),
       sensitive: output.sensitive,
       description: output.description,
     })
@@ -130,7 +140,7 @@ function providerSettings(module: Module, roots: Map<string, ObjectValue>, diags
   for (const key of ['region', 'profile', 'endpoint'] as const) {
     const attr = module.provider.attributes.get(key)
     if (!attr) continue
-    const value = evaluator.evaluate(attr.expr, scope)
+    const value = unmarkDeep(evaluator.evaluate(attr.expr, scope))
     if (isUnknown(value) || value === null) continue
     const text = toStringValue(value)
     if (text === undefined) diags.error('Invalid provider setting', { detail: `"${key}" must be a string; got ${typeName(value)}.`, range: attr.expr.range, address: 'provider.sagemaker' })
@@ -157,7 +167,7 @@ function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: 
   for (const key of ['max_instance_hours', 'max_cost_usd'] as const) {
     const attr = policy.attributes.get(key)
     if (!attr) continue
-    const value = evaluator.evaluate(attr.expr, scope)
+    const value = unmarkDeep(evaluator.evaluate(attr.expr, scope))
     if (isUnknown(value) || value === null) continue
     const n = toNumberValue(value)
     if (n === undefined) invalid(attr, `"${key}" must be a number; got ${typeName(value)}.`)
@@ -166,7 +176,7 @@ function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: 
   }
   const attr = policy.attributes.get('allowed_instance_types')
   if (attr) {
-    const value = evaluator.evaluate(attr.expr, scope)
+    const value = unmarkDeep(evaluator.evaluate(attr.expr, scope))
     if (isUnknown(value) || value === null) return settings
     if (!Array.isArray(value)) {
       invalid(attr, `"allowed_instance_types" must be a list of instance types, like ["ml.m5.xlarge"]; got ${typeName(value)}.`)
@@ -226,6 +236,7 @@ function resourceArguments(kind: JobKind): readonly string[] {
 class ResourceDecoder {
   private readonly sources = new Map<string, SourceEntry>()
   private readonly incomplete = new Set<string>()
+  private readonly sensitivePaths = new Set<string>()
 
   constructor(
     private readonly decl: ResourceDecl,
@@ -271,6 +282,7 @@ class ResourceDecoder {
       dependsOn: this.explicitDependencies(),
       sources: this.sources,
       incomplete: this.incomplete,
+      sensitivePaths: this.sensitivePaths,
       range: this.decl.block.headerRange,
     }
   }
@@ -304,7 +316,12 @@ class ResourceDecoder {
       // Labels are HCL identifiers and may hold underscores, which job names may not: use dashes instead.
       return { kind: 'prefix', value: this.decl.label.replace(/_/g, '-'), range: this.decl.block.labels[1]!.range, fromLabel: true }
     }
-    const value = this.evaluator.evaluate(chosen.expr, this.scope)
+    const marked = this.evaluator.evaluate(chosen.expr, this.scope)
+    if (containsSensitive(marked)) {
+      this.error('Sensitive job name', `"${chosen.name}" is derived from a sensitive value, but a job name is printed by every command and listed by SageMaker to anyone who can list jobs.`, chosen.expr.range, chosen.name, 'Build the name from values that are not secret.')
+      return { kind: chosen === name ? 'exact' : 'prefix', value: POISON, range: chosen.expr.range }
+    }
+    const value = unmarkDeep(marked)
     const text = isUnknown(value) ? value : toStringValue(value)
     if (text === undefined) {
       this.error('Incorrect attribute value type', `"${chosen.name}" must be a string; got ${typeName(value)}.`, chosen.expr.range, chosen.name)
@@ -316,7 +333,7 @@ class ResourceDecoder {
   private tags(attr: Attribute | undefined): Record<string, string | Unknown> {
     const out: Record<string, string | Unknown> = {}
     if (!attr) return out
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     if (isUnknown(value)) return out
     if (!isObject(value)) {
       this.error('Incorrect attribute value type', `"tags" must be a map of strings, like { team = "ml" }; got ${typeName(value)}.`, attr.expr.range, 'tags')
@@ -391,7 +408,7 @@ class ResourceDecoder {
   }
 
   private retuneEvery(attr: Attribute): number | undefined {
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     if (isUnknown(value)) return undefined
     const seconds = typeof value === 'string' ? parseRetuneInterval(value) : undefined
     if (seconds === undefined) {
@@ -404,7 +421,7 @@ class ResourceDecoder {
   }
 
   private keepGenerations(attr: Attribute): number | undefined {
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     if (isUnknown(value)) return undefined
     const count = toNumberValue(value)
     if (count === undefined || !Number.isInteger(count) || count < 1) {
@@ -419,7 +436,7 @@ class ResourceDecoder {
    */
   private warmStartFromPrevious(attr: Attribute | undefined, request: ApiObject): Pick<JobResource, 'warmStartFromPrevious'> {
     if (!attr) return {}
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     const enabled = isUnknown(value) ? undefined : toBoolValue(value)
     if (enabled === undefined) {
       this.error('Incorrect attribute value type', `"warm_start_from_previous" must be true or false, known before apply; got ${isUnknown(value) ? 'a value known only after apply' : typeName(value)}.`, attr.expr.range, 'warm_start_from_previous')
@@ -563,7 +580,10 @@ class ResourceDecoder {
   }
 
   /** Converts an evaluated value to the member's API type with HCL's safe conversions (numbers to strings, ...). */
-  private toApi(value: Value, shapeName: string, path: Array<string | number>, manifestPath: string, expr: Expr | undefined): ApiValue | undefined {
+  private toApi(given: Value, shapeName: string, path: Array<string | number>, manifestPath: string, expr: Expr | undefined): ApiValue | undefined {
+    // The request carries plain values; where the marks were is kept for whoever shows the request.
+    const [value, marked] = unmark(given)
+    if (marked) this.sensitivePaths.add(apiPathKey(path))
     if (value === null) return undefined
     if (isUnknown(value)) return value
     const range = expr?.range ?? this.sources.get(apiPathKey(path))?.range ?? this.decl.block.headerRange
