@@ -64,6 +64,7 @@ const FUNCTION_CASES: Record<string, string> = {
   tonumber: 'tonumber(length(S))',
   tobool: 'tobool(S == "x")',
   tolist: 'tolist([S])',
+  toset: 'toset([S, S])',
   tomap: 'tomap({ a = S })',
   jsonencode: 'jsonencode({ a = S })',
   jsondecode: 'jsondecode(jsonencode(S))',

@@ -28,8 +28,11 @@ export interface ObjectValue {
   [key: string]: Value
 }
 
+/** Objects are plain records (null-prototype from newObject, or parsed JSON); Unknown and Sensitive are not. */
 export function isObject(v: Value): v is ObjectValue {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Sensitive)
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  const prototype = Object.getPrototypeOf(v)
+  return prototype === null || prototype === Object.prototype
 }
 
 export function isSensitive(v: Value): v is Sensitive {
