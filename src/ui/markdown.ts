@@ -5,6 +5,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
+import { oneLine } from './escape.js'
 import { headline, isShown, summaryLine, symbol } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
@@ -129,7 +130,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (plan.drift.length > 0) {
     out.push('**Note: objects have changed outside of sageform**', '')
-    for (const d of plan.drift) out.push(`- ${code(d.address)}: ${d.detail.replace(/\r?\n/g, ' ')}`)
+    for (const d of plan.drift) out.push(`- ${code(d.address)}: ${oneLine(d.detail)}`)
     out.push('')
   }
   if (plan.cost && changes.length > 0) out.push(totalCostLine(plan.cost).replace(/^Cost:/, '**Cost:**'), '')
