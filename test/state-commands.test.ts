@@ -274,11 +274,12 @@ describe('sageform state commands (the real binary)', () => {
   })
 
   describe('output', () => {
-    it('lists every output, hiding sensitive values, and shows one by name', () => {
+    it('lists every output, hiding sensitive values, and shows one by name (a sensitive one only with --raw)', () => {
       const all = run('output')
       assert.equal(all.status, 0, all.stderr)
       assert.equal(all.stdout, 'config = {\n  eta    = 0.1\n  rounds = [\n    1,\n    2,\n  ]\n}\nmodel_uri = "s3://bucket/out/model.tar.gz"\ntoken = <sensitive>\n')
-      assert.equal(run('output', 'token').stdout, '"hunter2"\n')
+      assert.equal(run('output', 'token').stdout, '<sensitive>\n')
+      assert.equal(run('output', 'token', '--raw').stdout, 'hunter2\n')
       assert.equal(run('output', 'model_uri', '--raw').stdout, 's3://bucket/out/model.tar.gz\n')
       const raw = run('output', 'config', '--raw')
       assert.equal(raw.status, 1)

@@ -7,7 +7,7 @@ import { TAG } from '../planner/planner.js'
 import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
 import { JOB_KINDS } from '../model/types.js'
 import { isResourceInUse, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JobRecord, JsonValue } from '../state/types.js'
 import { bestTrainingJobFields } from './best.js'
 import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'
@@ -137,6 +137,7 @@ async function createJob(change: ResourceChange, ctx: ActionContext, ops: JobOps
       generation: change.after?.generation ?? 1,
       request: req.body,
       tags: req.userTags,
+      ...sensitivePaths(change),
     }),
     req.name,
   )
@@ -183,7 +184,7 @@ async function recordAdopted(change: ResourceChange, ctx: ActionContext, live: L
       generation: change.after?.generation ?? 1,
       ...(live.ended_at ? { ended_at: live.ended_at } : {}),
       ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
-      ...(known.request !== undefined ? { request: known.request } : {}),
+      ...(known.request !== undefined ? { request: known.request, ...sensitivePaths(change) } : {}),
       tags: known.tags,
       ...best,
     }),
@@ -461,4 +462,9 @@ export const ACTIONS: Record<Action, (change: ResourceChange, ctx: ActionContext
   retune,
   delete: deleteGeneration,
   'no-op': noOp,
+}
+
+/** The state keeps where a request's secrets are, so state show and later plans never print them. */
+function sensitivePaths(change: ResourceChange): Partial<Pick<JobRecord, 'sensitive_paths'>> {
+  return change.after?.sensitive_paths?.length ? { sensitive_paths: change.after.sensitive_paths } : {}
 }

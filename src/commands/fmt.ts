@@ -38,8 +38,13 @@ Exit status: 0 done, or with --check every file is formatted; 1 invalid flags; 2
     else if (flags.check && result.files.some((f) => f.changed)) process.exitCode = EXIT.fmtUnformatted
     if (!this.jsonEnabled()) {
       const [{ renderFmt }, { renderDiagnostics }] = await Promise.all([import('../ui/fmt.js'), import('../ui/diagnostics.js')])
-      const out = renderFmt(result, { list: flags.list })
-      if (out) process.stdout.write(out)
+      const stdin = result.files.find((f) => f.formatted !== undefined)
+      // Standard input's result is data for a pipe (`fmt - < a.hcl > b.hcl`): written byte for byte, unlike the listing.
+      if (stdin && !flags.diff) process.stdout.write(stdin.formatted!)
+      else {
+        const out = renderFmt(result, { list: flags.list })
+        if (out) this.log(out.trimEnd())
+      }
       if (result.diagnostics.length > 0) this.logToStderr(renderDiagnostics(result.diagnostics, this.style))
     }
     return result

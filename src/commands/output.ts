@@ -5,7 +5,7 @@ import type { OutputResult } from '../services/output.js'
 
 export default class Output extends StateCommand {
   static override summary = 'Show the outputs recorded in the state by the last apply.'
-  static override description = `Without NAME, every output (sensitive ones as <sensitive>); with NAME, that output's value. Reads sageform.state.json only.
+  static override description = `Without NAME, every output; with NAME, that output's value. Sensitive values print as <sensitive>, except with --raw NAME or --json (as terraform output -raw / -json). Reads sageform.state.json only.
 
 Exit status: 0 success; 1 when NAME is not an output or the state file cannot be read.`
   static override examples = ['<%= config.bin %> output', '<%= config.bin %> output model_uri --raw', '<%= config.bin %> output --json']

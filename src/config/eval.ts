@@ -1,25 +1,41 @@
 // Evaluates manifest expressions over the located syntax tree. Errors become diagnostics and the failed expression
 // evaluates to POISON, an Unknown that later checks skip, so one mistake yields one message, not a cascade.
+// Sensitive marks (value.ts) follow every value derived from a marked one, as cty's marks do in Terraform; an
+// operation takes the marks off its operands, computes, and marks its result, and its error messages never quote a
+// marked operand.
 import { didYouMean, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { SPLAT_ITEM, traversalPath, type Expr, type TemplatePart } from './ast.js'
 import { FunctionError, functions } from './functions.js'
 import type { SkippedBlock } from './module.js'
 import {
   Unknown,
+  containsSensitive,
   findUnknown,
   isObject,
   isUnknown,
+  markSensitive,
   newObject,
   toBoolValue,
   toNumberValue,
   toStringValue,
   typeName,
+  unmark,
+  unmarkDeep,
   valuesEqual,
   type ObjectValue,
   type Value,
 } from './value.js'
 
 export const POISON = new Unknown('<error>')
+
+/**
+ * Terraform's two functions that act on the mark rather than the value: sensitive() marks a value, nonsensitive()
+ * takes every mark off (the author vouches that the result reveals no secret, as with a hash).
+ */
+const MARK_FUNCTIONS: Readonly<Record<string, (v: Value) => Value>> = {
+  sensitive: (v) => markSensitive(v),
+  nonsensitive: (v) => unmarkDeep(v),
+}
 
 /** Functions whose result depends only on the shape of their argument, not on the values inside it. */
 const SHAPE_FUNCTIONS = new Set(['length', 'keys'])
@@ -79,14 +95,17 @@ export class Evaluator {
         return expr.items.map(ev)
       case 'object': {
         const out = newObject()
+        // A key derived from a secret gives the secret away in the object's shape: the whole object is marked.
+        let keyMarked = false
         for (const item of expr.items) {
-          const key = ev(item.key)
-          if (isUnknown(key)) return key
+          const [key, marked] = unmark(ev(item.key))
+          keyMarked ||= marked
+          if (isUnknown(key)) return markSensitive(key, keyMarked)
           const keyText = toStringValue(key)
           if (keyText === undefined) return this.fail('Invalid object key', `Object keys must be strings; got ${typeName(key)}.`, item.key.range)
           out[keyText] = ev(item.value)
         }
-        return out
+        return markSensitive(out, keyMarked)
       }
       case 'variable': {
         if (locals.has(expr.name)) return locals.get(expr.name)!
@@ -102,39 +121,54 @@ export class Evaluator {
           suggestion ? `Did you mean "${suggestion}"?` : 'References start with var., local., or a resource type such as sagemaker_training_job.',
         )
       }
-      case 'getattr':
-        return this.getAttr(ev(expr.target), expr, scope)
-      case 'index':
-        return this.index(ev(expr.target), ev(expr.key), expr)
+      case 'getattr': {
+        const [target, marked] = unmark(ev(expr.target))
+        return markSensitive(this.getAttr(target, expr, scope), marked)
+      }
+      case 'index': {
+        const [target, marked] = unmark(ev(expr.target))
+        const key = ev(expr.key)
+        const keyMarked = containsSensitive(key)
+        return markSensitive(this.index(target, unmarkDeep(key), expr, keyMarked), marked || keyMarked)
+      }
       case 'splat': {
-        const target = ev(expr.target)
-        if (isUnknown(target)) return target
+        const [target, marked] = unmark(ev(expr.target))
+        if (isUnknown(target)) return markSensitive(target, marked)
         const items = target === null ? [] : Array.isArray(target) ? target : [target]
-        return items.map((item) => this.evaluate(expr.each, scope, new Map([...locals, [SPLAT_ITEM, item]])))
+        return markSensitive(items.map((item) => this.evaluate(expr.each, scope, new Map([...locals, [SPLAT_ITEM, item]]))), marked)
       }
       case 'call':
         return this.call(expr, ev, scope)
       case 'for':
         return this.forExpr(expr, scope, locals)
       case 'conditional': {
-        const condition = ev(expr.condition)
-        if (isUnknown(condition)) return condition
+        // Which branch was taken tells something about the secret, so the result carries the condition's mark.
+        const [condition, marked] = unmark(ev(expr.condition))
+        if (isUnknown(condition)) return markSensitive(condition, marked)
         const flag = toBoolValue(condition)
         if (flag === undefined) return this.fail('Incorrect condition type', `The condition must be true or false; got ${typeName(condition)}.`, expr.condition.range)
-        return flag ? ev(expr.then) : ev(expr.otherwise)
+        return markSensitive(flag ? ev(expr.then) : ev(expr.otherwise), marked)
       }
       case 'unary': {
-        const operand = ev(expr.operand)
-        if (isUnknown(operand)) return operand
+        const [operand, marked] = unmark(ev(expr.operand))
+        if (isUnknown(operand)) return markSensitive(operand, marked)
         if (expr.op === '!') {
           const b = toBoolValue(operand)
-          return b === undefined ? this.operandError('!', 'bool', operand, expr.operand.range) : !b
+          return b === undefined ? this.operandError('!', 'bool', operand, expr.operand.range) : markSensitive(!b, marked)
         }
         const n = toNumberValue(operand)
-        return n === undefined ? this.operandError('-', 'number', operand, expr.operand.range) : -n
+        return n === undefined ? this.operandError('-', 'number', operand, expr.operand.range) : markSensitive(-n, marked)
       }
-      case 'binary':
-        return this.binary(expr, ev)
+      case 'binary': {
+        const marked = { value: false }
+        const plain = (e: Expr): Value => {
+          const v = ev(e)
+          marked.value ||= containsSensitive(v)
+          return unmarkDeep(v)
+        }
+        const result = this.binary(expr, plain)
+        return result === POISON ? result : markSensitive(result, marked.value)
+      }
     }
   }
 
@@ -225,34 +259,42 @@ export class Evaluator {
     return this.fail('Unsupported attribute', `Can't access attribute "${expr.name}" on a ${typeName(target)} value.`, at)
   }
 
-  private index(target: Value, key: Value, expr: Extract<Expr, { kind: 'index' }>): Value {
+  private index(target: Value, key: Value, expr: Extract<Expr, { kind: 'index' }>, keyMarked: boolean): Value {
     if (isUnknown(target)) return target
     if (isUnknown(key)) return key
     if (Array.isArray(target)) {
       const i = toNumberValue(key)
       if (i === undefined || !Number.isInteger(i)) return this.fail('Invalid index', `A list index must be a whole number; got ${typeName(key)}.`, expr.key.range)
-      if (i < 0 || i >= target.length) return this.fail('Invalid index', `The index ${i} is out of range for a list of ${target.length} elements.`, expr.key.range)
+      if (i < 0 || i >= target.length) return this.fail('Invalid index', `The index ${keyMarked ? '(sensitive value)' : i} is out of range for a list of ${target.length} elements.`, expr.key.range)
       return target[i]!
     }
     if (isObject(target)) {
       const k = toStringValue(key)
       if (k === undefined) return this.fail('Invalid index', `An object key must be a string; got ${typeName(key)}.`, expr.key.range)
-      if (!(k in target)) return this.fail('Invalid index', `The given key "${k}" does not exist in this object.`, expr.key.range)
+      if (!(k in target)) return this.fail('Invalid index', `The given key ${keyMarked ? '(sensitive value)' : `"${k}"`} does not exist in this object.`, expr.key.range)
       return target[k]!
     }
     return this.fail('Invalid index', `This value (${typeName(target)}) does not have any indices.`, expr.range)
   }
 
   private call(expr: Extract<Expr, { kind: 'call' }>, ev: (e: Expr) => Value, scope: Scope): Value {
+    const markFunction = MARK_FUNCTIONS[expr.name]
+    if (markFunction) {
+      if (expr.args.length !== 1 || expr.expandLast) return this.fail('Wrong number of arguments', `Function "${expr.name}" expects 1 argument(s); got ${expr.args.length}.`, expr.range)
+      return markFunction(ev(expr.args[0]!))
+    }
     const fn = functions[expr.name]
     if (!fn) {
-      const suggestion = didYouMean(expr.name, Object.keys(functions))
+      const suggestion = didYouMean(expr.name, [...Object.keys(functions), ...Object.keys(MARK_FUNCTIONS)])
       return this.fail('Call to unknown function', `There is no function named "${expr.name}".`, expr.range, suggestion ? `Did you mean "${suggestion}"?` : undefined)
     }
-    let args = expr.args.map(ev)
+    const given = expr.args.map(ev)
+    // Functions see plain values; the result carries every mark of every argument, as in Terraform.
+    const marked = given.some(containsSensitive)
+    let args = given.map((a) => unmarkDeep(a))
     if (expr.expandLast) {
       const last = args[args.length - 1]!
-      if (isUnknown(last)) return last
+      if (isUnknown(last)) return markSensitive(last, marked)
       if (!Array.isArray(last)) return this.fail('Invalid expanding argument value', 'The expanding argument (indicated by ...) must be a list.', expr.args[expr.args.length - 1]!.range)
       args = [...args.slice(0, -1), ...last]
     }
@@ -262,23 +304,33 @@ export class Evaluator {
     }
     // length(a) and keys(a) of a known collection are known even when its elements are not (count = length(x.y)).
     const unknown = args.map((a) => (SHAPE_FUNCTIONS.has(expr.name) ? (isUnknown(a) ? a : undefined) : findUnknown(a))).find((u) => u !== undefined)
-    if (unknown) return unknown
+    if (unknown) return markSensitive(unknown, marked)
     try {
-      return fn.call(args, { baseDir: scope.baseDir, readFile: scope.readFile })
+      return markSensitive(fn.call(args, { baseDir: scope.baseDir, readFile: scope.readFile }), marked)
     } catch (error) {
       if (!(error instanceof FunctionError)) throw error
       const at = error.argIndex !== undefined && !expr.expandLast ? expr.args[error.argIndex]?.range : undefined
-      return this.fail('Invalid function argument', `${expr.name}: ${error.message}`, at ?? expr.range)
+      // Function errors quote their arguments ("cannot convert \"...\" to number"): never a marked one.
+      const message = marked ? redactSensitive(error.message, given) : error.message
+      return this.fail('Invalid function argument', `${expr.name}: ${message}`, at ?? expr.range)
     }
   }
 
   private forExpr(expr: Extract<Expr, { kind: 'for' }>, scope: Scope, locals: ReadonlyMap<string, Value>): Value {
-    const collection = this.evaluate(expr.collection, scope, locals)
-    if (isUnknown(collection)) return collection
+    const [collection, marked] = unmark(this.evaluate(expr.collection, scope, locals))
+    if (isUnknown(collection)) return markSensitive(collection, marked)
+    // Elements keep their own marks; a marked collection, condition or key marks the whole result.
+    const result = this.forItems(expr, collection, scope, locals)
+    return markSensitive(result.value, marked || result.marked)
+  }
+
+  private forItems(expr: Extract<Expr, { kind: 'for' }>, collection: Value, scope: Scope, locals: ReadonlyMap<string, Value>): { value: Value; marked: boolean } {
+    let marked = false
+    const done = (value: Value) => ({ value, marked })
     let pairs: Array<[Value, Value]>
     if (Array.isArray(collection)) pairs = collection.map((v, i) => [i, v])
     else if (isObject(collection)) pairs = Object.keys(collection).sort().map((k) => [k, collection[k]!])
-    else return this.fail('Iteration over non-iterable value', `A for expression needs a list or object; got ${typeName(collection)}.`, expr.collection.range)
+    else return done(this.fail('Iteration over non-iterable value', `A for expression needs a list or object; got ${typeName(collection)}.`, expr.collection.range))
     const listOut: Value[] = []
     const objectOut = newObject()
     for (const [key, value] of pairs) {
@@ -286,10 +338,11 @@ export class Evaluator {
       inner.set(expr.valueVar, value)
       if (expr.keyVar) inner.set(expr.keyVar, key)
       if (expr.condition) {
-        const keep = this.evaluate(expr.condition, scope, inner)
-        if (isUnknown(keep)) return keep
+        const [keep, keepMarked] = unmark(this.evaluate(expr.condition, scope, inner))
+        marked ||= keepMarked
+        if (isUnknown(keep)) return done(keep)
         const flag = toBoolValue(keep)
-        if (flag === undefined) return this.fail('Invalid for condition', `The "if" clause must be true or false; got ${typeName(keep)}.`, expr.condition.range)
+        if (flag === undefined) return done(this.fail('Invalid for condition', `The "if" clause must be true or false; got ${typeName(keep)}.`, expr.condition.range))
         if (!flag) continue
       }
       const item = this.evaluate(expr.valueExpr, scope, inner)
@@ -297,46 +350,49 @@ export class Evaluator {
         listOut.push(item)
         continue
       }
-      const k = this.evaluate(expr.keyExpr, scope, inner)
-      if (isUnknown(k)) return k
+      const [k, keyMarked] = unmark(this.evaluate(expr.keyExpr, scope, inner))
+      marked ||= keyMarked
+      if (isUnknown(k)) return done(k)
       const keyText = toStringValue(k)
-      if (keyText === undefined) return this.fail('Invalid object key', `Object keys must be strings; got ${typeName(k)}.`, expr.keyExpr.range)
+      if (keyText === undefined) return done(this.fail('Invalid object key', `Object keys must be strings; got ${typeName(k)}.`, expr.keyExpr.range))
       if (expr.grouping) {
         const group = (objectOut[keyText] as Value[] | undefined) ?? []
         group.push(item)
         objectOut[keyText] = group
       } else if (keyText in objectOut) {
-        return this.fail('Duplicate object key', `Two elements produced the key "${keyText}". Use ... after the value to group them.`, expr.keyExpr.range)
+        const shown = keyMarked ? '(sensitive value)' : `"${keyText}"`
+        return done(this.fail('Duplicate object key', `Two elements produced the key ${shown}. Use ... after the value to group them.`, expr.keyExpr.range))
       } else objectOut[keyText] = item
     }
-    return expr.keyExpr ? objectOut : listOut
+    return done(expr.keyExpr ? objectOut : listOut)
   }
 
   private template(parts: TemplatePart[], scope: Scope, locals: ReadonlyMap<string, Value>, range: SourceRange): Value {
     // A template that is exactly one interpolation keeps its value's type, as in HCL ("${var.list}" is a list).
     if (parts.length === 1 && parts[0]!.kind === 'interp') return this.evaluate(parts[0]!.expr, scope, locals)
     let out = ''
+    let marked = false
     for (const part of parts) {
       if (part.kind === 'text') {
         out += part.text
         continue
       }
-      if (part.kind === 'interp') {
-        const v = this.evaluate(part.expr, scope, locals)
-        if (isUnknown(v)) return v
-        const s = toStringValue(v)
-        if (s === undefined) {
-          const detail = v === null ? 'The expression result is null.' : `Cannot include a ${typeName(v)} in a string template.`
-          return this.fail('Invalid template interpolation value', detail, part.expr.range)
-        }
-        out += s
+      const [v, m] = unmark(part.kind === 'interp' ? this.evaluate(part.expr, scope, locals) : this.directive(part, scope, locals, range))
+      marked ||= m
+      if (isUnknown(v)) return markSensitive(v, marked)
+      if (part.kind !== 'interp') {
+        if (typeof v !== 'string') return v
+        out += v
         continue
       }
-      const nested = this.directive(part, scope, locals, range)
-      if (typeof nested !== 'string') return nested
-      out += nested
+      const s = toStringValue(v)
+      if (s === undefined) {
+        const detail = v === null ? 'The expression result is null.' : `Cannot include a ${typeName(v)} in a string template.`
+        return this.fail('Invalid template interpolation value', detail, part.expr.range)
+      }
+      out += s
     }
-    return out
+    return markSensitive(out, marked)
   }
 
   private directive(part: Extract<TemplatePart, { kind: 'if' | 'for' }>, scope: Scope, locals: ReadonlyMap<string, Value>, range: SourceRange): Value {
@@ -344,14 +400,14 @@ export class Evaluator {
     const joinAll = (chunks: TemplatePart[], inner: ReadonlyMap<string, Value>): Value =>
       this.template([{ kind: 'text', text: '' }, ...chunks], scope, inner, range)
     if (part.kind === 'if') {
-      const condition = this.evaluate(part.condition, scope, locals)
-      if (isUnknown(condition)) return condition
+      const [condition, marked] = unmark(this.evaluate(part.condition, scope, locals))
+      if (isUnknown(condition)) return markSensitive(condition, marked)
       const flag = toBoolValue(condition)
       if (flag === undefined) return this.fail('Invalid template directive', `%{if} needs true or false; got ${typeName(condition)}.`, part.condition.range)
-      return joinAll(flag ? part.then : part.otherwise, locals)
+      return markSensitive(joinAll(flag ? part.then : part.otherwise, locals), marked)
     }
-    const collection = this.evaluate(part.collection, scope, locals)
-    if (isUnknown(collection)) return collection
+    const [collection, marked] = unmark(this.evaluate(part.collection, scope, locals))
+    if (isUnknown(collection)) return markSensitive(collection, marked)
     const pairs: Array<[Value, Value]> = Array.isArray(collection)
       ? collection.map((v, i) => [i, v])
       : isObject(collection)
@@ -361,16 +417,36 @@ export class Evaluator {
       return this.fail('Invalid template directive', `%{for} needs a list or object; got ${typeName(collection)}.`, part.collection.range)
     }
     let out = ''
+    let bodyMarked = marked
     for (const [key, value] of pairs) {
       const inner = new Map(locals)
       inner.set(part.valueVar, value)
       if (part.keyVar) inner.set(part.keyVar, key)
-      const chunk = joinAll(part.body, inner)
-      if (typeof chunk !== 'string') return chunk
+      const [chunk, m] = unmark(joinAll(part.body, inner))
+      bodyMarked ||= m
+      if (typeof chunk !== 'string') return markSensitive(chunk, bodyMarked)
       out += chunk
     }
-    return out
+    return markSensitive(out, bodyMarked)
   }
+}
+
+/** A message with every text a marked value inside the arguments holds (as written and as JSON quotes it) replaced. */
+function redactSensitive(message: string, args: Value[]): string {
+  const texts = new Set<string>()
+  const collect = (v: Value, inside: boolean): void => {
+    const [plain, marked] = unmark(v)
+    const secret = inside || marked
+    if (Array.isArray(plain)) plain.forEach((item) => collect(item, secret))
+    else if (isObject(plain)) Object.keys(plain).forEach((k) => (secret && texts.add(k), collect(plain[k]!, secret)))
+    else {
+      const text = secret ? toStringValue(plain) : undefined
+      if (text) texts.add(text).add(JSON.stringify(text).slice(1, -1))
+    }
+  }
+  args.forEach((a) => collect(a, false))
+  // Longest first, so a secret is not half-replaced by a shorter one inside it.
+  return [...texts].sort((a, b) => b.length - a.length).reduce((m, t) => m.split(t).join('(sensitive value)'), message)
 }
 
 /** The last `length` characters of a one-line range, e.g. `.arnn` at the end of `sagemaker_training_job.x.arnn`. */

@@ -10,13 +10,64 @@ export class Unknown {
   }
 }
 
-export type Value = null | string | number | boolean | Unknown | Value[] | ObjectValue
+/**
+ * A value derived from a sensitive variable: Terraform's "sensitive" mark. The evaluator carries it through every
+ * operator, function, template, for expression, conditional and collection; whoever turns a value into something
+ * shown (the request, an output) takes the marks off and remembers where they were. `value` is never itself marked.
+ */
+export class Sensitive {
+  constructor(readonly value: Value) {}
+
+  toString(): string {
+    return '(sensitive value)'
+  }
+}
+
+export type Value = null | string | number | boolean | Unknown | Sensitive | Value[] | ObjectValue
 export interface ObjectValue {
   [key: string]: Value
 }
 
+/** Objects are plain records (null-prototype from newObject, or parsed JSON); Unknown and Sensitive are not. */
 export function isObject(v: Value): v is ObjectValue {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Unknown)
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  const prototype = Object.getPrototypeOf(v)
+  return prototype === null || prototype === Object.prototype
+}
+
+export function isSensitive(v: Value): v is Sensitive {
+  return v instanceof Sensitive
+}
+
+/** Marks a value (once: a marked value is not wrapped twice). */
+export function markSensitive(v: Value, marked = true): Value {
+  return marked && !(v instanceof Sensitive) ? new Sensitive(v) : v
+}
+
+/** The value without its own mark, and whether it had one (marks inside collections stay). */
+export function unmark(v: Value): [Value, boolean] {
+  return v instanceof Sensitive ? [v.value, true] : [v, false]
+}
+
+/** Does the value, or anything inside it, carry a mark? */
+export function containsSensitive(v: Value): boolean {
+  if (v instanceof Sensitive) return true
+  if (Array.isArray(v)) return v.some(containsSensitive)
+  return isObject(v) && Object.keys(v).some((k) => containsSensitive(v[k]!))
+}
+
+/**
+ * The value with every mark removed; `paths` collects where the marks were (keys and indices from the root, a
+ * marked collection as its own path), for whoever must hide those places.
+ */
+export function unmarkDeep(v: Value, paths?: Array<Array<string | number>>, at: Array<string | number> = []): Value {
+  if (v instanceof Sensitive) {
+    paths?.push(at)
+    return unmarkDeep(v.value, undefined)
+  }
+  if (Array.isArray(v)) return v.map((item, i) => unmarkDeep(item, paths, [...at, i]))
+  if (isObject(v)) return newObject(Object.keys(v).map((k) => [k, unmarkDeep(v[k]!, paths, [...at, k])]))
+  return v
 }
 
 export function isUnknown(v: Value): v is Unknown {
@@ -32,6 +83,7 @@ export function newObject(entries: Iterable<[string, Value]> = []): ObjectValue 
 /** First Unknown found anywhere inside a value, or undefined when the value is wholly known. */
 export function findUnknown(v: Value): Unknown | undefined {
   if (v instanceof Unknown) return v
+  if (v instanceof Sensitive) return findUnknown(v.value)
   if (Array.isArray(v)) {
     for (const item of v) {
       const u = findUnknown(item)
@@ -47,6 +99,7 @@ export function findUnknown(v: Value): Unknown | undefined {
 }
 
 export function typeName(v: Value): string {
+  if (v instanceof Sensitive) return typeName(v.value)
   if (v === null) return 'null'
   if (v instanceof Unknown) return 'unknown'
   if (Array.isArray(v)) return 'list'

@@ -7,7 +7,7 @@ import type { Expr } from './ast.js'
 import { Evaluator, POISON, type Scope } from './eval.js'
 import type { Module, VariableDecl } from './module.js'
 import { parseHcl } from './parse.js'
-import { findUnknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from './value.js'
+import { containsSensitive, findUnknown, isObject, markSensitive, unmark, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from './value.js'
 
 export type TypeConstraint =
   | { kind: 'any' }
@@ -187,7 +187,9 @@ export async function resolveVariables(module: Module, options: VariableOptions)
       values[decl.name] = POISON
       continue
     }
-    values[decl.name] = checkValue(decl, candidate, types.get(decl.name), diags)
+    const value = checkValue(decl, candidate, types.get(decl.name), diags)
+    // A sensitive variable's value carries the mark into every expression that reads it (config/value.ts).
+    values[decl.name] = decl.sensitive && value !== POISON ? markSensitive(value) : value
   }
   for (const decl of module.variables.values()) runValidations(decl, values, module.dir, diags)
   return { values, diagnostics: diags.items }
@@ -227,23 +229,40 @@ function runValidations(decl: VariableDecl, values: ObjectValue, baseDir: string
   const scope: Scope = { roots: new Map([['var', values]]), baseDir, describeRoot: (r) => (r === 'var' ? 'input variable' : undefined) }
   for (const rule of decl.validations) {
     if (isUnknown(values[decl.name]!)) return
-    const ok = evaluator.evaluate(rule.condition, scope)
+    const [ok] = unmark(evaluator.evaluate(rule.condition, scope))
     if (findUnknown(ok)) continue
     if (isUnknown(ok) || ok === true) continue
     if (ok !== false) {
       diags.error('Invalid validation condition', { detail: `The condition must be true or false; got ${typeName(ok)}.`, range: rule.range, address: `var.${decl.name}` })
       continue
     }
-    const message = rule.errorMessage ? toStringValue(evaluator.evaluate(rule.errorMessage, scope)) : undefined
+    const [message, secret] = rule.errorMessage ? errorMessage(evaluator.evaluate(rule.errorMessage, scope)) : [undefined, false]
     // Like Terraform, a value that fails its rule is not used: checks downstream would only repeat the problem.
     values[decl.name] = POISON
+    if (secret) {
+      diags.error('Error message refers to sensitive values', {
+        detail: SENSITIVE_MESSAGE_DETAIL,
+        range: rule.errorMessage!.range,
+        address: `var.${decl.name}`,
+      })
+    }
     diags.error('Invalid value for variable', {
-      detail: message ?? `The value of var.${decl.name} fails its validation rule.`,
+      detail: secret ? 'The error message included a sensitive value, so it will not be displayed.' : (message ?? `The value of var.${decl.name} fails its validation rule.`),
       range: decl.range,
       address: `var.${decl.name}`,
       hint: `This was checked by the validation rule at ${rule.range.file}:${rule.range.start.line}.`,
     })
   }
+}
+
+// Terraform's wording, with its name changed.
+const SENSITIVE_MESSAGE_DETAIL =
+  'The error expression used to explain this condition refers to sensitive values. sageform will not display the resulting message.\n\nYou can correct this by removing references to sensitive values, or by carefully using the nonsensitive() function if the expression will not reveal the sensitive data.'
+
+/** The text of a validation's error_message, and whether it is derived from a sensitive value (then never shown). */
+function errorMessage(value: Value): [string | undefined, boolean] {
+  if (containsSensitive(value)) return [undefined, true]
+  return [toStringValue(value), false]
 }
 
 /** As Terraform: a primitive-typed value is the raw text; anything else is parsed as an HCL expression. */

@@ -8,7 +8,7 @@ import { Evaluator, POISON, type Scope } from '../config/eval.js'
 import { dependencyOrder, type GraphNode } from '../config/graph.js'
 import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/module.js'
 import { checkBodyShape, jobFamily, RESOURCE_TYPES } from '../config/module.js'
-import { Unknown, findUnknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { Unknown, containsSensitive, findUnknown, isObject, isUnknown, markSensitive, unmark, unmarkDeep, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
 import { sumOfUnits } from '../util/duration.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
 import { memberName, spelledMembers, type Spelling } from './terraform.js'
@@ -119,8 +119,18 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   const outputs = new Map<string, OutputValue>()
   for (const output of module.outputs.values()) {
     const evaluator = new Evaluator((d) => diags.add(d), `output.${output.name}`)
+    const value = output.value ? evaluator.evaluate(output.value, scope) : null
+    if (!output.sensitive && containsSensitive(value)) {
+      // Terraform's wording, with its name changed: an output is how values leave, so exporting a secret is explicit.
+      diags.error('Output refers to sensitive values', {
+        detail:
+          'To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, sageform requires that any output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true',
+        range: output.range,
+        address: `output.${output.name}`,
+      })
+    }
     outputs.set(output.name, {
-      value: output.value ? evaluator.evaluate(output.value, scope) : null,
+      value: unmarkDeep(value),
       sensitive: output.sensitive,
       description: output.description,
     })
@@ -161,7 +171,8 @@ function expandResource(decl: ResourceDecl, evaluator: Evaluator, scope: Scope, 
   const unknownHint = 'sageform has no -target: pass the value as a variable (-var or --var-file), or derive it from values known before apply.'
   if (decl.count) {
     const range = decl.count.expr.range
-    const value = evaluator.evaluate(decl.count.expr, scope)
+    // An instance count reveals little, and Terraform accepts a sensitive one; the number itself is plain.
+    const value = unmarkDeep(evaluator.evaluate(decl.count.expr, scope))
     if (value === POISON) return undefined
     if (findUnknown(value)) {
       return report('Invalid count argument', 'The "count" value depends on resource attributes that cannot be determined until apply, so sageform cannot predict how many instances will be created.', range, unknownHint)
@@ -176,8 +187,13 @@ function expandResource(decl: ResourceDecl, evaluator: Evaluator, scope: Scope, 
   }
   if (!decl.forEach) return [{}]
   const range = decl.forEach.expr.range
-  const value = evaluator.evaluate(decl.forEach.expr, scope)
-  if (value === POISON) return undefined
+  const marked = evaluator.evaluate(decl.forEach.expr, scope)
+  if (marked === POISON) return undefined
+  // Keys become instance addresses, printed by every command: Terraform refuses marked ones, in these words.
+  if (containsSensitive(marked) && isSensitiveKeys(marked)) {
+    return report('Invalid for_each argument', 'Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.', range)
+  }
+  const value = marked
   const unsuitable = (detail: string) => report('Invalid for_each argument', `The given "for_each" argument value is unsuitable: ${detail}`, range)
   if (isUnknown(value)) {
     return report('Invalid for_each argument', 'The "for_each" map includes keys derived from resource attributes that cannot be determined until apply, and so sageform cannot determine the full set of keys that will identify the instances of this resource.', range, 'Define the map keys statically in the configuration and place apply-time results only in the map values.')
@@ -207,7 +223,7 @@ function instanceDependencies(decl: ResourceDecl, node: GraphNode, explicit: str
   const every = (base: string) => instancesOf.get(base)?.forEach((a) => out.add(a))
   const silent = new Evaluator(() => undefined)
   const keyOf = (expr: Expr): InstanceKey | undefined => {
-    const v = silent.evaluate(expr, scope)
+    const v = unmarkDeep(silent.evaluate(expr, scope))
     return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? v : undefined
   }
   const visit = (e: Expr, parent: Expr | undefined): void => {
@@ -239,7 +255,7 @@ function importTargets(module: Module, scope: Scope, resources: readonly JobReso
     const evaluator = new Evaluator((d) => diags.add(d))
     let repetitions: Array<ObjectValue | undefined> = [undefined]
     if (decl.forEach) {
-      const collection = evaluator.evaluate(decl.forEach.expr, scope)
+      const collection = unmarkDeep(evaluator.evaluate(decl.forEach.expr, scope))
       if (collection === POISON) continue
       if (findUnknown(collection)) {
         diags.error('Invalid for_each argument', { detail: 'The "for_each" expression includes values derived from other resource attributes that cannot be determined until apply, and so sageform cannot determine the full set of values that might be used to import this resource.', range: decl.forEach.expr.range })
@@ -260,7 +276,7 @@ function importTargets(module: Module, scope: Scope, resources: readonly JobReso
         diags.error('Configuration for import target does not exist', { detail: `The configuration for the given import target ${address} does not exist. All target instances must have an associated configuration to be imported.`, range: decl.to.range, address })
         continue
       }
-      const id = evaluator.evaluate(decl.id, inner)
+      const id = unmarkDeep(evaluator.evaluate(decl.id, inner))
       if (id === POISON) continue
       if (findUnknown(id)) {
         diags.error('Invalid import id argument', { detail: 'The import block "id" argument depends on resource attributes that cannot be determined until apply, so sageform cannot plan to import this resource.', range: decl.id.range, address })
@@ -293,7 +309,7 @@ function importAddress(to: Expr, scope: Scope, evaluator: Evaluator, diags: Diag
   if (fixed) return isJob(fixed) ? formatAddress(fixed) : invalid()
   const target = to.kind === 'index' ? exprAddress(to.target) : undefined
   if (to.kind !== 'index' || !isJob(target) || target.key !== undefined) return invalid()
-  const key = evaluator.evaluate(to.key, scope)
+  const key = unmarkDeep(evaluator.evaluate(to.key, scope))
   if (key === POISON) return undefined
   if (typeof key !== 'string' && !(typeof key === 'number' && Number.isInteger(key) && key >= 0)) return invalid()
   return formatAddress({ ...target, key })
@@ -338,7 +354,7 @@ function providerSettings(module: Module, roots: Map<string, ObjectValue>, diags
   for (const key of ['region', 'profile', 'endpoint'] as const) {
     const attr = module.provider.attributes.get(key)
     if (!attr) continue
-    const value = evaluator.evaluate(attr.expr, scope)
+    const value = unmarkDeep(evaluator.evaluate(attr.expr, scope))
     if (isUnknown(value) || value === null) continue
     const text = toStringValue(value)
     if (text === undefined) diags.error('Invalid provider setting', { detail: `"${key}" must be a string; got ${typeName(value)}.`, range: attr.expr.range, address: 'provider.sagemaker' })
@@ -365,7 +381,7 @@ function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: 
   for (const key of ['max_instance_hours', 'max_cost_usd'] as const) {
     const attr = policy.attributes.get(key)
     if (!attr) continue
-    const value = evaluator.evaluate(attr.expr, scope)
+    const value = unmarkDeep(evaluator.evaluate(attr.expr, scope))
     if (isUnknown(value) || value === null) continue
     const n = toNumberValue(value)
     if (n === undefined) invalid(attr, `"${key}" must be a number; got ${typeName(value)}.`)
@@ -374,7 +390,7 @@ function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: 
   }
   const attr = policy.attributes.get('allowed_instance_types')
   if (attr) {
-    const value = evaluator.evaluate(attr.expr, scope)
+    const value = unmarkDeep(evaluator.evaluate(attr.expr, scope))
     if (isUnknown(value) || value === null) return settings
     if (!Array.isArray(value)) {
       invalid(attr, `"allowed_instance_types" must be a list of instance types, like ["ml.m5.xlarge"]; got ${typeName(value)}.`)
@@ -434,6 +450,7 @@ function resourceArguments(kind: JobKind): readonly string[] {
 class ResourceDecoder {
   private readonly sources = new Map<string, SourceEntry>()
   private readonly incomplete = new Set<string>()
+  private readonly sensitivePaths = new Set<string>()
 
   constructor(
     private readonly decl: ResourceDecl,
@@ -483,6 +500,7 @@ class ResourceDecoder {
       dependsOn: this.explicitDependencies(),
       sources: this.sources,
       incomplete: this.incomplete,
+      sensitivePaths: this.sensitivePaths,
       range: this.decl.block.headerRange,
     }
   }
@@ -516,7 +534,12 @@ class ResourceDecoder {
       // Labels are HCL identifiers and may hold underscores, which job names may not: use dashes instead.
       return { kind: 'prefix', value: this.decl.label.replace(/_/g, '-'), range: this.decl.block.labels[1]!.range, fromLabel: true }
     }
-    const value = this.evaluator.evaluate(chosen.expr, this.scope)
+    const marked = this.evaluator.evaluate(chosen.expr, this.scope)
+    if (containsSensitive(marked)) {
+      this.error('Sensitive job name', `"${chosen.name}" is derived from a sensitive value, but a job name is printed by every command and listed by SageMaker to anyone who can list jobs.`, chosen.expr.range, chosen.name, 'Build the name from values that are not secret.')
+      return { kind: chosen === name ? 'exact' : 'prefix', value: POISON, range: chosen.expr.range }
+    }
+    const value = unmarkDeep(marked)
     const text = isUnknown(value) ? value : toStringValue(value)
     if (text === undefined) {
       this.error('Incorrect attribute value type', `"${chosen.name}" must be a string; got ${typeName(value)}.`, chosen.expr.range, chosen.name)
@@ -528,7 +551,7 @@ class ResourceDecoder {
   private tags(attr: Attribute | undefined): Record<string, string | Unknown> {
     const out: Record<string, string | Unknown> = {}
     if (!attr) return out
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     if (isUnknown(value)) return out
     if (!isObject(value)) {
       this.error('Incorrect attribute value type', `"tags" must be a map of strings, like { team = "ml" }; got ${typeName(value)}.`, attr.expr.range, 'tags')
@@ -603,7 +626,7 @@ class ResourceDecoder {
   }
 
   private retuneEvery(attr: Attribute): number | undefined {
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     if (isUnknown(value)) return undefined
     const seconds = typeof value === 'string' ? parseRetuneInterval(value) : undefined
     if (seconds === undefined) {
@@ -616,7 +639,7 @@ class ResourceDecoder {
   }
 
   private keepGenerations(attr: Attribute): number | undefined {
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     if (isUnknown(value)) return undefined
     const count = toNumberValue(value)
     if (count === undefined || !Number.isInteger(count) || count < 1) {
@@ -631,7 +654,7 @@ class ResourceDecoder {
    */
   private warmStartFromPrevious(attr: Attribute | undefined, request: ApiObject): Pick<JobResource, 'warmStartFromPrevious'> {
     if (!attr) return {}
-    const value = this.evaluator.evaluate(attr.expr, this.scope)
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
     const enabled = isUnknown(value) ? undefined : toBoolValue(value)
     if (enabled === undefined) {
       this.error('Incorrect attribute value type', `"warm_start_from_previous" must be true or false, known before apply; got ${isUnknown(value) ? 'a value known only after apply' : typeName(value)}.`, attr.expr.range, 'warm_start_from_previous')
@@ -810,7 +833,9 @@ class ResourceDecoder {
       if (iterator === undefined) this.error('Invalid dynamic iterator name', 'Dynamic iterator must be a single variable name.', iteratorAttr!.expr.range, where(type))
       const content = contents[0]
       if (!forEach || !content || iterator === undefined) continue
-      const collection = this.evaluator.evaluate(forEach.expr, scope)
+      // A dynamic block's elements keep their marks into the blocks they generate; a marked collection marks them all.
+      const [given, marked] = unmark(this.evaluator.evaluate(forEach.expr, scope))
+      const collection = marked ? markElements(given) : given
       if (collection === POISON) continue
       if (isUnknown(collection)) {
         unknown.set(type, collection)
@@ -833,7 +858,10 @@ class ResourceDecoder {
   }
 
   /** Converts an evaluated value to the member's API type with HCL's safe conversions (numbers to strings, ...). */
-  private toApi(value: Value, shapeName: string, path: Array<string | number>, manifestPath: string, expr: Expr | undefined): ApiValue | undefined {
+  private toApi(given: Value, shapeName: string, path: Array<string | number>, manifestPath: string, expr: Expr | undefined): ApiValue | undefined {
+    // The request carries plain values; where the marks were is kept for whoever shows the request.
+    const [value, marked] = unmark(given)
+    if (marked) this.sensitivePaths.add(apiPathKey(path))
     if (value === null) return undefined
     if (isUnknown(value)) return value
     const range = expr?.range ?? this.sources.get(apiPathKey(path))?.range ?? this.decl.block.headerRange
@@ -892,3 +920,16 @@ function literalKey(expr: Expr, key: string): Expr | undefined {
   return expr.kind === 'object' ? expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.key : undefined
 }
 
+/** A for_each map whose values alone are marked keeps them (each.value stays marked); marked keys or a marked set do not. */
+function isSensitiveKeys(value: Value): boolean {
+  const [plain, marked] = unmark(value)
+  if (marked || Array.isArray(plain)) return true
+  return !isObject(plain)
+}
+
+/** The elements of a marked collection, each marked. */
+function markElements(collection: Value): Value {
+  if (Array.isArray(collection)) return collection.map((v) => markSensitive(v))
+  if (isObject(collection)) return newObject(Object.keys(collection).map((k) => [k, markSensitive(collection[k]!)]))
+  return collection
+}

@@ -102,6 +102,8 @@ export interface JobResource {
   sources: Map<string, SourceEntry>
   /** API paths of blocks with a misspelt argument or block: "missing X" there would only repeat the typo. */
   incomplete: Set<string>
+  /** API paths (apiPathKey) whose values are derived from sensitive values: shown as "(sensitive value)". */
+  sensitivePaths: Set<string>
   /** The resource block's header. */
   range: SourceRange
 }
@@ -166,4 +168,11 @@ export interface Configuration {
 
 export function apiPathKey(path: ReadonlyArray<string | number>): string {
   return path.join('.')
+}
+
+/** Is the value at an API path, or a collection holding it, derived from a sensitive value? */
+export function isSensitivePath(path: ReadonlyArray<string | number>, marked: ReadonlySet<string>): boolean {
+  if (marked.size === 0) return false
+  for (let n = path.length; n > 0; n--) if (marked.has(apiPathKey(path.slice(0, n)))) return true
+  return false
 }

@@ -5,7 +5,7 @@ import { Unknown, formatNumber } from '../config/value.js'
 import { checkShape, patternRegExp, shape, snakeCase, structure, type ApiPath, type StringShape, type Violation } from './api.js'
 import { credentialKind } from '../util/credentials.js'
 import { memberName, type Spelling } from './terraform.js'
-import { apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobResource } from './types.js'
+import { apiPathKey, isSensitivePath, type ApiObject, type ApiValue, type Configuration, type JobResource } from './types.js'
 
 /** `-` + 8 hex characters of the spec hash, appended to name_prefix by the planner. */
 export const NAME_SUFFIX_LENGTH = 9
@@ -41,7 +41,24 @@ class ResourceValidator {
 
   private report(path: ApiPath, summary: string, detail: string, hint?: string): void {
     const { range, manifestPath: attribute } = this.locate(path)
-    this.diags.error(summary, { detail, hint, range, attribute, address: this.resource.address })
+    const hide = (text: string | undefined) => text && this.sensitive().reduce((t, secret) => t.split(secret).join('(sensitive value)'), text)
+    this.diags.error(summary, { detail: hide(detail), hint: hide(hint), range, attribute, address: this.resource.address })
+  }
+
+  private sensitiveTexts?: string[]
+
+  /** The texts of the request's sensitive values, longest first: no message may quote them, whichever check speaks. */
+  private sensitive(): string[] {
+    if (this.sensitiveTexts) return this.sensitiveTexts
+    const texts = new Set<string>()
+    const collect = (v: ApiValue | undefined): void => {
+      if (Array.isArray(v)) v.forEach(collect)
+      else if (isRecord(v)) Object.entries(v).forEach(([k, item]) => (texts.add(k), collect(item)))
+      else if (typeof v === 'string' || typeof v === 'number') texts.add(typeof v === 'number' ? formatNumber(v) : v)
+    }
+    for (const key of this.resource.sensitivePaths) collect(get(this.resource.request, key.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))))
+    this.sensitiveTexts = [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length)
+    return this.sensitiveTexts
   }
 
   run(): void {
@@ -79,11 +96,12 @@ class ResourceValidator {
     const { manifestPath: attribute } = this.locate(v.path)
     const s = shape(v.shapeName)
     // A credential in a value is reported by its own check, without quoting it; no other message may quote it either.
-    const shown = typeof v.value === 'string' ? (credentialKind(v.value) ? '' : ` ${quote(v.value)}`) : typeof v.value === 'number' && Math.abs(v.value) <= Number.MAX_SAFE_INTEGER ? ` ${formatNumber(v.value)}` : ''
+    const hidden = isSensitivePath(v.path, this.resource.sensitivePaths)
+    const shown = hidden ? '' : typeof v.value === 'string' ? (credentialKind(v.value) ? '' : ` ${quote(v.value)}`) : typeof v.value === 'number' && Math.abs(v.value) <= Number.MAX_SAFE_INTEGER ? ` ${formatNumber(v.value)}` : ''
     // The value is already quoted in front, so the checker's "(got ...)" would say it twice.
     const message = shown ? v.message.replace(/ \(got [^)]*\)$/, '') : v.message
     if (v.constraint === 'enum' && s.type === 'string' && s.enum && s.enum.length > ENUM_LISTING_LIMIT) {
-      const suggestion = typeof v.value === 'string' ? didYouMean(v.value, s.enum) : undefined
+      const suggestion = typeof v.value === 'string' && !hidden ? didYouMean(v.value, s.enum) : undefined
       this.report(v.path, `Invalid value for ${attribute}`, `The value${shown} is not one of the ${s.enum.length} values SageMaker accepts for ${attribute}.`, suggestion ? `Did you mean "${suggestion}"?` : `For example: ${s.enum.slice(0, 5).join(', ')}.`)
       return
     }

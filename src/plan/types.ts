@@ -41,6 +41,8 @@ export interface PlannedJob {
   /** The Create request (without name and tags), unknown leaves as UnknownJson. */
   request: JsonValue
   tags: Record<string, string | UnknownJson>
+  /** API paths of the request (dot-joined, as `HyperParameters.token`) derived from sensitive values; recorded in the state. */
+  sensitive_paths?: string[]
 }
 
 export interface AttributeChange {
@@ -207,4 +209,16 @@ export function digJson(value: JsonValue | undefined, path: ReadonlyArray<string
     current = (current as Record<string | number, JsonValue>)[step]
   }
   return current
+}
+
+export const SENSITIVE_TEXT = '(sensitive value)'
+
+/** A copy of a recorded request with the value at every sensitive path (`HyperParameters.token`) replaced, for display. */
+export function hideSensitive(value: JsonValue, paths: readonly string[] | undefined, at = ''): JsonValue {
+  if (!paths?.length) return value
+  if (at !== '' && paths.includes(at)) return SENSITIVE_TEXT
+  if (value === null || typeof value !== 'object') return value
+  const step = (key: string | number) => (at === '' ? String(key) : `${at}.${key}`)
+  if (Array.isArray(value)) return value.map((item, i) => hideSensitive(item, paths, step(i)))
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hideSensitive(v, paths, step(k))]))
 }

@@ -1,10 +1,10 @@
 // The planner: a pure function of (desired model, state, remote snapshot) → plan. No I/O, so every action is covered
 // by table-driven tests without a network.
 import { Diagnostics } from '../diagnostics/index.js'
-import { Unknown, findUnknown, isObject, toStringValue, type Value } from '../config/value.js'
+import { Unknown, findUnknown, isObject, toStringValue, unmarkDeep, type Value } from '../config/value.js'
 import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
-import type { ApiObject, Configuration, ImportTarget, JobResource } from '../model/types.js'
+import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
@@ -332,6 +332,7 @@ function plannedJob(resource: JobResource, identity: DesiredIdentity): PlannedJo
     generation: identity.generation,
     request: toJson(resource.request),
     tags: Object.fromEntries(Object.entries(resource.tags).map(([k, v]) => [k, v instanceof Unknown ? { $unknown: v.origin } : v])),
+    ...(resource.sensitivePaths.size > 0 ? { sensitive_paths: [...resource.sensitivePaths].sort() } : {}),
   }
 }
 
@@ -496,13 +497,14 @@ function sensitiveTexts(config: Configuration): string[] {
       if (text) out.push(text)
     }
   }
-  for (const name of config.sensitiveVariables) collect(config.variables[name] ?? null)
+  for (const name of config.sensitiveVariables) collect(unmarkDeep(config.variables[name] ?? null))
   return out
 }
 
 /**
- * sageform does not track sensitivity through every expression as Terraform does; an attribute whose value contains a
- * sensitive variable's text is marked instead, which covers values used directly and inside templates.
+ * Besides the marks (sensitive paths of the desired request and of the recorded one), an attribute whose value contains
+ * a sensitive variable's text is hidden too: a job recorded before marks were kept in the state, or a value that
+ * happens to repeat the secret, is not shown either.
  */
 function markSensitive(changes: ResourceChange[], texts: string[]): void {
   if (texts.length === 0) return
@@ -528,11 +530,13 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
     const path = (a ?? b)!.path
     const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue
+    const hidden = isSensitivePath(path, resource.sensitivePaths) || isSensitivePath(path, new Set(record?.sensitive_paths ?? []))
     out.push({
       path: mp,
       before: b?.value,
       after: a?.value,
       forces_replacement: !updatable.some((u) => key === u || key.startsWith(`${u}.`)),
+      ...(hidden ? { sensitive: true } : {}),
     })
   }
   return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))

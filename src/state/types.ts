@@ -31,6 +31,8 @@ export interface JobRecord {
   request?: JsonValue
   /** The user's tags as sent (sageform's own tags are implied). */
   tags?: Record<string, string>
+  /** API paths of the request derived from sensitive values (Terraform's sensitive_attributes): never printed. */
+  sensitive_paths?: string[]
   /** Tuning jobs: the best training job, recorded once the tuning job has ended with one (attribute best_training_job). */
   best_training_job?: BestTrainingJobRecord
 }

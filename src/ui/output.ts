@@ -1,5 +1,5 @@
-// `sageform output`: values in HCL notation, as `terraform output` prints them. Sensitive values are hidden from the
-// listing of all outputs but shown when one is asked for by name, or with --json.
+// `sageform output`: values in HCL notation, as `terraform output` prints them. Sensitive values print as <sensitive>,
+// in the listing and by name; only --raw NAME and --json give them, as Terraform's -raw and -json do.
 import type { OutputResult } from '../services/output.js'
 import type { JsonValue } from '../state/types.js'
 import type { Style } from './style.js'
@@ -8,7 +8,9 @@ export function renderOutputs(result: OutputResult, style: Style, options: { nam
   if (options.name !== undefined) {
     const one = result.outputs[options.name]
     if (!one) return ''
-    return options.raw ? rawValue(one.value) : formatValue(one.value)
+    // As terraform output NAME: a sensitive value is printed only when asked for in a form meant for programs.
+    if (options.raw) return rawValue(one.value)
+    return one.sensitive ? style.dim('<sensitive>') : formatValue(one.value)
   }
   const entries = Object.entries(result.outputs)
   if (entries.length === 0) return result.diagnostics.length > 0 ? '' : style.dim('No outputs recorded in the state.')

@@ -6,6 +6,7 @@ import type { StateRmResult } from '../services/state-rm.js'
 import type { StateMvResult } from '../services/state-mv.js'
 import type { StateShowResult } from '../services/state-show.js'
 import type { JobRecord } from '../state/types.js'
+import { hideSensitive } from '../plan/types.js'
 import type { Style } from './style.js'
 
 /** `address  job  status`, aligned; nothing at all for an empty state, as `terraform state list`. */
@@ -71,7 +72,7 @@ function jobLines(job: JobRecord, style: Style): string[] {
   const shown = fields.filter((f): f is [string, string] => f[1] !== undefined)
   const width = Math.max(...shown.map(([k]) => k.length))
   const lines = shown.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`)
-  if (job.request !== undefined) lines.push(`  ${'request'.padEnd(width)} = ${JSON.stringify(job.request, null, 2).replace(/\n/g, '\n  ')}`)
+  if (job.request !== undefined) lines.push(`  ${'request'.padEnd(width)} = ${JSON.stringify(hideSensitive(job.request, job.sensitive_paths), null, 2).replace(/\n/g, '\n  ')}`)
   return lines
 }
 
