@@ -13,6 +13,7 @@ import {
   paginateListTags,
   paginateListTrainingJobsForHyperParameterTuningJob,
   paginateSearch,
+  SearchCommand,
   SageMakerClient,
   SageMakerServiceException,
   StopHyperParameterTuningJobCommand,
@@ -181,6 +182,21 @@ class SdkSageMaker implements SageMakerApi {
         (page) => page.Results,
       ),
     )
+  }
+
+  searchInProgress(resource: SearchResource, signal?: AbortSignal): Promise<SearchRecord[]> {
+    const status = resource === 'TrainingJob' ? 'TrainingJobStatus' : 'HyperParameterTuningJobStatus'
+    const input = { Resource: resource, SearchExpression: { Filters: [{ Name: status, Operator: 'Equals' as const, Value: 'InProgress' }] }, SortBy: 'CreationTime', SortOrder: 'Ascending' as const, MaxResults: SEARCH_PAGE_SIZE }
+    return this.call(async () => {
+      const all: SearchRecord[] = []
+      let token: string | undefined
+      do {
+        const page = await this.sdk.send(new SearchCommand({ ...input, NextToken: token }), { abortSignal: signal })
+        all.push(...(page.Results ?? []))
+        token = page.NextToken
+      } while (token)
+      return all
+    })
   }
 
   private async describe<T extends object>(send: () => Promise<T>): Promise<Described<T>> {

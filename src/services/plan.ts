@@ -14,6 +14,7 @@ import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import type { CostOptions } from './cost.js'
+import type { QuotaCheckOptions } from './quota.js'
 
 export interface PlanOptions extends ConnectionOptions {
   dir: string
@@ -26,6 +27,8 @@ export interface PlanOptions extends ConnectionOptions {
   destroy?: boolean
   /** Show what the new jobs may cost (plan; absent with --no-cost, and for apply): see services/cost.ts. */
   cost?: CostOptions
+  /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/quota.ts. */
+  quotaCheck?: QuotaCheckOptions
 }
 
 /** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
@@ -92,8 +95,9 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
   let remote = options.refresh ? { jobs: new Map() } : undefined
   let now = new Date()
+  let client = api
   if (options.refresh && state) {
-    const client = api ?? (await connect(options, config.provider, diags))
+    client ??= await connect(options, config.provider, diags)
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
       remote = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
@@ -111,7 +115,10 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
   if (!options.destroy && !diags.hasErrors) diags.append(policyViolations(config.policy, costed, { costEstimated: options.cost !== undefined }))
-  return { plan: { ...costed, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+  // Quotas are read from the account: only for a plan that could otherwise be applied.
+  if (options.quotaCheck && options.refresh && !client && !options.destroy && !diags.hasErrors) client = await connect(options, config.provider, diags)
+  const checked = options.quotaCheck && !options.destroy && !diags.hasErrors ? await withQuotas(costed, options, config.provider, client, diags) : costed
+  return { plan: { ...checked, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
 }
 
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
@@ -123,6 +130,12 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
     diags.warning('Cannot estimate the cost', { detail: (error as Error).message })
     return plan
   }
+}
+
+/** The plan with its quota check; like prices, an unexpected failure leaves it unchecked, and says so. */
+async function withQuotas(plan: Plan, options: PlanOptions, provider: ProviderSettings, api: SageMakerApi | undefined, diags: Diagnostics): Promise<Plan> {
+  const { withQuotaCheck } = await import('./quota.js')
+  return withQuotaCheck(plan, { env: options.env, region: options.region, profile: options.profile, provider }, api, options.quotaCheck!, diags)
 }
 
 /** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */
