@@ -12,7 +12,7 @@
 // What runs now: every InProgress training job's instances, except that an InProgress tuning job holds its peak
 // (parallel × instances) or what its running training jobs hold, whichever is more: it keeps launching jobs.
 import type { Diagnostic } from '../diagnostics/index.js'
-import { QUOTA, increaseCommand, instanceQuotaName, knownQuotaCode } from '../model/quotas.js'
+import { QUOTA, increaseCommand, instanceQuotaName, knownQuotaCode, parseLimitMessage } from '../model/quotas.js'
 import type { QuotaCheck, QuotaItem, QuotaOutcome, QuotaUnit } from '../plan/quota.js'
 import { digJson, startsJob, type Plan, type ResourceChange } from '../plan/types.js'
 import type { SearchRecord } from '../sagemaker/types.js'
@@ -224,4 +224,20 @@ export function notChecked(region: string | null, reason: string): QuotaCheck {
 /** Does the plan start any job, that is, is there anything to check? */
 export function needsQuotaCheck(plan: Pick<Plan, 'changes'>): boolean {
   return starting(plan).length > 0
+}
+
+/**
+ * A ResourceLimitExceeded from Create, explained as the plan check explains a quota: which quota, its value, what is in
+ * use, what the job needs, and the command that asks for the smallest value that lets it start. Undefined when the
+ * message does not name a quota.
+ */
+export function limitExceededHelp(message: string, region?: string | null): { detail: string; hint: string } | undefined {
+  const limit = parseLimitMessage(message)
+  if (!limit) return undefined
+  const code = knownQuotaCode(limit.name)
+  const unit: QuotaUnit = /job/i.test(limit.unit) ? 'jobs' : 'instances'
+  return {
+    detail: `The SageMaker quota "${limit.name}"${code ? ` (${code})` : ''} is ${limit.value}${region ? ` in ${region}` : ''}; ${amount(limit.usage, unit)} ${limit.usage === 1 ? 'is' : 'are'} in use and this job needs ${amount(limit.delta, unit)} more.`,
+    hint: `Wait for running jobs to finish, or ask AWS to raise it: ${increaseCommand(code, limit.name, limit.usage + limit.delta, region)}`,
+  }
 }
