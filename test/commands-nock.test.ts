@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import nock from 'nock'
 import type { Plan } from '../src/plan/types.js'
+import { writePlanFile } from '../src/plan/file.js'
 import { TAG } from '../src/planner/planner.js'
 import type { ApplyOptions, ApplyPayload } from '../src/services/apply.js'
 import type { PlanOptions } from '../src/services/plan.js'
@@ -324,8 +325,8 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     const saved = await plan(dir)
     assert.equal(saved.changes[0]!.action, 'update')
     const planFile = join(dir, 'plan.json')
-    const { savePlan, prepareApply, executeApply } = await services()
-    await savePlan(planFile, saved)
+    const { prepareApply, executeApply } = await services()
+    await writePlanFile(planFile, saved)
 
     sm.calls.length = 0
     sm.on('DescribeTrainingJob', [200, searchRecord(job.name, 'Completed', {}).TrainingJob])

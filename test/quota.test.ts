@@ -38,7 +38,7 @@ const tuning = (parallel: number, defs: JsonValue[], extra: { maxJobs?: number; 
     Strategy: extra.strategy ?? 'Bayesian',
     ResourceLimits: { MaxParallelTrainingJobs: parallel, ...(extra.maxJobs !== undefined ? { MaxNumberOfTrainingJobs: extra.maxJobs } : {}) },
   },
-  ...(defs.length === 1 ? { TrainingJobDefinition: defs[0] } : { TrainingJobDefinitions: defs }),
+  ...(defs.length === 1 ? { TrainingJobDefinition: defs[0]! } : { TrainingJobDefinitions: defs }),
 })
 
 function change(address: string, request: JsonValue, action: ResourceChange['action'] = 'create', before?: string): ResourceChange {
@@ -133,7 +133,7 @@ describe('quota check (planner)', () => {
     },
     {
       name: 'instance configs of HyperParameterTuningResourceConfig are alternatives too',
-      changes: [change('sagemaker_hyperparameter_tuning_job.t', tuning(2, [{ ...(definition({ InstanceType: M5, InstanceCount: 1 }) as object), ResourceConfig: undefined, HyperParameterTuningResourceConfig: { InstanceConfigs: [{ InstanceType: M5, InstanceCount: 2, VolumeSizeInGB: 30 }, { InstanceType: G5, InstanceCount: 1, VolumeSizeInGB: 30 }] } } as JsonValue]))],
+      changes: [change('sagemaker_hyperparameter_tuning_job.t', tuning(2, [{ ...(definition({ InstanceType: M5, InstanceCount: 1 }) as object), ResourceConfig: undefined, HyperParameterTuningResourceConfig: { InstanceConfigs: [{ InstanceType: M5, InstanceCount: 2, VolumeSizeInGB: 30 }, { InstanceType: G5, InstanceCount: 1, VolumeSizeInGB: 30 }] } } as unknown as JsonValue]))],
       expect: { [onDemand(M5)]: { need: 4, outcome: 'fits' }, [onDemand(G5)]: { need: 2, outcome: 'fits' }, [QUOTA.instancesAcrossTraining]: { need: 4 } },
     },
     {
@@ -207,7 +207,7 @@ describe('quota check (planner)', () => {
 describe('quota usage from Search records', () => {
   const trainingRecord = (name: string, rc: object, extra: object = {}): SearchRecord => ({ TrainingJob: { TrainingJobName: name, TrainingJobStatus: 'InProgress', ResourceConfig: rc, ...extra } as never })
   const tuningRecord = (name: string, parallel: number, rc: object): SearchRecord => ({
-    HyperParameterTuningJob: { HyperParameterTuningJobName: name, HyperParameterTuningJobArn: `arn:aws:sagemaker:us-east-1:1:hyper-parameter-tuning-job/${name}`, HyperParameterTuningJobConfig: { Strategy: 'Bayesian', ResourceLimits: { MaxParallelTrainingJobs: parallel } }, TrainingJobDefinition: definition(rc) } as never,
+    HyperParameterTuningJob: { HyperParameterTuningJobName: name, HyperParameterTuningJobArn: `arn:aws:sagemaker:us-east-1:1:hyper-parameter-tuning-job/${name}`, HyperParameterTuningJobConfig: { Strategy: 'Bayesian', ResourceLimits: { MaxParallelTrainingJobs: parallel } }, TrainingJobDefinition: definition(rc as JsonValue) } as never,
   })
 
   it('training jobs count their instances; a running tuning job holds its peak or what its children hold, whichever is more', () => {

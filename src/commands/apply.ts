@@ -91,7 +91,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.
       const streaming = flags.logs ? new AbortController() : undefined
       const logsDone = streaming && prepared.api
-        ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, configuration: { dir: flags.chdir, variables: sources, env: process.env }, intervalMs: waitMs, signal: streaming.signal })
+        ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
         : undefined
       const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
       await logsDone

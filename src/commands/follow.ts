@@ -1,7 +1,7 @@
 // What `watch` and `apply --wait` share: follow jobs until they end (or Ctrl-C), drawn live on a terminal and as plain
 // lines elsewhere, then the closing summary and the exit status. Not a command itself.
 import type { Diagnostic } from '../diagnostics/index.js'
-import type { VariableSource } from '../config/variables.js'
+import type { ProviderSettings } from '../model/types.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import type { ApplyPayload } from '../services/apply.js'
 import type { WatchJobJson, WatchTarget } from '../services/watch-model.js'
@@ -107,16 +107,15 @@ export async function waitForApplied(api: SageMakerApi, result: ApplyPayload, op
  * apply --wait --logs: the CloudWatch logs of the training jobs the apply started, while the wait runs. Each line is
  * prefixed with the resource address; a tuning job's training jobs are many, so it gets a pointer to `sageform logs`.
  */
-export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload, options: { log: (line: string) => void; connection: { region?: string; profile?: string }; configuration: { dir: string; variables: VariableSource[]; env: NodeJS.ProcessEnv }; intervalMs: number; signal: AbortSignal }): Promise<void> {
+export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload, options: { log: (line: string) => void; connection: { region?: string; profile?: string }; provider: ProviderSettings; intervalMs: number; signal: AbortSignal }): Promise<void> {
   const { appliedTargets } = await import('../services/watch.js')
   const { followLogs } = await import('../services/logs.js')
   const { connectLogs } = await import('../services/connection.js')
-  const { providerSettings } = await import('../services/configuration.js')
   const targets = appliedTargets(result)
   for (const t of targets.filter((t) => jobFamily(t.type) === 'tuning')) options.log(`${t.address}: a tuning job runs many training jobs; see one with: sageform logs ${t.address}`)
   const training = targets.filter((t) => jobFamily(t.type) === 'training')
   if (training.length === 0) return
-  const logs = await connectLogs(options.connection, await providerSettings(options.configuration))
+  const logs = await connectLogs(options.connection, options.provider)
   await Promise.all(
     training.map((t) =>
       followLogs({ api, logs, jobName: t.name, signal: options.signal, pollIntervalMs: options.intervalMs, onLine: (line) => options.log(`${t.address} | ${line.text}`) }).catch((error: Error) =>

@@ -29,10 +29,11 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     if (flags.markdown && this.jsonEnabled()) this.error('--markdown and --json cannot be used together.', { exit: EXIT.error })
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
-    const { planService, savePlan } = await import('../services/plan.js')
+    const { planService } = await import('../services/plan.js')
+    const { writePlanFile, withoutSnapshot } = await import('../plan/file.js')
     const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined, quotaCheck: flags['quota-check'] ? {} : undefined })
-    const { plan } = result
-    if (plan && flags.out && !plan.diagnostics.some((d) => d.severity === 'error')) await savePlan(flags.out, plan)
+    if (result.plan && flags.out && !result.plan.diagnostics.some((d) => d.severity === 'error')) await writePlanFile(flags.out, result.plan)
+    const plan = result.plan && withoutSnapshot(result.plan)
     const failed = !plan || plan.diagnostics.some((d) => d.severity === 'error')
     const { hasChanges } = await import('../plan/types.js')
     process.exitCode = failed ? EXIT.error : flags['detailed-exitcode'] && hasChanges(plan) ? EXIT.changes : EXIT.ok
@@ -43,8 +44,8 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
       if (flags.out && !failed) this.logToStderr(`Saved the plan to ${flags.out}.`)
     } else if (!this.jsonEnabled()) {
       const { renderPlanResult } = await import('../ui/plan.js')
-      this.log(renderPlanResult(result, this.style, failed ? undefined : flags.out))
+      this.log(renderPlanResult({ plan, diagnostics: result.diagnostics }, this.style, failed ? undefined : flags.out))
     }
-    return { plan: result.plan, diagnostics: result.diagnostics }
+    return { plan, diagnostics: result.diagnostics }
   }
 }

@@ -27,6 +27,8 @@ export interface Scope {
   roots: ReadonlyMap<string, ObjectValue>
   /** Directory of the file being evaluated, for `file()`. */
   baseDir: string
+  /** How `file()` reads (see Module.readFile); the disk when absent. */
+  readFile?: (path: string) => Buffer
   /** How to describe a missing member of a root in an error, e.g. `var` → "input variable". */
   describeRoot?: (root: string) => string | undefined
   /** Roots of blocks sageform skipped (`aws_iam_role`, `data`, ...): a reference into one has no value to read. */
@@ -94,7 +96,7 @@ export class Evaluator {
         return items.map((item) => this.evaluate(expr.each, scope, new Map([...locals, [SPLAT_ITEM, item]])))
       }
       case 'call':
-        return this.call(expr, ev, scope.baseDir)
+        return this.call(expr, ev, scope)
       case 'for':
         return this.forExpr(expr, scope, locals)
       case 'conditional': {
@@ -224,7 +226,7 @@ export class Evaluator {
     return this.fail('Invalid index', `This value (${typeName(target)}) does not have any indices.`, expr.range)
   }
 
-  private call(expr: Extract<Expr, { kind: 'call' }>, ev: (e: Expr) => Value, baseDir: string): Value {
+  private call(expr: Extract<Expr, { kind: 'call' }>, ev: (e: Expr) => Value, scope: Scope): Value {
     const fn = functions[expr.name]
     if (!fn) {
       const suggestion = didYouMean(expr.name, Object.keys(functions))
@@ -244,7 +246,7 @@ export class Evaluator {
     const unknown = args.map((a) => findUnknown(a)).find((u) => u !== undefined)
     if (unknown) return unknown
     try {
-      return fn.call(args, { baseDir })
+      return fn.call(args, { baseDir: scope.baseDir, readFile: scope.readFile })
     } catch (error) {
       if (!(error instanceof FunctionError)) throw error
       const at = error.argIndex !== undefined && !expr.expandLast ? expr.args[error.argIndex]?.range : undefined

@@ -19,6 +19,8 @@ export class FunctionError extends Error {
 export interface FunctionContext {
   /** Directory of the manifest file that calls the function. */
   baseDir: string
+  /** Reads a file by absolute path: the disk, or the configuration snapshot a saved plan carries. */
+  readFile?: (path: string) => Buffer
 }
 
 export interface HclFunction {
@@ -317,11 +319,11 @@ function slice(list: Value[], start: number, end: number): Value {
   return list.slice(start, end)
 }
 
-function readFile(path: string, baseDir: string): string {
-  const resolved = resolve(baseDir, path)
+function readFile(path: string, ctx: FunctionContext): string {
+  const resolved = resolve(ctx.baseDir, path)
   let bytes: Buffer
   try {
-    bytes = readFileSync(resolved)
+    bytes = (ctx.readFile ?? readFileSync)(resolved)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const problem = code === 'ENOENT' || code === 'ENOTDIR' ? `no file exists at "${resolved}"` : code === 'EISDIR' ? `"${resolved}" is a directory, not a file` : `cannot read "${resolved}": ${(error as Error).message}`
@@ -445,5 +447,5 @@ export const functions: Readonly<Record<string, HclFunction>> = Object.freeze({
   base64decode: def(['str:string'], ([s]) => base64decode(s)),
   sha256: hash('sha256'),
   md5: hash('md5'),
-  file: def(['path:string'], ([path], ctx) => readFile(path, ctx.baseDir)),
+  file: def(['path:string'], ([path], ctx) => readFile(path, ctx)),
 })

@@ -135,6 +135,14 @@ export interface Module {
   skipped: Map<string, SkippedBlock>
   /** provider "aws", whose region and profile apply when there is no provider "sagemaker". */
   awsProvider?: ProviderDecl
+  /** How file() reads, by absolute path: the disk when absent (a saved plan's snapshot supplies its own). */
+  readFile?: (path: string) => Buffer
+}
+
+/** A manifest's text, by file name within the configuration directory. */
+export interface ManifestSource {
+  name: string
+  source: string
 }
 
 /** Manifest files of a directory, sorted so diagnostics and plans come out in the same order on every machine. */
@@ -159,13 +167,15 @@ export async function loadModule(dir: string, displayBase = process.cwd()): Prom
     diags.error('No configuration files', { detail: `The directory ${dir} has no *.hcl or *.tf files.`, hint: 'Run sageform in the directory that holds your manifests, or pass -C DIR.' })
     return { diagnostics: diags.items }
   }
+  const sources = await Promise.all(names.map(async (name) => ({ name, source: await readFile(join(dir, name), 'utf8') })))
+  return moduleFromSources(dir, sources, displayBase)
+}
+
+/** Parses and decodes manifests already read (from the directory, or from the snapshot a saved plan carries). */
+export async function moduleFromSources(dir: string, sources: readonly ManifestSource[], displayBase = process.cwd()): Promise<{ module?: Module; diagnostics: Diagnostic[] }> {
+  const diags = new Diagnostics()
   const files: ConfigFile[] = []
-  const parsed = await Promise.all(
-    names.map(async (name) => {
-      const path = join(dir, name)
-      return parseHcl(relative(displayBase, path) || name, await readFile(path, 'utf8'))
-    }),
-  )
+  const parsed = await Promise.all(sources.map(({ name, source }) => parseHcl(relative(displayBase, join(dir, name)) || name, source)))
   for (const result of parsed) {
     diags.append(result.diagnostics)
     if (result.file) files.push(result.file)

@@ -64,7 +64,7 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   ])
   const describeRoot = (root: string) => (root === 'var' ? 'input variable' : root === 'local' ? 'local value' : (RESOURCE_TYPES as readonly string[]).includes(root) ? 'resource' : undefined)
   // Every manifest of a configuration lives in module.dir, so file() resolves against it.
-  const scope: Scope = { roots, baseDir: module.dir, describeRoot, skipped: module.skipped }
+  const scope: Scope = { roots, baseDir: module.dir, readFile: module.readFile, describeRoot, skipped: module.skipped }
 
   const nodes: GraphNode[] = [
     ...[...module.locals].map(([name, { attribute }]) => ({ address: `local.${name}`, exprs: [attribute.expr], range: attribute.nameRange })),
@@ -126,7 +126,7 @@ function providerSettings(module: Module, roots: Map<string, ObjectValue>, diags
   const settings: Configuration['provider'] = {}
   if (!module.provider) return settings
   const evaluator = new Evaluator((d) => diags.add(d), 'provider.sagemaker')
-  const scope: Scope = { roots: new Map([['var', roots.get('var')!]]), baseDir: module.dir }
+  const scope: Scope = { roots: new Map([['var', roots.get('var')!]]), baseDir: module.dir, readFile: module.readFile }
   for (const key of ['region', 'profile', 'endpoint'] as const) {
     const attr = module.provider.attributes.get(key)
     if (!attr) continue
@@ -151,7 +151,7 @@ function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: 
   const settings: PolicySettings = { range: policy.block.typeRange, ranges: {} }
   for (const [name, attr] of policy.attributes) settings.ranges![name as keyof NonNullable<PolicySettings['ranges']>] = attr.expr.range
   const evaluator = new Evaluator((d) => diags.add(d), 'policy')
-  const scope: Scope = { roots: new Map([['var', roots.get('var')!]]), baseDir: module.dir }
+  const scope: Scope = { roots: new Map([['var', roots.get('var')!]]), baseDir: module.dir, readFile: module.readFile }
   const invalid = (attr: Attribute, detail: string, range = attr.expr.range, hint?: string) =>
     diags.error('Invalid policy setting', { detail, range, address: 'policy', attribute: attr.name, hint })
   for (const key of ['max_instance_hours', 'max_cost_usd'] as const) {

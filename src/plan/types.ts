@@ -95,10 +95,24 @@ export interface PlanSummary {
   delete: number
 }
 
+/**
+ * What the plan was made from, as Terraform's planfile carries it: the manifests, the variable values and the files
+ * file() read. Apply evaluates this, never the directory, so what runs is what was planned. Only a saved plan carries
+ * it (variable values may be secret): `plan --json` and `show --json` leave it out.
+ */
+export interface ConfigurationSnapshot {
+  /** Every manifest, by file name within the configuration directory. */
+  files: Array<{ name: string; source: string }>
+  variables: Record<string, JsonValue>
+  /** file() reads, by path relative to the configuration directory, base64. */
+  file_reads?: Record<string, string>
+}
+
 export interface Plan {
   format_version: typeof PLAN_FORMAT_VERSION
-  /** Identifies the configuration and variable values the plan was made from. */
+  /** Identifies the configuration and variable values the plan was made from: the hash of `configuration`. */
   config_hash: string
+  configuration?: ConfigurationSnapshot
   /** The state the plan was made against; apply refuses a plan whose state has moved on. */
   state: { lineage: string | null; serial: number }
   refreshed: boolean

@@ -1,20 +1,23 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
 import { deleteJobs, type JobToDelete } from '../apply/delete.js'
-import { executePlan, type ApplyEvent, type ApplyResult } from '../apply/engine.js'
-import { hasUnknownJson, PLAN_FORMAT_VERSION, type Plan, type ResourceChange } from '../plan/types.js'
+import { executePlan, type ApplyEvent, type ApplyResult, type RequestResolver } from '../apply/engine.js'
+import { readPlanFile, withoutSnapshot } from '../plan/file.js'
+import { hasUnknownJson, summarize, type Plan, type ResourceChange } from '../plan/types.js'
 import { jobName, specHash } from '../planner/identity.js'
+import { policyViolations } from '../planner/policy.js'
+import { savedPlanProblems } from '../planner/verify.js'
 import { TAG, toJson } from '../planner/planner.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { parseDuration, type HeldLock } from '../state/lock.js'
 import { newState } from '../state/store.js'
 import type { JsonValue, State } from '../state/types.js'
-import { loadConfiguration, providerSettings } from './configuration.js'
+import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './configuration.js'
 import { connect } from './connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
 import { staleJobs } from './recheck.js'
@@ -34,11 +37,17 @@ export interface ApplyOptions extends PlanOptions {
 export interface PreparedApply {
   plan: Plan
   options: ApplyOptions
+  /** The one SageMaker client of the run: the plan's refresh made it, or executeApply does. */
   api?: SageMakerApi
   lock: HeldLock
   state?: State
   backend: StateBackend
+  /** The configuration the plan was made from, loaded once; apply-time values are resolved from it in memory. */
+  configuration: Evaluated
 }
+
+/** An evaluated configuration and the way to evaluate it again, in memory, once other jobs exist. */
+export type Evaluated = Required<Pick<LoadedConfiguration, 'config' | 'evaluate'>>
 
 export async function lockState(backend: StateBackend, lockTimeout: string, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
   const timeoutMs = parseDuration(lockTimeout)
@@ -60,37 +69,50 @@ export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): P
   if (!backend) return { diagnostics }
   const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
   if (!lock) return { diagnostics: diags.items }
-  // The state the plan was made (or checked) against, read once under the lock, is the state apply starts from.
-  let planned: { plan?: Plan; state?: State } | undefined
-  if (options.planFile) planned = await loadSavedPlan(options, backend, diags)
-  else {
-    const made = await planService(options, api, backend)
-    diags.append(made.diagnostics)
-    planned = { plan: made.plan ?? undefined, state: made.state }
-  }
-  const { plan, state } = planned ?? {}
-  if (!plan || diags.hasErrors) {
+  // From here on every way out that is not a prepared apply releases the lock, a thrown error included.
+  try {
+    // The state the plan was made (or checked) against, read once under the lock, is the state apply starts from.
+    const planned = options.planFile ? await loadSavedPlan(options, backend, diags) : await planNow(options, api, backend, diags)
+    if (!planned || diags.hasErrors) {
+      await lock.release()
+      return { diagnostics: sortDiagnostics(diags.items) }
+    }
+    return { prepared: { ...planned, options, lock, backend }, diagnostics: sortDiagnostics(diags.items) }
+  } catch (error) {
     await lock.release()
-    return { diagnostics: sortDiagnostics(diags.items) }
+    throw error
   }
-  return { prepared: { plan, options, api, lock, state, backend }, diagnostics: sortDiagnostics(diags.items) }
 }
 
-/** A saved plan applies only to the state and configuration it was made from. */
-async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<{ plan: Plan; state?: State } | undefined> {
-  let plan: Plan
-  try {
-    plan = JSON.parse(await readFile(options.planFile!, 'utf8')) as Plan
-  } catch (error) {
-    diags.error('Cannot read the saved plan', { detail: `${options.planFile}: ${(error as Error).message}`, hint: 'Make one with sageform plan --out FILE.' })
+type Planned = Pick<PreparedApply, 'plan' | 'state' | 'api' | 'configuration'>
+
+async function planNow(options: ApplyOptions, api: SageMakerApi | undefined, backend: StateBackend, diags: Diagnostics): Promise<Planned | undefined> {
+  const made = await planService(options, api, backend)
+  diags.append(made.diagnostics)
+  const { config, evaluate } = made.configuration ?? {}
+  if (!made.plan || !config || !evaluate) return undefined
+  return { plan: made.plan, state: made.state, api: made.api, configuration: { config, evaluate } }
+}
+
+/**
+ * A saved plan applies only to the state it was made against, and only as written by `plan --out`: it must match the
+ * schema, its snapshot must hash to its config_hash, and every change must be what that snapshot and the state give.
+ * The configuration is evaluated from the snapshot, never from the directory, which may have changed since.
+ */
+async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<Planned | undefined> {
+  const read = await readPlanFile(options.planFile!)
+  diags.append(read.diagnostics)
+  const plan = read.plan
+  if (!plan) return undefined
+  const refuse = (detail: string) => {
+    diags.error('Saved plan refused', { detail: `${options.planFile}: ${detail}`, hint: 'Run sageform plan --out FILE again, review it, and apply the new file unchanged.' })
     return undefined
   }
-  if (plan.format_version !== PLAN_FORMAT_VERSION || !Array.isArray(plan.changes)) {
-    diags.error('Not a sageform plan', { detail: `${options.planFile} is not a plan file of format ${PLAN_FORMAT_VERSION}.` })
-    return undefined
-  }
+  if (!plan.configuration) return refuse('it carries no configuration snapshot (it was not written by sageform plan --out, or by an older sageform).')
+  if (snapshotHash(plan.configuration) !== plan.config_hash) return refuse('its configuration snapshot does not match its config_hash: the file was edited.')
   const { state, diagnostics } = await readStateFrom(backend)
   diags.append(diagnostics)
+  if (diags.hasErrors) return undefined
   const current = { lineage: state?.lineage ?? null, serial: state?.serial ?? 0 }
   if (current.lineage !== plan.state.lineage || current.serial !== plan.state.serial) {
     diags.error('Saved plan is stale', {
@@ -99,13 +121,18 @@ async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags
     })
     return undefined
   }
-  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
+  const loaded = await loadConfiguration({ ...options, snapshot: plan.configuration, resourceAttributes: referenceAttributes(state, replacedAddresses(plan)) })
   diags.append(loaded.diagnostics.filter((d) => d.severity === 'error'))
-  if (loaded.fingerprint !== undefined && loaded.fingerprint !== plan.config_hash) {
-    diags.error('Saved plan is stale', { detail: 'The configuration files or variable values changed since the plan was made.', hint: 'Run sageform plan --out FILE again.' })
-    return undefined
-  }
-  return { plan, state }
+  if (!loaded.config || !loaded.evaluate || diags.hasErrors) return undefined
+  const problems = savedPlanProblems(plan, state, loaded.config)
+  if (problems.length > 0) return refuse(`it does not match its own configuration and the state:\n  ${problems.join('\n  ')}`)
+  // Counts shown to the user come from the changes, never from the file's own summary.
+  return { plan: { ...plan, summary: summarize(plan.changes) }, state, configuration: { config: loaded.config, evaluate: loaded.evaluate } }
+}
+
+/** Resources the plan gives a new generation: references to them resolve to the new job's name. */
+function replacedAddresses(plan: Plan): Set<string> {
+  return new Set(plan.changes.filter((c) => c.action === 'replace').map((c) => c.address))
 }
 
 export interface ApplySummary {
@@ -146,7 +173,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       await backend.write(state)
     }
     // Kept on `prepared`, so the caller can go on using the connection (apply --wait follows the jobs with it).
-    const api = (prepared.api ??= await connect(options, await providerSettings(options), diags))
+    const api = (prepared.api ??= await connect(options, prepared.configuration.config.provider, diags))
     if (!api) return payload(false, plan, [], diags.items)
     const stale = await staleJobs(plan, api, options.parallelism)
     if (stale.length > 0) {
@@ -162,7 +189,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       state,
       persist: (next) => backend.write(next),
       parallelism: options.parallelism,
-      resolveRequest: (change, current) => resolveRequest(change, current, options),
+      resolveRequest: requestResolver(plan, prepared.configuration),
       onEvent,
     })
     diags.append(result.errors)
@@ -178,7 +205,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       }
       return out
     }
-    await recordOutputs(result.state, options, backend, diags)
+    await recordOutputs(result.state, prepared.configuration, backend, diags)
     return payload(true, plan, result.results, diags.items)
   } catch (error) {
     if (!isSageMakerError(error)) throw error
@@ -194,7 +221,8 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
   return {
     mode,
     applied,
-    plan,
+    // The snapshot's variable values may be secret: the payload is printed.
+    plan: withoutSnapshot(plan),
     results,
     summary: {
       created: count('create'),
@@ -212,18 +240,36 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
 }
 
 /**
- * The Create request for a change, as the engine needs it: the plan's request when the plan knew everything, otherwise
- * the configuration evaluated again now that the jobs it depends on exist.
+ * The Create request for each change, as the engine needs it: the plan's request when the plan knew everything,
+ * otherwise the plan's configuration evaluated again, in memory, now that the jobs it depends on exist. Either way the
+ * policy's limits are checked with every request resolved so far before the job may be created.
  */
-async function resolveRequest(change: ResourceChange, state: State, options: ApplyOptions): Promise<{ request: Record<string, unknown> } | { error: string }> {
+function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver {
+  const resolved = new Map<ResourceChange, JsonValue>()
+  const replaced = replacedAddresses(plan)
+  return async (change, state) => {
+    const built = buildRequest(change, state, configuration, replaced)
+    if ('error' in built) return built
+    resolved.set(change, built.body)
+    const changes = plan.changes.map((c) => (resolved.has(c) && c.after ? { ...c, after: { ...c.after, request: resolved.get(c)! } } : c))
+    const refused = policyViolations(configuration.config.policy, { changes }, { costEstimated: false }).filter((d) => d.severity === 'error')
+    if (refused.length > 0) {
+      resolved.delete(change)
+      return { error: `${refused.map((d) => `${d.summary}: ${d.detail ?? ''}`).join(' ')} (with values known only at apply time; nothing was sent)` }
+    }
+    return { request: built.request }
+  }
+}
+
+function buildRequest(change: ResourceChange, state: State, configuration: Evaluated, replaced: ReadonlySet<string>): { request: Record<string, unknown>; body: JsonValue } | { error: string } {
   const after = change.after!
   let request = after.request as Record<string, JsonValue>
   let name = after.name
   let hash = after.spec_hash
   let userTags = after.tags as Record<string, string>
   if (hasUnknownJson(request) || hasUnknownJson(after.tags as unknown as JsonValue) || name === null || hash === null) {
-    const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set(options.replace)) })
-    const resource = loaded.config?.resources.find((r) => r.address === change.address)
+    const { config } = configuration.evaluate(referenceAttributes(state, replaced))
+    const resource = config.resources.find((r) => r.address === change.address)
     if (!resource) return { error: `${change.address} is no longer in the configuration` }
     const unknown = findUnknown(resource.request as never) ?? findUnknown(resource.tags as never)
     if (unknown) return { error: `${unknown.origin} is still unknown` }
@@ -238,16 +284,14 @@ async function resolveRequest(change: ResourceChange, state: State, options: App
   }
   const nameMember = jobFamily(change.type) === 'training' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
   const tags = { ...userTags, [TAG.address]: change.address, [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
-  return { request: { ...request, [nameMember]: name, Tags: tagList(tags) } }
+  return { request: { ...request, [nameMember]: name, Tags: tagList(tags) }, body: request }
 }
 
-
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
-async function recordOutputs(state: State, options: ApplyOptions, backend: StateBackend, diags: Diagnostics): Promise<void> {
-  const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, new Set()) })
-  if (!loaded.config) return
+async function recordOutputs(state: State, configuration: Evaluated, backend: StateBackend, diags: Diagnostics): Promise<void> {
+  const { config } = configuration.evaluate(referenceAttributes(state, new Set()))
   const outputs: NonNullable<State['outputs']> = {}
-  for (const [name, output] of loaded.config.outputs) {
+  for (const [name, output] of config.outputs) {
     if (findUnknown(output.value)) continue
     outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
   }

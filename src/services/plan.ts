@@ -8,7 +8,7 @@ import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
-import { loadConfiguration } from './configuration.js'
+import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
 import { refresh } from './refresh.js'
 import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
@@ -70,8 +70,15 @@ function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
   ])
 }
 
+/** What apply keeps of the planning: the state read, the evaluated configuration and the client, each made once. */
+export interface Planned extends PlanResult {
+  state?: State
+  configuration?: LoadedConfiguration
+  api?: SageMakerApi
+}
+
 /** `backend`: the state apply has already opened and locked, read here instead of finding it again. */
-export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<PlanResult & { fingerprint?: string; state?: State }> {
+export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
   const diags = new Diagnostics()
   const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
@@ -118,7 +125,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   // Quotas are read from the account: only for a plan that could otherwise be applied.
   if (options.quotaCheck && options.refresh && !client && !options.destroy && !diags.hasErrors) client = await connect(options, config.provider, diags)
   const checked = options.quotaCheck && !options.destroy && !diags.hasErrors ? await withQuotas(costed, options, config.provider, client, diags) : costed
-  return { plan: { ...checked, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), fingerprint: loaded.fingerprint, state }
+  return { plan: { ...checked, configuration: loaded.snapshot, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), state, configuration: loaded, api: client }
 }
 
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
@@ -136,10 +143,4 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
 async function withQuotas(plan: Plan, options: PlanOptions, provider: ProviderSettings, api: SageMakerApi | undefined, diags: Diagnostics): Promise<Plan> {
   const { withQuotaCheck } = await import('./quota.js')
   return withQuotaCheck(plan, { env: options.env, region: options.region, profile: options.profile, provider }, api, options.quotaCheck!, diags)
-}
-
-/** Writes a plan for a later `apply FILE`: JSON, documented by schemas/plan.json. */
-export async function savePlan(path: string, plan: Plan): Promise<void> {
-  const { writeFile } = await import('node:fs/promises')
-  await writeFile(path, JSON.stringify(plan, null, 2) + '\n')
 }

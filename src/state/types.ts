@@ -52,6 +52,12 @@ export interface ResourceState {
   current?: JobRecord
   /** Replaced jobs, oldest first. */
   history: JobRecord[]
+  /**
+   * Terraform's deposed objects: jobs this resource replaced (or was destroyed from) that may still run, "stop pending".
+   * Each stays here, and every plan stops it, until SageMaker reports it Completed, Failed or Stopped; then it moves to
+   * history. A job is never forgotten while it may still cost money.
+   */
+  deposed?: JobRecord[]
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
