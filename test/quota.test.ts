@@ -151,6 +151,18 @@ describe('quota check (planner)', () => {
       expect: { [onDemand(M5)]: { need: 2 }, [QUOTA.concurrentTuningJobs]: { need: 1, usage: 2, value: 2, outcome: 'after-others' } },
     },
     {
+      name: 'a deferred warm start runs after its parent: the larger of the two, not their sum',
+      changes: [change('sagemaker_hyperparameter_tuning_job.parent', tuning(4, [definition({ InstanceType: G5, InstanceCount: 1 })])), { ...change('sagemaker_hyperparameter_tuning_job.child', tuning(2, [definition({ InstanceType: G5, InstanceCount: 1 })])), deferred: { reason: 'warm start', waiting_for: ['sagemaker_hyperparameter_tuning_job.parent'] } }],
+      values: { [onDemand(G5)]: 4 },
+      expect: { [onDemand(G5)]: { need: 4, outcome: 'fits' }, [QUOTA.concurrentTuningJobs]: { need: 1 } },
+    },
+    {
+      name: 'a deferred job that cannot fit even alone is an error',
+      changes: [{ ...change('sagemaker_hyperparameter_tuning_job.child', tuning(3, [definition({ InstanceType: G5, InstanceCount: 1 })])), deferred: { reason: 'warm start', waiting_for: ['sagemaker_hyperparameter_tuning_job.parent'] } }],
+      expect: { [onDemand(G5)]: { need: 3, value: 2, outcome: 'exceeds' } },
+      errors: 1,
+    },
+    {
       name: 'no-op, update and stop changes need nothing',
       changes: [change('sagemaker_training_job.a', training({ InstanceType: P3, InstanceCount: 9 }), 'no-op'), change('sagemaker_training_job.b', training({ InstanceType: P3, InstanceCount: 9 }), 'update')],
       expect: {},

@@ -122,7 +122,9 @@ const OUTCOME_ORDER: Record<QuotaOutcome, number> = { exceeds: 0, 'not-listed': 
 
 /** The check's value: every quota the plan's new jobs count against, with need, usage and outcome. */
 export function checkQuotas(plan: Pick<Plan, 'changes'>, input: QuotaCheckInput): QuotaCheck {
-  const needs = new Map<string, { need: number; perJob: boolean; addresses: Set<string> }>()
+  // `now`: what the jobs apply starts at once hold together. A deferred job (a warm start waiting for its parents to
+  // finish) starts later, on its own: `later` is the largest such job, which must fit the quota alone.
+  const needs = new Map<string, { now: number; later: number; perJob: boolean; addresses: Set<string> }>()
   const unchecked: QuotaCheck['unchecked'] = []
   for (const change of starting(plan)) {
     const need = jobNeed(change.type, change.after!.request)
@@ -132,8 +134,9 @@ export function checkQuotas(plan: Pick<Plan, 'changes'>, input: QuotaCheckInput)
     }
     for (const [perJob, amounts] of [[false, need.held], [true, need.perJob]] as const) {
       for (const [name, amount] of amounts) {
-        const entry = needs.get(name) ?? { need: 0, perJob, addresses: new Set<string>() }
-        entry.need = perJob ? Math.max(entry.need, amount) : entry.need + amount
+        const entry = needs.get(name) ?? { now: 0, later: 0, perJob, addresses: new Set<string>() }
+        if (perJob || change.deferred) entry.later = Math.max(entry.later, amount)
+        else entry.now += amount
         entry.addresses.add(change.address)
         needs.set(name, entry)
       }
@@ -141,7 +144,8 @@ export function checkQuotas(plan: Pick<Plan, 'changes'>, input: QuotaCheckInput)
   }
   const stopped = stoppedByPlan(plan)
   const items: QuotaItem[] = []
-  for (const [name, { need, perJob, addresses }] of needs) {
+  for (const [name, { now, later, perJob, addresses }] of needs) {
+    const need = Math.max(now, later)
     let usage = 0
     let released = 0
     if (!perJob) {
@@ -153,7 +157,7 @@ export function checkQuotas(plan: Pick<Plan, 'changes'>, input: QuotaCheckInput)
     }
     const quota = input.quotas.get(name)
     const value = quota?.value ?? null
-    const outcome: QuotaOutcome = value === null ? 'not-listed' : need > value ? 'exceeds' : need + usage > value ? 'after-others' : 'fits'
+    const outcome: QuotaOutcome = value === null ? 'not-listed' : need > value ? 'exceeds' : now + usage > value ? 'after-others' : 'fits'
     const unit: QuotaUnit = JOB_QUOTAS.has(name) ? 'jobs' : 'instances'
     items.push({ quota_name: name, quota_code: quota?.code ?? knownQuotaCode(name) ?? null, value, unit, per_job: perJob, usage, released, need, outcome, addresses: [...addresses].sort() })
   }
