@@ -67,13 +67,16 @@ describe('examples/ci', () => {
         assert.equal(typeof document!.toJS(), 'object')
       })
 
-      it('runs plan, show --markdown and apply --auto-approve', () => {
+      it('runs fmt --check, plan, show --markdown and apply --auto-approve', () => {
         const found = scripts(parseAllDocuments(text)[0]!.toJS() as unknown).flatMap(invocations)
         const plan = found.find((i) => i.command === 'plan')
         assert.ok(plan, 'no sageform plan')
         for (const flag of ['--out', '--detailed-exitcode', '-C']) assert.ok(plan.flags.includes(flag), `plan without ${flag}`)
         assert.ok(found.some((i) => i.command === 'show' && i.flags.includes('--markdown')), 'no sageform show --markdown')
         assert.ok(found.some((i) => i.command === 'apply' && i.flags.includes('--auto-approve')), 'no sageform apply --auto-approve')
+        const fmt = found.find((i) => i.command === 'fmt')
+        assert.ok(fmt && fmt.flags.includes('--check'), 'no sageform fmt --check')
+        assert.ok(found.indexOf(fmt) < found.indexOf(plan), 'fmt --check runs before plan')
       })
 
       it('uses only commands and flags the CLI documents', () => {

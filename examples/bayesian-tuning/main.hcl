@@ -33,7 +33,7 @@ resource "sagemaker_hyperparameter_tuning_job" "reviews_broad" {
   name_prefix = "reviews-broad"
 
   hyper_parameter_tuning_job_config {
-    strategy                          = "Bayesian"
+    strategy                         = "Bayesian"
     training_job_early_stopping_type = "Auto"
 
     hyper_parameter_tuning_job_objective {
@@ -73,8 +73,8 @@ resource "sagemaker_hyperparameter_tuning_job" "reviews_broad" {
   }
 
   training_job_definition {
-    role_arn                 = local.role
-    static_hyper_parameters  = local.static
+    role_arn                = local.role
+    static_hyper_parameters = local.static
 
     algorithm_specification {
       training_image      = local.image

@@ -86,7 +86,7 @@ resource "sagemaker_training_job" "churn_xgboost" {
   }
 
   stopping_condition {
-    max_runtime_in_seconds  = 3600
+    max_runtime_in_seconds   = 3600
     max_wait_time_in_seconds = 7200
   }
 

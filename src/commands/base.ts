@@ -16,9 +16,10 @@ export const variableFlags = {
 
 /**
  * Exit codes (documented in README): 0 success, 1 error, 2 changes present (plan --detailed-exitcode), 3 the jobs
- * waited for all ended but not all Completed (apply --wait, watch), 130 interrupted by Ctrl-C while waiting.
+ * waited for all ended but not all Completed (apply --wait, watch), 130 interrupted by Ctrl-C while waiting; fmt keeps
+ * terraform fmt's: 2 a file could not be read, parsed or written, 3 --check found a file to format.
  */
-export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130 } as const
+export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, fmtInvalidFile: 2, fmtUnformatted: 3 } as const
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true

@@ -3,6 +3,7 @@
 import Apply from './apply.js'
 import Convert from './convert.js'
 import Destroy from './destroy.js'
+import Fmt from './fmt.js'
 import ForceUnlock from './force-unlock.js'
 import Import from './import.js'
 import LocalEndpoint from './local-endpoint.js'
@@ -21,6 +22,7 @@ export const COMMANDS = {
   apply: Apply,
   convert: Convert,
   destroy: Destroy,
+  fmt: Fmt,
   'local-endpoint': LocalEndpoint,
   logs: Logs,
   'force-unlock': ForceUnlock,

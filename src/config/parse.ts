@@ -5,6 +5,7 @@ import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr, TemplatePart } from './ast.js'
 import { SPLAT_ITEM } from './ast.js'
+import { formatNumber } from './value.js'
 
 let parserPromise: Promise<Parser> | undefined
 
@@ -45,6 +46,8 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
   try {
     const root = tree.rootNode
     if (root.hasError) return { diagnostics: await syntaxDiagnostics(path, source, root) }
+    const nonDecimal = nonDecimalNumber(root)
+    if (nonDecimal) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
     const locator = new Locator(path, source, insertions)
     const bodyNode = root.namedChildren.find((c) => c?.type === 'body')
     const body = bodyNode ? new Converter(locator, text).body(bodyNode, locator.range(root.endIndex, root.endIndex)) : emptyBody(locator, text.length)
@@ -100,6 +103,17 @@ async function syntaxDiagnostics(path: string, source: string, root: Node): Prom
   const errorNode = firstError(root)
   const at = errorNode?.startIndex ?? 0
   return [{ severity: 'error', summary: 'Invalid syntax', detail: 'This part of the file could not be parsed.', range: pointRange(path, source, at) }]
+}
+
+/** HCL numbers are decimal (the spec's NumericLit); the grammar also takes 0x10, which HashiCorp's parser refuses. */
+function nonDecimalNumber(root: Node): Node | undefined {
+  return root.descendantsOfType('numeric_lit').find((n): n is Node => n !== null && !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(n.text)) ?? undefined
+}
+
+async function nonDecimalDiagnostics(path: string, source: string, root: Node, literal: Node): Promise<Diagnostic[]> {
+  const decimal = Number(literal.text)
+  const hint = `HCL has no hexadecimal, octal or binary literals${Number.isFinite(decimal) ? `: write ${formatNumber(decimal)}` : ''}.`
+  return (await syntaxDiagnostics(path, source, root)).map((d) => ({ ...d, hint }))
 }
 
 function firstError(node: Node): Node | undefined {

@@ -1,6 +1,7 @@
 // SageMaker's own API model (botocore service-2.json subset, api/sagemaker-subset.json): shapes, constraints and the
 // manifest spelling of every member. Everything sageform knows about field names and limits comes from here.
 import { readFileSync } from 'node:fs'
+import { formatNumber } from '../config/value.js'
 
 export interface MemberRef {
   shape: string
@@ -120,6 +121,9 @@ export interface Violation {
  * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
  * cannot know yet (anything for which `isDeferred` is true) are skipped.
  */
+/** What an integer member without bounds of its own can carry: int32, and for a long what a double holds exactly. */
+const WIRE_RANGE: Record<string, readonly [number, number]> = { integer: [-(2 ** 31), 2 ** 31 - 1], long: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] }
+
 export function checkShape(
   shapeName: string,
   value: unknown,
@@ -177,9 +181,13 @@ export function checkShape(
     case 'float':
     case 'double': {
       if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', 'must be a number')
-      if ((s.type === 'integer' || s.type === 'long') && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${value})`)
-      if (s.min !== undefined && value < s.min) fail('range', `must be at least ${s.min} (got ${value})`)
-      else if (s.max !== undefined && value > s.max) fail('range', `must be at most ${s.max} (got ${value})`)
+      const whole = s.type === 'integer' || s.type === 'long'
+      if (whole && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${formatNumber(value)})`)
+      // Without its own bounds an integer member is still an int32 or int64 on the wire; a long beyond 2^53 would
+      // not survive as a JavaScript number, so it is refused rather than sent rounded.
+      const [min, max] = whole ? [s.min ?? WIRE_RANGE[s.type]![0], s.max ?? WIRE_RANGE[s.type]![1]] : [s.min, s.max]
+      if (min !== undefined && value < min) fail('range', `must be at least ${formatNumber(min)} (got ${formatNumber(value)})`)
+      else if (max !== undefined && value > max) fail('range', `must be at most ${formatNumber(max)} (got ${formatNumber(value)})`)
       return
     }
     case 'boolean':

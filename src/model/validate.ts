@@ -3,6 +3,7 @@
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { Unknown, formatNumber } from '../config/value.js'
 import { checkShape, patternRegExp, shape, snakeCase, structure, type ApiPath, type StringShape, type Violation } from './api.js'
+import { credentialKind } from '../util/credentials.js'
 import { memberName, type Spelling } from './terraform.js'
 import { apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobResource } from './types.js'
 
@@ -77,7 +78,8 @@ class ResourceValidator {
     }
     const { manifestPath: attribute } = this.locate(v.path)
     const s = shape(v.shapeName)
-    const shown = typeof v.value === 'string' ? ` ${quote(v.value)}` : typeof v.value === 'number' ? ` ${formatNumber(v.value)}` : ''
+    // A credential in a value is reported by its own check, without quoting it; no other message may quote it either.
+    const shown = typeof v.value === 'string' ? (credentialKind(v.value) ? '' : ` ${quote(v.value)}`) : typeof v.value === 'number' && Math.abs(v.value) <= Number.MAX_SAFE_INTEGER ? ` ${formatNumber(v.value)}` : ''
     // The value is already quoted in front, so the checker's "(got ...)" would say it twice.
     const message = shown ? v.message.replace(/ \(got [^)]*\)$/, '') : v.message
     if (v.constraint === 'enum' && s.type === 'string' && s.enum && s.enum.length > ENUM_LISTING_LIMIT) {
@@ -188,12 +190,14 @@ class ResourceValidator {
   private secrets(parent: ApiObject, path: Array<string | number>): void {
     const map = get(parent, path)
     if (!isRecord(map)) return
+    const hint = 'Let the job read credentials from its IAM role (role_arn) or from AWS Secrets Manager at run time.'
+    const why = 'SageMaker rejects jobs whose hyperparameters or environment carry credentials, and anyone who can describe the job could read it.'
     for (const [key, value] of Object.entries(map)) {
-      if (typeof value !== 'string') continue
-      const kind = credentialKind(value)
-      if (kind) {
-        this.report([...path, key], 'Credential in a plain-text field', `The value of "${key}" looks like an AWS ${kind}. SageMaker rejects jobs whose hyperparameters or environment carry credentials, and anyone who can describe the job could read it.`, 'Let the job read credentials from its IAM role (role_arn) or from AWS Secrets Manager at run time.')
-      }
+      // Neither the value nor a key that is itself a credential is ever quoted.
+      const keyKind = credentialKind(key)
+      if (keyKind) this.report(path, 'Credential in a plain-text field', `A key of ${this.locate(path).manifestPath} holds what looks like ${article(keyKind)} ${keyKind}. ${why}`, hint)
+      const kind = typeof value === 'string' ? credentialKind(value) : undefined
+      if (kind && !keyKind) this.report([...path, key], 'Credential in a plain-text field', `The value of "${key}" holds what looks like ${article(kind)} ${kind}. ${why}`, hint)
     }
   }
 
@@ -331,16 +335,6 @@ class ResourceValidator {
   }
 }
 
-/** AWS access key ids are 20 characters starting AKIA/ASIA; secret keys are 40 base64 characters. */
-export function credentialKind(value: string): string | undefined {
-  if (/\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b/.test(value)) return 'access key id'
-  // Pure hex (git SHAs, checksums) is excluded: real secret keys mix cases and digits in base64.
-  for (const candidate of value.match(/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g) ?? []) {
-    if (/[a-z]/.test(candidate) && /[A-Z]/.test(candidate) && /[0-9]/.test(candidate) && !/^[0-9a-fA-F]+$/.test(candidate)) return 'secret access key'
-  }
-  return undefined
-}
-
 /**
  * Repository names of SageMaker's built-in algorithm images (Docker registry paths, SageMaker developer guide). Their
  * metrics are predefined, so a tuning objective need not be declared in metric_definitions.
@@ -355,6 +349,8 @@ export function isBuiltInAlgorithmImage(image: string): boolean {
   const match = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([^:@]+)/.exec(image)
   return match !== null && BUILT_IN_ALGORITHM_REPOSITORIES.has(match[1]!)
 }
+
+const article = (phrase: string) => (/^[AEIOU]/i.test(phrase) ? 'an' : 'a')
 
 /** Long values are shortened in messages: the location already shows which value it is. */
 function quote(value: string): string {

@@ -2,6 +2,7 @@
 // underlined, the detail, and a hint.
 import { readFileSync } from 'node:fs'
 import type { Diagnostic } from '../diagnostics/index.js'
+import { redactCredentials } from '../util/credentials.js'
 import type { Style } from './style.js'
 
 export function renderDiagnostic(d: Diagnostic, style: Style, readSource: (file: string) => string | undefined = readQuietly): string {
@@ -18,7 +19,8 @@ export function renderDiagnostic(d: Diagnostic, style: Style, readSource: (file:
       const gutter = String(d.range.start.line)
       const sameLine = d.range.end.line === d.range.start.line
       const width = Math.max(1, sameLine ? d.range.end.column - d.range.start.column : text.length - d.range.start.column + 1)
-      lines.push(`  ${style.dim(gutter + ' │')} ${text.replace(/\t/g, ' ')}`)
+      // The line may hold the very credential the diagnostic refuses; a log must not carry it further.
+      lines.push(`  ${style.dim(gutter + ' │')} ${redactCredentials(text).replace(/\t/g, ' ')}`)
       lines.push(`  ${' '.repeat(gutter.length)} ${style.dim('│')} ${' '.repeat(d.range.start.column - 1)}${colour('^' + '~'.repeat(width - 1))}`)
     }
   }

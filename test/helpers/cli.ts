@@ -12,9 +12,10 @@ const BIN = join(root, 'bin', 'run.js')
 /** plan's price look-up: a closed local port and a cache of its own, never the real network. */
 const OFFLINE_PRICES = { AWS_ENDPOINT_URL_PRICING: 'http://127.0.0.1:9', SAGEFORM_CACHE_DIR: join(tmpdir(), `sageform-test-cache-${process.pid}`) }
 
-export function sageform(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+export function sageform(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}) {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? root,
+    input: options.input ?? '',
     env: { ...process.env, NO_COLOR: '1', ...OFFLINE_PRICES, ...options.env },
     encoding: 'utf8',
   })
