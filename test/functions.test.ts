@@ -140,6 +140,8 @@ describe('HCL functions', () => {
     ['tobool', [null], null],
     ['tolist', [['a', 'b', 3]], ['a', 'b', '3']],
     ['tolist', [[1, null]], [1, null]],
+    ['toset', [['b', 'a', 'b']], ['a', 'b']],
+    ['toset', [[2, 1, 2]], [2, 1]],
     ['tomap', [o({ a: 'foo', b: true })], o({ a: 'foo', b: 'true' })],
     ['jsonencode', [o({ z: 'world', a: [1, 2.5, 1e-7], n: null, t: true })], '{"a":[1,2.5,0.0000001],"n":null,"t":true,"z":"world"}'],
     ['jsonencode', ['<&>'], '"\\u003c\\u0026\\u003e"'],
@@ -245,7 +247,7 @@ describe('HCL functions', () => {
   }
 
   it('provides exactly the documented set, and nothing that would make a plan non-deterministic', () => {
-    const names = 'abs base64decode base64encode ceil coalesce compact concat contains distinct element endswith file flatten floor format formatlist index join jsondecode jsonencode keys length lookup lower max md5 merge min pow range replace reverse sha256 signum slice sort split startswith strcontains substr title tobool tolist tomap tonumber tostring trim trimprefix trimspace trimsuffix upper values zipmap'
+    const names = 'abs base64decode base64encode ceil coalesce compact concat contains distinct element endswith file flatten floor format formatlist index join jsondecode jsonencode keys length lookup lower max md5 merge min pow range replace reverse sha256 signum slice sort split startswith strcontains substr title tobool tolist tomap tonumber toset tostring trim trimprefix trimspace trimsuffix upper values zipmap'
     assert.deepEqual(Object.keys(functions).sort(), names.split(' '))
   })
 

@@ -6,6 +6,7 @@ import type { ResourceChange } from '../plan/types.js'
 import { ACTIONS, StepFailed, errorText, type ActionContext } from './actions.js'
 import { NOUN, poller } from './jobs.js'
 import { PersistFailed, StateJournal } from './journal.js'
+import { moveRecords } from './records.js'
 import type { ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions } from './types.js'
 
 export type { ApplyEvent, ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions, RequestResolver, ResolvedRequest, WaitOptions } from './types.js'
@@ -71,6 +72,16 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
       if (err instanceof PersistFailed) halted ??= 'the state file could not be written'
       fail(change, explain(err, change))
     }
+  }
+
+  // Moved records are at their new addresses before any job is touched: every action below finds them there.
+  const moves = changes.filter((c) => c.previous_address !== undefined && !c.deposed)
+  if (moves.length > 0) {
+    await journal.record(`moving ${moves.map((c) => `${c.previous_address} to ${c.address}`).join(', ')}`, (state) => moveRecords(state, moves)).catch((err: unknown) => {
+      halted = 'the state file could not be written'
+      const failure = explain(err, moves[0]!)
+      errors.push({ severity: 'error', summary: failure.summary, detail: failure.detail, ...(failure.hint ? { hint: failure.hint } : {}) })
+    })
   }
 
   await schedule(changes, Math.max(1, Math.floor(options.parallelism) || 1), gate, run, settle)

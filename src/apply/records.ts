@@ -35,6 +35,16 @@ export function patchJob(state: State, address: string, name: string, patch: Par
   if (record) Object.assign(record, typeof patch === 'function' ? patch(record) : patch)
 }
 
+/**
+ * The records moved blocks move (changes with a previous_address), all at once: a chain like a→b, b→c needs b's record
+ * taken out before a's arrives. A record already gone from its old address was moved by an earlier apply.
+ */
+export function moveRecords(state: State, changes: readonly ResourceChange[]): void {
+  const taken = changes.flatMap((c) => (c.previous_address !== undefined && state.resources[c.previous_address] ? [[c.address, state.resources[c.previous_address]!] as const] : []))
+  for (const change of changes) if (change.previous_address !== undefined) delete state.resources[change.previous_address]
+  for (const [address, record] of taken) state.resources[address] = record
+}
+
 export function forget(state: State, address: string): void {
   delete state.resources[address]
 }

@@ -187,3 +187,40 @@ export function references(expr: Expr, out: Expr[] = [], bound: ReadonlySet<stri
 function rootOf(e: Expr): Expr {
   return e.kind === 'getattr' || e.kind === 'index' ? rootOf(e.target) : e
 }
+
+/** The expressions directly inside one (template parts included), for walks that need every node and its parent. */
+export function subExpressions(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'literal':
+    case 'variable':
+      return []
+    case 'template':
+      return partExpressions(e.parts)
+    case 'tuple':
+      return e.items
+    case 'object':
+      return e.items.flatMap((i) => [i.key, i.value])
+    case 'getattr':
+      return [e.target]
+    case 'index':
+      return [e.target, e.key]
+    case 'splat':
+      return [e.target, e.each]
+    case 'call':
+      return e.args
+    case 'for':
+      return [e.collection, ...(e.keyExpr ? [e.keyExpr] : []), e.valueExpr, ...(e.condition ? [e.condition] : [])]
+    case 'conditional':
+      return [e.condition, e.then, e.otherwise]
+    case 'binary':
+      return [e.left, e.right]
+    case 'unary':
+      return [e.operand]
+    case 'paren':
+      return [e.inner]
+  }
+}
+
+function partExpressions(parts: TemplatePart[]): Expr[] {
+  return parts.flatMap((p) => (p.kind === 'interp' ? [p.expr] : p.kind === 'if' ? [p.condition, ...partExpressions(p.then), ...partExpressions(p.otherwise)] : p.kind === 'for' ? [p.collection, ...partExpressions(p.body)] : []))
+}

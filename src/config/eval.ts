@@ -21,6 +21,21 @@ import {
 
 export const POISON = new Unknown('<error>')
 
+/** Functions whose result depends only on the shape of their argument, not on the values inside it. */
+const SHAPE_FUNCTIONS = new Set(['length', 'keys'])
+
+/** `count` and `each` exist only inside a resource (or import block) that repeats: Terraform's words outside one. */
+const REPETITION_OBJECTS: Record<string, { summary: string; detail: string }> = {
+  count: {
+    summary: 'Reference to "count" in non-counted context',
+    detail: 'The "count" object can only be used in "resource" blocks, and only when the "count" argument is set.',
+  },
+  each: {
+    summary: 'Reference to "each" in context without for_each',
+    detail: 'The "each" object can be used only in "resource" and "import" blocks, and only when the "for_each" argument is set.',
+  },
+}
+
 /** What a root name in an expression means: `var`, `local`, a resource type, or a for-expression variable. */
 export interface Scope {
   /** Named roots (`var`, `local`, `sagemaker_training_job`, ...), each an object of its members. */
@@ -77,6 +92,8 @@ export class Evaluator {
         if (locals.has(expr.name)) return locals.get(expr.name)!
         const root = scope.roots.get(expr.name)
         if (root) return root
+        const repetition = REPETITION_OBJECTS[expr.name]
+        if (repetition) return this.fail(repetition.summary, repetition.detail, expr.range)
         const suggestion = didYouMean(expr.name, [...scope.roots.keys(), ...locals.keys()])
         return this.fail(
           'Unknown variable',
@@ -243,7 +260,8 @@ export class Evaluator {
       const expected = fn.minArgs === fn.maxArgs ? `${fn.minArgs}` : fn.maxArgs === Infinity ? `at least ${fn.minArgs}` : `${fn.minArgs} to ${fn.maxArgs}`
       return this.fail('Wrong number of arguments', `Function "${expr.name}" expects ${expected} argument(s); got ${args.length}.`, expr.range)
     }
-    const unknown = args.map((a) => findUnknown(a)).find((u) => u !== undefined)
+    // length(a) and keys(a) of a known collection are known even when its elements are not (count = length(x.y)).
+    const unknown = args.map((a) => (SHAPE_FUNCTIONS.has(expr.name) ? (isUnknown(a) ? a : undefined) : findUnknown(a))).find((u) => u !== undefined)
     if (unknown) return unknown
     try {
       return fn.call(args, { baseDir: scope.baseDir, readFile: scope.readFile })

@@ -427,6 +427,12 @@ export const functions: Readonly<Record<string, HclFunction>> = Object.freeze({
   tonumber: conversion('number', toNumberValue, '; given string must be a decimal representation of a number'),
   tobool: conversion('bool', toBoolValue, '; only the strings "true" or "false" are allowed'),
   tolist: conversion('list', (v) => (Array.isArray(v) ? unify(v, sameType) : undefined)),
+  // A set is a list without duplicates in a stable order (strings lexically, as Terraform iterates a set of strings).
+  toset: conversion('set', (v) => {
+    if (!Array.isArray(v)) return undefined
+    const items = unify(v, sameType).filter((x, i, all) => all.findIndex((other) => valuesEqual(other, x)) === i)
+    return items.every((x) => typeof x === 'string') ? (items as string[]).toSorted(byteOrder) : items
+  }),
   tomap: conversion('map', (v) => {
     if (!isObject(v)) return undefined
     const keys = Object.keys(v)

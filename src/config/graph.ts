@@ -26,7 +26,7 @@ export function referenceTarget(expr: Expr): string | undefined {
   return undefined
 }
 
-export function nodeReferences(node: GraphNode): Reference[] {
+function nodeReferences(node: GraphNode): Reference[] {
   return node.exprs.flatMap((e) => references(e)).flatMap((expr) => {
     const target = referenceTarget(expr)
     return target ? [{ target, expr }] : []

@@ -5,6 +5,7 @@ import { join, relative } from 'node:path'
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr } from './ast.js'
 import { parseHcl } from './parse.js'
+import { exprAddress, formatAddress, type ParsedAddress } from './address.js'
 
 export const NATIVE_RESOURCE_TYPES = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job'] as const
 /** terraform-provider-aws's two job resources, read into the same model as the native ones (src/model/terraform.ts). */
@@ -24,7 +25,7 @@ export function jobFamily(type: ResourceType): JobFamily {
   return FAMILIES[type]
 }
 
-const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, policy: 0, resource: 2, backend: 1 }
+const TOP_LEVEL_BLOCKS: Record<string, number> = { variable: 1, locals: 0, output: 1, provider: 1, policy: 0, resource: 2, backend: 1, moved: 0, import: 0 }
 const PROVIDER_ATTRIBUTES = ['region', 'profile', 'endpoint']
 /** Arguments of provider "aws" that mean the same as sageform's own provider settings; the rest are ignored. */
 export const AWS_PROVIDER_ATTRIBUTES = ['region', 'profile']
@@ -32,7 +33,7 @@ export const AWS_PROVIDER_ATTRIBUTES = ['region', 'profile']
  * Terraform's block types sageform has no use for. A configuration written for Terraform keeps them, so they are
  * skipped with a warning, like providers and resource types sageform does not manage.
  */
-const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'moved', 'import', 'removed', 'check']
+const TERRAFORM_BLOCKS = ['terraform', 'data', 'ephemeral', 'module', 'removed', 'check']
 /** Reference roots that only Terraform gives values to: `data.x.y`, `module.m.out`, `terraform.workspace`. */
 const TERRAFORM_ROOTS: Record<string, string> = {
   data: 'a data source',
@@ -74,12 +75,33 @@ export interface ResourceDecl {
   type: ResourceType
   label: string
   address: string
-  /** The resource body without `lifecycle` and `depends_on`, which are sageform's own, not SageMaker's. */
+  /** The resource body without `lifecycle`, `depends_on`, `count` and `for_each`, which are not SageMaker's. */
   body: Body
+  /** Terraform's meta-arguments: one instance per number (`count`) or per key (`for_each`); at most one of them. */
+  count?: Attribute
+  forEach?: Attribute
   lifecycle?: { preventDestroy?: Attribute; ignoreChanges?: Attribute; retuneEvery?: Attribute; keepGenerations?: Attribute; block: Block }
   dependsOn?: Attribute
   file: ConfigFile
   block: Block
+}
+
+/** `moved { from = ..., to = ... }`: the job recorded under `from` now belongs to `to` (src/planner/moves.ts). */
+export interface MovedDecl {
+  from: ParsedAddress
+  to: ParsedAddress
+  file: ConfigFile
+  range: SourceRange
+}
+
+/** `import { to = ..., id = "job-name" }`: adopt an existing job as the current job of `to` (Terraform 1.5+). */
+export interface ImportDecl {
+  /** The target: a resource or an instance address; with for_each, the key may be an expression of `each`. */
+  to: Expr
+  id: Expr
+  forEach?: Attribute
+  file: ConfigFile
+  range: SourceRange
 }
 
 export interface ProviderDecl {
@@ -131,6 +153,8 @@ export interface Module {
   policy?: PolicyDecl
   backend?: BackendDecl
   resources: Map<string, ResourceDecl>
+  moved: MovedDecl[]
+  imports: ImportDecl[]
   /** By reference root: a skipped resource type (`aws_iam_role`), or `data`, `module`, ... (Terraform's own roots). */
   skipped: Map<string, SkippedBlock>
   /** provider "aws", whose region and profile apply when there is no provider "sagemaker". */
@@ -180,7 +204,7 @@ export async function moduleFromSources(dir: string, sources: readonly ManifestS
     diags.append(result.diagnostics)
     if (result.file) files.push(result.file)
   }
-  const module: Module = { dir, files, variables: new Map(), locals: new Map(), outputs: new Map(), resources: new Map(), skipped: new Map() }
+  const module: Module = { dir, files, variables: new Map(), locals: new Map(), outputs: new Map(), resources: new Map(), moved: [], imports: [], skipped: new Map() }
   for (const root of Object.keys(TERRAFORM_ROOTS)) module.skipped.set(root, { what: TERRAFORM_ROOTS[root]! })
   for (const file of files) decodeFile(file, module, diags)
   adoptAwsProvider(module, diags)
@@ -192,7 +216,7 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
     diags.error('Unexpected attribute', {
       detail: `An attribute "${attr.name}" is not expected at the top level of a configuration.`,
       range: attr.nameRange,
-      hint: 'Top-level content is blocks: variable, locals, output, provider, policy, backend and resource.',
+      hint: 'Top-level content is blocks: variable, locals, output, provider, policy, backend, resource, moved and import.',
     })
   }
   for (const block of file.body.blocks) {
@@ -206,7 +230,7 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
       diags.error('Unsupported block type', {
         detail: `Blocks of type "${block.type}" are not expected here.`,
         range: block.typeRange,
-        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Top-level blocks are variable, locals, output, provider, policy, backend and resource.',
+        hint: suggestion ? `Did you mean "${suggestion}"?` : 'Top-level blocks are variable, locals, output, provider, policy, backend, resource, moved and import.',
       })
       continue
     }
@@ -225,6 +249,8 @@ function decodeFile(file: ConfigFile, module: Module, diags: Diagnostics): void 
     else if (block.type === 'provider') decodeProvider(block, file, module, diags)
     else if (block.type === 'policy') decodePolicy(block, file, module, diags)
     else if (block.type === 'backend') decodeBackend(block, file, module, diags)
+    else if (block.type === 'moved') decodeMoved(block, file, module, diags)
+    else if (block.type === 'import') decodeImport(block, file, module, diags)
     else decodeResource(block, file, module, diags)
   }
 }
@@ -506,12 +532,24 @@ function decodeResource(block: Block, file: ConfigFile, module: Module, diags: D
   const lifecycleBlock = lifecycleBlocks[0]
   const lifecycleAttrs = lifecycleBlock ? checkBodyShape(lifecycleBlock.body, 'a lifecycle block', { attributes: LIFECYCLE_ATTRIBUTES, blocks: [] }, diags, address) : undefined
   const dependsOn = block.body.attributes.find((a) => a.name === 'depends_on')
+  const count = block.body.attributes.find((a) => a.name === 'count')
+  const forEach = block.body.attributes.find((a) => a.name === 'for_each')
+  if (count && forEach) {
+    diags.error('Invalid combination of "count" and "for_each"', {
+      detail: 'The "count" and "for_each" meta-arguments are mutually-exclusive, only one should be used to be explicit about the number of resources to be created.',
+      range: forEach.nameRange,
+      address,
+    })
+  }
+  const meta = new Set([dependsOn, count, forEach])
   module.resources.set(address, {
     type: typeLabel.value as ResourceType,
     label: nameLabel.value,
     address,
+    count,
+    forEach: count ? undefined : forEach,
     body: {
-      attributes: block.body.attributes.filter((a) => a !== dependsOn),
+      attributes: block.body.attributes.filter((a) => !meta.has(a)),
       blocks: block.body.blocks.filter((b) => b.type !== 'lifecycle'),
       range: block.body.range,
     },
@@ -526,4 +564,52 @@ function decodeResource(block: Block, file: ConfigFile, module: Module, diags: D
     file,
     block,
   })
+}
+
+const MOVED_HINT = 'Write a resource address, like sagemaker_training_job.a, sagemaker_training_job.a[0] or sagemaker_training_job.a["key"].'
+
+/** A moved block's endpoints are static addresses: Terraform reads them before anything is evaluated. */
+function decodeMoved(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
+  const attrs = checkBodyShape(block.body, 'a moved block', { attributes: ['from', 'to'], blocks: [] }, diags)
+  const endpoint = (name: 'from' | 'to'): ParsedAddress | undefined => {
+    const attr = attrs.get(name)
+    if (!attr) {
+      diags.error('Missing required argument', { detail: `The argument "${name}" is required, but no definition was found.`, range: block.headerRange })
+      return undefined
+    }
+    const address = exprAddress(attr.expr)
+    if (!address) {
+      diags.error('Invalid address', { detail: `The "${name}" of a moved block must be a resource or resource instance address.`, range: attr.expr.range, hint: MOVED_HINT })
+      return undefined
+    }
+    if (!(RESOURCE_TYPES as readonly string[]).includes(address.type)) {
+      const suggestion = didYouMean(address.type, RESOURCE_TYPES)
+      diags.error('Invalid address', { detail: `${formatAddress(address)} is not an address of a job resource; sageform moves ${RESOURCE_TYPES.join(', ')}.`, range: attr.expr.range, hint: suggestion ? `Did you mean "${suggestion}"?` : undefined })
+      return undefined
+    }
+    return address
+  }
+  const [from, to] = [endpoint('from'), endpoint('to')]
+  if (!from || !to) return
+  if (jobFamily(from.type as ResourceType) !== jobFamily(to.type as ResourceType)) {
+    diags.error('Resource type mismatch', {
+      detail: `This statement declares a move from ${formatAddress(from)} to ${formatAddress(to)}, which is a resource of a different kind: a ${jobFamily(from.type as ResourceType)} job cannot become a ${jobFamily(to.type as ResourceType)} job.`,
+      range: block.headerRange,
+    })
+    return
+  }
+  module.moved.push({ from, to, file, range: block.typeRange })
+}
+
+/** An import block's target is a static address too; its id (the job name) may use variables and `each`. */
+function decodeImport(block: Block, file: ConfigFile, module: Module, diags: Diagnostics): void {
+  const attrs = checkBodyShape(block.body, 'an import block', { attributes: ['to', 'id', 'for_each', 'provider'], blocks: [] }, diags)
+  const [to, id] = [attrs.get('to'), attrs.get('id')]
+  for (const [name, attr] of [['to', to], ['id', id]] as const) {
+    if (!attr) diags.error('Missing required argument', { detail: `The argument "${name}" is required, but no definition was found.`, range: block.headerRange })
+  }
+  const provider = attrs.get('provider')
+  if (provider) diags.warning('Argument ignored', { detail: '"provider" is ignored: every job is imported through the configuration\'s provider.', range: provider.nameRange })
+  if (!to || !id) return
+  module.imports.push({ to: to.expr, id: id.expr, forEach: attrs.get('for_each'), file, range: block.typeRange })
 }

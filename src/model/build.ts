@@ -2,16 +2,17 @@
 // and maps each resource body onto SageMaker's Create request, member by member, from the API model. A structure is
 // a block, a list of structures a repeated block, a map or a list of scalars an attribute.
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
-import { traversalPath, type Attribute, type Body, type Expr } from '../config/ast.js'
+import { subExpressions, traversalPath, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
+import { exprAddress, formatAddress, instanceAddress, type InstanceKey, type ParsedAddress } from '../config/address.js'
 import { Evaluator, POISON, type Scope } from '../config/eval.js'
-import { dependencyOrder, nodeReferences, type GraphNode } from '../config/graph.js'
+import { dependencyOrder, type GraphNode } from '../config/graph.js'
 import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/module.js'
-import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
-import { Unknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { checkBodyShape, jobFamily, RESOURCE_TYPES } from '../config/module.js'
+import { Unknown, findUnknown, isObject, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
 import { sumOfUnits } from '../util/duration.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
 import { memberName, spelledMembers, type Spelling } from './terraform.js'
-import { JOB_KINDS, apiPathKey, type ApiObject, type ApiValue, type Configuration, type JobKind, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
+import { JOB_KINDS, apiPathKey, type ImportTarget, type ApiObject, type ApiValue, type Configuration, type JobKind, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
 export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
@@ -42,8 +43,11 @@ export interface BuildOptions {
    * Values of a resource's attributes for references. Validation knows only pinned names; the planner supplies names
    * and ARNs it knows from state.
    */
-  resourceAttributes?: (resource: JobResource) => ObjectValue
+  resourceAttributes?: (resource: JobResource, refactoring: Refactoring) => ObjectValue
 }
+
+/** What the configuration says about moved records, for reading the state at the addresses the records move to. */
+export type Refactoring = Pick<Configuration, 'moved' | 'declared'>
 
 export function validationAttributes(resource: JobResource): ObjectValue {
   return newObject(
@@ -75,6 +79,12 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
   for (const decl of module.resources.values()) roots.get(decl.type)![decl.label] = POISON as unknown as ObjectValue
   for (const name of module.locals.keys()) locals[name] = POISON
   const resources: JobResource[] = []
+  /** The instance addresses of every resource evaluated so far, for dependency edges between instances. */
+  const instancesOf = new Map<string, string[]>()
+  const refactoring: Refactoring = {
+    moved: module.moved.map((m) => ({ from: formatAddress(m.from), to: formatAddress(m.to), range: m.range })),
+    declared: new Map([...module.resources.values()].map((r) => [r.address, r.count ? 'count' : r.forEach ? 'for_each' : 'single'])),
+  }
   for (const node of dependencyOrder(nodes, diags)) {
     if (node.address.startsWith('local.')) {
       const name = node.address.slice('local.'.length)
@@ -83,12 +93,28 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
       continue
     }
     const decl = module.resources.get(node.address)!
-    const resource = new ResourceDecoder(decl, new Evaluator((d) => diags.add(d), decl.address), scope, diags, new Set(module.resources.keys())).decode()
-    const referenced = nodeReferences(node).map((r) => r.target).filter((t) => module.resources.has(t) && t !== decl.address)
-    resource.dependsOn = [...new Set([...referenced, ...resource.dependsOn])]
-    resources.push(resource)
-    roots.get(decl.type)![decl.label] = spellAttributes(resource.kind, resourceAttributes(resource))
+    const instances = expandResource(decl, new Evaluator((d) => diags.add(d), decl.address), scope, diags)
+    // Every instance evaluates the same body: a mistake in it is reported once, for the first instance.
+    const reported = new Set<string>()
+    const once = (d: Diagnostic) => {
+      const key = `${d.summary}\0${d.detail}\0${d.range?.file}:${d.range?.start.byte}`
+      if (!reported.has(key)) diags.add(d)
+      reported.add(key)
+    }
+    const values: Array<[InstanceKey | undefined, ObjectValue]> = []
+    for (const instance of instances ?? []) {
+      const address = instanceAddress(decl.address, instance.key)
+      const instanceScope: Scope = instance.repetition ? { ...scope, roots: new Map([...scope.roots, instance.repetition]) } : scope
+      const resource = new ResourceDecoder(decl, address, instance.key, new Evaluator(once, address), instanceScope, diags, new Set(module.resources.keys())).decode()
+      resource.dependsOn = instanceDependencies(decl, node, resource.dependsOn, instanceScope, instancesOf)
+      resources.push(resource)
+      values.push([instance.key, spellAttributes(resource.kind, resourceAttributes(resource, refactoring))])
+    }
+    instancesOf.set(decl.address, (instances ?? []).map((i) => instanceAddress(decl.address, i.key)))
+    // References see what Terraform's do: a list of instances for count, a map by key for for_each.
+    roots.get(decl.type)![decl.label] = !instances ? POISON : decl.count ? values.map(([, v]) => v) : decl.forEach ? newObject(values.map(([k, v]) => [String(k), v])) : values[0]![1]
   }
+  checkDistinctNames(resources, diags)
 
   const outputs = new Map<string, OutputValue>()
   for (const output of module.outputs.values()) {
@@ -105,14 +131,196 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
     ...(module.policy ? { policy: policySettings(module, roots, diags) } : {}),
     resources,
     outputs,
+    ...refactoring,
+    imports: importTargets(module, scope, resources, diags),
     variables: options.variables,
     sensitiveVariables: new Set([...module.variables.values()].filter((v) => v.sensitive).map((v) => v.name)),
   }
   return { config, diagnostics: diags.items }
 }
 
+/** Instances beyond this are surely a mistake (SageMaker's quotas allow far fewer jobs), not a configuration to expand. */
+const MAX_INSTANCES = 10_000
+
+interface Instance {
+  key?: InstanceKey
+  /** `count` → `{index}` or `each` → `{key, value}`, the root an instance's expressions read. */
+  repetition?: [string, ObjectValue]
+}
+
+/**
+ * The instances of a resource, by Terraform's rules: one without count or for_each; count.index 0..n-1; one per map
+ * key or set element for for_each (a list of strings is read as a set). The collection must be known at plan time;
+ * undefined when it is not, or is invalid (the error is reported).
+ */
+function expandResource(decl: ResourceDecl, evaluator: Evaluator, scope: Scope, diags: Diagnostics): Instance[] | undefined {
+  const report = (summary: string, detail: string, range: SourceRange, hint?: string) => {
+    diags.error(summary, { detail, range, address: decl.address, hint })
+    return undefined
+  }
+  const unknownHint = 'sageform has no -target: pass the value as a variable (-var or --var-file), or derive it from values known before apply.'
+  if (decl.count) {
+    const range = decl.count.expr.range
+    const value = evaluator.evaluate(decl.count.expr, scope)
+    if (value === POISON) return undefined
+    if (findUnknown(value)) {
+      return report('Invalid count argument', 'The "count" value depends on resource attributes that cannot be determined until apply, so sageform cannot predict how many instances will be created.', range, unknownHint)
+    }
+    if (value === null) return report('Invalid count argument', 'The given "count" argument value is null. An integer is required.', range)
+    const n = toNumberValue(value)
+    if (n === undefined) return report('Invalid count argument', `The given "count" argument value is unsuitable: number required, got ${typeName(value)}.`, range)
+    if (!Number.isInteger(n)) return report('Invalid count argument', `The given "count" argument value is unsuitable: value must be a whole number, got ${n}.`, range)
+    if (n < 0) return report('Invalid count argument', 'The given "count" argument value is unsuitable: must be greater than or equal to zero.', range)
+    if (n > MAX_INSTANCES) return report('Invalid count argument', `The given "count" argument value is unsuitable: sageform expands at most ${MAX_INSTANCES} instances of one resource, got ${n}.`, range)
+    return Array.from({ length: n }, (_, index) => ({ key: index, repetition: ['count', newObject([['index', index]])] }))
+  }
+  if (!decl.forEach) return [{}]
+  const range = decl.forEach.expr.range
+  const value = evaluator.evaluate(decl.forEach.expr, scope)
+  if (value === POISON) return undefined
+  const unsuitable = (detail: string) => report('Invalid for_each argument', `The given "for_each" argument value is unsuitable: ${detail}`, range)
+  if (isUnknown(value)) {
+    return report('Invalid for_each argument', 'The "for_each" map includes keys derived from resource attributes that cannot be determined until apply, and so sageform cannot determine the full set of keys that will identify the instances of this resource.', range, 'Define the map keys statically in the configuration and place apply-time results only in the map values.')
+  }
+  if (value === null) return unsuitable('the given "for_each" argument value is null. A map, or set of strings is allowed.')
+  let entries: Array<[string, Value]>
+  if (isObject(value)) entries = Object.keys(value).sort().map((k) => [k, value[k]!])
+  else if (Array.isArray(value)) {
+    if (value.some((v) => findUnknown(v))) {
+      return report('Invalid for_each argument', 'The "for_each" set includes values derived from resource attributes that cannot be determined until apply, and so sageform cannot determine the full set of keys that will identify the instances of this resource.', range, 'Use a map whose keys are written in the configuration, with apply-time results only in its values.')
+    }
+    if (value.some((v) => v === null)) return unsuitable('"for_each" sets must not contain null values.')
+    const other = value.find((v) => typeof v !== 'string')
+    if (other !== undefined) return unsuitable(`"for_each" supports maps and sets of strings, but you have provided a set containing type ${typeName(other)}.`)
+    entries = [...new Set(value as string[])].sort().map((k) => [k, k])
+  } else return unsuitable(`the "for_each" argument must be a map, or set of strings, and you have provided a value of type ${typeName(value)}.`)
+  if (entries.length > MAX_INSTANCES) return unsuitable(`sageform expands at most ${MAX_INSTANCES} instances of one resource, got ${entries.length}.`)
+  return entries.map(([key, v]) => ({ key, repetition: ['each', newObject([['key', key], ['value', v]])] }))
+}
+
+/**
+ * The instances this instance depends on: a reference with a key (`a[0]`, `a["x"]`, `a[count.index]`, `a[each.key]`)
+ * is an edge to that instance alone; any other reference (`a`, `a[*]`, `values(a)`) to every instance of `a`.
+ */
+function instanceDependencies(decl: ResourceDecl, node: GraphNode, explicit: string[], scope: Scope, instancesOf: ReadonlyMap<string, string[]>): string[] {
+  const out = new Set<string>()
+  const every = (base: string) => instancesOf.get(base)?.forEach((a) => out.add(a))
+  const silent = new Evaluator(() => undefined)
+  const keyOf = (expr: Expr): InstanceKey | undefined => {
+    const v = silent.evaluate(expr, scope)
+    return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)) ? v : undefined
+  }
+  const visit = (e: Expr, parent: Expr | undefined): void => {
+    if (e.kind === 'getattr' && e.target.kind === 'variable' && (RESOURCE_TYPES as readonly string[]).includes(e.target.name)) {
+      const base = `${e.target.name}.${e.name}`
+      if (base !== decl.address && instancesOf.has(base)) {
+        const key = parent?.kind === 'index' && parent.target === e ? keyOf(parent.key) : undefined
+        const address = key === undefined ? undefined : instanceAddress(base, key)
+        if (address && instancesOf.get(base)!.includes(address)) out.add(address)
+        else every(base)
+      }
+    }
+    for (const child of subExpressions(e)) visit(child, e)
+  }
+  for (const expr of node.exprs) visit(expr, undefined)
+  for (const address of explicit) if (instancesOf.has(address)) every(address)
+  return [...out]
+}
+
+/**
+ * import blocks, one target per for_each element (each.key and each.value in scope for `to` and `id`). The target must
+ * be a declared instance and the id a job name known at plan time, as Terraform requires.
+ */
+function importTargets(module: Module, scope: Scope, resources: readonly JobResource[], diags: Diagnostics): ImportTarget[] {
+  const declared = new Set(resources.map((r) => r.address))
+  const out: ImportTarget[] = []
+  const seen = new Map<string, SourceRange>()
+  for (const decl of module.imports) {
+    const evaluator = new Evaluator((d) => diags.add(d))
+    let repetitions: Array<ObjectValue | undefined> = [undefined]
+    if (decl.forEach) {
+      const collection = evaluator.evaluate(decl.forEach.expr, scope)
+      if (collection === POISON) continue
+      if (findUnknown(collection)) {
+        diags.error('Invalid for_each argument', { detail: 'The "for_each" expression includes values derived from other resource attributes that cannot be determined until apply, and so sageform cannot determine the full set of values that might be used to import this resource.', range: decl.forEach.expr.range })
+        continue
+      }
+      if (Array.isArray(collection)) repetitions = collection.map((v, i) => newObject([['key', i], ['value', v]]))
+      else if (isObject(collection)) repetitions = Object.keys(collection).sort().map((k) => newObject([['key', k], ['value', collection[k]!]]))
+      else {
+        diags.error('Invalid for_each argument', { detail: `The given "for_each" argument value is unsuitable: a map, set or list is required, got ${typeName(collection)}.`, range: decl.forEach.expr.range })
+        continue
+      }
+    }
+    for (const each of repetitions) {
+      const inner: Scope = each ? { ...scope, roots: new Map([...scope.roots, ['each', each]]) } : scope
+      const address = importAddress(decl.to, inner, evaluator, diags)
+      if (!address) continue
+      if (!declared.has(address)) {
+        diags.error('Configuration for import target does not exist', { detail: `The configuration for the given import target ${address} does not exist. All target instances must have an associated configuration to be imported.`, range: decl.to.range, address })
+        continue
+      }
+      const id = evaluator.evaluate(decl.id, inner)
+      if (id === POISON) continue
+      if (findUnknown(id)) {
+        diags.error('Invalid import id argument', { detail: 'The import block "id" argument depends on resource attributes that cannot be determined until apply, so sageform cannot plan to import this resource.', range: decl.id.range, address })
+        continue
+      }
+      if (typeof id !== 'string' || id === '') {
+        diags.error('Invalid import id argument', { detail: id === null || id === '' ? 'The import ID cannot be null or empty: it is the name of the job to adopt.' : `The import ID must be a job name (a string); got ${typeName(id)}.`, range: decl.id.range, address })
+        continue
+      }
+      const first = seen.get(address)
+      if (first) {
+        diags.error('Duplicate import configuration', { detail: `An import block for the resource ${address} was already declared at ${first.file}:${first.start.line}. A resource can have only one import block.`, range: decl.to.range, address })
+        continue
+      }
+      seen.set(address, decl.to.range)
+      out.push({ address, id, range: decl.range })
+    }
+  }
+  return out
+}
+
+/** `to` is a static address, except that with for_each its key may be an expression (`a[each.key]`). */
+function importAddress(to: Expr, scope: Scope, evaluator: Evaluator, diags: Diagnostics): string | undefined {
+  const invalid = () => {
+    diags.error('Invalid import address', { detail: 'The "to" of an import block must be a resource instance address, like sagemaker_training_job.a or sagemaker_training_job.a["key"].', range: to.range })
+    return undefined
+  }
+  const isJob = (a: ParsedAddress | undefined): a is ParsedAddress => a !== undefined && (RESOURCE_TYPES as readonly string[]).includes(a.type)
+  const fixed = exprAddress(to)
+  if (fixed) return isJob(fixed) ? formatAddress(fixed) : invalid()
+  const target = to.kind === 'index' ? exprAddress(to.target) : undefined
+  if (to.kind !== 'index' || !isJob(target) || target.key !== undefined) return invalid()
+  const key = evaluator.evaluate(to.key, scope)
+  if (key === POISON) return undefined
+  if (typeof key !== 'string' && !(typeof key === 'number' && Number.isInteger(key) && key >= 0)) return invalid()
+  return formatAddress({ ...target, key })
+}
+
+/** Two jobs cannot share a name: a pinned name repeated (say, by every instance of a count) is an error at the second. */
+function checkDistinctNames(resources: readonly JobResource[], diags: Diagnostics): void {
+  const seen = new Map<string, JobResource>()
+  for (const resource of resources) {
+    if (resource.name.kind !== 'exact' || typeof resource.name.value !== 'string') continue
+    const key = `${resource.kind.family}:${resource.name.value.toLowerCase()}`
+    const first = seen.get(key)
+    if (!first) {
+      seen.set(key, resource)
+      continue
+    }
+    diags.error('Duplicate job name', {
+      detail: `${resource.address} and ${first.address} both name their ${resource.kind.noun} "${resource.name.value}"; SageMaker job names are unique per account and region.`,
+      range: resource.name.range,
+      address: resource.address,
+      hint: resource.instanceKey !== undefined ? `Make the name differ per instance, e.g. with ${typeof resource.instanceKey === 'number' ? 'count.index' : 'each.key'}, or use name_prefix.` : 'Give one of them another name.',
+    })
+  }
+}
+
 function resourceExprs(decl: ResourceDecl): Expr[] {
-  const out: Expr[] = []
+  const out: Expr[] = [...(decl.count ? [decl.count.expr] : []), ...(decl.forEach ? [decl.forEach.expr] : [])]
   const walk = (body: Body) => {
     for (const a of body.attributes) out.push(a.expr)
     for (const b of body.blocks) walk(b.body)
@@ -229,6 +437,9 @@ class ResourceDecoder {
 
   constructor(
     private readonly decl: ResourceDecl,
+    /** The instance's address: the resource's, or with its key (`type.name[0]`, `type.name["key"]`). */
+    private readonly address: string,
+    private readonly instanceKey: InstanceKey | undefined,
     private readonly evaluator: Evaluator,
     private readonly scope: Scope,
     private readonly diags: Diagnostics,
@@ -240,7 +451,7 @@ class ResourceDecoder {
   }
 
   private error(summary: string, detail: string, range: SourceRange, attribute?: string, hint?: string): undefined {
-    this.diags.error(summary, { detail, range, attribute, hint, address: this.decl.address })
+    this.diags.error(summary, { detail, range, attribute, hint, address: this.address })
     return undefined
   }
 
@@ -260,7 +471,8 @@ class ResourceDecoder {
       '',
     )
     return {
-      address: this.decl.address,
+      address: this.address,
+      ...(this.instanceKey !== undefined ? { instanceKey: this.instanceKey } : {}),
       kind,
       label: this.decl.label,
       name: kind.spelling === 'native' ? this.jobName(special.get('name'), special.get('name_prefix')) : this.pinnedName(kind, special.get(kind.nameArgument)),
@@ -291,7 +503,7 @@ class ResourceDecoder {
     ]
     for (const { name, range, off } of written) {
       if (off || !Object.hasOwn(kind.providerOnly, name)) continue
-      this.diags.warning('Argument ignored', { detail: `"${name}" is ignored: ${kind.providerOnly[name]}`, range, address: this.decl.address, attribute: name })
+      this.diags.warning('Argument ignored', { detail: `"${name}" is ignored: ${kind.providerOnly[name]}`, range, address: this.address, attribute: name })
     }
   }
 
@@ -347,17 +559,17 @@ class ResourceDecoder {
     }
     const out: string[] = []
     for (const item of attr.expr.items) {
-      const path = traversalPath(item)
-      if (!path || path.length !== 2 || !(RESOURCE_TYPES as readonly string[]).includes(path[0]!)) {
-        this.error('Invalid depends_on reference', 'Each item must be a resource address, like sagemaker_training_job.prep.', item.range, 'depends_on', hint)
+      const target = exprAddress(item)
+      if (!target || !(RESOURCE_TYPES as readonly string[]).includes(target.type)) {
+        this.error('Invalid depends_on reference', 'Each item must be a resource address, like sagemaker_training_job.prep, or an instance address, like sagemaker_training_job.prep[0].', item.range, 'depends_on', hint)
         continue
       }
-      const address = path.join('.')
-      if (address === this.decl.address) this.error('Self-referential depends_on', `${address} cannot depend on itself.`, item.range, 'depends_on')
-      else if (!this.knownResources.has(address)) {
-        const suggestion = didYouMean(path[1]!, [...this.knownResources].filter((a) => a.startsWith(`${path[0]}.`)).map((a) => a.slice(path[0]!.length + 1)))
-        this.error('Reference to undeclared resource', `A resource "${path[0]}" "${path[1]}" has not been declared.`, item.range, 'depends_on', suggestion ? `Did you mean "${suggestion}"?` : undefined)
-      } else out.push(address)
+      const base = `${target.type}.${target.name}`
+      if (base === this.decl.address) this.error('Self-referential depends_on', `${base} cannot depend on itself.`, item.range, 'depends_on')
+      else if (!this.knownResources.has(base)) {
+        const suggestion = didYouMean(target.name, [...this.knownResources].filter((a) => a.startsWith(`${target.type}.`)).map((a) => a.slice(target.type.length + 1)))
+        this.error('Reference to undeclared resource', `A resource "${target.type}" "${target.name}" has not been declared.`, item.range, 'depends_on', suggestion ? `Did you mean "${suggestion}"?` : undefined)
+      } else out.push(formatAddress(target))
     }
     return out
   }
@@ -476,7 +688,7 @@ class ResourceDecoder {
     return text
   }
 
-  private structure(body: Body, shapeName: string, apiPath: Array<string | number>, manifestPath: string): ApiObject {
+  private structure(body: Body, shapeName: string, apiPath: Array<string | number>, manifestPath: string, scope: Scope = this.scope): ApiObject {
     const members = manifestMembers(shapeName, this.kind.spelling)
     const out: ApiObject = {}
     const isTop = apiPath.length === 0
@@ -518,11 +730,12 @@ class ResourceDecoder {
       if (duplicate(attr.name, attr.nameRange)) continue
       const path = [...apiPath, member]
       this.sources.set(apiPathKey(path), { range: attr.expr.range, manifestPath: where(attr.name) })
-      const value = this.toApi(this.evaluator.evaluate(attr.expr, this.scope), memberShape, path, where(attr.name), attr.expr)
+      const value = this.toApi(this.evaluator.evaluate(attr.expr, scope), memberShape, path, where(attr.name), attr.expr)
       if (value !== undefined) out[member] = value
     }
     const repeated = new Map<string, ApiObject[]>()
-    for (const block of body.blocks) {
+    const { blocks, unknown } = this.expandDynamic(body.blocks, scope, manifestPath)
+    for (const { block, scope: blockScope } of blocks) {
       const member = known(block.type)
       if (!member) {
         this.incomplete.add(apiPathKey(apiPath))
@@ -544,7 +757,7 @@ class ResourceDecoder {
         if (duplicate(block.type, block.typeRange)) continue
         const path = [...apiPath, member]
         this.sources.set(apiPathKey(path), { range: block.headerRange, manifestPath: where(block.type) })
-        out[member] = this.structure(block.body, memberShape, path, where(block.type))
+        out[member] = this.structure(block.body, memberShape, path, where(block.type), blockScope)
       } else {
         const list = repeated.get(member) ?? []
         repeated.set(member, list)
@@ -553,13 +766,70 @@ class ResourceDecoder {
         this.sources.set(apiPathKey(path), { range: block.headerRange, manifestPath: mp })
         if (list.length === 0) this.sources.set(apiPathKey([...apiPath, member]), { range: block.headerRange, manifestPath: where(block.type) })
         const s = shape(memberShape)
-        list.push(this.structure(block.body, s.type === 'list' ? s.member.shape : memberShape, path, mp))
+        list.push(this.structure(block.body, s.type === 'list' ? s.member.shape : memberShape, path, mp, blockScope))
       }
     }
     for (const [member, list] of repeated) out[member] = list
+    // A dynamic block over a collection known only after apply makes the whole member unknown, as in Terraform.
+    for (const [type, value] of unknown) {
+      const member = known(type)
+      if (member) out[member] = value
+    }
     // Where "missing X" errors point: the block header, or for the resource itself its header.
     if (!this.sources.has(apiPathKey(apiPath))) this.sources.set(apiPathKey(apiPath), { range: this.decl.block.headerRange, manifestPath })
     return out
+  }
+
+  /**
+   * `dynamic "type" { for_each, iterator, content {} }` → one `type` block per element, each evaluated with the
+   * iterator (`type.key`, `type.value`, or the iterator's name) in scope. Static blocks keep their place.
+   */
+  private expandDynamic(blocks: Block[], scope: Scope, manifestPath: string): { blocks: Array<{ block: Block; scope: Scope }>; unknown: Map<string, Unknown> } {
+    const out: Array<{ block: Block; scope: Scope }> = []
+    const unknown = new Map<string, Unknown>()
+    const where = (name: string) => (manifestPath ? `${manifestPath}.${name}` : name)
+    for (const block of blocks) {
+      if (block.type !== 'dynamic') {
+        out.push({ block, scope })
+        continue
+      }
+      if (block.labels.length !== 1) {
+        this.error('Invalid dynamic block', `A dynamic block takes one label, the type of the blocks it generates; found ${block.labels.length}.`, block.headerRange, where('dynamic'), 'Write dynamic "input_data_config" { for_each = ..., content { ... } }.')
+        continue
+      }
+      const type = block.labels[0]!.value
+      const attrs = checkBodyShape(block.body, `a dynamic "${type}" block`, { attributes: ['for_each', 'iterator'], blocks: ['content'] }, this.diags, this.address)
+      const contents = block.body.blocks.filter((b) => b.type === 'content')
+      const forEach = attrs.get('for_each')
+      if (!forEach) this.error('Missing required argument', 'The argument "for_each" is required, but no definition was found.', block.headerRange, where(type))
+      if (contents.length !== 1) {
+        this.error(contents.length === 0 ? 'Missing required block' : 'Duplicate content block', `A dynamic block needs exactly one nested block of type "content" to describe the body of each generated block; found ${contents.length}.`, contents[1]?.typeRange ?? block.headerRange, where(type))
+      }
+      const iteratorAttr = attrs.get('iterator')
+      const iterator = iteratorAttr ? (iteratorAttr.expr.kind === 'variable' ? iteratorAttr.expr.name : undefined) : type
+      if (iterator === undefined) this.error('Invalid dynamic iterator name', 'Dynamic iterator must be a single variable name.', iteratorAttr!.expr.range, where(type))
+      const content = contents[0]
+      if (!forEach || !content || iterator === undefined) continue
+      const collection = this.evaluator.evaluate(forEach.expr, scope)
+      if (collection === POISON) continue
+      if (isUnknown(collection)) {
+        unknown.set(type, collection)
+        continue
+      }
+      let pairs: Array<[Value, Value]>
+      if (Array.isArray(collection)) pairs = collection.map((v, i) => [i, v])
+      else if (isObject(collection)) pairs = Object.keys(collection).sort().map((k) => [k, collection[k]!])
+      else {
+        const detail = collection === null ? 'Cannot use a null value in for_each.' : `Cannot use a ${typeName(collection)} value in for_each. An iterable collection is required.`
+        this.error('Invalid dynamic for_each value', detail, forEach.expr.range, where(type))
+        continue
+      }
+      for (const [key, value] of pairs) {
+        const generated: Block = { type, labels: [], body: content.body, typeRange: block.labels[0]!.range, headerRange: content.headerRange, range: content.range }
+        out.push({ block: generated, scope: { ...scope, roots: new Map([...scope.roots, [iterator, newObject([['key', key], ['value', value]])]]) } })
+      }
+    }
+    return { blocks: out, unknown }
   }
 
   /** Converts an evaluated value to the member's API type with HCL's safe conversions (numbers to strings, ...). */

@@ -2,6 +2,7 @@
 import type { SourceRange } from '../diagnostics/index.js'
 import type { JobFamily, ResourceType } from '../config/module.js'
 import type { Unknown, Value } from '../config/value.js'
+import type { InstanceKey } from '../config/address.js'
 import { PROVIDER_RESOURCES, type NativeResourceType, type ProviderResourceType, type Spelling } from './terraform.js'
 
 /** A request value as sent to the API (PascalCase members), where any leaf may still be unknown until apply. */
@@ -72,7 +73,10 @@ export type JobName =
   | { kind: 'prefix'; value: string | Unknown; range: SourceRange; fromLabel?: boolean }
 
 export interface JobResource {
+  /** The instance's address: `type.name`, or `type.name[0]` / `type.name["key"]` for an instance of count / for_each. */
   address: string
+  /** count.index or each.key of an instance; part of its identity, so instances of one spec get distinct names. */
+  instanceKey?: InstanceKey
   kind: JobKind
   label: string
   name: JobName
@@ -127,6 +131,23 @@ export interface OutputValue {
   description?: string
 }
 
+/** A moved block: canonical addresses (`type.name`, `type.name[0]`, `type.name["key"]`) and where it is written. */
+export interface MoveStatement {
+  from: string
+  to: string
+  range: SourceRange
+}
+
+/** One import block target, expanded (for_each) and evaluated: adopt job `id` as the current job of `address`. */
+export interface ImportTarget {
+  address: string
+  id: string
+  range: SourceRange
+}
+
+/** How a declared resource repeats: implied moves (adding or removing count) depend on it. */
+export type Repetition = 'single' | 'count' | 'for_each'
+
 export interface Configuration {
   dir: string
   provider: ProviderSettings
@@ -135,6 +156,10 @@ export interface Configuration {
   /** In dependency order: every resource comes after the ones it depends on. */
   resources: JobResource[]
   outputs: Map<string, OutputValue>
+  moved: MoveStatement[]
+  imports: ImportTarget[]
+  /** Every resource block by address (`type.name`), even one with no instances (count = 0). */
+  declared: Map<string, Repetition>
   variables: Record<string, Value>
   sensitiveVariables: Set<string>
 }

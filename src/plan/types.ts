@@ -56,6 +56,8 @@ export interface AttributeChange {
 
 export interface ResourceChange {
   address: string
+  /** A moved block (or an implied move) took the record from this address: apply moves it first, with no new job. */
+  previous_address?: string
   /** delete: the job of an older generation this change removes; the resource's current job is left alone. */
   deposed?: string
   type: ResourceType
@@ -134,7 +136,7 @@ export function summarize(changes: readonly ResourceChange[]): PlanSummary {
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op')
+  return plan.changes.some((c) => c.action !== 'no-op' || c.previous_address !== undefined)
 }
 
 /** Does this change start a new job for its resource (create, replace, retune)? */

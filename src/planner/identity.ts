@@ -102,8 +102,10 @@ export function specHash(resource: JobResource, generation: number): string | Un
   const unknown = findUnknown(spec as never)
   if (unknown) return unknown
   // Generation 1 hashes the spec alone; later generations (forced re-runs, re-tunes) mix the number in so their names
-  // differ while staying deterministic.
-  const input = generation > 1 ? canonicalJson({ generation, spec }) : canonicalJson(spec)
+  // differ while staying deterministic. An instance of count or for_each mixes its key in, so instances of one spec
+  // get distinct names of the same length as a single resource's.
+  const instance = resource.instanceKey
+  const input = generation > 1 || instance !== undefined ? canonicalJson({ ...(generation > 1 ? { generation } : {}), ...(instance !== undefined ? { instance } : {}), spec }) : canonicalJson(spec)
   return createHash('sha256').update(input).digest('hex')
 }
 

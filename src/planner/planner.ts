@@ -13,6 +13,8 @@ import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTraini
 export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
+import { resolveMoves } from './moves.js'
+import { resourceOf } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -86,14 +88,20 @@ export interface PlannerInput {
   now: Date
 }
 
-export function plan(input: PlannerInput): Plan {
+export function plan(given: PlannerInput): Plan {
   const diags = new Diagnostics()
+  // moved blocks are done first: everything below plans against the records at their new addresses.
+  const moves = resolveMoves(given.config, given.state, diags)
+  const input = { ...given, state: moves.state }
   const changes: ResourceChange[] = []
   const drift: Drift[] = []
   const byAddress = new Map<string, ResourceChange>()
   const desiredAddresses = new Set(input.config.resources.map((r) => r.address))
   for (const address of input.replace) {
-    if (!desiredAddresses.has(address)) diags.error('Invalid --replace address', { detail: `${address} is not a resource in the configuration.`, hint: 'Use an address such as sagemaker_training_job.name (see sageform state list).' })
+    if (desiredAddresses.has(address)) continue
+    const instances = [...desiredAddresses].filter((a) => resourceOf(a) === address)
+    if (instances.length > 0) diags.error('Invalid --replace address', { detail: `${address} has instances (count or for_each): ${instances.join(', ')}.`, hint: `Name one instance, like --replace='${instances[0]}'.` })
+    else diags.error('Invalid --replace address', { detail: `${address} is not a resource in the configuration.`, hint: 'Use an address such as sagemaker_training_job.name (see sageform state list).' })
   }
   for (const resource of input.config.resources) {
     const change = planResource(resource, input, drift, diags)
@@ -106,6 +114,10 @@ export function plan(input: PlannerInput): Plan {
   }
   for (const [address, resourceState] of Object.entries(input.state?.resources ?? {})) {
     if (!desiredAddresses.has(address) && resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift))
+  }
+  for (const change of changes) {
+    const previous = moves.previous.get(change.address)
+    if (previous && !change.deposed) change.previous_address = previous
   }
   markSensitive(changes, sensitiveTexts(input.config))
   return {

@@ -11,6 +11,7 @@ import { resolveVariables, type VariableSource } from '../config/variables.js'
 import { buildConfiguration, type BuildOptions } from '../model/build.js'
 import type { Configuration } from '../model/types.js'
 import { validateConfiguration } from '../model/validate.js'
+import { validateMoves } from '../model/moves.js'
 import type { ConfigurationSnapshot } from '../plan/types.js'
 import { canonicalJson } from '../planner/identity.js'
 import { instanceTypeViolations } from '../planner/policy.js'
@@ -60,6 +61,7 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
     const found = new Diagnostics()
     found.append(built.diagnostics)
     found.append(validateConfiguration(built.config))
+    validateMoves(built.config, found)
     found.append(instanceTypeViolations(built.config.policy, built.config.resources))
     return { config: built.config, diagnostics: found.items }
   }

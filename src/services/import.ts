@@ -1,6 +1,7 @@
 // `sageform import ADDRESS JOB_NAME`: adopt an existing SageMaker job as a resource's current job. The job's request is
 // read back from Describe, so the next plan either finds it identical to the configuration (no-op) or shows exactly
 // what differs (a replacement). `--from-terraform-state` does the same for every job a Terraform state holds.
+import { normalizeAddress } from '../config/address.js'
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
@@ -66,7 +67,8 @@ export function pickShape(shapeName: string, value: unknown): JsonValue | undefi
   }
 }
 
-export async function importJob(options: ImportOptions, api?: SageMakerApi): Promise<ImportResult> {
+export async function importJob(given: ImportOptions, api?: SageMakerApi): Promise<ImportResult> {
+  const options = { ...given, address: normalizeAddress(given.address) }
   const diags = new Diagnostics()
   const adopted = await underImportLock(options, api, 'import', diags, async (context) => {
     const outcome = await adoptJob(context, options.address, options.jobName)

@@ -5,6 +5,7 @@
 //
 // followLogs() is the reusable part (apply --wait --logs streams through it): it polls until the job reaches a terminal
 // status, then reads once more so nothing written before the end is missed, and returns.
+import { normalizeAddress } from '../config/address.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Diagnostics, didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import type { VariableSource } from '../config/variables.js'
@@ -180,7 +181,8 @@ export interface LogsClients {
   logs: LogsApi
 }
 
-export async function logs(options: LogsOptions, onLine: (line: LogLine) => void, clients?: LogsClients): Promise<LogsResult> {
+export async function logs(given: LogsOptions, onLine: (line: LogLine) => void, clients?: LogsClients): Promise<LogsResult> {
+  const options = { ...given, address: normalizeAddress(given.address) }
   const diags = new Diagnostics()
   const result: LogsResult = { address: options.address, lines: 0, diagnostics: diags.items }
   const done = () => ({ ...result, diagnostics: diags.items })

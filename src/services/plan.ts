@@ -1,10 +1,13 @@
 // `sageform plan`: configuration + state + (unless --refresh=false) what SageMaker says → a plan value.
+import { normalizeAddress } from '../config/address.js'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import type { VariableSource } from '../config/variables.js'
 import { Unknown, newObject, type ObjectValue, type Value } from '../config/value.js'
 import type { JobResource, ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
 import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
+import { resolveMoves } from '../planner/moves.js'
+import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
@@ -42,8 +45,11 @@ export interface PlanResult {
  * the ARN and status only when the job exists, that is when state's current job carries the desired name.
  */
 export function referenceAttributes(state: State | undefined, replace: ReadonlySet<string>) {
-  return (resource: JobResource): ObjectValue => {
-    const resourceState = state?.resources[resource.address]
+  // The records as the plan will see them, once moved blocks have moved them (computed once, on the first reference).
+  let moved: State | undefined
+  return (resource: JobResource, refactoring: Refactoring): ObjectValue => {
+    moved ??= resolveMoves(refactoring, state).state
+    const resourceState = moved?.resources[resource.address]
     const { name } = desiredIdentity(resource, resourceState, replace.has(resource.address))
     const current = resourceState?.current
     const exists = current !== undefined && typeof name === 'string' && current.name === name
@@ -86,7 +92,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   // The AWS SDK takes a few hundred ms to load: start now, so its file reads overlap parsing the configuration.
   // connect() imports the same module and reports any failure.
   if (options.refresh && state && !api) import('../sagemaker/client.js').catch(() => undefined)
-  const replace = new Set(options.replace)
+  const replace = new Set(options.replace.map(normalizeAddress))
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
   diags.append(loaded.diagnostics)
   if (diags.hasErrors || !loaded.config) return { plan: null, diagnostics: sortDiagnostics(diags.items) }

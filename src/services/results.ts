@@ -1,6 +1,7 @@
 // `sageform results ADDRESS`: a tuning job's training jobs, ranked by the objective, for a person (table and chart, see
 // src/ui/results.ts) or a notebook (--json, --csv). Reads the state for the job name, then SageMaker:
 // DescribeHyperParameterTuningJob (objective, best job) and ListTrainingJobsForHyperParameterTuningJob, every page.
+import { normalizeAddress } from '../config/address.js'
 import { Diagnostics, didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import type { VariableSource } from '../config/variables.js'
 import { isSageMakerError, type DescribeHyperParameterTuningJobResponse, type HyperParameterTrainingJobSummary, type SageMakerApi } from '../sagemaker/types.js'
@@ -75,7 +76,8 @@ export interface ResultsResult {
 
 const TUNING = 'sagemaker_hyperparameter_tuning_job'
 
-export async function results(options: ResultsOptions, api?: SageMakerApi): Promise<ResultsResult> {
+export async function results(given: ResultsOptions, api?: SageMakerApi): Promise<ResultsResult> {
+  const options = { ...given, address: normalizeAddress(given.address) }
   const diags = new Diagnostics()
   const empty = (): ResultsResult => ({ format_version: '1.0', address: options.address, tuning_job: null, hyperparameters: [], training_jobs: [], diagnostics: diags.items })
   const { state, diagnostics } = await loadState(options.dir)

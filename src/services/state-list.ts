@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/index.js'
+import { filterMatches } from '../config/address.js'
 import type { ResourceType } from '../state/types.js'
 import { loadState } from './state.js'
 
@@ -30,7 +31,7 @@ export interface StateListResult {
 
 export async function stateList(options: StateListOptions): Promise<StateListResult> {
   const { state, diagnostics } = await loadState(options.dir)
-  const matches = (address: string) => options.filters.length === 0 || options.filters.some((f) => address === f || address.startsWith(`${f}.`))
+  const matches = (address: string) => options.filters.length === 0 || options.filters.some((f) => filterMatches(address, f))
   const resources = Object.entries(state?.resources ?? {})
     .filter(([address]) => matches(address))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

@@ -1,6 +1,7 @@
 // `state rm`: sageform forgets resources without touching SageMaker, as `terraform state rm` does. Their jobs keep
 // running or stay as they are; if the configuration still declares a resource, the next plan finds its job by name and
 // tags and offers to adopt it again.
+import { normalizeAddress, resourceOf } from '../config/address.js'
 import type { Diagnostic } from '../diagnostics/index.js'
 import { StateWriteRefused } from '../state/store.js'
 import { lockBackend, openState, readStateFrom } from './state.js'
@@ -35,9 +36,11 @@ export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
   try {
     const { state, diagnostics } = await readStateFrom(backend)
     if (diagnostics.length > 0 || !state) return { ...result, diagnostics: diagnostics.length > 0 ? diagnostics : [notInState(options.addresses[0] ?? '', [], false)] }
-    const addresses = [...new Set(options.addresses)]
     const known = Object.keys(state.resources)
-    const missing = addresses.filter((a) => !state.resources[a])
+    // A resource address names all of its instances, as in terraform state rm.
+    const wanted = options.addresses.map(normalizeAddress)
+    const addresses = [...new Set(wanted.flatMap((a) => (state.resources[a] ? [a] : known.filter((k) => resourceOf(k) === a))))]
+    const missing = wanted.filter((a) => !state.resources[a] && !known.some((k) => resourceOf(k) === a))
     if (missing.length > 0) return { ...result, diagnostics: missing.map((a) => notInState(a, known, true)) }
 
     const removed = addresses.map((address) => ({ address, job: state.resources[address]!.current?.name ?? null, status: state.resources[address]!.current?.status ?? null }))

@@ -1,4 +1,5 @@
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
+import { normalizeAddress, resourceOf } from '../config/address.js'
 import type { JobRecord, ResourceType } from '../state/types.js'
 import { loadState } from './state.js'
 
@@ -16,7 +17,8 @@ export interface StateShowResult {
   diagnostics: Diagnostic[]
 }
 
-export async function stateShow(options: StateShowOptions): Promise<StateShowResult> {
+export async function stateShow(given: StateShowOptions): Promise<StateShowResult> {
+  const options = { ...given, address: normalizeAddress(given.address) }
   const { state, diagnostics } = await loadState(options.dir)
   const base = { format_version: '1.0' as const, address: options.address }
   if (diagnostics.length > 0) return { ...base, resource: null, diagnostics }
@@ -28,7 +30,11 @@ export async function stateShow(options: StateShowOptions): Promise<StateShowRes
 /** Shared by the state commands that take addresses. */
 export function notInState(address: string, known: string[], stateExists: boolean): Diagnostic {
   if (!stateExists) return { severity: 'error', summary: 'No state file', detail: 'No state has been written yet (no sageform.state.json in this directory, or no object at the key of the configuration\'s backend "s3"), so no resource is recorded.', hint: 'Run the command in the directory that holds the configuration, or pass -C DIR.' }
+  const instances = known.filter((k) => k !== address && resourceOf(k) === address)
   const suggestion = didYouMean(address, known)
+  if (instances.length > 0) {
+    return { severity: 'error', summary: 'Resource not in the state', detail: `${address} has instances (count or for_each): ${instances.join(', ')}.`, address, hint: `Name one instance, like ${instances[0]}.` }
+  }
   return {
     severity: 'error',
     summary: 'Resource not in the state',

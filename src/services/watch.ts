@@ -2,6 +2,7 @@
 // as a stream of snapshots and the events between them (watch-model.ts holds the pure part). Polling is gentle: one
 // Describe per unfinished job per tick, a few at a time, the interval doubling whenever SageMaker throttles (or a
 // Describe fails) and easing back once it stops, and never faster than a few calls a second in all.
+import { filterMatches } from '../config/address.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
@@ -163,15 +164,14 @@ export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch
   diags.append(diagnostics)
   if (diags.hasErrors || intervalMs === undefined) return { targets: [], diagnostics: diags.items }
   const resources = Object.entries(state?.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  const matches = (address: string, filter: string) => address === filter || address.startsWith(`${filter}.`)
   for (const filter of options.addresses) {
-    if (!resources.some(([address]) => matches(address, filter))) {
+    if (!resources.some(([address]) => filterMatches(address, filter))) {
       diags.error('No such resource in the state', { detail: `${filter} matches no resource in the state file.`, hint: 'sageform state list shows the resources it knows.' })
     }
   }
   if (diags.hasErrors) return { targets: [], diagnostics: diags.items }
   const targets = resources
-    .filter(([address]) => options.addresses.length === 0 || options.addresses.some((f) => matches(address, f)))
+    .filter(([address]) => options.addresses.length === 0 || options.addresses.some((f) => filterMatches(address, f)))
     .flatMap(([address, r]) => (r.current ? [{ address, type: r.type, name: r.current.name }] : []))
   if (targets.length === 0) return { targets, intervalMs, diagnostics: diags.items }
   const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })

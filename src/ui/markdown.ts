@@ -6,7 +6,7 @@ import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
-import { HEADER, summaryLine, symbol } from './plan.js'
+import { headline, isShown, summaryLine, symbol } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
 export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
@@ -91,7 +91,9 @@ function notesCell(change: ResourceChange): string {
 }
 
 function details(change: ResourceChange): string[] {
-  const summary = `<summary>${symbol(change)} <code>${html(change.address)}</code> ${HEADER[change.action]}${change.reason ? ` (${html(change.reason)})` : ''}</summary>`
+  const title = html(headline(change)).replace(html(change.address), `<code>${html(change.address)}</code>`)
+  const moved = change.previous_address !== undefined && change.action !== 'no-op' ? ` (moved from <code>${html(change.previous_address)}</code>)` : ''
+  const summary = `<summary>${symbol(change)} ${title}${moved}${change.reason ? ` (${html(change.reason)})` : ''}</summary>`
   const body = diffBody(change)
   const out = ['<details>', summary, '']
   if (change.deferred) out.push(`Deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it.`, '')
@@ -111,8 +113,8 @@ function diagnosticLine(d: Diagnostic): string {
 }
 
 export function renderPlanMarkdown(plan: Plan): string {
-  const changes = plan.changes.filter((c) => c.action !== 'no-op')
-  const unchanged = plan.changes.filter((c) => c.action === 'no-op')
+  const changes = plan.changes.filter(isShown)
+  const unchanged = plan.changes.filter((c) => !isShown(c))
   const out: string[] = [PLAN_COMMENT_MARKER]
   out.push(changes.length === 0 ? '### No changes. Your jobs match the configuration.' : `### ${summaryLine(plan)}`, '')
   if (changes.length > 0) {

@@ -1,5 +1,6 @@
 // Renders a plan the way Terraform does: a symbol per action, a per-attribute diff (multi-line values as a line diff),
 // drift found during refresh, and the summary line.
+import { resourceOf } from '../config/address.js'
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
@@ -19,6 +20,17 @@ export const HEADER: Record<ResourceChange['action'], string> = {
   retune: 'will be re-tuned: a new generation',
   delete: 'will be deleted',
   'no-op': 'has no changes',
+}
+
+/** Worth showing as a change: anything but a no-op, and a no-op whose record moves (apply still moves it). */
+export function isShown(change: ResourceChange): boolean {
+  return change.action !== 'no-op' || change.previous_address !== undefined
+}
+
+/** `x will be created`, or Terraform's `a has moved to b` for a record that only moves. */
+export function headline(change: ResourceChange): string {
+  if (change.previous_address !== undefined && change.action === 'no-op') return `${change.previous_address} has moved to ${change.address}`
+  return `${change.address} ${HEADER[change.action]}`
 }
 
 export function symbol(change: ResourceChange): string {
@@ -74,10 +86,11 @@ function attributeLines(change: AttributeChange, action: ResourceChange['action'
 
 export function renderChange(change: ResourceChange, style: Style): string {
   const colour = colourFor(change, style)
-  const [type, label] = [change.type, change.address.slice(change.type.length + 1)]
+  const [type, label] = [change.type, resourceOf(change.address).slice(change.type.length + 1)]
   const reason = change.reason ? ` (${change.reason})` : ''
-  const heading = change.deposed ? `${change.address} (generation ${change.before?.generation ?? '?'}, job ${change.deposed})` : change.address
-  const lines = [style.bold(`  # ${heading} ${HEADER[change.action]}`) + reason]
+  const heading = change.deposed ? `${change.address} (generation ${change.before?.generation ?? '?'}, job ${change.deposed}) ${HEADER[change.action]}` : headline(change)
+  const lines = [style.bold(`  # ${heading}`) + reason]
+  if (change.previous_address !== undefined && change.action !== 'no-op') lines.push(style.bold(`  # (moved from ${change.previous_address})`))
   if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
   if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
@@ -96,7 +109,8 @@ export function renderChange(change: ResourceChange, style: Style): string {
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
-  const extra = [s.adopt && `${s.adopt} to adopt`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
+  const moved = plan.changes.filter((c) => c.previous_address !== undefined).length
+  const extra = [s.adopt && `${s.adopt} to adopt`, moved && `${moved} to move`, s.retune && `${s.retune} to re-tune`, s.delete && `${s.delete} to delete`].filter(Boolean).map((part) => `, ${part}`).join('')
   return `Plan: ${s.create} to create, ${s.replace} to replace, ${s.update} to update, ${s.stop} to stop${extra}.`
 }
 
@@ -107,8 +121,8 @@ export function renderPlan(plan: Plan, style: Style): string {
     for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${d.detail}`)
     out.push('')
   }
-  const changes = plan.changes.filter((c) => c.action !== 'no-op')
-  const unchanged = plan.changes.filter((c) => c.action === 'no-op')
+  const changes = plan.changes.filter(isShown)
+  const unchanged = plan.changes.filter((c) => !isShown(c))
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
     for (const c of unchanged) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
