@@ -11,7 +11,7 @@ import { QUOTA, QUOTA_SERVICE_CODE, QUOTA_SERVICE_NAME, instanceQuotaName, known
 import { ServiceError, quotaExceeded, validationError } from './errors.js'
 import { paginate } from './listing.js'
 import type { Context } from './store.js'
-import { trainingState } from './training.js'
+import { endOf } from './training.js'
 import type { JsonObject } from './types.js'
 
 export const QUOTAS_TARGET_PREFIX = 'ServiceQuotasV20190624.'
@@ -168,12 +168,12 @@ function instancesOf(resourceConfig: JsonObject | undefined, spot: boolean): Ins
   return { spot, byType, total: [...byType.values()].reduce((s, n) => s + n, 0) }
 }
 
-/** What InProgress training jobs hold now, per quota name. */
+/** What running training jobs hold now, per quota name: a job holds its instances until it has ended (Stopping too). */
 function usage(ctx: Context): Map<string, number> {
   const out = new Map<string, number>()
   const add = (name: string, n: number) => out.set(name, (out.get(name) ?? 0) + n)
   for (const job of ctx.store.trainingJobs.values()) {
-    if (trainingState(job, ctx.now).status !== 'InProgress') continue
+    if (endOf(job) <= ctx.now) continue
     const held = instancesOf(job.spec.ResourceConfig, job.spec.EnableManagedSpotTraining === true)
     for (const [type, n] of held.byType) add(instanceQuotaName(type, held.spot), n)
     add(held.spot ? QUOTA.instancesAcrossSpotTraining : QUOTA.instancesAcrossTraining, held.total)
