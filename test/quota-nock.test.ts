@@ -33,15 +33,19 @@ const PAGE_2 = [quota('L-611FA074', 'ml.m5.large for training job usage', 4), qu
 /** A running training job as Search returns it. */
 const runningJob = (name: string, count: number) => ({ TrainingJob: { TrainingJobName: name, TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`, TrainingJobStatus: 'InProgress', ResourceConfig: { InstanceType: 'ml.m5.large', InstanceCount: count, VolumeSizeInGB: 30 } } })
 
-const HCL = (count: number) => `provider "sagemaker" {
+const HCL = (count: number, instanceType = 'ml.m5.large') => `provider "sagemaker" {
   region = "us-east-1"
 }
 
 resource "sagemaker_training_job" "churn" {
   name_prefix = "churn"
-${TRAINING_BODY.replace(/instance_count\s*=\s*\d+/, `instance_count = ${count}`)}
+${TRAINING_BODY.replace(/instance_count\s*=\s*\d+/, `instance_count = ${count}`).replace('ml.m5.large', instanceType)}
 }
 `
+
+/** ml.p3.2xlarge is not in sageform's table of codes: its quota is found by name in the whole list. */
+const P3 = 'ml.p3.2xlarge'
+const P3_QUOTA = quota('L-2D3A4F5E', 'ml.p3.2xlarge for training job usage', 1)
 
 const planModule = () => import('../src/services/plan.js')
 
@@ -81,14 +85,27 @@ describe('plan quota check over HTTP (nock)', () => {
     return sq
   }
 
-  it('sends the exact ListServiceQuotas and Search requests: every page, ceil(N/100) Search calls, no Describe', async () => {
+  /** GetServiceQuota answers for these quotas, one request each. */
+  function getQuotas(quotas: Array<ReturnType<typeof quota>>): AwsJsonDouble {
+    const sq = new AwsJsonDouble(QUOTAS_ENDPOINT, 'ServiceQuotasV20190624')
+    for (const q of quotas) sq.on('GetServiceQuota', [200, { Quota: q }], (b) => b.QuotaCode === q.QuotaCode)
+    return sq
+  }
+
+  /** The three quotas a plan of one ml.m5.large training job counts against, all with codes sageform knows. */
+  const M5_QUOTAS = (value = 4) => [quota('L-611FA074', 'ml.m5.large for training job usage', value), PAGE_1[0]!, PAGE_1[1]!]
+
+  it('sends one GetServiceQuota per quota the plan needs, in parallel, and Search for what runs: ceil(N/100) calls, no Describe', async () => {
     const dir = configDir({ 'main.hcl': HCL(2) })
-    const sq = serviceQuotas([[200, { Quotas: PAGE_1, NextToken: 'q2' }], [200, { Quotas: PAGE_2 }]])
+    const sq = getQuotas(M5_QUOTAS())
     // 150 running jobs of one instance each: two Search pages.
     const jobs = Array.from({ length: 150 }, (_, i) => runningJob(`other-${i}`, 1))
     const sm = sageMaker([jobs.slice(0, 100), jobs.slice(100)])
     const result = await plan(dir)
-    assert.deepEqual(sq.bodies('ListServiceQuotas'), [{ ServiceCode: 'sagemaker', MaxResults: 100 }, { ServiceCode: 'sagemaker', MaxResults: 100, NextToken: 'q2' }])
+    assert.deepEqual(
+      sq.bodies('GetServiceQuota').sort((a, b) => String(a.QuotaCode).localeCompare(String(b.QuotaCode))),
+      ['L-00C91CB5', 'L-611FA074', 'L-622CFD70'].map((QuotaCode) => ({ ServiceCode: 'sagemaker', QuotaCode })),
+    )
     const searches = sm.bodies('Search')
     assert.deepEqual(sm.ops(), ['Search', 'Search', 'Search'])
     assert.deepEqual(searches.find((b) => b.Resource === 'TrainingJob'), {
@@ -108,9 +125,33 @@ describe('plan quota check over HTTP (nock)', () => {
     assert.ok(result.diagnostics.some((d) => d.severity === 'warning' && d.summary.includes('only once other jobs finish')))
   })
 
+  it('an instance type without a known code: every page of ListServiceQuotas, matched by name', async () => {
+    const dir = configDir({ 'main.hcl': HCL(1, P3) })
+    const sq = serviceQuotas([[200, { Quotas: PAGE_1, NextToken: 'q2' }], [200, { Quotas: [...PAGE_2, P3_QUOTA] }]])
+    sageMaker([[]])
+    const result = await plan(dir)
+    assert.deepEqual(sq.bodies('ListServiceQuotas'), [{ ServiceCode: 'sagemaker', MaxResults: 100 }, { ServiceCode: 'sagemaker', MaxResults: 100, NextToken: 'q2' }])
+    const item = result.quota_check!.items.find((i) => i.quota_name === 'ml.p3.2xlarge for training job usage')!
+    assert.deepEqual({ code: item.quota_code, value: item.value, outcome: item.outcome }, { code: 'L-2D3A4F5E', value: 1, outcome: 'fits' })
+  })
+
+  it('a quota without an applied value (GetServiceQuota says NoSuchResource): the whole list instead', async () => {
+    const dir = configDir({ 'main.hcl': HCL(1) })
+    const sq = new AwsJsonDouble(QUOTAS_ENDPOINT, 'ServiceQuotasV20190624')
+    sq.on('GetServiceQuota', [400, { __type: 'NoSuchResourceException', Message: 'The request failed because the specified quota does not exist.' }], (b) => b.QuotaCode === 'L-611FA074')
+    sq.on('GetServiceQuota', [200, { Quota: PAGE_1[0] }], (b) => b.QuotaCode === 'L-00C91CB5')
+    sq.on('GetServiceQuota', [200, { Quota: PAGE_1[1] }], (b) => b.QuotaCode === 'L-622CFD70')
+    sq.on('ListServiceQuotas', [200, { Quotas: PAGE_1 }])
+    sageMaker([[]])
+    const result = await plan(dir)
+    const item = result.quota_check!.items.find((i) => i.quota_name === 'ml.m5.large for training job usage')!
+    assert.equal(item.outcome, 'not-listed')
+    assert.ok(result.diagnostics.some((d) => d.summary === 'No SageMaker quota "ml.m5.large for training job usage" in us-east-1'))
+  })
+
   it('a plan that cannot start: an error naming the quota, its value, usage and need, with the increase command', async () => {
     const dir = configDir({ 'main.hcl': HCL(5) })
-    serviceQuotas([[200, { Quotas: [...PAGE_1, ...PAGE_2] }]])
+    getQuotas(M5_QUOTAS())
     sageMaker([[runningJob('other', 1)]])
     const { planService } = await planModule()
     const result = await planService(options(dir))
@@ -122,7 +163,7 @@ describe('plan quota check over HTTP (nock)', () => {
   })
 
   it('AccessDenied from Service Quotas: one warning, "Quotas not checked", and the plan goes on', async () => {
-    const dir = configDir({ 'main.hcl': HCL(2) })
+    const dir = configDir({ 'main.hcl': HCL(2, P3) })
     serviceQuotas([[400, { __type: 'AccessDeniedException', Message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: servicequotas:ListServiceQuotas' }]])
     sageMaker([[]])
     const result = await plan(dir)
@@ -134,7 +175,7 @@ describe('plan quota check over HTTP (nock)', () => {
   })
 
   it('AccessDenied from Search: the same single warning', async () => {
-    const dir = configDir({ 'main.hcl': HCL(2) })
+    const dir = configDir({ 'main.hcl': HCL(2, P3) })
     serviceQuotas([[200, { Quotas: PAGE_1 }]])
     const sm = new AwsJsonDouble(SAGEMAKER_ENDPOINT, 'SageMaker')
     sm.on('Search', [400, { __type: 'AccessDeniedException', Message: 'not authorized to perform: sagemaker:Search' }])
@@ -146,7 +187,7 @@ describe('plan quota check over HTTP (nock)', () => {
   })
 
   it('no answer in time: "Quotas not checked" once the deadline passes, never a hang', async () => {
-    const dir = configDir({ 'main.hcl': HCL(2) })
+    const dir = configDir({ 'main.hcl': HCL(2, P3) })
     new AwsJsonDouble(QUOTAS_ENDPOINT, 'ServiceQuotasV20190624').scope.post('/').delay(60_000).reply(200, '{}')
     sageMaker([[]])
     const result = await plan(dir, { timeoutMs: 200 })
@@ -158,7 +199,7 @@ describe('plan quota check over HTTP (nock)', () => {
 
   it('caches the quotas per region and account: the next plan asks only Search', async () => {
     const dir = configDir({ 'main.hcl': HCL(2) })
-    serviceQuotas([[200, { Quotas: [...PAGE_1, ...PAGE_2] }]])
+    getQuotas(M5_QUOTAS())
     sageMaker([[]])
     await plan(dir)
     assert.equal(readdirSync(cacheDir).filter((f) => f.startsWith('sagemaker-quotas.us-east-1.')).length, 1)
@@ -170,16 +211,15 @@ describe('plan quota check over HTTP (nock)', () => {
 
   it('a cached value that refuses the plan is confirmed against a fresh answer first (a raised quota passes)', async () => {
     const dir = configDir({ 'main.hcl': HCL(6) })
-    serviceQuotas([[200, { Quotas: [...PAGE_1, ...PAGE_2] }]])
+    getQuotas(M5_QUOTAS())
     sageMaker([[]])
     const { planService } = await planModule()
     const refused = await planService(options(dir))
     assert.equal(refused.diagnostics.filter((d) => d.severity === 'error').length, 1)
-    const raised = PAGE_2.map((q) => (q.QuotaCode === 'L-611FA074' ? { ...q, Value: 8 } : q))
-    const sq = serviceQuotas([[200, { Quotas: [...PAGE_1, ...raised] }]])
+    const sq = getQuotas(M5_QUOTAS(8))
     sageMaker([[]])
     const passed = await plan(dir)
-    assert.equal(sq.ops().length, 1)
+    assert.equal(sq.ops().length, 3)
     assert.equal(passed.quota_check!.items.find((i) => i.quota_code === 'L-611FA074')!.outcome, 'fits')
   })
 

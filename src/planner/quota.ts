@@ -175,7 +175,7 @@ export function quotaDiagnostics(check: QuotaCheck): Diagnostic[] {
         severity: 'warning',
         summary: 'Quotas not checked',
         detail: `sageform could not read the account's SageMaker quotas${check.region ? ` in ${check.region}` : ''} (${check.reason ?? 'unknown reason'}), so whether the new jobs fit them is unknown.`,
-        hint: 'Allow servicequotas:ListServiceQuotas and sagemaker:Search (see docs/iam.md), or skip the check with --no-quota-check.',
+        hint: 'Allow servicequotas:GetServiceQuota, servicequotas:ListServiceQuotas and sagemaker:Search (see docs/iam.md), or skip the check with --no-quota-check.',
       },
     ]
   }
@@ -223,6 +223,17 @@ export function quotaDiagnostics(check: QuotaCheck): Diagnostic[] {
 /** The check of a plan whose quotas could not be read. */
 export function notChecked(region: string | null, reason: string): QuotaCheck {
   return { status: 'not-checked', region, reason, items: [], unchecked: [] }
+}
+
+/** The names of every quota the plan's new jobs count against: the ones to look up. */
+export function neededQuotaNames(plan: Pick<Plan, 'changes'>): string[] {
+  const names = new Set<string>()
+  for (const change of starting(plan)) {
+    const need = jobNeed(change.type, change.after!.request)
+    if ('unknown' in need) continue
+    for (const name of [...need.held.keys(), ...need.perJob.keys()]) names.add(name)
+  }
+  return [...names].sort()
 }
 
 /** Does the plan start any job, that is, is there anything to check? */

@@ -11,6 +11,8 @@ export interface ServiceQuota {
 export interface ServiceQuotasApi {
   /** Every quota of service code `sagemaker` in the client's region, following NextToken. Throws ServiceQuotasError. */
   sageMakerQuotas(signal?: AbortSignal): Promise<ServiceQuota[]>
+  /** One quota by code (GetServiceQuota); undefined when the service has no applied value for it (NoSuchResource). */
+  sageMakerQuota(code: string, signal?: AbortSignal): Promise<ServiceQuota | undefined>
   /** Closes connections; the client is used once per plan. */
   destroy?(): void
 }
@@ -46,5 +48,12 @@ export class FakeServiceQuotas implements ServiceQuotasApi {
     this.calls++
     if (this.failure) throw this.failure
     return this.quotas.map((q) => ({ ...q }))
+  }
+
+  async sageMakerQuota(code: string): Promise<ServiceQuota | undefined> {
+    this.calls++
+    if (this.failure) throw this.failure
+    const found = this.quotas.find((q) => q.code === code)
+    return found && { ...found }
   }
 }

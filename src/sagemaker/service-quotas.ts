@@ -1,6 +1,6 @@
 // ServiceQuotasApi over the AWS SDK v3 Service Quotas client. One attempt per page, aborted by the caller's deadline:
 // a plan must never wait long for quotas, and a failure only leaves them unchecked.
-import { ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas'
+import { GetServiceQuotaCommand, ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas'
 import { ServiceQuotasError, type ServiceQuota, type ServiceQuotasApi } from './quotas.js'
 
 const SERVICE_CODE = 'sagemaker'
@@ -35,7 +35,8 @@ class SdkServiceQuotas implements ServiceQuotasApi {
         throw classify(error)
       }
       for (const q of answer.Quotas ?? []) {
-        if (typeof q.QuotaName === 'string' && typeof q.QuotaCode === 'string' && typeof q.Value === 'number') out.push({ name: q.QuotaName, code: q.QuotaCode, value: q.Value })
+        const quota = quotaOf(q)
+        if (quota) out.push(quota)
       }
       token = answer.NextToken
       if (!token) break
@@ -43,9 +44,24 @@ class SdkServiceQuotas implements ServiceQuotasApi {
     return out
   }
 
+  async sageMakerQuota(code: string, signal?: AbortSignal): Promise<ServiceQuota | undefined> {
+    let answer
+    try {
+      answer = await this.sdk.send(new GetServiceQuotaCommand({ ServiceCode: SERVICE_CODE, QuotaCode: code }), { abortSignal: signal })
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchResourceException') return undefined
+      throw classify(error)
+    }
+    return quotaOf(answer.Quota)
+  }
+
   destroy(): void {
     this.sdk.destroy()
   }
+}
+
+function quotaOf(q: { QuotaName?: string; QuotaCode?: string; Value?: number } | undefined): ServiceQuota | undefined {
+  return q && typeof q.QuotaName === 'string' && typeof q.QuotaCode === 'string' && typeof q.Value === 'number' ? { name: q.QuotaName, code: q.QuotaCode, value: q.Value } : undefined
 }
 
 function classify(error: unknown): ServiceQuotasError {

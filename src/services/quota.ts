@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Diagnostics } from '../diagnostics/index.js'
+import { knownQuotaCode } from '../model/quotas.js'
 import type { ProviderSettings } from '../model/types.js'
 import type { QuotaCheck } from '../plan/quota.js'
 import type { Plan } from '../plan/types.js'
-import { checkQuotas, needsQuotaCheck, notChecked, quotaDiagnostics, runningUsage, type QuotaValue } from '../planner/quota.js'
+import { checkQuotas, neededQuotaNames, needsQuotaCheck, notChecked, quotaDiagnostics, runningUsage, type QuotaValue } from '../planner/quota.js'
 import { ServiceQuotasError, type ServiceQuota, type ServiceQuotasApi } from '../sagemaker/quotas.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import { withDeadline } from '../util/deadline.js'
@@ -20,7 +21,7 @@ import { cacheDir } from './cost.js'
 export const QUOTA_TIMEOUT_MS = 5000
 /** A raised quota shows within the hour; a refusal is always confirmed against a fresh answer first. */
 export const QUOTA_CACHE_TTL_MS = 3600 * 1000
-const CACHE_FORMAT = 1
+const CACHE_FORMAT = 2
 
 export interface QuotaCheckOptions {
   /** A Service Quotas client in place of AWS's (tests); without it the SDK client is created when needed. */
@@ -39,6 +40,8 @@ export interface QuotaContext {
 interface CacheEntry {
   format_version: number
   fetched_at: string
+  /** A whole ListServiceQuotas answer: a name missing from it is not listed in the region. */
+  complete: boolean
   quotas: ServiceQuota[]
 }
 
@@ -59,18 +62,25 @@ async function runCheck(plan: Plan, context: QuotaContext, api: SageMakerApi | u
   const ms = options.timeoutMs ?? QUOTA_TIMEOUT_MS
   const now = options.now?.() ?? new Date()
   const cache = cacheFile(context, region, profile)
+  const names = neededQuotaNames(plan)
+  let client: ServiceQuotasApi | undefined
   try {
     return await withDeadline(
       async (signal) => {
-        const fetch = () => fetchQuotas(region, context, profile, options, signal)
+        const connect = async () => (client ??= options.serviceQuotas ?? (await import('../sagemaker/service-quotas.js')).createServiceQuotasClient({ region, profile, endpoint: quotasEndpoint(context.provider.endpoint, context.env) }))
+        const lookUp = async (cached: CacheEntry | undefined) => {
+          const fetched = await fetchQuotas(await connect(), names, cached, now, signal)
+          await writeCache(cache, fetched)
+          return fetched.quotas
+        }
         const cached = await readCache(cache, now)
-        const [listed, training, tuning] = await Promise.all([cached ?? fetch(), api.searchInProgress('TrainingJob', signal), api.searchInProgress('HyperParameterTuningJob', signal)])
+        const covered = cached && (cached.complete || names.every((name) => cached.quotas.some((q) => q.name === name)))
+        const [listed, training, tuning] = await Promise.all([covered ? cached.quotas : lookUp(cached), api.searchInProgress('TrainingJob', signal), api.searchInProgress('HyperParameterTuningJob', signal)])
         const running = runningUsage(training, tuning)
-        let check = checkQuotas(plan, { region, quotas: byName(listed), running })
+        const check = checkQuotas(plan, { region, quotas: byName(listed), running })
         // A cached value may predate an increase: never refuse a plan on it.
-        if (cached && check.items.some((i) => i.outcome === 'exceeds' || i.outcome === 'not-listed')) check = checkQuotas(plan, { region, quotas: byName(await fetchAndCache(fetch, cache, now)), running })
-        else if (!cached) await writeCache(cache, { format_version: CACHE_FORMAT, fetched_at: now.toISOString(), quotas: listed })
-        return check
+        const refuses = check.items.some((i) => i.outcome === 'exceeds' || i.outcome === 'not-listed')
+        return covered && refuses ? checkQuotas(plan, { region, quotas: byName(await lookUp(undefined)), running }) : check
       },
       ms,
       () => new ServiceQuotasError('unreachable', `no answer within ${ms} ms`),
@@ -79,23 +89,28 @@ async function runCheck(plan: Plan, context: QuotaContext, api: SageMakerApi | u
     if (error instanceof ServiceQuotasError) return notChecked(region, error.kind === 'credentials' ? `no AWS credentials: ${error.message}` : `Service Quotas: ${error.message}`)
     if (isSageMakerError(error)) return notChecked(region, `SageMaker Search: ${error.code}: ${error.message}`)
     return notChecked(region, (error as Error).message)
-  }
-}
-
-async function fetchQuotas(region: string, context: QuotaContext, profile: string | undefined, options: QuotaCheckOptions, signal: AbortSignal): Promise<ServiceQuota[]> {
-  const client = options.serviceQuotas ?? (await import('../sagemaker/service-quotas.js')).createServiceQuotasClient({ region, profile, endpoint: quotasEndpoint(context.provider.endpoint, context.env) })
-  try {
-    signal.throwIfAborted()
-    return await client.sageMakerQuotas(signal)
   } finally {
-    if (!options.serviceQuotas) client.destroy?.()
+    if (!options.serviceQuotas) client?.destroy?.()
   }
 }
 
-async function fetchAndCache(fetch: () => Promise<ServiceQuota[]>, file: string, now: Date): Promise<ServiceQuota[]> {
-  const quotas = await fetch()
-  await writeCache(file, { format_version: CACHE_FORMAT, fetched_at: now.toISOString(), quotas })
-  return quotas
+/**
+ * The quotas the plan needs, fresh: one GetServiceQuota each, in parallel, when sageform knows every code (one round
+ * trip); else, or when one of them has no applied value, every page of ListServiceQuotas. The answer is merged into
+ * what the cache held; a full list marks the entry complete (a name missing from it is not listed in the region).
+ */
+async function fetchQuotas(client: ServiceQuotasApi, names: readonly string[], cached: CacheEntry | undefined, now: Date, signal: AbortSignal): Promise<CacheEntry> {
+  const codes = names.map((name) => knownQuotaCode(name))
+  if (codes.every((code) => code !== undefined)) {
+    const got = await Promise.all(codes.map((code) => client.sageMakerQuota(code!, signal)))
+    if (got.every((q) => q !== undefined)) {
+      const fresh = new Set(got.map((q) => q!.name))
+      const kept = cached ? cached.quotas.filter((q) => !fresh.has(q.name)) : []
+      // The entry is as old as its oldest value.
+      return { format_version: CACHE_FORMAT, fetched_at: cached?.fetched_at ?? now.toISOString(), complete: cached?.complete ?? false, quotas: [...kept, ...(got as ServiceQuota[])] }
+    }
+  }
+  return { format_version: CACHE_FORMAT, fetched_at: now.toISOString(), complete: true, quotas: await client.sageMakerQuotas(signal) }
 }
 
 function byName(quotas: readonly ServiceQuota[]): Map<string, QuotaValue> {
@@ -112,7 +127,7 @@ function cacheFile(context: QuotaContext, region: string, profile: string | unde
   return join(cacheDir(context.env), `sagemaker-quotas.${region}.${key}.json`)
 }
 
-async function readCache(file: string, now: Date): Promise<ServiceQuota[] | undefined> {
+async function readCache(file: string, now: Date): Promise<CacheEntry | undefined> {
   let entry: CacheEntry
   try {
     entry = JSON.parse(await readFile(file, 'utf8')) as CacheEntry
@@ -122,7 +137,7 @@ async function readCache(file: string, now: Date): Promise<ServiceQuota[] | unde
   if (entry?.format_version !== CACHE_FORMAT || !Array.isArray(entry.quotas)) return undefined
   const age = now.getTime() - Date.parse(entry.fetched_at)
   if (Number.isNaN(age) || age < -60_000 || age >= QUOTA_CACHE_TTL_MS) return undefined
-  return entry.quotas.filter((q) => typeof q?.name === 'string' && typeof q.code === 'string' && typeof q.value === 'number')
+  return { ...entry, complete: entry.complete === true, quotas: entry.quotas.filter((q) => typeof q?.name === 'string' && typeof q.code === 'string' && typeof q.value === 'number') }
 }
 
 async function writeCache(file: string, entry: CacheEntry): Promise<void> {
