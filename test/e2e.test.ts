@@ -174,7 +174,7 @@ describe('end to end: the CLI against the local endpoint', function () {
     expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 2)
   })
 
-  it('recovers from kill -9 in the middle of an apply: force-unlock, apply again, one job per resource', async () => {
+  it('recovers from kill -9 in the middle of an apply: the next apply takes the dead lock over, one job per resource', async () => {
     const COUNT = 30
     const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 150 })
     const dir = workDir(COUNT)
@@ -196,19 +196,14 @@ describe('end to end: the CLI against the local endpoint', function () {
     assert.ok(recordedAtKill >= 5 && recordedAtKill < COUNT, `the kill came after ${recordedAtKill} of ${COUNT} jobs were recorded`)
     assert.ok(existsSync(join(dir, 'sageform.state.json.lock')), 'the killed apply left its lock behind')
 
-    // The documented recovery: the next command names the dead holder's lock, and force-unlock <ID> removes it.
-    const blocked = await sageform(['apply', '--auto-approve'], dir, endpoint)
-    expectExit(blocked, 1)
-    assert.match(blocked.stdout + blocked.stderr, /state lock/i)
-    assert.match(blocked.stdout + blocked.stderr, /no longer running/)
-    const id = lockId(blocked)
-    assert.equal(JSON.parse(readFileSync(join(dir, 'sageform.state.json.lock'), 'utf8')).id, id)
-    assert.equal(readStateFile(dir).serial, afterKill.serial, 'a command that could not lock wrote the state')
-    expectExit(await sageform(['force-unlock', id], dir, endpoint), 0)
-    assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')))
-
+    // The next run takes the dead holder's lock over by itself, saying so once: no force-unlock needed.
+    const deadId = JSON.parse(readFileSync(join(dir, 'sageform.state.json.lock'), 'utf8')).id as string
     const resumed = await sageform(['apply', '--auto-approve', '--parallelism', '10'], dir, endpoint)
     expectExit(resumed, 0)
+    assert.equal(resumed.stderr.match(/Took over a stale state lock/g)?.length, 1, output(resumed))
+    assert.match(resumed.stderr, new RegExp(`pid ${child.pid} on .* is no longer running`))
+    assert.ok(resumed.stderr.includes(deadId), 'the warning names the dead lock')
+    assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')), 'the resumed apply released its lock')
     // Every resource the killed run did not record is created now, or adopted when its create had already gone out.
     const summary = /Resources: (\d+) created, 0 replaced, 0 updated, 0 stopped(?:, (\d+) adopted)?\./.exec(resumed.stdout)
     assert.ok(summary, output(resumed))

@@ -42,6 +42,8 @@ export class StepFailed extends Error {
 
 /** The detail of a failure: SageMaker's error code and message (and request ID, for AWS support) when it has them. */
 export function errorText(err: unknown): string {
+  // A timeout's message already says what was asked of whom; nothing was returned.
+  if (isSageMakerError(err) && err.code === 'RequestTimeout') return err.message
   if (isSageMakerError(err)) return `SageMaker returned ${err.code}: ${err.message}${err.requestId ? ` (request ID ${err.requestId})` : ''}`
   return err instanceof Error ? err.message : String(err)
 }

@@ -69,6 +69,9 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       return { mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan: null, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
     }
     const { hasChanges } = await import('../plan/types.js')
+    // What the run itself found (a stale lock taken over), beside the plan's own warnings.
+    const ownDiagnostics = diagnostics.filter((d) => !prepared.plan.diagnostics.includes(d))
+    if (!this.jsonEnabled() && ownDiagnostics.length > 0) this.logToStderr(renderDiagnostics(ownDiagnostics, this.style))
     if (!this.jsonEnabled()) this.log(renderPlan(prepared.plan, this.style))
     const changes = hasChanges(prepared.plan)
     if (changes && !flags['auto-approve'] && !args.planfile) {
@@ -84,6 +87,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       const line = this.jsonEnabled() ? undefined : renderEvent(event, this.style)
       if (line) this.log(line)
     })
+    result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
     if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style))
     if (waitMs !== undefined && result.applied && prepared.api) {

@@ -1,4 +1,7 @@
-import { Command, Flags, type Interfaces } from '@oclif/core'
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
+import { REQUEST_TIMEOUT_ENV, parseRequestTimeout } from '../sagemaker/timeouts.js'
+import { jsonSafe, terminalSafe } from '../ui/escape.js'
 import { makeStyle, wantsColor, type Style } from '../ui/style.js'
 import { normalizeTerraformFlags } from './args.js'
 
@@ -15,20 +18,45 @@ export const variableFlags = {
 }
 
 /**
- * Exit codes (documented in README): 0 success, 1 error, 2 changes present (plan --detailed-exitcode), 3 the jobs
- * waited for all ended but not all Completed (apply --wait, watch), 130 interrupted by Ctrl-C while waiting; fmt keeps
+ * Exit codes (documented in README): 0 success; 1 error, including every usage error (unknown flag, bad value, missing
+ * or extra argument); 2 changes present (plan/apply --detailed-exitcode), and only that; 3 the jobs waited for all
+ * ended but not all Completed (apply --wait, watch); 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM. fmt keeps
  * terraform fmt's: 2 a file could not be read, parsed or written, 3 --check found a file to format.
  */
-export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, fmtInvalidFile: 2, fmtUnformatted: 3 } as const
+export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, terminated: 143, fmtInvalidFile: 2, fmtUnformatted: 3 } as const
+
+/**
+ * `--request-timeout` hands its value to the AWS clients of this run through their variable, which is also how cron
+ * and CI set it; a value that is not a positive duration, from either, is a usage error before anything runs.
+ */
+const requestTimeoutFlag = Flags.custom<number>({
+  description: `The most one call to AWS (SageMaker, S3, CloudWatch Logs) may take, retries included, e.g. 30s or 2m (default 60s; also ${REQUEST_TIMEOUT_ENV}).`,
+  env: REQUEST_TIMEOUT_ENV,
+  helpGroup: 'GLOBAL',
+  parse: async (input) => {
+    const ms = parseRequestTimeout(input)
+    if (ms === undefined) throw new Error(`"${input}" (--request-timeout or ${REQUEST_TIMEOUT_ENV}) is not a positive duration such as 30s, 2m or 1m30s.`)
+    process.env[REQUEST_TIMEOUT_ENV] = input
+    return ms
+  },
+})
+
+/** The `--json` payload of a command that failed before it could make its own: schemas/error.json. */
+export interface ErrorPayload {
+  error: { kind: 'usage' | 'internal'; message: string; hint?: string }
+  diagnostics: Diagnostic[]
+}
 
 export abstract class BaseCommand extends Command {
   static override enableJsonFlag = true
   static override baseFlags = {
     'no-color': Flags.boolean({ description: 'Plain output without colour (also when NO_COLOR is set or output is not a terminal).', helpGroup: 'GLOBAL' }),
     debug: Flags.boolean({ description: 'Show stack traces for unexpected errors.', helpGroup: 'GLOBAL' }),
+    'request-timeout': requestTimeoutFlag(),
   }
 
   protected style: Style = makeStyle(false)
+  private colored = false
 
   override async init(): Promise<void> {
     const ctor = this.ctor as typeof BaseCommand
@@ -37,15 +65,77 @@ export abstract class BaseCommand extends Command {
     const booleans = new Set(Object.entries(flags).filter(([, f]) => f.type === 'boolean').map(([name]) => name))
     this.argv = normalizeTerraformFlags(this.argv, longFlags, booleans)
     await super.init()
-    this.style = makeStyle(wantsColor(this.argv.includes('--no-color')))
+    this.colored = wantsColor(this.argv.includes('--no-color'))
+    this.style = makeStyle(this.colored)
   }
 
-  /** Unexpected failures: one sentence, and the stack only with --debug. */
+  // Every line a command prints passes here: control characters from SageMaker, CloudWatch or a manifest are shown
+  // escaped, never interpreted by the terminal (escape.ts).
+  override log(message = '', ...args: unknown[]): void {
+    super.log(terminalSafe(message, this.colored), ...args)
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(terminalSafe(message, this.colored), ...args)
+  }
+
+  override logJson(json: unknown): void {
+    process.stdout.write(jsonSafe(JSON.stringify(json, null, 2)) + '\n')
+  }
+
+  /**
+   * Usage errors and errors a command raised on purpose: one sentence and a hint, exit 1 (never 2, which means
+   * "changes" to --detailed-exitcode). Unexpected failures: one sentence, and the stack only with --debug. With
+   * --json, either becomes an error payload on stdout, so a pipeline always has JSON to read.
+   */
   protected override async catch(err: Interfaces.CommandError): Promise<unknown> {
-    if ((err as { oclif?: { exit?: number } }).oclif?.exit !== undefined || this.argv.includes('--debug') || err.name === 'CLIError') return super.catch(err)
-    this.logToStderr(`${this.style.red(this.style.bold('Error:'))} ${err.message}`)
-    this.logToStderr(this.style.dim('Run again with --debug for details.'))
-    process.exitCode = EXIT.error
+    if (err instanceof Errors.ExitError) return super.catch(err)
+    // oclif's flag value errors ("Parsing --x ...") are plain errors; its other parse errors carry `parse`.
+    const usage = 'parse' in err || /^Parsing --/.test(err.message)
+    const deliberate = err instanceof Errors.CLIError
+    if (!usage && !deliberate && this.argv.includes('--debug')) return super.catch(err)
+    const message = usage ? this.usageMessage(err) : oneSentence(err.message)
+    const hint = usage ? `See "${this.config.bin} ${this.commandName()} --help" for usage.` : deliberate ? undefined : 'Run again with --debug for details.'
+    process.exitCode = deliberate && typeof err.oclif?.exit === 'number' && err.oclif.exit !== EXIT.changes ? err.oclif.exit : EXIT.error
+    if (this.jsonEnabled()) {
+      const payload: ErrorPayload = {
+        error: { kind: usage || deliberate ? 'usage' : 'internal', message, ...(hint ? { hint } : {}) },
+        diagnostics: [{ severity: 'error', summary: message, ...(hint ? { hint } : {}) }],
+      }
+      this.logJson(payload)
+      return undefined
+    }
+    this.logToStderr(`${this.style.red(this.style.bold('Error:'))} ${message}`)
+    if (hint) this.logToStderr(this.style.dim(hint))
     return undefined
   }
+
+  private commandName(): string {
+    return (this.id ?? '').split(':').join(' ')
+  }
+
+  /** oclif's parse errors as one sentence; an unknown flag gets a did-you-mean from this command's flags. */
+  private usageMessage(err: Error): string {
+    const flags = (err as { flags?: unknown }).flags
+    if (Array.isArray(flags) && flags.length > 0) {
+      const ctor = this.ctor as typeof BaseCommand
+      const defined = Object.entries({ ...ctor.baseFlags, ...(ctor.flags ?? {}) }).flatMap(([name, f]) => [name, ...(f.type === 'boolean' && f.allowNo ? [`no-${name}`] : [])])
+      const names = flags.map(String)
+      const suggestion = names.length === 1 ? didYouMean(names[0]!.replace(/^-+/, ''), [...defined, 'json']) : undefined
+      return `Unknown flag${names.length > 1 ? 's' : ''} ${names.join(', ')} for "${this.config.bin} ${this.commandName()}"${suggestion ? `: did you mean --${suggestion}?` : '.'}`
+    }
+    const text = oneSentence(err.message.replace(/\nSee more help with --help$/, ''))
+    const value = /^Parsing (--[a-z0-9-]+) (.*)$/.exec(text)
+    return value ? `Invalid value for ${value[1]}: ${value[2]}` : text
+  }
+}
+
+/** A multi-line message (oclif's "Parsing --x\n\tExpected ...") as one line. */
+function oneSentence(message: string): string {
+  return message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/^The following error occurred: /, '')
 }

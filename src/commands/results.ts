@@ -34,7 +34,9 @@ Exit status: 0 success; 1 error.`
     const result = await results({ dir: flags.chdir, address: args.address, job: flags.job, variables: sources, env: process.env, region: flags.region, profile: flags.profile })
     if (flags.csv && result.tuning_job) {
       const { resultsCsv } = await import('../ui/results.js')
-      process.stdout.write(resultsCsv(result))
+      const { terminalSafe } = await import('../ui/escape.js')
+      // RFC 4180's CRLF line ends stay; any other control character in a field is shown escaped.
+      process.stdout.write(resultsCsv(result).split('\r\n').map((line) => terminalSafe(line, false)).join('\r\n'))
     }
     return this.finish(result, async () => {
       const { renderResults } = await import('../ui/results.js')

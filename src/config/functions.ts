@@ -1,7 +1,7 @@
 // The built-in functions manifests may call, with Terraform's names and semantics (cty's stdlib is the reference where
 // the docs are silent). Deliberately absent: timestamp, uuid and anything else that would make a plan non-deterministic.
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ObjectValue, Value } from './value.js'
 import { formatNumber, isObject, newObject, toBoolValue, toNumberValue, toStringValue, typeName, valuesEqual } from './value.js'
@@ -115,7 +115,9 @@ function def<const P extends readonly Param[]>(params: P, body: (args: Args<P>, 
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 /** Terraform measures strings in grapheme clusters, so an emoji with a skin-tone modifier is one character. */
-const graphemes = (s: string) => Array.from(segmenter.segment(s), (g) => g.segment)
+// Printable ASCII is one grapheme per character; the segmenter takes time quadratic in a long run of it (65 s for a
+// 160 kB file() read).
+const graphemes = (s: string) => (/^[\x20-\x7e]*$/.test(s) ? s.split('') : Array.from(segmenter.segment(s), (g) => g.segment))
 
 /** Go sorts strings bytewise (UTF-8), which differs from JavaScript's UTF-16 order above the BMP. */
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
@@ -319,17 +321,49 @@ function slice(list: Value[], start: number, end: number): Value {
   return list.slice(start, end)
 }
 
+/**
+ * file()'s limit. Terraform has none, but every value it can feed is small (SageMaker caps a hyperparameter at 2,500
+ * characters), and without one `file("/dev/zero")` or a stray multi-gigabyte file would exhaust memory.
+ */
+export const FILE_SIZE_LIMIT = 4 * 1024 * 1024
+
 function readFile(path: string, ctx: FunctionContext): string {
   const resolved = resolve(ctx.baseDir, path)
   let bytes: Buffer
   try {
-    bytes = (ctx.readFile ?? readFileSync)(resolved)
+    bytes = (ctx.readFile ?? readRegularFile)(resolved)
   } catch (error) {
+    if (error instanceof FunctionError) throw error
     const code = (error as NodeJS.ErrnoException).code
     const problem = code === 'ENOENT' || code === 'ENOTDIR' ? `no file exists at "${resolved}"` : code === 'EISDIR' ? `"${resolved}" is a directory, not a file` : `cannot read "${resolved}": ${(error as Error).message}`
     throw new FunctionError(problem, 0)
   }
   return utf8(bytes, () => new FunctionError(`contents of "${resolved}" are not valid UTF-8`, 0))
+}
+
+/**
+ * What file() may read from the disk: only a regular file, up to FILE_SIZE_LIMIT (a device, FIFO or socket may never
+ * end or never answer). Problems are FunctionErrors; a missing file is the ENOENT error itself.
+ */
+export function readRegularFile(resolved: string): Buffer {
+  const fail = (problem: string) => new FunctionError(problem, 0)
+  // stat, not open, first: opening a FIFO blocks until someone writes to it.
+  const kind = statSync(resolved)
+  if (kind.isDirectory()) throw fail(`"${resolved}" is a directory, not a file`)
+  if (!kind.isFile()) throw fail(`"${resolved}" is not a regular file (a device, FIFO or socket); file() reads only regular files`)
+  if (kind.size > FILE_SIZE_LIMIT) throw fail(`"${resolved}" is ${kind.size} bytes; file() reads at most ${FILE_SIZE_LIMIT} bytes (4 MiB)`)
+  const fd = openSync(resolved, 'r')
+  try {
+    // Checked again on what was opened, and read to one byte past the limit: the path may have changed in between.
+    if (!fstatSync(fd).isFile()) throw fail(`"${resolved}" is not a regular file; file() reads only regular files`)
+    const buffer = Buffer.alloc(FILE_SIZE_LIMIT + 1)
+    let length = 0
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n
+    if (length > FILE_SIZE_LIMIT) throw fail(`"${resolved}" is larger than ${FILE_SIZE_LIMIT} bytes; file() reads at most 4 MiB`)
+    return buffer.subarray(0, length)
+  } finally {
+    closeSync(fd)
+  }
 }
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/

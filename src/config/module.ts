@@ -1,6 +1,6 @@
 // A configuration is every manifest file in one directory. This decodes their top-level blocks into declarations;
 // values are evaluated later, once variables are known.
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr } from './ast.js'
@@ -169,13 +169,44 @@ export interface ManifestSource {
   source: string
 }
 
-/** Manifest files of a directory, sorted so diagnostics and plans come out in the same order on every machine. */
+/**
+ * Manifest files of a directory, sorted so diagnostics and plans come out in the same order on every machine. A
+ * symbolic link counts as what it points to (`main.hcl -> ../shared/jobs.hcl` is a manifest); one that points nowhere
+ * is listed too, so that reading it reports the broken link instead of silently planning without its resources.
+ */
 export async function manifestFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true })
-  return entries
-    .filter((e) => e.isFile() && MANIFEST_SUFFIXES.some((suffix) => e.name.endsWith(suffix)) && !e.name.endsWith(VARIABLE_FILE_SUFFIX))
-    .map((e) => e.name)
-    .sort()
+  const named = entries.filter((e) => MANIFEST_SUFFIXES.some((suffix) => e.name.endsWith(suffix)) && !e.name.endsWith(VARIABLE_FILE_SUFFIX))
+  const kept = await Promise.all(named.map(async (e) => e.isFile() || (e.isSymbolicLink() && !(await isDirectory(join(dir, e.name))))))
+  return named.filter((_, i) => kept[i]).map((e) => e.name).sort()
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false)
+}
+
+/**
+ * A manifest's text. Only a regular file (or a link to one) is read: a FIFO or a device would block or never end.
+ * Throws ManifestUnreadable with one sentence saying why.
+ */
+export async function readManifest(path: string): Promise<string> {
+  let kind
+  try {
+    kind = await stat(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new ManifestUnreadable(code === 'ENOENT' ? `${path} is a symbolic link to a file that does not exist.` : `${path} cannot be read: ${(error as Error).message}`)
+  }
+  if (!kind.isFile()) throw new ManifestUnreadable(`${path} is not a regular file.`)
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    throw new ManifestUnreadable(`${path} cannot be read: ${(error as Error).message}`)
+  }
+}
+
+export class ManifestUnreadable extends Error {
+  override readonly name = 'ManifestUnreadable'
 }
 
 export async function loadModule(dir: string, displayBase = process.cwd()): Promise<{ module?: Module; diagnostics: Diagnostic[] }> {
@@ -191,8 +222,22 @@ export async function loadModule(dir: string, displayBase = process.cwd()): Prom
     diags.error('No configuration files', { detail: `The directory ${dir} has no *.hcl or *.tf files.`, hint: 'Run sageform in the directory that holds your manifests, or pass -C DIR.' })
     return { diagnostics: diags.items }
   }
-  const sources = await Promise.all(names.map(async (name) => ({ name, source: await readFile(join(dir, name), 'utf8') })))
-  return moduleFromSources(dir, sources, displayBase)
+  const unreadable: Diagnostic[] = []
+  const read = await Promise.all(
+    names.map(async (name) => {
+      try {
+        return { name, source: await readManifest(join(dir, name)) }
+      } catch (error) {
+        if (!(error instanceof ManifestUnreadable)) throw error
+        const start = { line: 1, column: 1, byte: 0 }
+        const file = relative(displayBase, join(dir, name)) || name
+        unreadable.push({ severity: 'error', summary: 'Cannot read configuration file', detail: error.message, range: { file, start, end: start }, hint: 'Fix or remove the link; a configuration with a file missing would plan without its resources.' })
+        return undefined
+      }
+    }),
+  )
+  const loaded = await moduleFromSources(dir, read.filter((r) => r !== undefined), displayBase)
+  return { ...loaded, diagnostics: [...unreadable, ...loaded.diagnostics] }
 }
 
 /** Parses and decodes manifests already read (from the directory, or from the snapshot a saved plan carries). */

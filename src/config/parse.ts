@@ -50,7 +50,13 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
     if (nonDecimal) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
     const locator = new Locator(path, source, insertions)
     const bodyNode = root.namedChildren.find((c) => c?.type === 'body')
-    const body = bodyNode ? new Converter(locator, text).body(bodyNode, locator.range(root.endIndex, root.endIndex)) : emptyBody(locator, text.length)
+    let body: Body
+    try {
+      body = bodyNode ? new Converter(locator, text).body(bodyNode, locator.range(root.endIndex, root.endIndex)) : emptyBody(locator, text.length)
+    } catch (error) {
+      if (!(error instanceof NestedTooDeeply)) throw error
+      return { diagnostics: [{ severity: 'error', summary: 'Expression nested too deeply', detail: `Brackets, braces, parentheses, operators, function calls and templates may be nested at most ${MAX_NESTING} levels deep; this one goes deeper.`, range: error.range, hint: 'Split the expression into locals.' }] }
+    }
     return { file: { path, source, body }, diagnostics: [] }
   } finally {
     tree.delete()
@@ -191,6 +197,19 @@ export class Locator {
   }
 }
 
+/**
+ * Converting and evaluating an expression recurse once per level of nesting, so a machine-made file nested thousands
+ * deep would overflow the stack with no location. Hand-written HCL stays far below this.
+ */
+export const MAX_NESTING = 200
+const NESTING = new Set(['tuple', 'object', 'function_call', 'conditional', 'binary_operation', 'unary_operation', 'for_tuple_expr', 'for_object_expr', 'quoted_template', 'heredoc_template'])
+
+class NestedTooDeeply extends Error {
+  constructor(readonly range: SourceRange) {
+    super('nested too deeply')
+  }
+}
+
 class Converter {
   constructor(
     private readonly loc: Locator,
@@ -243,7 +262,20 @@ class Converter {
     return unescapeQuoted(this.source.slice(node.startIndex + 1, node.endIndex - 1))
   }
 
+  /** How many nesting constructs (see NESTING) enclose the expression being converted. */
+  private nesting = 0
+
   expr(node: Node): Expr {
+    const nests = NESTING.has(node.type) || (node.type === 'expression' && node.children[0]?.type === '(')
+    if (nests && ++this.nesting > MAX_NESTING) throw new NestedTooDeeply(this.range(node))
+    try {
+      return this.convert(node)
+    } finally {
+      if (nests) this.nesting--
+    }
+  }
+
+  private convert(node: Node): Expr {
     const range = this.range(node)
     switch (node.type) {
       case 'expression': {

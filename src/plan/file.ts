@@ -1,9 +1,10 @@
 // A saved plan file (`plan --out`, `apply FILE`, `show FILE`): the plan value as JSON, checked against schemas/plan.json
 // before anything trusts it. A file that is not a plan of this format is one clear diagnostic, never a crash later.
 import { readFileSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import type { Diagnostic } from '../diagnostics/index.js'
+import { writeAtomic } from '../state/store.js'
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js'
 
 let validator: ValidateFunction | undefined
@@ -44,7 +45,7 @@ export async function readPlanFile(path: string): Promise<{ plan?: Plan; diagnos
 
 /** Writes a plan for a later `apply FILE`, with the configuration snapshot apply evaluates (owner-readable only). */
 export async function writePlanFile(path: string, plan: Plan): Promise<void> {
-  await writeFile(path, JSON.stringify(plan, null, 2) + '\n', { mode: 0o600 })
+  await writeAtomic(path, JSON.stringify(plan, null, 2) + '\n')
 }
 
 /** The plan as `plan --json` and `show --json` print it: without the snapshot, whose variable values may be secret. */

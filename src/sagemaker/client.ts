@@ -1,5 +1,6 @@
 // SageMakerApi over the AWS SDK v3. Retries are the SDK's (adaptive mode: throttling and 5xx are retried with client-side
-// rate limiting); this layer only shapes inputs and outputs and turns every failure into a SageMakerError.
+// rate limiting); this layer only shapes inputs and outputs, bounds every call (timeouts.ts) and turns every failure
+// into a SageMakerError.
 
 import {
   AddTagsCommand,
@@ -10,11 +11,10 @@ import {
   DeleteTrainingJobCommand,
   DescribeHyperParameterTuningJobCommand,
   DescribeTrainingJobCommand,
-  paginateListTags,
-  paginateListTrainingJobsForHyperParameterTuningJob,
-  paginateSearch,
-  SearchCommand,
+  ListTagsCommand,
+  ListTrainingJobsForHyperParameterTuningJobCommand,
   SageMakerClient,
+  SearchCommand,
   SageMakerServiceException,
   StopHyperParameterTuningJobCommand,
   StopTrainingJobCommand,
@@ -38,6 +38,7 @@ import {
   type SearchRecord,
   type SearchResource,
 } from './types.js'
+import { bounded, requestTimeoutMs, timeoutMessage, trackEndpoint, type SendOptions } from './timeouts.js'
 
 export interface SageMakerClientOptions {
   region?: string
@@ -48,7 +49,10 @@ export interface SageMakerClientOptions {
   maxAttempts?: number
   /** Replaces the SDK's adaptive strategy, whose backoff and rate limiter take seconds; tests retry without waiting. */
   retryStrategy?: SageMakerClientConfig['retryStrategy']
+  /** The most one call may take, retries included; else SAGEFORM_REQUEST_TIMEOUT, else 60 s. */
+  requestTimeoutMs?: number
 }
+
 
 /**
  * The SDK's default of 3 attempts gives up on 0.3^3 ≈ 3% of calls when SageMaker throttles a third of them, which
@@ -77,16 +81,20 @@ export function createSageMakerClient(options: SageMakerClientOptions = {}): Sag
   // The SDK warns on every run under Node 20 that releases after January 2027 need Node 22. sageform users cannot act
   // on that per run (CI already tests Node 22), so it is silenced unless the user chose otherwise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  return new SdkSageMaker(new SageMakerClient(clientConfig(options)), options.profile)
+  return new SdkSageMaker(new SageMakerClient(clientConfig(options)), options.profile, options.requestTimeoutMs ?? requestTimeoutMs())
 }
 
 class SdkSageMaker implements SageMakerApi {
   private regionChecked: Promise<void> | undefined
+  private readonly endpoint: () => string | undefined
 
   constructor(
     private readonly sdk: SageMakerClient,
     private readonly profile: string | undefined,
-  ) {}
+    private readonly timeoutMs: number,
+  ) {
+    this.endpoint = trackEndpoint(sdk as never)
+  }
 
   serviceTime(): Date {
     // The SDK keeps systemClockOffset from every signed response's Date header, to correct clock skew.
@@ -94,128 +102,127 @@ class SdkSageMaker implements SageMakerApi {
   }
 
   async createTrainingJob(req: CreateTrainingJobRequest): Promise<{ arn: string }> {
-    const out = await this.call(() => this.sdk.send(new CreateTrainingJobCommand(req)))
+    const out = await this.call('CreateTrainingJob', (options) => this.sdk.send(new CreateTrainingJobCommand(req), options))
     return { arn: requiredArn(out.TrainingJobArn, 'CreateTrainingJob') }
   }
 
   describeTrainingJob(name: string): Promise<Described<DescribeTrainingJobResponse>> {
-    return this.describe(() => this.sdk.send(new DescribeTrainingJobCommand({ TrainingJobName: name })))
+    return this.describe('DescribeTrainingJob', (options) => this.sdk.send(new DescribeTrainingJobCommand({ TrainingJobName: name }), options))
   }
 
   async stopTrainingJob(name: string): Promise<void> {
-    await this.call(() => this.sdk.send(new StopTrainingJobCommand({ TrainingJobName: name })))
+    await this.call('StopTrainingJob', (options) => this.sdk.send(new StopTrainingJobCommand({ TrainingJobName: name }), options))
   }
 
   async deleteTrainingJob(name: string): Promise<void> {
-    await this.call(() => this.sdk.send(new DeleteTrainingJobCommand({ TrainingJobName: name })))
+    await this.call('DeleteTrainingJob', (options) => this.sdk.send(new DeleteTrainingJobCommand({ TrainingJobName: name }), options))
   }
 
   async updateTrainingJob(name: string, update: Record<string, unknown>): Promise<void> {
     // The members are checked by the caller (the planner builds them from the model); the name always wins.
     const input = { ...update, TrainingJobName: name } as UpdateTrainingJobRequest
-    await this.call(() => this.sdk.send(new UpdateTrainingJobCommand(input)))
+    await this.call('UpdateTrainingJob', (options) => this.sdk.send(new UpdateTrainingJobCommand(input), options))
   }
 
   async createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }> {
-    const out = await this.call(() => this.sdk.send(new CreateHyperParameterTuningJobCommand(req)))
+    const out = await this.call('CreateHyperParameterTuningJob', (options) => this.sdk.send(new CreateHyperParameterTuningJobCommand(req), options))
     return { arn: requiredArn(out.HyperParameterTuningJobArn, 'CreateHyperParameterTuningJob') }
   }
 
   describeTuningJob(name: string): Promise<Described<DescribeHyperParameterTuningJobResponse>> {
-    return this.describe(() =>
-      this.sdk.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })),
+    return this.describe('DescribeHyperParameterTuningJob', (options) =>
+      this.sdk.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }), options),
     )
   }
 
   async stopTuningJob(name: string): Promise<void> {
-    await this.call(() => this.sdk.send(new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })))
+    await this.call('StopHyperParameterTuningJob', (options) => this.sdk.send(new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }), options))
   }
 
   async deleteTuningJob(name: string): Promise<void> {
-    await this.call(() => this.sdk.send(new DeleteHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })))
+    await this.call('DeleteHyperParameterTuningJob', (options) => this.sdk.send(new DeleteHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }), options))
   }
 
   listTrainingJobsForTuningJob(tuningJobName: string): Promise<HyperParameterTrainingJobSummary[]> {
-    return this.call(() =>
-      collect(
-        paginateListTrainingJobsForHyperParameterTuningJob(
-          { client: this.sdk, pageSize: LIST_PAGE_SIZE },
-          { HyperParameterTuningJobName: tuningJobName },
-        ),
-        (page) => page.TrainingJobSummaries,
-      ),
+    return this.pages('ListTrainingJobsForHyperParameterTuningJob', (NextToken, options) =>
+      this.sdk
+        .send(new ListTrainingJobsForHyperParameterTuningJobCommand({ HyperParameterTuningJobName: tuningJobName, MaxResults: LIST_PAGE_SIZE, NextToken }), options)
+        .then((page) => ({ items: page.TrainingJobSummaries, next: page.NextToken })),
     )
   }
 
   async listTags(arn: string): Promise<Record<string, string>> {
     // No page size: the model gives ListTags a minimum of 50 and no maximum, and a resource holds at most 50 tags.
-    const tags = await this.call(() =>
-      collect(paginateListTags({ client: this.sdk }, { ResourceArn: arn }), (page) => page.Tags),
+    const tags = await this.pages('ListTags', (NextToken, options) =>
+      this.sdk.send(new ListTagsCommand({ ResourceArn: arn, NextToken }), options).then((page) => ({ items: page.Tags, next: page.NextToken })),
     )
     return tagRecord(tags)
   }
 
   async addTags(arn: string, tags: Record<string, string>): Promise<void> {
     if (Object.keys(tags).length === 0) return
-    await this.call(() => this.sdk.send(new AddTagsCommand({ ResourceArn: arn, Tags: tagList(tags) })))
+    await this.call('AddTags', (options) => this.sdk.send(new AddTagsCommand({ ResourceArn: arn, Tags: tagList(tags) }), options))
   }
 
   async deleteTags(arn: string, keys: string[]): Promise<void> {
     if (keys.length === 0) return
-    await this.call(() => this.sdk.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: keys })))
+    await this.call('DeleteTags', (options) => this.sdk.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: keys }), options))
   }
 
   searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]> {
-    return this.call(() =>
-      collect(
-        paginateSearch(
-          { client: this.sdk, pageSize: SEARCH_PAGE_SIZE },
-          {
-            Resource: resource,
-            SearchExpression: { Filters: [{ Name: `Tags.${key}`, Operator: 'Equals', Value: value }] },
-            // Search sorts by LastModifiedTime by default, so a job that changes status during a multi-page read jumps
-            // to a page already read and is missed. Creation time never changes: every job is seen exactly once.
-            SortBy: 'CreationTime',
-            SortOrder: 'Ascending',
-          },
-        ),
-        (page) => page.Results,
-      ),
+    const input = {
+      Resource: resource,
+      SearchExpression: { Filters: [{ Name: `Tags.${key}`, Operator: 'Equals' as const, Value: value }] },
+      // Search sorts by LastModifiedTime by default, so a job that changes status during a multi-page read jumps
+      // to a page already read and is missed. Creation time never changes: every job is seen exactly once.
+      SortBy: 'CreationTime' as const,
+      SortOrder: 'Ascending' as const,
+      MaxResults: SEARCH_PAGE_SIZE,
+    }
+    return this.pages('Search', (NextToken, options) =>
+      this.sdk.send(new SearchCommand({ ...input, NextToken }), options).then((page) => ({ items: page.Results, next: page.NextToken })),
     )
   }
 
   searchInProgress(resource: SearchResource, signal?: AbortSignal): Promise<SearchRecord[]> {
     const status = resource === 'TrainingJob' ? 'TrainingJobStatus' : 'HyperParameterTuningJobStatus'
-    const input = { Resource: resource, SearchExpression: { Filters: [{ Name: status, Operator: 'Equals' as const, Value: 'InProgress' }] }, SortBy: 'CreationTime', SortOrder: 'Ascending' as const, MaxResults: SEARCH_PAGE_SIZE }
-    return this.call(async () => {
-      const all: SearchRecord[] = []
-      let token: string | undefined
-      do {
-        const page = await this.sdk.send(new SearchCommand({ ...input, NextToken: token }), { abortSignal: signal })
-        all.push(...(page.Results ?? []))
-        token = page.NextToken
-      } while (token)
-      return all
-    })
+    const input = { Resource: resource, SearchExpression: { Filters: [{ Name: status, Operator: 'Equals' as const, Value: 'InProgress' }] }, SortBy: 'CreationTime' as const, SortOrder: 'Ascending' as const, MaxResults: SEARCH_PAGE_SIZE }
+    // Each page is bounded like every call; the caller's signal (the quota check's deadline) may end it sooner.
+    return this.pages('Search', (NextToken, options) =>
+      this.sdk.send(new SearchCommand({ ...input, NextToken }), { abortSignal: signal ? AbortSignal.any([options.abortSignal, signal]) : options.abortSignal }).then((page) => ({ items: page.Results, next: page.NextToken })),
+    )
   }
 
-  private async describe<T extends object>(send: () => Promise<T>): Promise<Described<T>> {
+  private async describe<T extends object>(operation: string, send: (options: SendOptions) => Promise<T>): Promise<Described<T>> {
     try {
-      return { found: true, job: await this.call(send) }
+      return { found: true, job: await this.call(operation, send) }
     } catch (err) {
       if (isResourceNotFound(err)) return { found: false }
       throw err
     }
   }
 
-  /** Every SDK call goes through here, so callers only ever see SageMakerError. */
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  /** Every SDK call goes through here, so each has its deadline and callers only ever see SageMakerError. */
+  private async call<T>(operation: string, send: (options: SendOptions) => Promise<T>): Promise<T> {
     await (this.regionChecked ??= this.checkRegion())
     try {
-      return await send()
+      // Retryable like a dropped connection: a poll tries again next time; apply reports it and stops.
+      return await bounded(this.timeoutMs, send, () => new SageMakerError('RequestTimeout', timeoutMessage('SageMaker', operation, this.endpoint(), this.timeoutMs), { retryable: true }))
     } catch (err) {
       throw toSageMakerError(err, this.profile)
     }
+  }
+
+  /** A paginated listing, one call (and one deadline) per page. */
+  private async pages<T>(operation: string, page: (token: string | undefined, options: SendOptions) => Promise<{ items?: T[]; next?: string }>): Promise<T[]> {
+    const all: T[] = []
+    let token: string | undefined
+    do {
+      const { items, next } = await this.call(operation, (options) => page(token, options))
+      all.push(...(items ?? []))
+      token = next
+    } while (token)
+    return all
   }
 
   // The SDK's own "Region is missing" names no way to fix it; resolving the region first lets us say how.
@@ -229,12 +236,6 @@ class SdkSageMaker implements SageMakerApi {
 function requiredArn(arn: string | undefined, operation: string): string {
   if (!arn) throw new SageMakerError('InvalidResponse', `SageMaker answered ${operation} without an ARN.`)
   return arn
-}
-
-async function collect<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
-  const all: T[] = []
-  for await (const page of pages) all.push(...(items(page) ?? []))
-  return all
 }
 
 // Codes the service uses for "slow down"; the SDK has already retried these, but a later attempt may still succeed.

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs'
 import { NO_REGION_MESSAGE, clientConfig, noCredentialsMessage, type SageMakerClientOptions } from './client.js'
 import type { LogEventsPage, LogStream, LogsApi } from './logs.js'
+import { bounded, requestTimeoutMs, timeoutMessage, trackEndpoint, type SendOptions } from './timeouts.js'
 import { SageMakerError } from './types.js'
 
 /**
@@ -19,23 +20,27 @@ export type LogsClientOptions = SageMakerClientOptions
 
 export function createLogsClient(options: LogsClientOptions = {}): LogsApi {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  return new SdkLogs(new CloudWatchLogsClient(clientConfig(options) as CloudWatchLogsClientConfig), options.profile)
+  return new SdkLogs(new CloudWatchLogsClient(clientConfig(options) as CloudWatchLogsClientConfig), options.profile, options.requestTimeoutMs ?? requestTimeoutMs())
 }
 
 class SdkLogs implements LogsApi {
   private regionChecked: Promise<void> | undefined
+  private readonly endpoint: () => string | undefined
 
   constructor(
     private readonly sdk: CloudWatchLogsClient,
     private readonly profile: string | undefined,
-  ) {}
+    private readonly timeoutMs: number,
+  ) {
+    this.endpoint = trackEndpoint(sdk as never)
+  }
 
   async describeLogStreams(group: string, prefix: string): Promise<LogStream[]> {
     const streams: LogStream[] = []
     let nextToken: string | undefined
     do {
       const token = nextToken
-      const page = await this.call(() => this.sdk.send(new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: prefix, nextToken: token })))
+      const page = await this.call('DescribeLogStreams', (options) => this.sdk.send(new DescribeLogStreamsCommand({ logGroupName: group, logStreamNamePrefix: prefix, nextToken: token }), options))
       for (const s of page.logStreams ?? []) {
         if (!s.logStreamName) continue
         streams.push({
@@ -52,17 +57,17 @@ class SdkLogs implements LogsApi {
 
   async getLogEvents(group: string, stream: string, token?: string): Promise<LogEventsPage> {
     // startFromHead must be true whenever a forward token is passed on, and from the head is where a reader starts.
-    const page = await this.call(() => this.sdk.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: true, nextToken: token })))
+    const page = await this.call('GetLogEvents', (options) => this.sdk.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: true, nextToken: token }), options))
     return {
       events: (page.events ?? []).map((e) => ({ timestamp: e.timestamp ?? 0, message: e.message ?? '' })),
       nextForwardToken: page.nextForwardToken,
     }
   }
 
-  private async call<T>(send: () => Promise<T>): Promise<T> {
+  private async call<T>(operation: string, send: (options: SendOptions) => Promise<T>): Promise<T> {
     await (this.regionChecked ??= this.checkRegion())
     try {
-      return await send()
+      return await bounded(this.timeoutMs, send, () => new SageMakerError('RequestTimeout', timeoutMessage('CloudWatch Logs', operation, this.endpoint(), this.timeoutMs), { retryable: true }))
     } catch (err) {
       throw toError(err, this.profile)
     }

@@ -10,8 +10,9 @@ import {
 } from '@aws-sdk/client-s3'
 import type { ConditionalResult, ObjectStore, StoredObject, WriteCondition } from '../util/object-store.js'
 import { clientConfig, errorCode, noCredentialsMessage, type SageMakerClientOptions } from './client.js'
+import { bounded, requestTimeoutMs, timeoutMessage, trackEndpoint, type SendOptions } from './timeouts.js'
 
-export interface S3StoreOptions extends Pick<SageMakerClientOptions, 'region' | 'profile' | 'endpoint'> {
+export interface S3StoreOptions extends Pick<SageMakerClientOptions, 'region' | 'profile' | 'endpoint' | 'requestTimeoutMs'> {
   bucket: string
   /** Requests go to <endpoint>/<bucket>/<key> instead of <bucket>.<endpoint>/<key>, as most S3-compatible stores want. */
   usePathStyle?: boolean
@@ -22,51 +23,59 @@ const NO_S3_REGION_MESSAGE = 'No AWS region for the S3 state backend: set region
 export function createS3Store(options: S3StoreOptions): ObjectStore {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
   const config: S3ClientConfig = { ...(clientConfig(options) as S3ClientConfig), forcePathStyle: options.usePathStyle }
-  return new S3Store(new S3Client(config), options.bucket, options.profile)
+  return new S3Store(new S3Client(config), options.bucket, options.profile, options.requestTimeoutMs ?? requestTimeoutMs())
 }
 
 class S3Store implements ObjectStore {
   private regionChecked: Promise<void> | undefined
+  private readonly endpoint: () => string | undefined
 
   constructor(
     private readonly sdk: S3Client,
     private readonly bucket: string,
     private readonly profile: string | undefined,
-  ) {}
+    private readonly timeoutMs: number,
+  ) {
+    this.endpoint = trackEndpoint(sdk as never)
+  }
 
   describe(key: string): string {
     return `s3://${this.bucket}/${key}`
   }
 
   async get(key: string): Promise<StoredObject> {
-    const out = await this.call(key, () => this.sdk.send(new GetObjectCommand({ Bucket: this.bucket, Key: key })), { 404: 'missing' })
+    // The body is read within the call's deadline too: a store that stalls mid-body must not hang the run.
+    const out = await this.call('GetObject', key, async (options) => {
+      const got = await this.sdk.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), options)
+      return { bytes: Buffer.from((await got.Body?.transformToByteArray()) ?? []), etag: got.ETag ?? '' }
+    }, { 404: 'missing' })
     if (out === 'missing') return { found: false }
-    const bytes = Buffer.from((await out.Body?.transformToByteArray()) ?? [])
-    return { found: true, bytes, etag: out.ETag ?? '' }
+    return { found: true, ...out }
   }
 
   async put(key: string, bytes: Buffer, condition?: WriteCondition): Promise<ConditionalResult> {
     const headers = condition === undefined ? {} : 'ifMatch' in condition ? { IfMatch: condition.ifMatch } : { IfNoneMatch: condition.ifNoneMatch }
     const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: 'application/json', ...headers })
-    return this.conditional(key, () => this.sdk.send(command))
+    return this.conditional('PutObject', key, (options) => this.sdk.send(command, options))
   }
 
   delete(key: string, condition?: { ifMatch: string }): Promise<ConditionalResult> {
-    return this.conditional(key, () => this.sdk.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition?.ifMatch })))
+    return this.conditional('DeleteObject', key, (options) => this.sdk.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: condition?.ifMatch }), options))
   }
 
-  private async conditional(key: string, send: () => Promise<unknown>): Promise<ConditionalResult> {
+  private async conditional(operation: string, key: string, send: (options: SendOptions) => Promise<unknown>): Promise<ConditionalResult> {
     // A conditional delete of a key already gone answers 404: what the caller wanted is true.
-    const out = await this.call(key, send, { 404: 'gone', 409: 'conflict', 412: 'precondition-failed' })
+    const out = await this.call(operation, key, send, { 404: 'gone', 409: 'conflict', 412: 'precondition-failed' })
     return out === 'conflict' || out === 'precondition-failed' ? { ok: false, reason: out } : { ok: true }
   }
 
   /** Sends one request; an S3 error whose HTTP status is in `expected` becomes that value, any other is thrown. */
-  private async call<T, E extends string>(key: string, send: () => Promise<T>, expected: Partial<Record<number, E>>): Promise<T | E> {
+  private async call<T, E extends string>(operation: string, key: string, send: (options: SendOptions) => Promise<T>, expected: Partial<Record<number, E>>): Promise<T | E> {
     await (this.regionChecked ??= this.checkRegion())
     try {
-      return await send()
+      return await bounded(this.timeoutMs, send, () => new RequestTimedOut(timeoutMessage('S3', `${operation} of ${this.describe(key)}`, this.endpoint(), this.timeoutMs)))
     } catch (err) {
+      if (err instanceof RequestTimedOut) throw err
       const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined
       const known = status === undefined ? undefined : expected[status]
       if (known !== undefined) return known
@@ -85,4 +94,9 @@ class S3Store implements ObjectStore {
     const message = err instanceof Error ? err.message : String(err)
     return new Error(`${this.describe(key)}: ${errorCode(err)}${status}: ${message}`, { cause: err })
   }
+}
+
+/** A call to the store ended by its deadline; its message is the whole story, so it is not wrapped again. */
+class RequestTimedOut extends Error {
+  override readonly name = 'RequestTimedOut'
 }

@@ -1,6 +1,5 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
-import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
@@ -15,7 +14,7 @@ import { TAG, toJson } from '../planner/planner.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { parseDuration, type HeldLock } from '../state/lock.js'
-import { newState } from '../state/store.js'
+import { newState, writeAtomic } from '../state/store.js'
 import type { JsonValue, State } from '../state/types.js'
 import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './configuration.js'
 import { connect } from './connection.js'
@@ -60,6 +59,7 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
     diags.add(acquired.diagnostic)
     return undefined
   }
+  if (acquired.lock.tookOver) diags.add(acquired.lock.tookOver)
   return acquired.lock
 }
 
@@ -325,7 +325,7 @@ async function forgetFinished(state: State, backend: StateBackend): Promise<void
 async function keepUnsavedState(result: ApplyResult, dir: string, location: string, diags: Diagnostics): Promise<void> {
   if (!result.errors.some((d) => d.summary.startsWith('Failed to save the state'))) return
   const path = join(dir, 'errored.sageform.state.json')
-  await writeFile(path, JSON.stringify(result.state, null, 2) + '\n')
+  await writeAtomic(path, JSON.stringify(result.state, null, 2) + '\n')
   diags.error('State saved to errored.sageform.state.json', {
     detail: `The state at ${location} could not be written, so the state after this apply was saved to ${path}.`,
     hint: `Fix the cause (disk full, permissions, network), then replace ${location} with it, keeping the old one.`,

@@ -2,7 +2,7 @@
 // What was read (the manifests, the variable values and every file() read) is kept as a snapshot: a plan carries it,
 // as Terraform's planfile does, so apply evaluates exactly what was planned without reading the directory again.
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readRegularFile } from '../config/functions.js'
 import { relative, resolve } from 'node:path'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { loadModule, moduleFromSources, type Module } from '../config/module.js'
@@ -95,7 +95,7 @@ function fileReads(module: Module, snapshot: ConfigurationSnapshot | undefined):
     const held = reads[key]
     if (held !== undefined) return Buffer.from(held, 'base64')
     if (snapshot) throw Object.assign(new Error(`${path} is not in the plan's configuration snapshot`), { code: 'ENOENT' })
-    const bytes = readFileSync(path)
+    const bytes = readRegularFile(path)
     reads[key] = bytes.toString('base64')
     return bytes
   }

@@ -47,6 +47,7 @@ export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
     const warnings: Diagnostic[] = removed
       .filter((r) => r.status === 'InProgress' || r.status === 'Stopping')
       .map((r) => ({ severity: 'warning', summary: 'The job keeps running', detail: `${r.job} is ${r.status} in SageMaker; sageform no longer tracks it.`, address: r.address }))
+    if (lock.lock.tookOver) warnings.unshift(lock.lock.tookOver)
     if (options.dryRun) return { ...result, removed, diagnostics: warnings }
 
     const next = structuredClone(state)

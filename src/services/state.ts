@@ -1,8 +1,7 @@
 // Finding and reading the state for a command: problems a user can cause become one diagnostic each, never an exception.
-import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Diagnostic } from '../diagnostics/index.js'
-import { loadModule, manifestFiles, type S3BackendSettings } from '../config/module.js'
+import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from '../config/module.js'
 import { localBackend, objectStoreBackend, type StateBackend } from '../state/backend.js'
 import type { AcquireLockResult, LockOptions } from '../state/lock.js'
 import type { ReadStateResult } from '../state/store.js'
@@ -28,7 +27,7 @@ export async function openState(dir: string): Promise<{ backend?: StateBackend; 
 /** Most configurations have no backend block; when no manifest even has the word at a line's start, none is parsed. */
 async function mayHaveBackend(dir: string): Promise<boolean> {
   const names = await manifestFiles(dir).catch(() => [])
-  const sources = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8').catch(() => '')))
+  const sources = await Promise.all(names.map((name) => readManifest(join(dir, name)).catch(() => '')))
   return sources.some((source) => /^[ \t]*backend\b/m.test(source))
 }
 

@@ -1,8 +1,11 @@
 // The state lock: sageform.state.json.lock (or, with backend "s3", <key>.tflock), created exclusively, naming who holds
-// it. Like Terraform's, a lock whose holder has gone is reported, never taken over silently: only
-// `sageform force-unlock <ID>` removes someone else's lock.
+// it. Terraform's local backend holds an OS lock that dies with its process; a lock file does not, so a local lock
+// whose holder provably died on this host (its pid is gone, or now belongs to a process that started later) is taken
+// over with a warning. Any other holder (another host, the S3 lock) is reported, and only `sageform force-unlock <ID>`
+// removes it.
 
 import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -18,10 +21,17 @@ export interface LockInfo {
   time: string
   /** The command holding the lock, e.g. `apply`. */
   operation: string
+  /**
+   * When the holder process started (boot id and start time in clock ticks, from /proc), so a pid reused by another
+   * process is not mistaken for the holder. Absent where /proc is not available, and in locks from older versions.
+   */
+  started?: string
 }
 
 export interface HeldLock {
   readonly info: LockInfo
+  /** The warning to show when this lock was taken over from a holder that died. */
+  readonly tookOver?: Diagnostic
   /** Removes the lock if it is still ours; a lock force-unlocked and since taken by another run is left alone. */
   release(): Promise<void>
 }
@@ -30,8 +40,8 @@ export type AcquireLockResult =
   | { ok: true; lock: HeldLock }
   | {
       ok: false
-      /** held: another live process has it. stale: its process on this host has exited. unreadable: no valid JSON. */
-      reason: 'held' | 'stale' | 'unreadable'
+      /** held: another process has it (or one on another host, which cannot be checked). unreadable: no valid JSON. */
+      reason: 'held' | 'unreadable'
       holder?: LockInfo
       diagnostic: Diagnostic
     }
@@ -80,16 +90,24 @@ export async function acquireLockIn(slot: LockSlot, options: LockOptions): Promi
     host: hostname(),
     time: new Date().toISOString(),
     operation: options.operation,
+    ...(slot.checkPid ? optional('started', processStart(process.pid)) : {}),
   }
+  let tookOver: Diagnostic | undefined
   const deadline = Date.now() + options.timeoutMs
   let wait = FIRST_RETRY_MS
   for (;;) {
-    if (await slot.create(JSON.stringify(info, null, 2) + '\n')) return { ok: true, lock: new SlotLock(slot, info) }
+    if (await slot.create(JSON.stringify(info, null, 2) + '\n')) return { ok: true, lock: new SlotLock(slot, info, tookOver) }
     const holder = await slot.read()
     if (holder === 'missing') continue // released between our attempt and the read: try again at once
     // Our create succeeded but its reply was lost, and the retry found the lock it had made: it is ours.
-    if (holder !== 'unreadable' && holder.id === info.id) return { ok: true, lock: new SlotLock(slot, info) }
-    if (holder !== 'unreadable' && slot.checkPid && holderIsGone(holder)) return lockFailure('stale', slot.where, holder)
+    if (holder !== 'unreadable' && holder.id === info.id) return { ok: true, lock: new SlotLock(slot, info, tookOver) }
+    if (holder !== 'unreadable' && slot.checkPid && holderIsGone(holder)) {
+      // Removed only while it still holds the dead holder's ID: of two runs taking over at once, one creates the next
+      // lock and the other then finds that live lock and waits for it.
+      await slot.removeIf(holder.id)
+      tookOver = takeoverWarning(holder, slot.where)
+      continue
+    }
     const remaining = deadline - Date.now()
     if (remaining <= 0) return lockFailure(holder === 'unreadable' ? 'unreadable' : 'held', slot.where, holder)
     await sleep(Math.min(wait, remaining))
@@ -133,6 +151,7 @@ class SlotLock implements HeldLock {
   constructor(
     private readonly slot: LockSlot,
     readonly info: LockInfo,
+    readonly tookOver?: Diagnostic,
   ) {}
 
   async release(): Promise<void> {
@@ -149,7 +168,7 @@ function fileLockSlot(dir: string): LockSlot {
     checkPid: true,
     async create(text) {
       try {
-        await writeFile(path, text, { flag: 'wx' })
+        await writeFile(path, text, { flag: 'wx', mode: 0o600 })
         return true
       } catch (err) {
         if (errnoCode(err) !== 'EEXIST') throw err
@@ -194,28 +213,71 @@ function isLockInfo(v: unknown): v is LockInfo {
     Number.isInteger(o.pid) &&
     typeof o.host === 'string' &&
     typeof o.time === 'string' &&
-    typeof o.operation === 'string'
+    typeof o.operation === 'string' &&
+    (o.started === undefined || typeof o.started === 'string')
   )
 }
 
-/** Only provable on this host: a pid on another machine says nothing here. */
+/**
+ * Only provable on this host: a pid on another machine says nothing here. The holder is gone when its pid is not
+ * running, or when the process with that pid started at another time than the one recorded (the pid was reused).
+ */
 function holderIsGone(holder: LockInfo): boolean {
   if (holder.host !== hostname()) return false
   try {
     process.kill(holder.pid, 0)
-    return false
   } catch (err) {
     // EPERM: the process exists but belongs to another user.
     return errnoCode(err) === 'ESRCH'
   }
+  if (holder.started === undefined) return false
+  const now = processStart(holder.pid)
+  return now !== undefined && now !== holder.started
 }
 
-function lockFailure(reason: 'held' | 'stale' | 'unreadable', path: string, holder: LockInfo | 'unreadable'): AcquireLockResult {
+/**
+ * `<boot id>:<start time>` of a process, from Linux's /proc (field 22 of /proc/PID/stat, in clock ticks since boot;
+ * the boot id tells a pid and start time from before a reboot apart). Undefined elsewhere or when the process is gone.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The command name (field 2) is in parentheses and may itself hold spaces or parentheses: split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = fields[19]
+    if (ticks === undefined || !/^\d+$/.test(ticks)) return undefined
+    return `${bootId()}:${ticks}`
+  } catch {
+    return undefined
+  }
+}
+
+let cachedBootId: string | undefined
+function bootId(): string {
+  if (cachedBootId === undefined) {
+    try {
+      cachedBootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+    } catch {
+      cachedBootId = ''
+    }
+  }
+  return cachedBootId
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
+}
+
+function takeoverWarning(holder: LockInfo, path: string): Diagnostic {
+  return {
+    severity: 'warning',
+    summary: 'Took over a stale state lock',
+    detail: `The process that held the lock (pid ${holder.pid} on ${holder.host}, ${holder.operation} since ${holder.time}) is no longer running, so its lock was removed and this run took the lock. Check that run's output: it may have ended before recording everything it did, and the next plan adopts any job it created.\n\n${lockInfoText(holder, path)}`,
+  }
+}
+
+function lockFailure(reason: 'held' | 'unreadable', path: string, holder: LockInfo | 'unreadable'): AcquireLockResult {
   if (holder === 'unreadable') return { ok: false, reason, diagnostic: unreadableDiagnostic(LOCK_SUMMARY, path) }
-  const why =
-    reason === 'stale'
-      ? `The process that holds the lock (pid ${holder.pid} on ${holder.host}) is no longer running, so it will never release it.`
-      : 'Another sageform process holds the lock. sageform locks the state so that two runs cannot write it at the same time.'
   return {
     ok: false,
     reason,
@@ -223,11 +285,8 @@ function lockFailure(reason: 'held' | 'stale' | 'unreadable', path: string, hold
     diagnostic: {
       severity: 'error',
       summary: LOCK_SUMMARY,
-      detail: `${why}\n\n${lockInfoText(holder, path)}`,
-      hint:
-        reason === 'stale'
-          ? `If no other sageform command is using this state, remove the lock with: sageform force-unlock ${holder.id}`
-          : `Wait for that run to finish or raise --lock-timeout. If you are sure it is not running, remove the lock with: sageform force-unlock ${holder.id}`,
+      detail: `Another sageform process holds the lock. sageform locks the state so that two runs cannot write it at the same time.\n\n${lockInfoText(holder, path)}`,
+      hint: `Wait for that run to finish or raise --lock-timeout. If you are sure it is not running, remove the lock with: sageform force-unlock ${holder.id}`,
     },
   }
 }

@@ -160,12 +160,17 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
 }
 
-/** Write beside the target, flush to disk, then rename over it: a crash leaves the old file or the new, never half. */
-async function writeAtomic(target: string, data: string | Buffer): Promise<void> {
+/**
+ * Write beside the target, flush to disk, then rename over it: a crash leaves the old file or the new, never half.
+ * Readable by the owner only (0600): states, backups and plans can hold sensitive values.
+ */
+export async function writeAtomic(target: string, data: string | Buffer): Promise<void> {
   const tmp = `${target}.tmp-${process.pid}`
   try {
-    const file = await open(tmp, 'w')
+    const file = await open(tmp, 'w', 0o600)
     try {
+      // A leftover temporary file of a run with the same pid keeps its mode through open: set it.
+      await file.chmod(0o600)
       await file.writeFile(data)
       await file.sync()
     } finally {

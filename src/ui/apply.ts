@@ -2,6 +2,7 @@
 import type { ApplyEvent } from '../apply/engine.js'
 import type { ApplyPayload } from '../services/apply.js'
 import { renderDiagnostics } from './diagnostics.js'
+import { oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 const VERB: Record<ApplyEvent['action'], [string, string]> = {
@@ -23,13 +24,13 @@ export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Dat
     case 'start':
       return `${time} ${style.bold(event.address)}: ${starting}`
     case 'done':
-      return `${time} ${style.bold(event.address)}: ${style.green(finished)}${event.message ? ` (${event.message})` : ''}`
+      return `${time} ${style.bold(event.address)}: ${style.green(finished)}${event.message ? ` (${oneLine(event.message)})` : ''}`
     case 'failed':
-      return `${time} ${style.bold(event.address)}: ${style.red('Failed')}: ${event.message}`
+      return `${time} ${style.bold(event.address)}: ${style.red('Failed')}: ${oneLine(event.message)}`
     case 'skipped':
-      return `${time} ${style.bold(event.address)}: ${style.yellow('Skipped')}: ${event.message}`
+      return `${time} ${style.bold(event.address)}: ${style.yellow('Skipped')}: ${oneLine(event.message)}`
     case 'deferred':
-      return `${time} ${style.bold(event.address)}: ${style.yellow('Deferred')}: ${event.message}`
+      return `${time} ${style.bold(event.address)}: ${style.yellow('Deferred')}: ${oneLine(event.message)}`
   }
 }
 

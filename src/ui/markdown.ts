@@ -5,7 +5,8 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
-import { quotaHeading, quotaItemLine } from './quota.js'
+import { oneLine } from './escape.js'
+import { quotaFigures, quotaHeading } from './quota.js'
 import { headline, isShown, summaryLine, symbol } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
@@ -130,13 +131,13 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (plan.drift.length > 0) {
     out.push('**Note: objects have changed outside of sageform**', '')
-    for (const d of plan.drift) out.push(`- ${code(d.address)}: ${d.detail.replace(/\r?\n/g, ' ')}`)
+    for (const d of plan.drift) out.push(`- ${code(d.address)}: ${oneLine(d.detail)}`)
     out.push('')
   }
   if (plan.cost && changes.length > 0) out.push(totalCostLine(plan.cost).replace(/^Cost:/, '**Cost:**'), '')
   if (plan.quota_check && changes.length > 0) {
     out.push(`**${quotaHeading(plan.quota_check)}**`, '')
-    for (const item of plan.quota_check.items) out.push(`- ${item.outcome === 'exceeds' ? '❌' : item.outcome === 'fits' ? '✅' : '⚠️'} ${code(item.quota_name)}${quotaItemLine(item).slice(item.quota_name.length)}`)
+    for (const item of plan.quota_check.items) out.push(`- ${item.outcome === 'exceeds' ? '❌' : item.outcome === 'fits' ? '✅' : '⚠️'} ${code(oneLine(item.quota_name))}${quotaFigures(item)}`)
     if (plan.quota_check.items.length > 0) out.push('')
   }
   if (!plan.refreshed) out.push('_Planned from the state file alone (`--refresh=false`)._', '')

@@ -8,6 +8,7 @@ import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
+import { oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 /** How each action is announced, in text and in Markdown. */
@@ -118,7 +119,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   const out: string[] = []
   if (plan.drift.length > 0) {
     out.push(style.bold('Note: objects have changed outside of sageform'), '')
-    for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${d.detail}`)
+    for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${oneLine(d.detail)}`)
     out.push('')
   }
   const changes = plan.changes.filter(isShown)

@@ -3,6 +3,7 @@
 // objective so far. Only ever loaded through ./index.ts's dynamic import, so commands that draw nothing never load
 // ink or react.
 import { Box, Text, render } from 'ink'
+import { escapeStrings } from '../escape.js'
 import { useEffect, useState } from 'react'
 import { isTerminal, tuningProgress, type JobSnapshot, type WatchSnapshot } from '../../services/watch-model.js'
 import { formatElapsed, formatInterval, formatObjective } from '../watch-log.js'
@@ -115,7 +116,9 @@ export interface WatchViewProps {
 }
 
 /** The whole view for one moment: pure, so tests render it with a fixed clock and frame. */
-export function WatchView({ snapshot, now, frame, stopped = false }: WatchViewProps) {
+export function WatchView({ snapshot: raw, now, frame, stopped = false }: WatchViewProps) {
+  // ink writes the text as given: SageMaker's strings (a FailureReason with escape sequences) are escaped first.
+  const snapshot = escapeStrings(raw)
   const columns: Columns = {
     address: Math.max(0, ...snapshot.jobs.map((j) => j.address.length)),
     name: Math.max(0, ...snapshot.jobs.map((j) => j.name.length)),
