@@ -335,7 +335,7 @@ describe('apply engine', () => {
   })
 
   describe('replace', () => {
-    it('creates the new job first, then stops the old one, which moves to history', async () => {
+    it('creates the new job first, then stops the old one, which stays deposed until it has stopped', async () => {
       const old = record('a-old', 'InProgress')
       const { api, writes, run } = harness(state({ [addr('a')]: { type: 'sagemaker_training_job', current: old, history: [] } }))
       api.seedTrainingJob('a-old')
@@ -345,10 +345,12 @@ describe('apply engine', () => {
       assert.deepEqual(ops(api), ['createTrainingJob', 'stopTrainingJob'])
       assert.deepEqual(api.calls.map((c) => (typeof c.input === 'string' ? c.input : (c.input as CreateTrainingJobRequest).TrainingJobName)), ['a-new', 'a-old'])
       assert.equal(writes.length, 2)
-      // First write: the new job is current, the old one already in history, before anything is stopped.
+      // First write: the new job is current, the old one deposed (stop pending), before anything is stopped.
       assert.equal(writes[0]!.resources[addr('a')]!.current!.name, 'a-new')
-      assert.deepEqual(writes[0]!.resources[addr('a')]!.history.map((h) => [h.name, h.status]), [['a-old', 'InProgress']])
-      assert.deepEqual(writes[1]!.resources[addr('a')]!.history.map((h) => [h.name, h.status]), [['a-old', 'Stopping']])
+      assert.deepEqual(writes[0]!.resources[addr('a')]!.deposed!.map((h) => [h.name, h.status]), [['a-old', 'InProgress']])
+      assert.deepEqual(writes[0]!.resources[addr('a')]!.history, [])
+      // Stopping is not stopped: it stays deposed, and the next plan looks at it again.
+      assert.deepEqual(writes[1]!.resources[addr('a')]!.deposed!.map((h) => [h.name, h.status]), [['a-old', 'Stopping']])
       assert.equal(result.results[0]!.job, 'a-new')
     })
 
@@ -445,10 +447,13 @@ describe('apply engine', () => {
       const result = await run([existing('stop', 'a', running), existing('stop', 'b', done)], { parallelism: 1 })
       assert.deepEqual(result.errors, [])
       assert.deepEqual(api.calls, [{ op: 'stopTrainingJob', input: 'a-job' }])
-      assert.deepEqual(result.state.resources, {})
+      // The stopping job stays in the state, deposed, until SageMaker says it stopped; its history is forgotten.
+      assert.deepEqual(Object.keys(result.state.resources), [addr('a')])
+      assert.deepEqual(result.state.resources[addr('a')]!.history, [])
+      assert.deepEqual(result.state.resources[addr('a')]!.deposed!.map((h) => [h.name, h.status]), [['a-job', 'Stopping']])
       assert.equal(writes.length, 2)
-      assert.deepEqual(Object.keys(writes[0]!.resources), [addr('b')])
-      assert.deepEqual(result.results.map((r) => r.message), [`stopping training job a-job; forgot ${addr('a')}`, `forgot ${addr('b')} (training job b-job is Completed)`])
+      assert.deepEqual(result.results.map((r) => r.effect), ['stopped', 'forgotten'])
+      assert.deepEqual(result.results.map((r) => r.message), [`stopping training job a-job; forgot ${addr('a')} (the job stays in the state as deposed until it has stopped)`, `forgot ${addr('b')} (training job b-job is Completed)`])
     })
 
     it('forgets a removed resource whose job is already gone or finished since the plan', async () => {

@@ -286,7 +286,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     assert.deepEqual(p.drift, [{ address: ADDRESS, kind: 'missing', detail: `job ${job.name} was deleted outside sageform` }])
     const [change] = p.changes
     assert.equal(change!.action, 'create')
-    assert.equal(change!.reason, `job ${job.name} no longer exists in SageMaker`)
+    assert.equal(change!.reason, 'job_missing')
     assert.equal(change!.after!.name, job.name, 'the same spec gets the same name again')
     assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 0, adopt: 0, retune: 0, delete: 0 })
   })
@@ -312,7 +312,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       payload.results.map((r) => [r.action, r.outcome]),
       [['update', 'done']],
     )
-    assert.deepEqual(payload.plan!.changes[0]!.tag_changes, { set: { team: 'research', owner: 'alice' }, remove: ['env'] })
+    assert.deepEqual(payload.plan!.changes[0]!.tag_changes, { set: { team: 'research', owner: 'alice' }, remove: ['env'], before: { team: 'ml', env: 'dev' } })
     const after = readState(dir).resources[ADDRESS]!.current!
     assert.equal(after.name, job.name, 'the same job')
     assert.deepEqual(after.tags, { team: 'research', owner: 'alice' })
@@ -363,7 +363,10 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       [[ADDRESS, 'stop', 'done', job.name]],
     )
     assert.equal(payload.summary.stopped, 1)
-    assert.deepEqual(readState(dir).resources, {})
+    // Stopping is not stopped: the job stays in the state, deposed, until SageMaker says it has ended.
+    const kept = readState(dir).resources[ADDRESS]!
+    assert.equal(kept.current, undefined)
+    assert.deepEqual(kept.deposed!.map((j) => [j.name, j.status]), [[job.name, 'Stopping']])
   })
 
   it('rides out a throttling burst on CreateTrainingJob with the SDK adaptive retries', async () => {

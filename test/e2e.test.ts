@@ -159,12 +159,19 @@ describe('end to end: the CLI against the local endpoint', function () {
     const state = readStateFile(dir)
     const newJob = state.resources['sagemaker_training_job.job_0']!.current!.name
     assert.notEqual(newJob, oldJob)
-    assert.deepEqual(state.resources['sagemaker_training_job.job_0']!.history.map((j) => j.name), [oldJob])
+    // The replaced job is deposed while it may still run, history once stopped.
+    const replacedJob = state.resources['sagemaker_training_job.job_0']!
+    assert.deepEqual([...(replacedJob.deposed ?? []), ...replacedJob.history].map((j) => j.name), [oldJob])
     assert.equal(state.resources['sagemaker_training_job.job_1']!.current!.name, keptJob)
+    // Once SageMaker has stopped it, the next plan has no change to show (the move to history is a no-op).
+    endpoint.advanceClock(120)
     expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
 
     const destroyed = await sageform(['destroy', '--auto-approve'], dir, endpoint)
     expectExit(destroyed, 0)
+    // A job still stopping stays in the state (deposed) until it has stopped; the next destroy forgets it.
+    endpoint.advanceClock(120)
+    expectExit(await sageform(['destroy', '--auto-approve'], dir, endpoint), 0)
     assert.deepEqual(readStateFile(dir).resources, {})
     const status = new Map((await allTrainingJobs(sm)).map((j) => [j.TrainingJobName!, j.TrainingJobStatus!]))
     assert.deepEqual([...status.keys()].sort(), [oldJob, keptJob, newJob].sort())

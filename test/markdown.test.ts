@@ -12,7 +12,7 @@ const changes: ResourceChange[] = [
     address: 'sagemaker_training_job.xgb',
     type: 'sagemaker_training_job',
     action: 'replace',
-    reason: 'spec changed',
+    reason: 'spec_changed',
     before: { name: 'xgb-1a2b3c', status: 'Completed' },
     after: { name: 'xgb-4d5e6f', spec_hash: 'h2', generation: 2, request: {}, tags: {} },
     attribute_changes: [
@@ -37,7 +37,7 @@ const changes: ResourceChange[] = [
     address: 'sagemaker_hyperparameter_tuning_job.hpo',
     type: 'sagemaker_hyperparameter_tuning_job',
     action: 'create',
-    reason: 'no job yet',
+    reason: 'no_current_job',
     after: { name: null, spec_hash: null, generation: 1, request: {}, tags: {} },
     attribute_changes: [],
     deferred: { reason: 'waits for sagemaker_training_job.xgb to finish', waiting_for: ['sagemaker_training_job.xgb'] },
@@ -59,7 +59,7 @@ const changes: ResourceChange[] = [
     address: 'sagemaker_training_job.gone',
     type: 'sagemaker_training_job',
     action: 'stop',
-    reason: 'removed from the configuration',
+    reason: 'removed_running',
     before: { name: 'gone-9', status: 'InProgress' },
     attribute_changes: [],
     depends_on: [],
@@ -102,9 +102,9 @@ const EXPECTED = `<!-- sageform-plan -->
 | | Action | Resource | Job | Notes |
 |---|---|---|---|---|
 | \`+/-\` | replace | \`sagemaker_training_job.xgb\` | \`xgb-1a2b3c\` → \`xgb-4d5e6f\` | spec changed |
-| \`+\` | create | \`sagemaker_hyperparameter_tuning_job.hpo\` | → (known after apply) | no job yet; deferred: waits for sagemaker_training_job.xgb to finish |
+| \`+\` | create | \`sagemaker_hyperparameter_tuning_job.hpo\` | → (known after apply) | no current job; deferred: waits for sagemaker_training_job.xgb to finish |
 | \`~\` | update | \`sagemaker_training_job.tagged\` | \`tagged-1\` |  |
-| \`-\` | stop | \`sagemaker_training_job.gone\` | \`gone-9\` | removed from the configuration |
+| \`-\` | stop | \`sagemaker_training_job.gone\` | \`gone-9\` | removed from the configuration: its job is stopped and forgotten |
 
 <details>
 <summary>+/- <code>sagemaker_training_job.xgb</code> must be replaced (spec changed)</summary>
@@ -128,7 +128,7 @@ max size: 1 × ml.m5.xlarge × 1h = 1 instance-hour, $0.23 (pinned)
 </details>
 
 <details>
-<summary>+ <code>sagemaker_hyperparameter_tuning_job.hpo</code> will be created (no job yet)</summary>
+<summary>+ <code>sagemaker_hyperparameter_tuning_job.hpo</code> will be created (no current job)</summary>
 
 Deferred: waits for sagemaker_training_job.xgb to finish; a later apply (or apply --wait) creates it.
 
@@ -148,7 +148,7 @@ max size: known after apply (the instance type is known after apply)
 </details>
 
 <details>
-<summary>- <code>sagemaker_training_job.gone</code> will be stopped and forgotten (removed from the configuration)</summary>
+<summary>- <code>sagemaker_training_job.gone</code> will be stopped and forgotten (removed from the configuration: its job is stopped and forgotten)</summary>
 
 No attribute changes.
 
@@ -199,14 +199,15 @@ _Planned from the state file alone (\`--refresh=false\`)._`,
       address: 'sagemaker_training_job.t',
       type: 'sagemaker_training_job',
       action: 'replace',
-      reason: 'a|b',
+      reason: 'spec_unknown',
+      reason_args: { origin: 'a|b' },
       before: { name: 'a`b', status: 'Completed' },
       after: { name: 'c', spec_hash: 'h', generation: 2, request: {}, tags: {} },
       attribute_changes: [{ path: 'x', before: 'p\n```\nq', after: 'p\n```\nr', forces_replacement: true }],
       depends_on: [],
     }
     const md = renderPlanMarkdown({ ...plan, changes: [tricky], drift: [], diagnostics: [], cost: undefined, summary: summarize([tricky]) })
-    assert.match(md, /\| ``a`b`` → `c` \| a\\\|b \|/)
+    assert.match(md, /\| ``a`b`` → `c` \| spec depends on a\\\|b \|/)
     assert.match(md, /\n````diff\n[\s\S]*\n````\n/)
   })
 })

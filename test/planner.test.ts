@@ -93,7 +93,7 @@ describe('planner', () => {
       expect: { 'sagemaker_training_job.a': 'replace' },
       check: (p) => {
         const c = change(p, 'sagemaker_training_job.a')
-        assert.equal(c.reason, 'spec changed')
+        assert.equal(c.reason, 'spec_changed')
         assert.equal(c.after!.generation, 2)
         assert.notEqual(c.after!.name, c.before!.name)
         assert.equal(c.delete_before_create, false)
@@ -114,7 +114,7 @@ describe('planner', () => {
       expect: { 'sagemaker_training_job.a': 'replace' },
       check: (p) => {
         const c = change(p, 'sagemaker_training_job.a')
-        assert.equal(c.reason, 'forced by --replace')
+        assert.equal(c.reason, 'replace_forced')
         assert.equal(c.after!.generation, 2)
         assert.notEqual(c.after!.name, c.before!.name)
       },
@@ -124,7 +124,7 @@ describe('planner', () => {
       hcl: base.replace('team = "ml"', 'team = "platform", env = "prod"'),
       jobs: { 'sagemaker_training_job.a': {} },
       expect: { 'sagemaker_training_job.a': 'update' },
-      check: (p) => assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'platform', env: 'prod' }, remove: [] }),
+      check: (p) => assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'platform', env: 'prod' }, remove: [], before: { team: 'ml' } }),
     },
     {
       name: 'UpdateTrainingJob for keep_alive_period_in_seconds of a running job, without replacement',
@@ -164,7 +164,7 @@ describe('planner', () => {
       expect: { 'sagemaker_training_job.a': 'update' },
       check: (p) => {
         assert.deepEqual(p.drift.map((d) => d.kind), ['tags'])
-        assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'ml' }, remove: [] })
+        assert.deepEqual(change(p, 'sagemaker_training_job.a').tag_changes, { set: { team: 'ml' }, remove: [], before: { team: 'hacked' } })
       },
     },
     {
@@ -194,8 +194,8 @@ describe('planner', () => {
     const state = await stateFor(two, { 'sagemaker_training_job.a': { status: 'InProgress' }, 'sagemaker_training_job.b': {} })
     const p = await planFor(training('c'), state, remote(state))
     assert.equal(change(p, 'sagemaker_training_job.a').action, 'stop')
-    assert.match(change(p, 'sagemaker_training_job.a').reason!, /stopped and forgotten/)
-    assert.match(change(p, 'sagemaker_training_job.b').reason!, /finished job is forgotten/)
+    assert.equal(change(p, 'sagemaker_training_job.a').reason, 'removed_running')
+    assert.equal(change(p, 'sagemaker_training_job.b').reason, 'removed_finished')
     assert.deepEqual(p.summary, { create: 1, replace: 0, update: 0, stop: 2, adopt: 0, retune: 0, delete: 0 })
   })
 

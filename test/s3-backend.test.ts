@@ -191,8 +191,28 @@ describe('backend "s3" (real SDK client, nock)', function () {
       s3.put(KEY, serialized(sampleState(1)))
       const theirs = serialized({ ...sampleState(2), resources: {} })
       s3.fail('PUT', KEY, { writeFirst: theirs })
-      await assert.rejects(backend.write(sampleState(2)), /another run changed it after it was read/)
+      await assert.rejects(backend.write(sampleState(2)), /another run changed it after this run last read or wrote it/)
       assert.equal(s3.text(KEY), theirs)
+    })
+
+    it('a state another run wrote with the same serial after this run read it is refused: writes are conditional on our own ETag', async () => {
+      s3.put(KEY, serialized(sampleState(19)))
+      assert.deepEqual(await backend.read(), { kind: 'ok', state: sampleState(19) })
+      // Another runner (a force-unlocked lock, a bypassed one) writes serial 20 in between.
+      const theirs = serialized({ ...sampleState(20), resources: {} })
+      s3.put(KEY, theirs)
+      await assert.rejects(backend.write(sampleState(20)), (err: Error) => err instanceof StateWriteRefused && /another run changed it after this run last read or wrote it/.test(err.message))
+      assert.equal(s3.text(KEY), theirs, 'their state is kept')
+      assert.ok(!s3.calls.some((c) => c.startsWith('PUT')), s3.calls.join('\n'))
+    })
+
+    it('after its own write, the next write is conditional on the ETag that write returned', async () => {
+      assert.deepEqual(await backend.read(), { kind: 'missing' })
+      await backend.write(sampleState(1))
+      await backend.write(sampleState(2))
+      s3.put(KEY, serialized(sampleState(3)))
+      await assert.rejects(backend.write(sampleState(4)), StateWriteRefused)
+      assert.equal(s3.json<State>(KEY).serial, 3)
     })
 
     it('the first write of a state is conditional on there being none', async () => {

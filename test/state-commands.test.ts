@@ -108,7 +108,7 @@ describe('sageform state commands (the real binary)', () => {
       const ok = json('state', 'show', 'sagemaker_training_job.xgb')
       assert.equal(ok.status, 0)
       assert.deepEqual(schemaErrors('state-show', ok.payload), [])
-      assert.deepEqual(ok.payload.resource, { type: 'sagemaker_training_job', current: STATE.resources['sagemaker_training_job.xgb'].current, history: STATE.resources['sagemaker_training_job.xgb'].history })
+      assert.deepEqual(ok.payload.resource, { type: 'sagemaker_training_job', current: STATE.resources['sagemaker_training_job.xgb'].current, history: STATE.resources['sagemaker_training_job.xgb'].history, deposed: [] })
 
       const missing = json('state', 'show', 'sagemaker_training_job.xbg')
       assert.equal(missing.status, 1)

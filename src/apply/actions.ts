@@ -9,7 +9,7 @@ import type { JsonValue } from '../state/types.js'
 import { bestTrainingJobFields } from './best.js'
 import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'
-import { applyTrainingUpdate, finalFields, forget, ownershipProblem, patchJob, retireCurrent, setCurrent, unknownPath, userTags } from './records.js'
+import { applyTrainingUpdate, dropRecord, finalFields, forget, GONE_STATUS, ownershipProblem, patchJob, recordDeposed, retireCurrent, setCurrent, unknownPath, userTags } from './records.js'
 import type { RequestResolver } from './types.js'
 import { jobFamily } from '../config/module.js'
 
@@ -25,6 +25,8 @@ export interface ActionContext {
 export interface ActionDone {
   message: string
   job?: string
+  /** A stop that stopped nothing: the job had already ended (or was gone), so the resource was only forgotten. */
+  forgotOnly?: boolean
 }
 
 /** A change failed. `job` names a job the change did create or act on before failing. */
@@ -219,13 +221,15 @@ async function replace(change: ResourceChange, ctx: ActionContext): Promise<Acti
     const done = await createJob(change, ctx, ops, req)
     return { ...done, message: `${done.message} after deleting ${old.name}, which held its name` }
   }
+  // Recording the new job makes the old one deposed (stop pending) while it may run: if the stop below fails, hangs or
+  // the apply dies, the state still holds it and every later plan stops it.
   const done = await createJob(change, ctx, ops, req)
   if (old.status !== 'InProgress') return { ...done, message: `${done.message}, replacing ${old.name}` }
   const status = await attempt(`Created ${req.name}, but failed to stop the ${ops.noun} it replaces, ${old.name}`, () => requestStop(ops, old.name), {
     job: done.job,
-    hint: `${old.name} is recorded in the history of ${change.address} but still runs. Stop it with: ${ops.stopCommand(old.name)}`,
+    hint: `${old.name} is recorded as a deposed job of ${change.address} and may still run: the next plan shows its stop, and apply stops it.`,
   })
-  await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => patchJob(state, change.address, old.name, finalFields(status, ctx.now())))
+  await ctx.journal.record(`stopping ${ops.noun} ${old.name}`, (state) => recordDeposed(state, change.address, old.name, finalFields(status ?? GONE_STATUS, ctx.now())))
   return { ...done, message: `${done.message}, replacing ${old.name} (${status ?? 'gone'})` }
 }
 
@@ -290,10 +294,12 @@ async function update(change: ResourceChange, ctx: ActionContext): Promise<Actio
 }
 
 /**
- * The resource left the configuration: its job is stopped if it runs, and the resource is forgotten, history and all
- * (Terraform's destroy; SageMaker keeps finished jobs, and deleting them is not sageform's call).
+ * The resource left the configuration (or destroy): its job is stopped if it runs, and the resource is forgotten,
+ * history and all (SageMaker keeps finished jobs; deleting them is destroy --delete's). A job still stopping stays in
+ * the state as deposed until it has stopped.
  */
 async function stop(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  if (change.deposed) return stopDeposed(change, ctx)
   const ops = jobOps(ctx.api, change.type)
   const before = change.before
   let status = before?.status
@@ -303,15 +309,32 @@ async function stop(change: ResourceChange, ctx: ActionContext): Promise<ActionD
       hint: `${change.address} stays in the state. Run apply again, or forget it without stopping the job: sageform state rm ${change.address}`,
     })
   }
-  await ctx.journal.record(`forgetting ${change.address}`, (state) => forget(state, change.address))
-  if (!before) return { message: `forgot ${change.address}` }
-  if (status === 'Stopping') return { job: before.name, message: `stopping ${ops.noun} ${before.name}; forgot ${change.address}` }
-  return { job: before.name, message: `forgot ${change.address} (${ops.noun} ${before.name} is ${status ?? 'gone'})` }
+  await ctx.journal.record(`forgetting ${change.address}`, (state) => forget(state, change.address, status, ctx.now()))
+  if (!before) return { message: `forgot ${change.address}`, forgotOnly: true }
+  if (status === 'Stopping') return { job: before.name, message: `stopping ${ops.noun} ${before.name}; forgot ${change.address} (the job stays in the state as deposed until it has stopped)` }
+  return { job: before.name, message: `forgot ${change.address} (${ops.noun} ${before.name} is ${status ?? 'gone'})`, forgotOnly: before.status !== 'InProgress' }
+}
+
+/** A deposed job: asked to stop (or, already stopping, looked at again); it moves to history once it has ended. */
+async function stopDeposed(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
+  const ops = jobOps(ctx.api, change.type)
+  const name = change.deposed!
+  const summary = `Failed to stop ${ops.noun} ${name}`
+  const hint = `${name} stays in the state as a deposed job of ${change.address}; the next plan shows its stop again.`
+  const status =
+    change.before?.status === 'InProgress' ? await attempt(summary, () => requestStop(ops, name), { job: name, hint }) : (await attempt(summary, () => ops.describe(name), { job: name, hint }))?.status
+  await ctx.journal.record(`stopping ${ops.noun} ${name}`, (state) => recordDeposed(state, change.address, name, finalFields(status ?? GONE_STATUS, ctx.now())))
+  return { job: name, message: status === 'Stopping' ? `stopping deposed ${ops.noun} ${name}` : `deposed ${ops.noun} ${name} is ${status ?? 'gone'}; moved to history` }
 }
 
 /** Nothing to do in SageMaker; the plan's refreshed status is recorded so the state file keeps up. */
 async function noOp(change: ResourceChange, ctx: ActionContext): Promise<ActionDone> {
   const before = change.before
+  if (change.deposed) {
+    const status = before?.status ?? GONE_STATUS
+    await ctx.journal.record(`recording the end of ${change.deposed}`, (state) => recordDeposed(state, change.address, change.deposed!, finalFields(status, ctx.now())))
+    return { job: change.deposed, message: `${change.deposed} is ${status}; moved to history` }
+  }
   if (!before) return { message: 'no changes' }
   const current = ctx.journal.state.resources[change.address]?.current
   const status = before.status
@@ -352,6 +375,7 @@ async function deleteGeneration(change: ResourceChange, ctx: ActionContext): Pro
   const ops = jobOps(ctx.api, change.type)
   const name = change.deposed ?? change.before?.name
   if (!name) throw new StepFailed(`Cannot delete a job of ${change.address}`, 'The plan names no job.')
+  if (change.reason === 'destroy_delete') return deleteRecord(change, ctx, ops, name)
   const summary = `Failed to delete ${ops.noun} ${name}`
   const live = await attempt(summary, () => ops.describe(name))
   if (live && isRunning(live)) throw new StepFailed(summary, `${name} is ${live.status}; only a finished job is deleted.`, { hint: 'Run plan again.' })
@@ -367,6 +391,35 @@ async function deleteGeneration(change: ResourceChange, ctx: ActionContext): Pro
     })
   }
   await ctx.journal.record(`deleting ${ops.noun} ${name}`, (state) => patchJob(state, change.address, name, { ...best, ...(live ? { status: live.status } : {}), deleted_at: ctx.now(), updated_at: ctx.now() }))
+  return { job: name, message: live ? `deleted ${ops.noun} ${name}` : `${ops.noun} ${name} was already gone` }
+}
+
+/**
+ * destroy --delete: the job is stopped (and waited for) if it runs, deleted, and its record leaves the state. A failed
+ * step keeps the record, so the next destroy --delete tries again.
+ */
+async function deleteRecord(change: ResourceChange, ctx: ActionContext, ops: JobOps, name: string): Promise<ActionDone> {
+  const summary = `Could not delete ${ops.noun} ${name}`
+  const hint = `${change.address} keeps the record of ${name}; run sageform destroy --delete again once the cause is fixed.`
+  const live = await attempt(summary, () => ops.describe(name), { job: name, hint })
+  if (live && isRunning(live)) {
+    if (live.status === 'InProgress') await attempt(summary, () => requestStop(ops, name), { job: name, hint })
+    await attempt(summary, () => ctx.poll.until(ops, name, (job) => !isRunning(job), 'stop'), { job: name, hint })
+  }
+  if (live) {
+    await attempt(
+      summary,
+      async () => {
+        try {
+          await ops.delete(name)
+        } catch (err) {
+          if (!isResourceNotFound(err)) throw err
+        }
+      },
+      { job: name, hint },
+    )
+  }
+  await ctx.journal.record(`deleting ${ops.noun} ${name}`, (state) => dropRecord(state, change.address, name))
   return { job: name, message: live ? `deleted ${ops.noun} ${name}` : `${ops.noun} ${name} was already gone` }
 }
 

@@ -7,9 +7,9 @@ import { ACTIONS, StepFailed, errorText, type ActionContext } from './actions.js
 import { NOUN, poller } from './jobs.js'
 import { PersistFailed, StateJournal } from './journal.js'
 import { moveRecords } from './records.js'
-import type { ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions } from './types.js'
+import type { ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions, FailureKind } from './types.js'
 
-export type { ApplyEvent, ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions, RequestResolver, ResolvedRequest, WaitOptions } from './types.js'
+export type { ApplyEvent, ApplyOutcome, FailureKind, StopEffect, ApplyResult, ApplyResultEntry, ExecuteOptions, RequestResolver, ResolvedRequest, WaitOptions } from './types.js'
 
 /** What to do with a change not started yet. */
 type Gate = { kind: 'run' } | { kind: 'wait' } | { kind: 'settle'; outcome: 'skipped' | 'deferred'; message: string }
@@ -32,14 +32,14 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
   /** Why no further change may start. */
   let halted: string | undefined
 
-  const settle = (change: ResourceChange, outcome: ApplyOutcome, message: string, job?: string) => {
-    outcomes.set(changeKey(change), { address: change.address, ...(change.deposed ? { deposed: change.deposed } : {}), action: change.action, outcome, message, ...(job ? { job } : {}) })
-    options.onEvent?.({ address: change.address, action: change.action, phase: outcome, message })
+  const settle = (change: ResourceChange, outcome: ApplyOutcome, message: string, extra: Pick<ApplyResultEntry, 'job' | 'effect' | 'failure'> = {}) => {
+    outcomes.set(changeKey(change), { address: change.address, ...(change.deposed ? { deposed: change.deposed } : {}), action: change.action, outcome, message, ...definedOnly(extra) })
+    options.onEvent?.({ address: change.address, action: change.action, ...definedOnly({ reason: change.reason, effect: extra.effect }), phase: outcome, message })
   }
 
   const fail = (change: ResourceChange, failure: Failure) => {
     errors.push({ severity: 'error', summary: failure.summary, detail: failure.detail, address: change.address, ...(failure.hint ? { hint: failure.hint } : {}) })
-    settle(change, 'failed', failure.summary, failure.job)
+    settle(change, 'failed', failure.summary, { job: failure.job, failure: failure.kind })
   }
 
   const gate = (change: ResourceChange): Gate => {
@@ -48,7 +48,9 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     if (options.signal?.aborted) return { kind: 'settle', outcome: 'skipped', message: 'not started: apply was interrupted' }
     // A no-op changes nothing in SageMaker, so nothing it depends on can make it wrong.
     if (change.action === 'no-op') return { kind: 'run' }
-    let waiting = false
+    // Changes of one resource run in plan order (a deposed job's stop after the replace that deposed it; a resource
+    // forgotten only after its deposed jobs were looked at), without inheriting each other's failures.
+    let waiting = changes.slice(0, changes.indexOf(change)).some((c) => c.address === change.address && !outcomes.has(changeKey(c)))
     for (const dependency of change.depends_on) {
       if (dependency === change.address || !inPlan.has(dependency)) continue
       const done = outcomes.get(dependency)
@@ -63,10 +65,10 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
   }
 
   const run = async (change: ResourceChange) => {
-    options.onEvent?.({ address: change.address, action: change.action, phase: 'start', message: startMessage(change) })
+    options.onEvent?.({ address: change.address, action: change.action, ...definedOnly({ reason: change.reason }), phase: 'start', message: startMessage(change) })
     try {
       const done = await ACTIONS[change.action](change, ctx)
-      settle(change, 'done', done.message, done.job)
+      settle(change, 'done', done.message, { job: done.job, ...(change.action === 'stop' ? { effect: done.forgotOnly ? 'forgotten' : 'stopped' } : {}) })
     } catch (err) {
       // Without a state file that keeps up, every further job would be one more that nothing records.
       if (err instanceof PersistFailed) halted ??= 'the state file could not be written'
@@ -90,9 +92,13 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     if (outcomes.has(changeKey(change))) continue
     // Only a dependency cycle leaves a change neither run nor settled; the planner should have refused the plan.
     const waitingFor = change.depends_on.filter((d) => inPlan.has(d) && !outcomes.has(d))
-    fail(change, { summary: 'Dependency cycle', detail: `${change.address} never became ready: it waits for ${waitingFor.join(', ')}, and these dependencies form a cycle.` })
+    fail(change, { kind: 'dependency_cycle', summary: 'Dependency cycle', detail: `${change.address} never became ready: it waits for ${waitingFor.join(', ')}, and these dependencies form a cycle.` })
   }
   return { state: journal.state, results: changes.map((c) => outcomes.get(changeKey(c))!), errors }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }
 
 /** A resource's own change is keyed by its address; deleting an older generation's job also by that job. */
@@ -138,6 +144,7 @@ async function schedule(
 }
 
 interface Failure {
+  kind: FailureKind
   summary: string
   detail: string
   hint?: string
@@ -145,15 +152,16 @@ interface Failure {
 }
 
 function explain(err: unknown, change: ResourceChange): Failure {
-  if (err instanceof StepFailed) return { summary: err.summary, detail: err.detail, ...err.extra }
+  if (err instanceof StepFailed) return { kind: 'step', summary: err.summary, detail: err.detail, ...err.extra }
   if (err instanceof PersistFailed) {
     return {
+      kind: 'state_write',
       summary: 'Failed to save the state',
       detail: err.message,
       hint: 'What this change did in SageMaker is not in the state file. Fix the problem and run apply again: a job created under the same name is adopted, not created twice.',
     }
   }
-  return { summary: `Unexpected error applying ${change.address}`, detail: errorText(err) }
+  return { kind: 'unexpected', summary: `Unexpected error applying ${change.address}`, detail: errorText(err) }
 }
 
 function startMessage(change: ResourceChange): string {
@@ -167,6 +175,7 @@ function startMessage(change: ResourceChange): string {
     case 'update':
       return `updating ${noun} ${old}`
     case 'stop':
+      if (change.deposed) return `stopping deposed ${noun} ${change.deposed}`
       return change.before?.status === 'InProgress' ? `stopping ${noun} ${old}` : `forgetting ${change.address}`
     case 'adopt':
       return `adopting ${noun} ${old ?? change.after?.name}`
@@ -175,6 +184,6 @@ function startMessage(change: ResourceChange): string {
     case 'delete':
       return `deleting ${noun} ${change.deposed ?? old}`
     case 'no-op':
-      return `refreshing ${change.address}`
+      return change.deposed ? `recording the end of ${change.deposed}` : `refreshing ${change.address}`
   }
 }

@@ -1,6 +1,6 @@
 // State edits the actions share, each meant to run inside StateJournal.record. A resource's jobs move one way:
 // created or adopted → current → history (replaced), or the whole entry goes (removed from the configuration).
-import { TAG } from '../planner/planner.js'
+import { pendingJobs, RUNNING_STATUSES, TAG } from '../planner/planner.js'
 import type { ResourceChange } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
 
@@ -22,16 +22,41 @@ export function retireCurrent(state: State, address: string, patch: Partial<JobR
   if (resource?.current) retire(resource, patch)
 }
 
+/** A retired job that may still run is deposed (stop pending), not history: it stays in sight until it has ended. */
 function retire(resource: ResourceState, patch: Partial<JobRecord>): void {
-  resource.history.push({ ...resource.current!, ...patch })
+  const record = { ...resource.current!, ...patch }
+  if (RUNNING_STATUSES.has(record.status)) (resource.deposed ??= []).push(record)
+  else resource.history.push(record)
   delete resource.current
 }
+
+/**
+ * The latest status of a deposed job (or of an old history entry still recorded as running). Once it has ended, or is
+ * gone (status NotFound), a deposed job moves to history; until then it stays deposed.
+ */
+export function recordDeposed(state: State, address: string, name: string, patch: Partial<JobRecord>): void {
+  const resource = state.resources[address]
+  if (!resource) return
+  const deposed = resource.deposed ?? []
+  const index = deposed.findIndex((r) => r.name === name)
+  const record = index >= 0 ? deposed[index] : resource.history.findLast((r) => r.name === name)
+  if (!record) return
+  Object.assign(record, patch)
+  if (index >= 0 && !RUNNING_STATUSES.has(record.status)) {
+    deposed.splice(index, 1)
+    resource.history.push(record)
+  }
+  if (resource.deposed?.length === 0) delete resource.deposed
+}
+
+/** What a job that no longer exists in SageMaker is recorded as. */
+export const GONE_STATUS = 'NotFound'
 
 /** Changes the record of job `name`, wherever it is now (current, or history once replaced). */
 export function patchJob(state: State, address: string, name: string, patch: Partial<JobRecord> | ((record: JobRecord) => Partial<JobRecord>)): void {
   const resource = state.resources[address]
   if (!resource) return
-  const record = resource.current?.name === name ? resource.current : resource.history.findLast((r) => r.name === name)
+  const record = resource.current?.name === name ? resource.current : (resource.deposed?.find((r) => r.name === name) ?? resource.history.findLast((r) => r.name === name))
   if (record) Object.assign(record, typeof patch === 'function' ? patch(record) : patch)
 }
 
@@ -45,8 +70,28 @@ export function moveRecords(state: State, changes: readonly ResourceChange[]): v
   for (const [address, record] of taken) state.resources[address] = record
 }
 
-export function forget(state: State, address: string): void {
-  delete state.resources[address]
+/**
+ * The resource leaves the state, except the jobs that may still run: its current job when `currentStatus` says it
+ * still runs (Stopping), and its deposed jobs. Those stay, deposed, until SageMaker reports them ended.
+ */
+export function forget(state: State, address: string, currentStatus: string | undefined, at: string): void {
+  const resource = state.resources[address]
+  if (!resource) return
+  const pending = pendingJobs(resource)
+  if (resource.current && currentStatus && RUNNING_STATUSES.has(currentStatus)) pending.push({ ...resource.current, status: currentStatus, updated_at: at })
+  if (pending.length > 0) state.resources[address] = { type: resource.type, history: [], deposed: pending }
+  else delete state.resources[address]
+}
+
+/** destroy --delete: the deleted job's record goes; the resource goes with its last record not yet deleted. */
+export function dropRecord(state: State, address: string, name: string): void {
+  const resource = state.resources[address]
+  if (!resource) return
+  if (resource.current?.name === name) delete resource.current
+  resource.history = resource.history.filter((r) => r.name !== name)
+  if (resource.deposed) resource.deposed = resource.deposed.filter((r) => r.name !== name)
+  if (resource.deposed?.length === 0) delete resource.deposed
+  if (!resource.current && !resource.deposed && resource.history.every((r) => r.deleted_at)) delete state.resources[address]
 }
 
 /** The status seen when a job ended, with the time SageMaker gave (or now). */

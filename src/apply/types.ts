@@ -2,7 +2,7 @@
 // what it returns. The engine itself never reads files or flags; it talks to SageMaker through SageMakerApi and hands
 // every new state to `persist`.
 import type { Diagnostic } from '../diagnostics/index.js'
-import type { Action, Plan, ResourceChange } from '../plan/types.js'
+import type { Action, ChangeReason, Plan, ResourceChange } from '../plan/types.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import type { State } from '../state/types.js'
 
@@ -32,8 +32,12 @@ export type ApplyPhase = 'start' | 'done' | 'failed' | 'skipped' | 'deferred'
 export interface ApplyEvent {
   address: string
   action: Action
+  /** The plan's reason for the change, so the UI can say "Forgetting" rather than "Stopping" a finished job. */
+  reason?: ChangeReason
   phase: ApplyPhase
   message: string
+  /** done stop changes: whether a job was stopped or the resource only forgotten. */
+  effect?: StopEffect
 }
 
 /** How long to wait for a job to stop, or to disappear after a delete, before giving up on the change. */
@@ -71,6 +75,15 @@ export interface ExecuteOptions {
 
 export type ApplyOutcome = 'done' | 'failed' | 'skipped' | 'deferred'
 
+/** What a stop change did: stopped a running job, or only forgot one that had already ended. */
+export type StopEffect = 'stopped' | 'forgotten'
+
+/**
+ * Why a change failed, as a code callers decide by (words are src/ui's): a step SageMaker (or a check before it)
+ * refused; the state file could not be written after the step; a dependency cycle; anything else.
+ */
+export type FailureKind = 'step' | 'state_write' | 'dependency_cycle' | 'unexpected'
+
 export interface ApplyResultEntry {
   address: string
   /** delete: the older generation's job it removed (the change's `deposed`). */
@@ -80,6 +93,10 @@ export interface ApplyResultEntry {
   message?: string
   /** The job the change created, adopted or acted on, when there is one. */
   job?: string
+  /** stop changes that were done. */
+  effect?: StopEffect
+  /** failed changes. */
+  failure?: FailureKind
 }
 
 export interface ApplyResult {

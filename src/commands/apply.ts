@@ -89,7 +89,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     })
     result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
-    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style))
+    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location))
     if (waitMs !== undefined && result.applied && prepared.api) {
       const { wantsColor } = await import('../ui/style.js')
       // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.

@@ -54,22 +54,67 @@ export interface AttributeChange {
   sensitive?: boolean
 }
 
+/**
+ * Why a change is planned. src/ui words each one (with `reason_args` where it needs figures); code decides by these.
+ *
+ * no_current_job      create: the resource has earlier jobs but none current
+ * job_missing         create: the current job no longer exists in SageMaker
+ * spec_changed        replace: the spec hash changed
+ * spec_unknown        replace: the spec depends on a value known after apply (reason_args.origin)
+ * replace_forced      replace: --replace
+ * tags_changed, settings_changed, tags_and_settings_changed   update
+ * job_exists          adopt: a job with the resource's name and sageform's tags exists but is not in state
+ * retune_due          retune (reason_args.completed_ago_seconds, retune_every_seconds)
+ * old_generation      delete: older than the newest keep_generations (reason_args.keep)
+ * removed_running, removed_finished   stop: the resource left the configuration
+ * destroy_running, destroy_finished   stop: destroy
+ * destroy_forget      stop: destroy forgets a resource that has only history
+ * destroy_delete      delete: destroy --delete removes this job record from SageMaker
+ * deposed_running     stop: a job the resource replaced (`deposed`) may still run
+ * deposed_finished    no-op: a deposed job has ended; apply moves it to history
+ */
+export type ChangeReason =
+  | 'no_current_job'
+  | 'job_missing'
+  | 'spec_changed'
+  | 'spec_unknown'
+  | 'replace_forced'
+  | 'tags_changed'
+  | 'settings_changed'
+  | 'tags_and_settings_changed'
+  | 'job_exists'
+  | 'retune_due'
+  | 'old_generation'
+  | 'removed_running'
+  | 'removed_finished'
+  | 'destroy_running'
+  | 'destroy_finished'
+  | 'destroy_forget'
+  | 'destroy_delete'
+  | 'deposed_running'
+  | 'deposed_finished'
+
 export interface ResourceChange {
   address: string
   /** A moved block (or an implied move) took the record from this address: apply moves it first, with no new job. */
   previous_address?: string
-  /** delete: the job of an older generation this change removes; the resource's current job is left alone. */
+  /**
+   * The job this change acts on when it is not the resource's current one: a deposed job to stop (or to record as
+   * ended), or a job record to delete (an older generation, or any record with destroy --delete).
+   */
   deposed?: string
   type: ResourceType
   action: Action
-  /** Why, in a few words: "spec changed", "forced by --replace", "removed from the configuration", ... */
-  reason?: string
+  reason?: ChangeReason
+  /** Figures the reason's words need (see ChangeReason). */
+  reason_args?: Record<string, string | number>
   /** A pinned name must be freed before the new job can take it: stop, delete, then create. */
   delete_before_create?: boolean
   before?: JobRef
   after?: PlannedJob
   attribute_changes: AttributeChange[]
-  tag_changes?: { set: Record<string, string>; remove: string[] }
+  /** `before`: the values the changed and removed tags have now, for an old → new diff. */
+  tag_changes?: { set: Record<string, string>; remove: string[]; before?: Record<string, string> }
   /** UpdateTrainingJob members to send (API spelling), for update of a running training job. */
   training_job_update?: Record<string, JsonValue>
   /** Created only once these are done (warm-start parents must have finished), so apply leaves it for later. */

@@ -30,7 +30,8 @@ export interface RemoteJob {
   status: string
   secondary_status?: string
   failure_reason?: string
-  tags: Record<string, string>
+  /** Absent when the refresh could not read them (Search refused: Describe alone carries no tags). */
+  tags?: Record<string, string>
   created_at?: string
   ended_at?: string
 }
@@ -86,6 +87,10 @@ export interface PlannerInput {
   configHash: string
   /** Now, on SageMaker's clock (its responses' Date header): when a re-tune is due is judged against it. */
   now: Date
+  /** sageform destroy: every resource in state is stopped and forgotten (the configuration's resources are ignored). */
+  destroy?: boolean
+  /** destroy --delete: instead, every job record is deleted from SageMaker (stopped first if it runs), then forgotten. */
+  deleteJobs?: boolean
 }
 
 export function plan(given: PlannerInput): Plan {
@@ -103,17 +108,22 @@ export function plan(given: PlannerInput): Plan {
     if (instances.length > 0) diags.error('Invalid --replace address', { detail: `${address} has instances (count or for_each): ${instances.join(', ')}.`, hint: `Name one instance, like --replace='${instances[0]}'.` })
     else diags.error('Invalid --replace address', { detail: `${address} is not a resource in the configuration.`, hint: 'Use an address such as sagemaker_training_job.name (see sageform state list).' })
   }
-  for (const resource of input.config.resources) {
+  for (const resource of input.destroy ? [] : input.config.resources) {
     const change = planResource(resource, input, drift, diags)
     const deletions = planGenerations(resource, change, input)
     if (resource.warmStartFromPrevious) warmStartFromPrevious(resource, change, input, new Set(deletions.map((d) => d.deposed!)), diags)
     else checkWarmStartParents(resource, change, input.state, byAddress, diags)
     applyDeferral(change, resource, byAddress)
     byAddress.set(change.address, change)
-    changes.push(change, ...deletions)
+    changes.push(change, ...deletions, ...planDeposed(resource.address, input.state?.resources[resource.address], input.remote))
   }
   for (const [address, resourceState] of Object.entries(input.state?.resources ?? {})) {
-    if (!desiredAddresses.has(address) && resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift))
+    if (input.destroy) changes.push(...planDestroy(address, resourceState, input, drift))
+    else if (!desiredAddresses.has(address)) {
+      // Deposed jobs first: the resource is forgotten only after they were stopped or recorded as ended.
+      changes.push(...planDeposed(address, resourceState, input.remote))
+      if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
+    }
   }
   for (const change of changes) {
     const previous = moves.previous.get(change.address)
@@ -153,18 +163,18 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
 
   if (!current) {
     const existing = typeof identity.name === 'string' ? input.remote?.jobs.get(remoteKey(resource.kind.type, identity.name)) : undefined
-    if (existing && existing.tags[TAG.address] === resource.address && existing.tags[TAG.lineage] === input.state?.lineage) {
+    if (existing?.tags && existing.tags[TAG.address] === resource.address && existing.tags[TAG.lineage] === input.state?.lineage) {
       // A previous apply created this job and died before writing state: take it over instead of creating a twin.
-      return { ...base, action: 'adopt', reason: `job ${existing.name} already exists (${existing.status}); recording it in state`, before: { name: existing.name, arn: existing.arn, status: existing.status } }
+      return { ...base, action: 'adopt', reason: 'job_exists', before: { name: existing.name, arn: existing.arn, status: existing.status } }
     }
-    return { ...base, action: 'create', reason: state?.history.length ? 'no current job' : undefined, attribute_changes: attributeChanges(resource, undefined) }
+    return { ...base, action: 'create', ...(state?.history.length ? { reason: 'no_current_job' as const } : {}), attribute_changes: attributeChanges(resource, undefined) }
   }
 
   const { job: live, missing } = refreshed(current, resource.kind.type, input.remote)
   const before = jobRef(current, live)
   recordDrift(resource.address, current, live, missing, drift)
   if (missing) {
-    return { ...base, action: 'create', reason: `job ${current.name} no longer exists in SageMaker`, before, attribute_changes: attributeChanges(resource, undefined) }
+    return { ...base, action: 'create', reason: 'job_missing', before, attribute_changes: attributeChanges(resource, undefined) }
   }
   const sameJob = !forced && identity.hash === current.spec_hash
   if (!sameJob) {
@@ -179,7 +189,8 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
     return {
       ...base,
       action: 'replace',
-      reason: forced ? 'forced by --replace' : identity.hash instanceof Unknown ? `spec depends on ${identity.hash.origin}` : 'spec changed',
+      reason: forced ? 'replace_forced' : identity.hash instanceof Unknown ? 'spec_unknown' : 'spec_changed',
+      ...(!forced && identity.hash instanceof Unknown ? { reason_args: { origin: identity.hash.origin } } : {}),
       delete_before_create: resource.name.kind === 'exact' && resource.name.value === current.name,
       before,
       attribute_changes: attributeChanges(resource, current),
@@ -191,7 +202,8 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
     return {
       ...base,
       action: 'retune',
-      reason: `job ${current.name} completed ${formatInterval((input.now.getTime() - retune.endedAt.getTime()) / 1000)} ago; retune_every is ${formatInterval(resource.lifecycle.retuneEverySeconds!)}`,
+      reason: 'retune_due',
+      reason_args: { completed_ago_seconds: Math.floor((input.now.getTime() - retune.endedAt.getTime()) / 1000), retune_every_seconds: resource.lifecycle.retuneEverySeconds! },
       retune_due_at: retune.dueAt.toISOString(),
       before,
       after: plannedJob(resource, next),
@@ -201,7 +213,7 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
   const tagChanges = diffTags(resource, current, live)
   const update = trainingUpdate(resource, current, before.status, diags)
   if (tagChanges || update) {
-    return { ...base, ...due, action: 'update', reason: [tagChanges && 'tags changed', update && 'updatable settings changed'].filter(Boolean).join(', '), before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
+    return { ...base, ...due, action: 'update', reason: tagChanges && update ? 'tags_and_settings_changed' : tagChanges ? 'tags_changed' : 'settings_changed', before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
   }
   return { ...base, ...due, action: 'no-op', before }
 }
@@ -217,20 +229,6 @@ function retuneSchedule(resource: JobResource, current: JobRecord, live: RemoteJ
   if (!ended) return undefined
   const endedAt = new Date(ended)
   return { endedAt, dueAt: new Date(endedAt.getTime() + every * 1000) }
-}
-
-/** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
-export function formatInterval(seconds: number): string {
-  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
-  let left = Math.max(0, Math.floor(seconds))
-  const parts: string[] = []
-  for (const [unit, size] of units) {
-    if (left >= size && parts.length < 2) {
-      parts.push(`${Math.floor(left / size)}${unit}`)
-      left %= size
-    } else if (parts.length > 0) break
-  }
-  return parts.join(' ') || '0s'
 }
 
 /** Every job a resource has had, newest generation first, each with its live status when the refresh saw it. */
@@ -260,7 +258,8 @@ function planGenerations(resource: JobResource, change: ResourceChange, input: P
       deposed: record.name,
       type: resource.kind.type,
       action: 'delete' as const,
-      reason: `generation ${record.generation ?? 1} is older than the newest ${keep} (keep_generations)`,
+      reason: 'old_generation' as const,
+      reason_args: { keep },
       before: jobRef(record, live),
       attribute_changes: [],
       depends_on: [],
@@ -313,8 +312,7 @@ function recordDrift(address: string, record: JobRecord, live: RemoteJob | undef
     drift.push({ address, kind: 'status', detail: `job ${record.name} is ${live.status}${live.failure_reason ? ` (${live.failure_reason})` : ''}, outside sageform` })
   }
   const recorded = record.tags ?? {}
-  const liveUser = userTags(live.tags)
-  if (record.tags && !sameRecord(recorded, liveUser)) {
+  if (record.tags && live.tags && !sameRecord(recorded, userTags(live.tags))) {
     drift.push({ address, kind: 'tags', detail: `tags of job ${record.name} were changed outside sageform` })
   }
 }
@@ -330,11 +328,12 @@ function sameRecord(a: Record<string, string>, b: Record<string, string>): boole
 
 function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | undefined): ResourceChange['tag_changes'] {
   if (resource.lifecycle.ignoreChanges.includes('tags') || resource.lifecycle.ignoreChanges.includes('all')) return undefined
-  const actual = live ? userTags(live.tags) : (record.tags ?? {})
+  const actual = live?.tags ? userTags(live.tags) : (record.tags ?? {})
   const desired = Object.fromEntries(Object.entries(resource.tags).filter(([, v]) => typeof v === 'string')) as Record<string, string>
   const set = Object.fromEntries(Object.entries(desired).filter(([k, v]) => actual[k] !== v))
   const remove = Object.keys(actual).filter((k) => !(k in desired))
-  return Object.keys(set).length || remove.length ? { set, remove } : undefined
+  const before = Object.fromEntries([...Object.keys(set), ...remove].filter((k) => k in actual).map((k) => [k, actual[k]!]))
+  return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
 }
 
 const UPDATABLE = updatableTrainingPaths()
@@ -400,21 +399,56 @@ function applyDeferral(change: ResourceChange, resource: JobResource, planned: M
   }
 }
 
-function planRemoved(address: string, resourceState: ResourceState, remote: RemoteSnapshot | undefined, drift: Drift[]): ResourceChange {
+function planRemoved(address: string, resourceState: ResourceState, remote: RemoteSnapshot | undefined, drift: Drift[], destroy: boolean): ResourceChange {
   const current = resourceState.current!
   const { job: live, missing } = refreshed(current, resourceState.type, remote)
   recordDrift(address, current, live, missing, drift)
   const before = jobRef(current, live)
   const running = !missing && before.status !== undefined && RUNNING_STATUSES.has(before.status)
-  return {
-    address,
-    type: resourceState.type,
-    action: 'stop',
-    reason: running ? 'removed from the configuration: its job is stopped and forgotten' : 'removed from the configuration: its finished job is forgotten',
-    before,
-    attribute_changes: [],
-    depends_on: [],
+  const reason = destroy ? (running ? 'destroy_running' : 'destroy_finished') : running ? 'removed_running' : 'removed_finished'
+  return { address, type: resourceState.type, action: 'stop', reason, before, attribute_changes: [], depends_on: [] }
+}
+
+/** Jobs of a resource that may still run outside its current one: deposed, and (from older states) history entries still recorded as running. */
+export function pendingJobs(resourceState: ResourceState | undefined): JobRecord[] {
+  if (!resourceState) return []
+  return [...(resourceState.deposed ?? []), ...resourceState.history.filter((r) => RUNNING_STATUSES.has(r.status) && !r.deleted_at)]
+}
+
+/**
+ * Every deposed job still running is stopped (a stop change naming it); one that has ended since is recorded as ended
+ * (a no-op naming it, which apply moves to history). A deposed job is never dropped before SageMaker says it ended.
+ */
+function planDeposed(address: string, resourceState: ResourceState | undefined, remote: RemoteSnapshot | undefined): ResourceChange[] {
+  return pendingJobs(resourceState).map((record) => {
+    const { job: live, missing } = refreshed(record, resourceState!.type, remote)
+    const before = jobRef(record, live)
+    const running = !missing && RUNNING_STATUSES.has(before.status!)
+    return { address, deposed: record.name, type: resourceState!.type, action: running ? 'stop' : 'no-op', reason: running ? 'deposed_running' : 'deposed_finished', before: missing ? { ...before, status: undefined } : before, attribute_changes: [], depends_on: [] }
+  })
+}
+
+/**
+ * destroy: the current job is stopped if it runs and the resource forgotten; deposed jobs are stopped; a resource with
+ * only history is forgotten. With --delete, every job record not yet deleted is deleted instead (stopped first).
+ */
+function planDestroy(address: string, resourceState: ResourceState, input: PlannerInput, drift: Drift[]): ResourceChange[] {
+  if (input.deleteJobs) {
+    const records = [...resourceState.history, ...(resourceState.deposed ?? []), ...(resourceState.current ? [resourceState.current] : [])].filter((r) => !r.deleted_at)
+    const deletes = records.map((record): ResourceChange => {
+      const { job: live } = refreshed(record, resourceState.type, input.remote)
+      return { address, deposed: record.name, type: resourceState.type, action: 'delete', reason: 'destroy_delete', before: jobRef(record, live), attribute_changes: [], depends_on: [] }
+    })
+    return deletes.length > 0 ? deletes : [forgetChange(address, resourceState)]
   }
+  // Deposed jobs first (changes of one resource run in plan order): the resource is forgotten after they were looked at.
+  const deposed = planDeposed(address, resourceState, input.remote)
+  if (resourceState.current) return [...deposed, planRemoved(address, resourceState, input.remote, drift, true)]
+  return deposed.some((c) => c.action === 'stop') ? deposed : [...deposed, forgetChange(address, resourceState)]
+}
+
+function forgetChange(address: string, resourceState: ResourceState): ResourceChange {
+  return { address, type: resourceState.type, action: 'stop', reason: 'destroy_forget', attribute_changes: [], depends_on: [] }
 }
 
 /** The text of every value a `sensitive` variable holds (leaves of collections too). */

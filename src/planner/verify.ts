@@ -6,11 +6,14 @@ import type { Configuration, JobResource } from '../model/types.js'
 import { digJson, startsJob, type Plan, type ResourceChange } from '../plan/types.js'
 import type { JobRecord, JsonValue, State } from '../state/types.js'
 import { canonicalJson, jobName, specHash, toJson } from './identity.js'
+import { resolveMoves } from './moves.js'
 import { desiredIdentity } from './planner.js'
 import { policyViolations } from './policy.js'
 
 /** One line per way the plan departs from its configuration and state; empty when it holds. */
-export function savedPlanProblems(plan: Plan, state: State | undefined, config: Configuration): string[] {
+export function savedPlanProblems(plan: Plan, recorded: State | undefined, config: Configuration): string[] {
+  // Records as the plan saw them: moved blocks move them before anything else.
+  const state = resolveMoves(config, recorded).state
   const resources = new Map(config.resources.map((r) => [r.address, r]))
   const problems: string[] = []
   const seen = new Set<string>()

@@ -66,7 +66,9 @@ class S3Store implements ObjectStore {
   private async conditional(operation: string, key: string, send: (options: SendOptions) => Promise<unknown>): Promise<ConditionalResult> {
     // A conditional delete of a key already gone answers 404: what the caller wanted is true.
     const out = await this.call(operation, key, send, { 404: 'gone', 409: 'conflict', 412: 'precondition-failed' })
-    return out === 'conflict' || out === 'precondition-failed' ? { ok: false, reason: out } : { ok: true }
+    if (out === 'conflict' || out === 'precondition-failed') return { ok: false, reason: out }
+    const etag = typeof out === 'object' && out !== null && 'ETag' in out ? (out as { ETag?: string }).ETag : undefined
+    return etag ? { ok: true, etag } : { ok: true }
   }
 
   /** Sends one request; an S3 error whose HTTP status is in `expected` becomes that value, any other is thrown. */

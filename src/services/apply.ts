@@ -3,7 +3,6 @@
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
-import { deleteJobs, type JobToDelete } from '../apply/delete.js'
 import { executePlan, type ApplyEvent, type ApplyResult, type RequestResolver } from '../apply/engine.js'
 import { readPlanFile, withoutSnapshot } from '../plan/file.js'
 import { hasUnknownJson, summarize, type Plan, type ResourceChange } from '../plan/types.js'
@@ -28,8 +27,6 @@ export interface ApplyOptions extends PlanOptions {
   planFile?: string
   lockTimeout: string
   operation?: string
-  /** With destroy: also delete the finished job records (current and history) from SageMaker. */
-  deleteJobs?: boolean
 }
 
 /** A plan ready to run, holding the state lock until `finish` or `release`. */
@@ -143,7 +140,10 @@ export interface ApplySummary {
   retuned?: number
   replaced: number
   updated: number
+  /** Running jobs asked to stop. */
   stopped: number
+  /** Resources forgotten whose job had already ended (nothing was stopped). */
+  forgotten?: number
   adopted: number
   failed: number
   deferred: number
@@ -194,19 +194,9 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
     })
     diags.append(result.errors)
     await keepUnsavedState(result, options.dir, backend.location, diags)
-    if (options.destroy) {
-      const deleted = options.deleteJobs ? await deleteJobs(api, jobsOf(state), options.parallelism) : undefined
-      if (deleted) diags.append(deleted.errors)
-      await forgetFinished(result.state, backend)
-      const out = payload(true, plan, result.results, diags.items, 'destroy')
-      if (deleted) {
-        out.deleted = deleted.deleted
-        out.summary.deleted = deleted.deleted.length
-      }
-      return out
-    }
-    await recordOutputs(result.state, prepared.configuration, backend, diags)
-    return payload(true, plan, result.results, diags.items)
+    // destroy leaves no outputs, as Terraform's does.
+    await recordOutputs(result.state, options.destroy ? undefined : prepared.configuration, backend, diags)
+    return payload(true, plan, result.results, diags.items, options.destroy ? 'destroy' : 'apply')
   } catch (error) {
     if (!isSageMakerError(error)) throw error
     diags.error('SageMaker refused the request', { detail: `${error.code}: ${error.message}` })
@@ -218,6 +208,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
 
 function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], diagnostics: Diagnostic[], mode: ApplyPayload['mode'] = 'apply'): ApplyPayload {
   const count = (action: ResourceChange['action']) => results.filter((r) => r.action === action && r.outcome === 'done').length
+  const deleted = results.filter((r) => r.action === 'delete' && r.outcome === 'done').flatMap((r) => (r.deposed ? [r.deposed] : []))
   return {
     mode,
     applied,
@@ -228,13 +219,15 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
       created: count('create'),
       replaced: count('replace'),
       updated: count('update'),
-      stopped: count('stop'),
+      stopped: results.filter((r) => r.effect === 'stopped').length,
+      ...(results.some((r) => r.effect === 'forgotten') ? { forgotten: results.filter((r) => r.effect === 'forgotten').length } : {}),
       adopted: count('adopt'),
       ...(count('retune') ? { retuned: count('retune') } : {}),
-      ...(count('delete') ? { deleted: count('delete') } : {}),
+      ...(deleted.length > 0 || plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.length } : {}),
       failed: results.filter((r) => r.outcome === 'failed').length,
       deferred: results.filter((r) => r.outcome === 'deferred').length,
     },
+    ...(mode === 'destroy' && plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.sort() } : {}),
     diagnostics: sortDiagnostics(diagnostics),
   }
 }
@@ -288,10 +281,9 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
 }
 
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
-async function recordOutputs(state: State, configuration: Evaluated, backend: StateBackend, diags: Diagnostics): Promise<void> {
-  const { config } = configuration.evaluate(referenceAttributes(state, new Set()))
+async function recordOutputs(state: State, configuration: Evaluated | undefined, backend: StateBackend, diags: Diagnostics): Promise<void> {
   const outputs: NonNullable<State['outputs']> = {}
-  for (const [name, output] of config.outputs) {
+  for (const [name, output] of configuration?.evaluate(referenceAttributes(state, new Set())).config.outputs ?? []) {
     if (findUnknown(output.value)) continue
     outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
   }
@@ -303,27 +295,12 @@ async function recordOutputs(state: State, configuration: Evaluated, backend: St
   }
 }
 
-/** Every job a state knows, current and earlier generations, for destroy --delete. */
-function jobsOf(state: State): JobToDelete[] {
-  return Object.entries(state.resources).flatMap(([address, r]) => [...r.history, ...(r.current ? [r.current] : [])].map((job) => ({ address, type: r.type, name: job.name })))
-}
-
-/**
- * After destroy, entries left with only history are forgotten too; an entry whose job could not be stopped keeps its
- * current job, so nothing still running drops out of state.
- */
-async function forgetFinished(state: State, backend: StateBackend): Promise<void> {
-  const resources = Object.fromEntries(Object.entries(state.resources).filter(([, r]) => r.current))
-  if (Object.keys(resources).length === Object.keys(state.resources).length && !state.outputs) return
-  await backend.write({ ...state, serial: state.serial + 1, resources, outputs: {} })
-}
-
 /**
  * When a state write failed mid-apply, the engine still returns what it did; like Terraform's errored.tfstate, that
  * state goes to a file of its own so no job is lost from sageform's sight.
  */
 async function keepUnsavedState(result: ApplyResult, dir: string, location: string, diags: Diagnostics): Promise<void> {
-  if (!result.errors.some((d) => d.summary.startsWith('Failed to save the state'))) return
+  if (!result.results.some((r) => r.failure === 'state_write')) return
   const path = join(dir, 'errored.sageform.state.json')
   await writeAtomic(path, JSON.stringify(result.state, null, 2) + '\n')
   diags.error('State saved to errored.sageform.state.json', {

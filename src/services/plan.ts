@@ -5,14 +5,14 @@ import type { VariableSource } from '../config/variables.js'
 import { Unknown, newObject, type ObjectValue, type Value } from '../config/value.js'
 import type { JobResource, ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
-import { desiredIdentity, plan as makePlan } from '../planner/planner.js'
+import { desiredIdentity, plan as makePlan, type RemoteSnapshot } from '../planner/planner.js'
 import { resolveMoves } from '../planner/moves.js'
 import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../state/types.js'
 import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
-import { refresh } from './refresh.js'
+import { refresh, searchRefusedWarning } from './refresh.js'
 import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
 import { connect, type ConnectionOptions } from './connection.js'
@@ -28,6 +28,8 @@ export interface PlanOptions extends ConnectionOptions {
   parallelism: number
   /** Plan the removal of everything in state (`sageform destroy`). */
   destroy?: boolean
+  /** With destroy: delete every job record from SageMaker too (`destroy --delete`), as one planned delete per record. */
+  deleteJobs?: boolean
   /** Show what the new jobs may cost (plan; absent with --no-cost, and for apply): see services/cost.ts. */
   cost?: CostOptions
   /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/quota.ts. */
@@ -96,7 +98,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
   diags.append(loaded.diagnostics)
   if (diags.hasErrors || !loaded.config) return { plan: null, diagnostics: sortDiagnostics(diags.items) }
-  const config = options.destroy ? { ...loaded.config, resources: [] } : loaded.config
+  const config = loaded.config
   if (options.destroy) {
     for (const resource of loaded.config.resources) {
       if (resource.lifecycle.preventDestroy && state?.resources[resource.address]?.current) {
@@ -106,14 +108,16 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
     if (diags.hasErrors) return { plan: null, diagnostics: sortDiagnostics(diags.items) }
   }
   // With no state there is nothing sageform manages yet: an empty snapshot is the refreshed truth.
-  let remote = options.refresh ? { jobs: new Map() } : undefined
+  let remote: RemoteSnapshot | undefined = options.refresh ? { jobs: new Map() } : undefined
   let now = new Date()
   let client = api
   if (options.refresh && state) {
     client ??= await connect(options, config.provider, diags)
     if (!client) return { plan: null, diagnostics: diags.items }
     try {
-      remote = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
+      const refreshed = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
+      if (refreshed.searchRefused) diags.add(searchRefusedWarning(refreshed.searchRefused))
+      remote = refreshed
       now = client.serviceTime()
     } catch (error) {
       if (!isSageMakerError(error)) throw error
@@ -121,9 +125,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
       return { plan: null, diagnostics: diags.items }
     }
   }
-  const made = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now })
-  // The planner sees destroy as "everything left the configuration"; say what the user asked for instead.
-  const result = options.destroy ? { ...made, changes: made.changes.map((c) => ({ ...c, reason: c.reason?.replace('removed from the configuration', 'destroy') })) } : made
+  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now, destroy: options.destroy, deleteJobs: options.deleteJobs })
   diags.append(result.diagnostics)
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.

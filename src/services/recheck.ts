@@ -13,7 +13,8 @@ const STATUS_BOUND: ReadonlySet<ResourceChange['action']> = new Set(['replace', 
 export async function staleJobs(plan: Plan, api: SageMakerApi, parallelism: number): Promise<string[]> {
   // A plan made with --refresh=false took its statuses from the state file, not from SageMaker: nothing to hold it to.
   if (!plan.refreshed) return []
-  const touched = plan.changes.filter((c) => STATUS_BOUND.has(c.action) && c.before?.name && c.before.status)
+  // Stopping a deposed job, or deleting every record on destroy --delete, is right whatever the job did meanwhile.
+  const touched = plan.changes.filter((c) => STATUS_BOUND.has(c.action) && c.before?.name && c.before.status && c.reason !== 'deposed_running' && c.reason !== 'destroy_delete')
   const found = await mapLimit(touched, parallelism, async (change) => {
     const { name, status } = change.before!
     const live = await jobOps(api, change.type).describe(name)

@@ -2,9 +2,9 @@
 // tag (100 full records a page), so a refresh of N jobs costs about ceil(N/100) calls, not N. Only jobs Search did not
 // return (it is eventually consistent) are looked up one by one.
 import { jobFamily, type JobFamily, type ResourceType } from '../config/module.js'
-import { remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../planner/planner.js'
-import type { SageMakerApi, SearchRecord } from '../sagemaker/types.js'
-import { tagRecord } from '../sagemaker/types.js'
+import type { Diagnostic } from '../diagnostics/index.js'
+import { pendingJobs, remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../planner/planner.js'
+import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../sagemaker/types.js'
 import type { State } from '../state/types.js'
 import { mapLimit } from '../util/pool.js'
 import { jobOps } from '../apply/jobs.js'
@@ -56,25 +56,64 @@ export function remoteFromSearch(record: SearchRecord): RemoteJob | undefined {
   return undefined
 }
 
-export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot> {
+/** Search was refused: the refresh described each job in state instead. */
+export interface SearchRefused {
+  code: string
+  /** Describe calls it cost: one per job in state that may still change. */
+  described: number
+}
+
+export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot & { searchRefused?: SearchRefused }> {
   const { api, state } = options
   const jobs = new Map<string, RemoteJob>()
-  const stateTypes = new Set(Object.values(state.resources).filter((r) => r.current).map((r) => r.type))
+  // The current jobs and every job that may still run outside them (deposed): refresh must see each of them.
+  const tracked = Object.values(state.resources).flatMap((r) => [...(r.current ? [r.current] : []), ...pendingJobs(r)].map((job) => ({ type: r.type, name: job.name })))
+  const stateTypes = new Set(tracked.map((job) => job.type))
   const types = [...new Set([...stateTypes, ...options.types])].sort()
-  const pages = await Promise.all(types.map((type) => api.searchByTag(SEARCH_RESOURCE[jobFamily(type)], TAG.lineage, state.lineage)))
+  let pages: SearchRecord[][]
+  try {
+    pages = await Promise.all(types.map((type) => api.searchByTag(SEARCH_RESOURCE[jobFamily(type)], TAG.lineage, state.lineage)))
+  } catch (error) {
+    if (!isSearchRefused(error)) throw error
+    // Least-privilege roles often lack sagemaker:Search, and some implementations cannot search tuning jobs: one
+    // Describe per job in state still gives every status the plan needs (tags, and jobs a dead apply left unrecorded,
+    // need Search).
+    const described = await mapLimit(tracked, options.parallelism, ({ type, name }) => describeStatus(api, type, name))
+    for (const job of described) if (job) jobs.set(remoteKey(job.type, job.name), job)
+    return { jobs, searchRefused: { code: error.code, described: tracked.length } }
+  }
   for (const record of pages.flat()) {
     const job = remoteFromSearch(record)
     if (job) jobs.set(remoteKey(job.type, job.name), job)
   }
-  const unseen = Object.values(state.resources).flatMap((r) => (r.current && !jobs.has(remoteKey(r.type, r.current.name)) ? [{ type: r.type, name: r.current.name }] : []))
+  const unseen = tracked.filter(({ type, name }) => !jobs.has(remoteKey(type, name)))
   const described = await mapLimit(unseen, options.parallelism, ({ type, name }) => describe(api, type, name))
   for (const job of described) if (job) jobs.set(remoteKey(job.type, job.name), job)
   return { jobs }
 }
 
+/** AccessDenied (no sagemaker:Search), or a ValidationException on the resource type (an implementation without it). */
+function isSearchRefused(error: unknown): error is SageMakerError {
+  return isSageMakerError(error) && (error.code === 'AccessDeniedException' || error.code === 'AccessDenied' || error.code === 'ValidationException')
+}
+
+export function searchRefusedWarning(refused: SearchRefused): Diagnostic {
+  return {
+    severity: 'warning',
+    summary: 'SageMaker refused Search: refreshed with one Describe per job',
+    detail: `Search answered ${refused.code}, so the refresh described each of the ${refused.described} job${refused.described === 1 ? '' : 's'} in the state one by one (${refused.described} call${refused.described === 1 ? '' : 's'} instead of one per job type). Tags changed outside sageform, and jobs an interrupted apply created but did not record, are not seen without Search.`,
+    hint: 'Allow sagemaker:Search on * for this role (see docs/iam.md).',
+  }
+}
+
 /** One job by name, with its tags; undefined when SageMaker has no such job. */
-export async function describe(api: SageMakerApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
+export async function describe(api: SageMakerApi, type: ResourceType, name: string): Promise<(RemoteJob & { tags: Record<string, string> }) | undefined> {
+  const job = await describeStatus(api, type, name)
+  return job && { ...job, tags: await api.listTags(job.arn) }
+}
+
+/** One job by name, without its tags (one call); undefined when SageMaker has no such job. */
+async function describeStatus(api: SageMakerApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
   const live = await jobOps(api, type).describe(name)
-  if (!live?.arn) return undefined
-  return { type, ...live, tags: await api.listTags(live.arn) }
+  return live?.arn ? { type, ...live } : undefined
 }

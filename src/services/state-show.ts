@@ -13,7 +13,7 @@ export interface StateShowResult {
   format_version: '1.0'
   address: string
   /** Null when the address is not in the state (an error diagnostic says so). */
-  resource: { type: ResourceType; current: JobRecord | null; history: JobRecord[] } | null
+  resource: { type: ResourceType; current: JobRecord | null; history: JobRecord[]; deposed: JobRecord[] } | null
   diagnostics: Diagnostic[]
 }
 
@@ -24,7 +24,7 @@ export async function stateShow(given: StateShowOptions): Promise<StateShowResul
   if (diagnostics.length > 0) return { ...base, resource: null, diagnostics }
   const resource = state?.resources[options.address]
   if (!resource) return { ...base, resource: null, diagnostics: [notInState(options.address, Object.keys(state?.resources ?? {}), state !== undefined)] }
-  return { ...base, resource: { type: resource.type, current: resource.current ?? null, history: resource.history }, diagnostics }
+  return { ...base, resource: { type: resource.type, current: resource.current ?? null, history: resource.history, deposed: resource.deposed ?? [] }, diagnostics }
 }
 
 /** Shared by the state commands that take addresses. */

@@ -59,19 +59,24 @@ const BACKUP_SUFFIX = '.backup'
 const CONFLICT_ATTEMPTS = 3
 
 /**
- * The state at `key` of an object store. Writes are conditional on the ETag read just before (If-Match, or
- * If-None-Match: * for the first), so a write by anyone else in between is detected instead of overwritten.
+ * The state at `key` of an object store. Every write is conditional on the version this run last read or wrote (its
+ * own ETag: If-Match, or If-None-Match: * when it saw none), so a write by anyone else since is refused, whatever
+ * serial it carries, instead of overwritten.
  */
 export function objectStoreBackend(store: ObjectStore, key: string): StateBackend {
   const location = store.describe(key)
   const backupKey = key + BACKUP_SUFFIX
   const lockSlot = objectLockSlot(store, key + LOCK_SUFFIX)
   const parse = (bytes: Buffer) => parseState(bytes.toString('utf8'), location)
+  /** The version this run last read or wrote: an ETag, or 'missing'; undefined until it has read the state. */
+  let known: string | undefined
+  const refused = () => new StateWriteRefused(`Refusing to replace ${location}: another run changed it after this run last read or wrote it, so this write was not made.`)
   return {
     location,
     backupLocation: store.describe(backupKey),
     async read() {
       const stored = await store.get(key)
+      known = stored.found ? stored.etag : 'missing'
       return stored.found ? parse(stored.bytes) : { kind: 'missing' }
     },
     async write(state) {
@@ -79,20 +84,35 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
       for (let attempt = 1; ; attempt++) {
         const current = await store.get(key)
         refuseUnsafeReplace(current.found ? parse(current.bytes) : { kind: 'missing' }, state, location)
+        const seen = current.found ? current.etag : 'missing'
+        if (known !== undefined && seen !== known) throw refused()
         // Unconditional: the backup is a convenience copy, and bucket versioning keeps the real history.
         if (current.found) await store.put(backupKey, current.bytes)
-        const put = await store.put(key, bytes, current.found ? { ifMatch: current.etag } : { ifNoneMatch: '*' })
-        if (put.ok) return
+        const expected = known ?? seen
+        const put = await store.put(key, bytes, expected === 'missing' ? { ifNoneMatch: '*' } : { ifMatch: expected })
+        if (put.ok) {
+          known = put.etag ?? (await ownVersion(bytes))
+          return
+        }
         // The SDK retries a request whose reply was lost; if the first try landed, the retry fails its condition
         // against our own write. The stored bytes tell that apart from another run's write.
         const after = await store.get(key)
-        if (after.found && after.bytes.equals(bytes)) return
+        if (after.found && after.bytes.equals(bytes)) {
+          known = after.etag
+          return
+        }
         if (put.reason === 'conflict' && attempt < CONFLICT_ATTEMPTS) continue
-        throw new StateWriteRefused(`Refusing to replace ${location}: another run changed it after it was read, so this write was not made.`)
+        throw refused()
       }
     },
     lock: (options) => acquireLockIn(lockSlot, options),
     forceUnlock: (id) => forceUnlockIn(lockSlot, id),
+  }
+
+  /** A store that returns no ETag on PUT: the version just written, read back. If another run wrote already, no later write of this run can match. */
+  async function ownVersion(bytes: Buffer): Promise<string> {
+    const after = await store.get(key)
+    return after.found && after.bytes.equals(bytes) ? after.etag : '(replaced by another run)'
   }
 }
 

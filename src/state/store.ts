@@ -132,9 +132,12 @@ function resourceProblem(resource: unknown, at: string): string | undefined {
     if (problem) return problem
   }
   if (!Array.isArray(resource.history)) return `${at}.history must be a list`
-  for (const [i, job] of resource.history.entries()) {
-    const problem = jobProblem(job, `${at}.history[${i}]`)
-    if (problem) return problem
+  if (resource.deposed !== undefined && !Array.isArray(resource.deposed)) return `${at}.deposed must be a list`
+  for (const key of ['history', 'deposed'] as const) {
+    for (const [i, job] of ((resource[key] as unknown[] | undefined) ?? []).entries()) {
+      const problem = jobProblem(job, `${at}.${key}[${i}]`)
+      if (problem) return problem
+    }
   }
   return undefined
 }

@@ -16,9 +16,20 @@ const VERB: Record<ApplyEvent['action'], [string, string]> = {
   'no-op': ['Refreshing...', 'Up to date'],
 }
 
+/** Stops that only forget a finished job, and stops of deposed jobs, are announced as what they are. */
+function verbs(event: ApplyEvent): [string, string] {
+  if (event.action === 'stop') {
+    if (event.reason === 'deposed_running') return ['Stopping a deposed job...', 'Stop requested']
+    if (event.effect === 'forgotten' || event.reason === 'removed_finished' || event.reason === 'destroy_finished' || event.reason === 'destroy_forget') return ['Forgetting...', 'Forgotten']
+  }
+  if (event.action === 'delete' && event.reason === 'destroy_delete') return ['Deleting the job record...', 'Deletion complete']
+  if (event.action === 'no-op' && event.reason === 'deposed_finished') return ['Recording...', 'Moved to history']
+  return VERB[event.action]
+}
+
 export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Date()): string | undefined {
-  if (event.action === 'no-op' && event.phase !== 'failed') return undefined
-  const [starting, finished] = VERB[event.action]
+  if (event.action === 'no-op' && event.phase !== 'failed' && event.reason !== 'deposed_finished') return undefined
+  const [starting, finished] = verbs(event)
   const time = style.dim(now.toISOString().slice(11, 19))
   switch (event.phase) {
     case 'start':
@@ -34,9 +45,11 @@ export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Dat
   }
 }
 
-export function renderApplySummary(result: ApplyPayload, style: Style): string {
+/** `location`: where the state is (a path, or s3://bucket/key), as the backend names it. */
+export function renderApplySummary(result: ApplyPayload, style: Style, location: string): string {
   const s = result.summary
   const parts = [`${s.created} created`, `${s.replaced} replaced`, `${s.updated} updated`, `${s.stopped} stopped`]
+  if (s.forgotten) parts.push(`${s.forgotten} forgotten`)
   if (s.adopted) parts.push(`${s.adopted} adopted`)
   if (s.retuned) parts.push(`${s.retuned} re-tuned`)
   if (s.deleted && result.mode === 'apply') parts.push(`${s.deleted} deleted`)
@@ -50,6 +63,6 @@ export function renderApplySummary(result: ApplyPayload, style: Style): string {
     out.push(s.deleted !== undefined ? `${s.deleted} job record${s.deleted === 1 ? '' : 's'} deleted from SageMaker.` : style.dim('The jobs remain in SageMaker\'s history (and keep their names); destroy --delete also deletes the records.'))
   }
   if (s.deferred) out.push(style.yellow(`${s.deferred} deferred: run sageform apply again once the jobs they wait for have finished.`))
-  out.push(style.dim('The state of every step is in sageform.state.json.'))
+  out.push(style.dim(`The state of every step is in ${location}.`))
   return out.join('\n')
 }

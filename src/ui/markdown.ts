@@ -7,7 +7,7 @@ import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { oneLine } from './escape.js'
 import { quotaFigures, quotaHeading } from './quota.js'
-import { headline, isShown, summaryLine, symbol } from './plan.js'
+import { headline, isShown, reasonText, startsNewJob, summaryLine, symbol, tagDiff } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
 export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
@@ -62,8 +62,11 @@ function attributeDiff(change: AttributeChange, action: ResourceChange['action']
 function diffBody(change: ResourceChange): string[] {
   const lines: string[] = []
   for (const attribute of change.attribute_changes) lines.push(...attributeDiff(attribute, change.action))
-  for (const [key, v] of Object.entries(change.tag_changes?.set ?? {})) lines.push(`+ tags.${key} = ${JSON.stringify(v)}`)
-  for (const key of change.tag_changes?.remove ?? []) lines.push(`- tags.${key}`)
+  for (const tag of tagDiff(change)) {
+    if (tag.before !== undefined) lines.push(`- tags.${tag.key} = ${JSON.stringify(tag.before)}`)
+    else if (tag.after === undefined) lines.push(`- tags.${tag.key}`)
+    if (tag.after !== undefined) lines.push(`+ tags.${tag.key} = ${JSON.stringify(tag.after)}`)
+  }
   for (const [member, v] of Object.entries(change.training_job_update ?? {})) lines.push(`+ ${member} = ${JSON.stringify(v)} # UpdateTrainingJob`)
   return lines
 }
@@ -77,7 +80,7 @@ function fenced(language: string, lines: string[]): string[] {
 
 function jobCell(change: ResourceChange): string {
   const before = change.before && change.action !== 'create' ? code(change.before.name) : ''
-  const showsAfter = change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt' && change.action !== 'delete'
+  const showsAfter = startsNewJob(change)
   const after = showsAfter ? (change.after!.name === null ? '(known after apply)' : code(change.after!.name)) : ''
   if (before && after) return change.before!.name === change.after!.name ? before : `${before} → ${after}`
   if (after) return `→ ${after}`
@@ -86,7 +89,8 @@ function jobCell(change: ResourceChange): string {
 
 function notesCell(change: ResourceChange): string {
   const notes: string[] = []
-  if (change.reason) notes.push(change.reason)
+  const why = reasonText(change)
+  if (why) notes.push(why)
   if (change.deferred) notes.push(`deferred: ${change.deferred.reason}`)
   return cell(notes.join('; '))
 }
@@ -94,7 +98,7 @@ function notesCell(change: ResourceChange): string {
 function details(change: ResourceChange): string[] {
   const title = html(headline(change)).replace(html(change.address), `<code>${html(change.address)}</code>`)
   const moved = change.previous_address !== undefined && change.action !== 'no-op' ? ` (moved from <code>${html(change.previous_address)}</code>)` : ''
-  const summary = `<summary>${symbol(change)} ${title}${moved}${change.reason ? ` (${html(change.reason)})` : ''}</summary>`
+  const summary = `<summary>${symbol(change)} ${title}${moved}${reasonText(change) ? ` (${html(reasonText(change)!)})` : ''}</summary>`
   const body = diffBody(change)
   const out = ['<details>', summary, '']
   if (change.deferred) out.push(`Deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it.`, '')

@@ -23,6 +23,76 @@ export const HEADER: Record<ResourceChange['action'], string> = {
   'no-op': 'has no changes',
 }
 
+/** Why a change is planned, in words (the plan carries ChangeReason codes and their figures). */
+export function reasonText(change: ResourceChange): string | undefined {
+  const args = change.reason_args ?? {}
+  const job = change.deposed ?? change.before?.name
+  switch (change.reason) {
+    case undefined:
+      return undefined
+    case 'no_current_job':
+      return 'no current job'
+    case 'job_missing':
+      return `job ${job} no longer exists in SageMaker`
+    case 'spec_changed':
+      return 'spec changed'
+    case 'spec_unknown':
+      return `spec depends on ${args.origin}`
+    case 'replace_forced':
+      return 'forced by --replace'
+    case 'tags_changed':
+      return 'tags changed'
+    case 'settings_changed':
+      return 'updatable settings changed'
+    case 'tags_and_settings_changed':
+      return 'tags changed, updatable settings changed'
+    case 'job_exists':
+      return `job ${job} already exists (${change.before?.status ?? 'unknown status'}); recording it in state`
+    case 'retune_due':
+      return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+    case 'old_generation':
+      return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
+    case 'removed_running':
+      return 'removed from the configuration: its job is stopped and forgotten'
+    case 'removed_finished':
+      return 'removed from the configuration: its finished job is forgotten'
+    case 'destroy_running':
+      return 'destroy: its job is stopped and forgotten'
+    case 'destroy_finished':
+      return `destroy: its job has ${change.before?.status ? `ended (${change.before.status})` : 'gone'}, so it is only forgotten`
+    case 'destroy_forget':
+      return 'destroy: only earlier, finished jobs are recorded; they are forgotten'
+    case 'destroy_delete':
+      return `destroy --delete: the job record is deleted from SageMaker${change.before?.status === 'InProgress' || change.before?.status === 'Stopping' ? ' once stopped' : ''}`
+    case 'deposed_running':
+      return `job ${job} was replaced but is still ${change.before?.status ?? 'running'}: stop pending`
+    case 'deposed_finished':
+      return `replaced job ${job} has ${change.before?.status ? `ended (${change.before.status})` : 'gone'}; moved to history`
+  }
+}
+
+/** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
+export function formatInterval(seconds: number): string {
+  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
+  let left = Math.max(0, Math.floor(seconds))
+  const parts: string[] = []
+  for (const [unit, size] of units) {
+    if (left >= size && parts.length < 2) {
+      parts.push(`${Math.floor(left / size)}${unit}`)
+      left %= size
+    } else if (parts.length > 0) break
+  }
+  return parts.join(' ') || '0s'
+}
+
+/** The action as announced for this change: a stop that only forgets a finished job says so. */
+export function headerOf(change: ResourceChange): string {
+  if (change.action === 'stop' && change.reason === 'deposed_running') return 'will be stopped (deposed)'
+  if (change.action === 'stop' && (change.reason === 'removed_finished' || change.reason === 'destroy_finished' || change.reason === 'destroy_forget')) return 'will be forgotten'
+  if (change.action === 'no-op' && change.reason === 'deposed_finished') return 'will be moved to history'
+  return HEADER[change.action]
+}
+
 /** Worth showing as a change: anything but a no-op, and a no-op whose record moves (apply still moves it). */
 export function isShown(change: ResourceChange): boolean {
   return change.action !== 'no-op' || change.previous_address !== undefined
@@ -31,7 +101,7 @@ export function isShown(change: ResourceChange): boolean {
 /** `x will be created`, or Terraform's `a has moved to b` for a record that only moves. */
 export function headline(change: ResourceChange): string {
   if (change.previous_address !== undefined && change.action === 'no-op') return `${change.previous_address} has moved to ${change.address}`
-  return `${change.address} ${HEADER[change.action]}`
+  return `${change.address} ${headerOf(change)}`
 }
 
 export function symbol(change: ResourceChange): string {
@@ -88,24 +158,45 @@ function attributeLines(change: AttributeChange, action: ResourceChange['action'
 export function renderChange(change: ResourceChange, style: Style): string {
   const colour = colourFor(change, style)
   const [type, label] = [change.type, resourceOf(change.address).slice(change.type.length + 1)]
-  const reason = change.reason ? ` (${change.reason})` : ''
-  const heading = change.deposed ? `${change.address} (generation ${change.before?.generation ?? '?'}, job ${change.deposed}) ${HEADER[change.action]}` : headline(change)
+  const why = reasonText(change)
+  const reason = why ? ` (${why})` : ''
+  const heading = change.deposed ? `${change.address} (${change.reason === 'deposed_running' ? 'deposed' : `generation ${change.before?.generation ?? '?'}`}, job ${change.deposed}) ${headerOf(change)}` : headline(change)
   const lines = [style.bold(`  # ${heading}`) + reason]
   if (change.previous_address !== undefined && change.action !== 'no-op') lines.push(style.bold(`  # (moved from ${change.previous_address})`))
   if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
   if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
   if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${change.before.name}${change.before.status ? style.dim(` (${change.before.status})`) : ''}`)
-  if (change.after && change.action !== 'stop' && change.action !== 'no-op' && change.action !== 'adopt') {
-    const name = change.after.name ?? '(known after apply)'
+  if (startsNewJob(change)) {
+    const name = change.after!.name ?? '(known after apply)'
     lines.push(`      ${colour('+')} ${style.dim('new job')}  = ${name}`)
   }
   for (const attribute of change.attribute_changes) lines.push(...attributeLines(attribute, change.action, style))
-  for (const [key, value] of Object.entries(change.tag_changes?.set ?? {})) lines.push(`      ${style.yellow('~')} tags.${key} = ${JSON.stringify(value)}`)
-  for (const key of change.tag_changes?.remove ?? []) lines.push(`      ${style.red('-')} tags.${key}`)
+  for (const tag of tagDiff(change)) {
+    const mark = tag.before === undefined ? style.green('+') : tag.after === undefined ? style.red('-') : style.yellow('~')
+    const values = [tag.before, tag.after].filter((v) => v !== undefined).map(show)
+    lines.push(`      ${mark} tags.${tag.key}${values.length > 0 ? ` = ${values.join(' -> ')}` : ''}`)
+  }
   for (const [member, value] of Object.entries(change.training_job_update ?? {})) lines.push(`      ${style.yellow('~')} ${member} = ${JSON.stringify(value)} ${style.dim('(UpdateTrainingJob)')}`)
   lines.push('    }')
   return lines.join('\n')
+}
+
+/** Does the change start a job of its own (and so show its name)? An in-place update or an adoption does not. */
+export function startsNewJob(change: ResourceChange): boolean {
+  return change.after !== undefined && (change.action === 'create' || change.action === 'replace' || change.action === 'retune')
+}
+
+/**
+ * Tags as the plan changes them: a new job's tags (the user's; sageform's own are implied), or an update's old → new.
+ * A removed tag has no `after`, an added one no `before`.
+ */
+export function tagDiff(change: ResourceChange): Array<{ key: string; before?: JsonValue; after?: JsonValue }> {
+  if (startsNewJob(change)) return Object.entries(change.after!.tags).map(([key, after]) => ({ key, after: after as JsonValue }))
+  const tags = change.tag_changes
+  if (!tags) return []
+  const old = (key: string) => (tags.before && key in tags.before ? { before: tags.before[key] } : {})
+  return [...Object.entries(tags.set).map(([key, after]) => ({ key, ...old(key), after })), ...tags.remove.map((key) => ({ key, ...old(key) }))]
 }
 
 export function summaryLine(plan: Plan): string {
@@ -126,7 +217,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   const unchanged = plan.changes.filter((c) => !isShown(c))
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
-    for (const c of unchanged) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
+    for (const c of unchanged) out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
     out.push('')
   }
   if (changes.length === 0) {

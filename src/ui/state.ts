@@ -36,6 +36,10 @@ export function renderStateShow(result: StateShowResult, style: Style): string {
   const lines = [style.bold(`# ${result.address}`), `type = ${resource.type}`, '']
   if (resource.current) lines.push(style.bold('current job:'), ...jobLines(resource.current, style))
   else lines.push(style.dim('no current job'))
+  if (resource.deposed.length > 0) {
+    lines.push('', style.bold(style.yellow(`deposed (${resource.deposed.length}): replaced but may still run; the next plan stops ${resource.deposed.length === 1 ? 'it' : 'them'}`)))
+    lines.push(table(resource.deposed.map(historyRow), style, (row) => statusColour(row[1]!, style)).replace(/^/gm, '  '))
+  }
   if (resource.history.length > 0) {
     lines.push('', style.bold(`history (${resource.history.length}, oldest first):`))
     lines.push(table(resource.history.map(historyRow), style, (row) => statusColour(row[1]!, style)).replace(/^/gm, '  '))
