@@ -94,14 +94,17 @@ async function deposedIsStoppedNext(s: Setup, old: string): Promise<void> {
   const shown = await s.cli(['state', 'show', ADDRESS])
   assert.match(shown.stdout, new RegExp(`deposed \\(1\\)[\\s\\S]*${old}\\s+InProgress`))
 
-  const applied = await s.json<ApplyPayload>(['apply', '--auto-approve'])
+  // Through a saved plan: its deposed stop is checked against the state like any other change.
+  assert.equal((await s.cli(['plan', '--out', 'plan.json'])).status, 0)
+  const applied = await s.json<ApplyPayload>(['apply', 'plan.json'])
   assert.equal(applied.run.status, 0, output(applied.run))
   assert.deepEqual(applied.payload.results.find((r) => r.deposed === old)?.outcome, 'done')
   assert.equal(readState(s.dir).resources[ADDRESS]!.deposed![0]!.status, 'Stopping')
   await assertNothingUnaccounted(s)
 
   s.ep.endpoint.advanceClock(120)
-  const settled = await s.json<ApplyPayload>(['apply', '--auto-approve'])
+  assert.equal((await s.cli(['plan', '--out', 'plan.json'])).status, 0)
+  const settled = await s.json<ApplyPayload>(['apply', 'plan.json'])
   assert.equal(settled.run.status, 0, output(settled.run))
   const resource = readState(s.dir).resources[ADDRESS]!
   assert.equal(resource.deposed, undefined)

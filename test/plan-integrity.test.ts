@@ -110,6 +110,22 @@ describe('apply runs exactly the approved plan', function () {
     assert.equal((JSON.parse(applied.stdout) as { plan: Plan }).plan.configuration, undefined)
   })
 
+  it('a job replaced together with the job it references: the dependent request gets the new ARN, resolved in memory', async () => {
+    const ep = await open()
+    const dir = workDir({ 'main.hcl': CONFIG('0.1'), 'notes.txt': 'approved\n' })
+    const env = endpointEnv(ep.endpoint.url)
+    assert.equal((await runCli(['apply', '--auto-approve'], { cwd: dir, env })).status, 0)
+    writeFileSync(join(dir, 'main.hcl'), CONFIG('0.2'))
+    for (const args of [['apply', '--auto-approve'], ['--replace', 'sagemaker_training_job.a']]) {
+      const applied = await runCli(args[0] === 'apply' ? args : ['apply', '--auto-approve', ...args], { cwd: dir, env })
+      assert.equal(applied.status, 0, output(applied))
+      const state = readState(dir)
+      const a = state.resources['sagemaker_training_job.a']!.current!
+      const b = state.resources['sagemaker_training_job.b']!.current!
+      assert.equal((await createdJobs(ep)).get(b.name)!.parent, a.arn, args.join(' '))
+    }
+  })
+
   describe('a saved plan that was tampered with or is malformed is refused: exit 1, nothing sent, no lock left', () => {
     const policy = `policy {
   max_instance_hours = 10
@@ -147,15 +163,21 @@ ${TRAINING_BODY}}
       ['no snapshot', (p) => ({ ...p, configuration: undefined }), /carries no configuration snapshot/],
       ['not JSON', () => '{"format_version": "1.0", ', /Cannot use the saved plan/],
     ]
+    // One plan, tampered with in a different way per case: every apply is refused, so the directory never changes.
+    let saved: { ep: OpenEndpoint; dir: string; env: NodeJS.ProcessEnv; text: string } | undefined
+    const savedPlan = async () => {
+      if (saved) return saved
+      const ep = await open()
+      const dir = workDir({ 'main.hcl': policy + single })
+      const env = endpointEnv(ep.endpoint.url)
+      const planned = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env })
+      assert.equal(planned.status, 0, output(planned))
+      return (saved = { ep, dir, env, text: readFileSync(join(dir, 'plan.json'), 'utf8') })
+    }
     for (const [what, tamper, message] of cases) {
       it(what, async () => {
-        const ep = await open()
-        const dir = workDir({ 'main.hcl': policy + single })
-        const env = endpointEnv(ep.endpoint.url)
-        const planned = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, env })
-        assert.equal(planned.status, 0, output(planned))
-        const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as Plan
-        const tampered = tamper(plan)
+        const { ep, dir, env, text } = await savedPlan()
+        const tampered = tamper(JSON.parse(text) as Plan)
         writeFileSync(join(dir, 'plan.json'), typeof tampered === 'string' ? tampered : JSON.stringify(tampered))
         const applied = await runCli(['apply', 'plan.json'], { cwd: dir, env })
         assert.equal(applied.status, 1, output(applied))

@@ -7,7 +7,7 @@ import { digJson, startsJob, type Plan, type ResourceChange } from '../plan/type
 import type { JobRecord, JsonValue, State } from '../state/types.js'
 import { canonicalJson, jobName, specHash, toJson } from './identity.js'
 import { resolveMoves } from './moves.js'
-import { desiredIdentity } from './planner.js'
+import { desiredIdentity, pendingJobs } from './planner.js'
 import { policyViolations } from './policy.js'
 
 /** One line per way the plan departs from its configuration and state; empty when it holds. */
@@ -35,13 +35,15 @@ function changeProblem(change: ResourceChange, resource: JobResource | undefined
   const records = entry ? [...entry.history, ...(entry.deposed ?? []), ...(entry.current ? [entry.current] : [])] : []
   const current = entry?.current
   const namesCurrent = () => (change.before?.name === current?.name ? undefined : `the state's current job is ${current?.name ?? 'none'}, not ${change.before?.name ?? 'none'}`)
+  if (change.deposed && (change.action === 'stop' || change.action === 'no-op')) {
+    if (change.before && change.deposed !== change.before.name) return `it names job ${change.before.name} but acts on ${change.deposed}`
+    return pendingJobs(entry).some((r) => r.name === change.deposed) ? undefined : `the state holds no deposed job ${change.deposed} for it`
+  }
   switch (change.action) {
     case 'stop': {
       if (!change.before) return entry ? undefined : 'the state holds no such resource'
-      const job = change.deposed ?? change.before.name
-      if (change.deposed && change.deposed !== change.before.name) return `it names job ${change.before.name} but stops ${change.deposed}`
-      if (!records.some((r) => r.name === job && (change.deposed ? r !== current : r === current))) return `the state holds no job ${job} for it`
-      if (!change.deposed && resource) return 'it is in the configuration, so its job is not stopped'
+      if (current?.name !== change.before.name) return `the state holds no job ${change.before.name} for it`
+      if (resource) return 'it is in the configuration, so its job is not stopped'
       return undefined
     }
     case 'delete': {

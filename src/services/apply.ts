@@ -239,9 +239,8 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
  */
 function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver {
   const resolved = new Map<ResourceChange, JsonValue>()
-  const replaced = replacedAddresses(plan)
   return async (change, state) => {
-    const built = buildRequest(change, state, configuration, replaced)
+    const built = buildRequest(change, state, configuration)
     if ('error' in built) return built
     resolved.set(change, built.body)
     const changes = plan.changes.map((c) => (resolved.has(c) && c.after ? { ...c, after: { ...c.after, request: resolved.get(c)! } } : c))
@@ -254,14 +253,16 @@ function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver 
   }
 }
 
-function buildRequest(change: ResourceChange, state: State, configuration: Evaluated, replaced: ReadonlySet<string>): { request: Record<string, unknown>; body: JsonValue } | { error: string } {
+function buildRequest(change: ResourceChange, state: State, configuration: Evaluated): { request: Record<string, unknown>; body: JsonValue } | { error: string } {
   const after = change.after!
   let request = after.request as Record<string, JsonValue>
   let name = after.name
   let hash = after.spec_hash
   let userTags = after.tags as Record<string, string>
   if (hasUnknownJson(request) || hasUnknownJson(after.tags as unknown as JsonValue) || name === null || hash === null) {
-    const { config } = configuration.evaluate(referenceAttributes(state, replaced))
+    // `state` already holds the jobs this apply created: a replaced dependency's new job is its current one now, so
+    // nothing is forced any more (forcing would look for yet another generation).
+    const { config } = configuration.evaluate(referenceAttributes(state, new Set()))
     const resource = config.resources.find((r) => r.address === change.address)
     if (!resource) return { error: `${change.address} is no longer in the configuration` }
     const unknown = findUnknown(resource.request as never) ?? findUnknown(resource.tags as never)
