@@ -5,8 +5,9 @@ import { addressTag } from '../config/address.js'
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../planner/planner.js'
 import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
+import { limitExceededHelp } from '../planner/quota.js'
 import { JOB_KINDS } from '../model/types.js'
-import { isResourceInUse, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
+import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
 import type { JobRecord, JsonValue } from '../state/types.js'
 import { bestTrainingJobFields } from './best.js'
 import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
@@ -123,6 +124,8 @@ async function createJob(change: ResourceChange, ctx: ActionContext, ops: JobOps
   } catch (err) {
     // The name is deterministic, so a taken name is most likely our own job from an apply that died before saving it.
     if (isResourceInUse(err)) return adoptTaken(change, ctx, ops, req)
+    const quota = isResourceLimitExceeded(err) ? limitExceededHelp(err.message) : undefined
+    if (quota) throw new StepFailed(`Failed to create ${ops.noun} ${req.name}`, `${errorText(err)} ${quota.detail}`, { hint: quota.hint })
     throw new StepFailed(`Failed to create ${ops.noun} ${req.name}`, errorText(err))
   }
   const at = ctx.now()

@@ -4,7 +4,7 @@ import { BaseCommand } from './base.js'
 export default class LocalEndpointCommand extends BaseCommand {
   static override enableJsonFlag = false
   static override summary = 'Serve a local SageMaker-compatible endpoint on 127.0.0.1 (no AWS account needed).'
-  static override description = `Speaks SageMaker's JSON 1.1 protocol for training and tuning jobs, so the AWS SDK, the AWS CLI and sageform work against it unchanged. Jobs advance through SageMaker's real statuses on a clock you can speed up; tuning jobs launch training jobs per their strategy. It also serves the jobs' CloudWatch Logs (DescribeLogStreams, GetLogEvents, FilterLogEvents): sageform logs reads them from it when AWS_ENDPOINT_URL_SAGEMAKER points at it; other clients need AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=<printed URL>.
+  static override description = `Speaks SageMaker's JSON 1.1 protocol for training and tuning jobs, so the AWS SDK, the AWS CLI and sageform work against it unchanged. Jobs advance through SageMaker's real statuses on a clock you can speed up; tuning jobs launch training jobs per their strategy. It also serves the jobs' CloudWatch Logs (DescribeLogStreams, GetLogEvents, FilterLogEvents): sageform logs reads them from it when AWS_ENDPOINT_URL_SAGEMAKER points at it; other clients need AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=<printed URL>. And it serves the Service Quotas API for SageMaker's training quotas (ListServiceQuotas, GetServiceQuota, RequestServiceQuotaIncrease, approved at once), enforcing them on Create with SageMaker's ResourceLimitExceeded; set values with --quota or --quota-file.
 
 Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy credentials (AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1). Stops on Ctrl-C or SIGTERM.`
   static override examples = ['<%= config.bin %> local-endpoint --port 4566 --data-dir .sageform-local --time-scale 60']
@@ -16,6 +16,8 @@ Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy 
     'throttle-rate': Flags.string({ description: 'Share of requests answered with ThrottlingException (0..1).', default: '0' }),
     'error-rate': Flags.string({ description: 'Share of requests answered with HTTP 500 (0..1).', default: '0' }),
     seed: Flags.integer({ description: 'Seed for fault injection, so faults repeat.', default: 1 }),
+    quota: Flags.string({ description: 'Set a SageMaker quota, by Service Quotas name or code: \'ml.p3.2xlarge for training job usage=0\' (repeatable).', multiple: true }),
+    'quota-file': Flags.string({ description: 'SageMaker quotas from a JSON object of quota name (or code) to value; --quota wins.' }),
   }
 
   async run(): Promise<void> {
@@ -32,6 +34,8 @@ Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy 
     }
     const { serveLocalEndpoint } = await import('../services/local-endpoint.js')
     const endpoint = await serveLocalEndpoint({
+      quota: flags.quota,
+      quotaFile: flags['quota-file'],
       port: flags.port,
       dataDir: flags['data-dir'],
       timeScale: positive('time-scale', flags['time-scale']),
@@ -39,7 +43,7 @@ Point clients at it with AWS_ENDPOINT_URL_SAGEMAKER=<printed URL> and any dummy 
       throttleRate: number('throttle-rate', flags['throttle-rate'], 1),
       errorRate: number('error-rate', flags['error-rate'], 1),
       seed: flags.seed,
-    })
+    }).catch((error: Error) => this.error(error.message, { exit: 1 }))
     // One parsable line first, so scripts can read the URL from stdout.
     this.log(endpoint.url)
     this.logToStderr(`SageMaker endpoint listening. Use: AWS_ENDPOINT_URL_SAGEMAKER=${endpoint.url} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1`)

@@ -2,7 +2,8 @@
 // SDK, the AWS CLI and sageform can run end to end without an AWS account. Requests are `POST /` with
 // `X-Amz-Target: SageMaker.<Operation>`; any Authorization is accepted. Errors carry the bare error code in `__type`
 // and no x-amzn-ErrorType header, which every AWS client reads. The same port serves the CloudWatch Logs API for the
-// jobs' logs (`X-Amz-Target: Logs_20140328.<Operation>`, see logs.ts).
+// jobs' logs (`X-Amz-Target: Logs_20140328.<Operation>`, see logs.ts) and the Service Quotas API for SageMaker's quotas
+// (`X-Amz-Target: ServiceQuotasV20190624.<Operation>`, see quotas.ts).
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -11,6 +12,7 @@ import { SimClock } from './clock.js'
 import { ServiceError } from './errors.js'
 import { LOGS_OPERATIONS, LOGS_TARGET_PREFIX } from './logs.js'
 import { OPERATIONS } from './operations.js'
+import { QUOTAS_OPERATIONS, QUOTAS_TARGET_PREFIX, QuotaTable } from './quotas.js'
 import { seededRandom } from './random.js'
 import { Store, type Context } from './store.js'
 import { advanceTuningJobs } from './tuning.js'
@@ -34,6 +36,8 @@ export interface EndpointOptions {
   seed?: number
   region?: string
   accountId?: string
+  /** SageMaker quota values by quota name or code (`--quota`); the others keep their defaults (quotas.ts). */
+  quotas?: Record<string, number>
   log?: (line: string) => void
 }
 
@@ -68,20 +72,24 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
   const targetPrefix = `${model.metadata.targetPrefix}.`
   const region = options.region ?? 'us-east-1'
   const accountId = options.accountId ?? '123456789012'
+  const quotas = new QuotaTable(options.quotas)
 
-  function serve(operation: string | undefined, body: string, logs = false): Reply {
+  /** Which API a request is for: SageMaker's own, or the Logs and Service Quotas APIs the same port serves. */
+  type Api = 'sagemaker' | 'logs' | 'quotas'
+  function serve(operation: string | undefined, body: string, api: Api): Reply {
+    const logs = api !== 'sagemaker'
     try {
-      const handler = operation === undefined ? undefined : logs ? LOGS_OPERATIONS[operation] : OPERATIONS[operation]
-      // The Logs handlers check their own input: the API model here is SageMaker's.
+      const handler = operation === undefined ? undefined : api === 'logs' ? LOGS_OPERATIONS[operation] : api === 'quotas' ? QUOTAS_OPERATIONS[operation] : OPERATIONS[operation]
+      // The Logs and Service Quotas handlers check their own input: the API model here is SageMaker's.
       const inputShape = operation === undefined || logs ? undefined : model.operations[operation]?.input?.shape
       if (!handler || (!logs && !inputShape)) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation ?? '(no X-Amz-Target)'}`)
       const input = parseBody(body)
       if (inputShape) validateInput(inputShape, input)
-      const ctx: Context = { store, now: clock.now(), region, accountId }
+      const ctx: Context = { store, now: clock.now(), region, accountId, quotas }
       advanceTuningJobs(ctx)
       return { status: 200, payload: handler(ctx, input) }
     } catch (e) {
-      if (e instanceof ServiceError) return { status: e.statusCode, payload: { __type: e.code, [logs ? 'message' : 'Message']: e.message } }
+      if (e instanceof ServiceError) return { status: e.statusCode, payload: { __type: e.code, [api === 'logs' ? 'message' : 'Message']: e.message } }
       options.log?.(`internal error in ${operation}: ${(e as Error).stack ?? String(e)}`)
       return { status: 500, payload: { __type: 'InternalFailure', Message: 'An internal error occurred.' } }
     } finally {
@@ -93,8 +101,9 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     const started = Date.now()
     const body = await readBody(req)
     const target = String(req.headers['x-amz-target'] ?? '')
-    const logsOperation = target.startsWith(LOGS_TARGET_PREFIX) ? target.slice(LOGS_TARGET_PREFIX.length) : undefined
-    const operation = target.startsWith(targetPrefix) ? target.slice(targetPrefix.length) : logsOperation
+    const api: Api = target.startsWith(LOGS_TARGET_PREFIX) ? 'logs' : target.startsWith(QUOTAS_TARGET_PREFIX) ? 'quotas' : 'sagemaker'
+    const prefix = api === 'logs' ? LOGS_TARGET_PREFIX : api === 'quotas' ? QUOTAS_TARGET_PREFIX : targetPrefix
+    const operation = target.startsWith(prefix) ? target.slice(prefix.length) : undefined
     const counted = operation ?? (target || '(no target)')
     counts[counted] = (counts[counted] ?? 0) + 1
     // Both draws happen on every request so that one rate does not shift the other's sequence.
@@ -104,7 +113,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
       ? { status: 400, payload: { __type: 'ThrottlingException', Message: 'Rate exceeded' } }
       : failed
         ? { status: 500, payload: { __type: 'InternalFailure' } }
-        : serve(operation, body, logsOperation !== undefined)
+        : serve(operation, body, api)
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     const text = JSON.stringify(reply.payload)
     res.writeHead(reply.status, {

@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ClockState } from './clock.js'
+import type { QuotaTable } from './quotas.js'
 import type { JsonObject, Objective, Tag, TrainingSpec, TuningSpec } from './types.js'
 
 /** Simulated durations in seconds of each phase of a training job, fixed when it is created. */
@@ -134,6 +135,8 @@ export interface Context {
   now: number
   region: string
   accountId: string
+  /** The account's SageMaker quotas (quotas.ts). */
+  quotas: QuotaTable
 }
 
 function arnPrefix(ctx: Context): string {

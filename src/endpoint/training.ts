@@ -12,6 +12,7 @@
 //
 // To simulate an algorithm error, set the environment variable SAGEFORM_SIMULATE_FAILURE in the job's Environment:
 // the job fails part way through training with FailureReason "AlgorithmError: <its value>".
+import { checkTrainingJobQuotas } from './quotas.js'
 import { trainingJobNotFound, resourceInUse, validationError } from './errors.js'
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
 import { pickMembers, roundTime } from './model.js'
@@ -402,6 +403,7 @@ export function createTrainingJob(ctx: Context, input: JsonObject): JsonObject {
   if (clash) {
     throw resourceInUse(`Training job names must be unique within an AWS account and region, and a training job with this name already exists (${clash.arn})`)
   }
+  checkTrainingJobQuotas(ctx, spec as TrainingSpec)
   const job = insertTrainingJob(ctx, name, spec as TrainingSpec, (Tags ?? []) as unknown as Tag[], ctx.now)
   return { TrainingJobArn: job.arn }
 }

@@ -17,7 +17,8 @@
 // ResourceLimits.MaxRuntimeInSeconds has passed; jobs still running then are stopped, and the tuning job reports
 // Completed once they have. It reports Failed when every training job failed, and Stopping/Stopped after
 // StopHyperParameterTuningJob, which stops its running jobs.
-import { quotaExceeded, resourceInUse, tuningJobNotFound, validationError } from './errors.js'
+import { checkTuningJobQuotas } from './quotas.js'
+import { resourceInUse, tuningJobNotFound, validationError } from './errors.js'
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
 import { pickMembers, roundTime } from './model.js'
 import { hashHex, hashInt, seededRandom } from './random.js'
@@ -28,16 +29,8 @@ import type { Json, JsonObject, Objective, ObjectiveType, Tag, TrainingJobDefini
 
 /** The service takes a little while to launch the first training jobs. */
 const LAUNCH_DELAY_SECONDS = 20
-/** Default quotas ("Resource Limits for Automatic Model Tuning"). */
+/** MaxNumberOfTrainingJobs when left out: the default quota "Maximum number of training jobs that each hyperparameter tuning job can create". */
 const MAX_JOBS_PER_TUNING_JOB = 750
-const MAX_PARALLEL_JOBS_PER_TUNING_JOB = 10
-const MAX_CONCURRENT_TUNING_JOBS = 100
-const STRATEGY_QUOTA_NAMES: Record<string, string> = {
-  Bayesian: '[Bayesian optimization] Number of training jobs per hyperparameter tuning job',
-  Random: '[Random search] Number of training jobs per hyperparameter tuning job',
-  Hyperband: '[Hyperband] Number of training jobs per hyperparameter tuning job',
-  Grid: '[Grid] Number of training jobs per hyperparameter tuning job',
-}
 /** Keys HyperbandStrategyConfig reads MaxResource from when it is not given. */
 const EPOCH_KEYS = ['epochs', 'numepochs', 'n-epochs', 'n_epochs', 'num_epochs']
 const MAX_HYPERBAND_RESOURCE = 20000
@@ -142,16 +135,8 @@ export function createTuningJob(ctx: Context, input: JsonObject): JsonObject {
   if (clash) {
     throw resourceInUse(`Hyperparameter tuning job names must be unique within an AWS account and region, and a hyperparameter tuning job with this name already exists (${clash.arn})`)
   }
-  if (setup.maxJobs > MAX_JOBS_PER_TUNING_JOB) {
-    throw quotaExceeded(STRATEGY_QUOTA_NAMES[config.Strategy] as string, MAX_JOBS_PER_TUNING_JOB, 0, setup.maxJobs, 'Jobs')
-  }
-  if (limits.MaxParallelTrainingJobs > MAX_PARALLEL_JOBS_PER_TUNING_JOB) {
-    throw quotaExceeded('Number of parallel training jobs per hyperparameter tuning job', MAX_PARALLEL_JOBS_PER_TUNING_JOB, 0, limits.MaxParallelTrainingJobs, 'Jobs')
-  }
   const running = [...ctx.store.tuningJobs.values()].filter((tj) => tuningStatus(ctx, tj, ctx.now) === 'InProgress').length
-  if (running >= MAX_CONCURRENT_TUNING_JOBS) {
-    throw quotaExceeded('Number of parallel (concurrent) hyperparameter tuning jobs', MAX_CONCURRENT_TUNING_JOBS, running, 1, 'Jobs')
-  }
+  checkTuningJobQuotas(ctx, { strategy: config.Strategy, maxJobs: setup.maxJobs, parallel: limits.MaxParallelTrainingJobs, runningTuningJobs: running, definitions: spec.TrainingJobDefinitions ?? (spec.TrainingJobDefinition ? [spec.TrainingJobDefinition] : []) })
   // TrainingJobEarlyStoppingType: "the default value is OFF"; Describe shows it.
   config.TrainingJobEarlyStoppingType ??= 'Off'
   const arn = tuningJobArn(ctx, name)

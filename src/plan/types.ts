@@ -4,6 +4,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { ResourceType } from '../config/module.js'
 import type { JsonValue } from '../state/types.js'
 import type { JobCost, JobCostUnknown, PlanCost } from './cost.js'
+import type { QuotaCheck } from './quota.js'
 
 export const PLAN_FORMAT_VERSION = '1.0'
 
@@ -177,6 +178,8 @@ export interface Plan {
   diagnostics: Diagnostic[]
   /** The most the jobs the plan creates can cost, in total (absent with plan --no-cost, or when it creates none). */
   cost?: PlanCost
+  /** Whether the jobs the plan starts fit the account's SageMaker quotas (absent with plan --no-quota-check, or when it starts none). */
+  quota_check?: QuotaCheck
 }
 
 export function summarize(changes: readonly ResourceChange[]): PlanSummary {

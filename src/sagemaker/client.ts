@@ -184,6 +184,15 @@ class SdkSageMaker implements SageMakerApi {
     )
   }
 
+  searchInProgress(resource: SearchResource, signal?: AbortSignal): Promise<SearchRecord[]> {
+    const status = resource === 'TrainingJob' ? 'TrainingJobStatus' : 'HyperParameterTuningJobStatus'
+    const input = { Resource: resource, SearchExpression: { Filters: [{ Name: status, Operator: 'Equals' as const, Value: 'InProgress' }] }, SortBy: 'CreationTime' as const, SortOrder: 'Ascending' as const, MaxResults: SEARCH_PAGE_SIZE }
+    // Each page is bounded like every call; the caller's signal (the quota check's deadline) may end it sooner.
+    return this.pages('Search', (NextToken, options) =>
+      this.sdk.send(new SearchCommand({ ...input, NextToken }), { abortSignal: signal ? AbortSignal.any([options.abortSignal, signal]) : options.abortSignal }).then((page) => ({ items: page.Results, next: page.NextToken })),
+    )
+  }
+
   private async describe<T extends object>(operation: string, send: (options: SendOptions) => Promise<T>): Promise<Described<T>> {
     try {
       return { found: true, job: await this.call(operation, send) }

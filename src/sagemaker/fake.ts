@@ -155,6 +155,11 @@ export class FakeSageMaker implements SageMakerApi {
     return table.search((arn) => this.tags.get(arn) ?? {}, key, value)
   }
 
+  async searchInProgress(resource: SearchResource): Promise<SearchRecord[]> {
+    this.record('searchInProgress', [resource])
+    return (resource === 'TrainingJob' ? this.training : this.tuning).inProgress((arn) => this.tags.get(arn) ?? {})
+  }
+
   private record<K extends FakeOp>(op: K, input: InputOf<K>): void {
     this.calls.push({ op, input: structuredClone(input) } as FakeCall)
     const failure = this.failures.get(op)?.shift()
@@ -297,6 +302,12 @@ class JobTable<Job extends object> {
   search(tagsOf: (arn: string) => Record<string, string>, key: string, value: string): SearchRecord[] {
     return [...this.jobs.values()]
       .filter(({ arn }) => tagsOf(arn)[key] === value)
+      .map(({ arn, job }) => this.kind.searchRecord(structuredClone(job), tagList(tagsOf(arn))))
+  }
+
+  inProgress(tagsOf: (arn: string) => Record<string, string>): SearchRecord[] {
+    return [...this.jobs.values()]
+      .filter(({ job }) => this.kind.status(job) === 'InProgress')
       .map(({ arn, job }) => this.kind.searchRecord(structuredClone(job), tagList(tagsOf(arn))))
   }
 

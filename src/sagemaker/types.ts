@@ -62,6 +62,11 @@ export interface SageMakerApi {
   /** Search with tag filters: every record whose tag `key` equals `value`, following NextToken, 100 per page. */
   searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]>
   /**
+   * Every InProgress job of the account and region (Search on the status, 100 per page): what counts against the
+   * quotas now. `signal` aborts it (the quota check's deadline).
+   */
+  searchInProgress(resource: SearchResource, signal?: AbortSignal): Promise<SearchRecord[]>
+  /**
    * Now on the service's clock, learnt from its responses' Date header (this machine's clock until a response came):
    * job timestamps come from that clock, so durations since them are measured on it.
    */

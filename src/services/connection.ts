@@ -37,8 +37,17 @@ export async function connectLogs(options: ConnectionOptions, provider: Provider
  * decides. AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true makes the SDK ignore the variables, and so this does too.
  */
 export function logsEndpoint(sagemakerEndpoint: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return sharedLocalEndpoint(sagemakerEndpoint, env, 'AWS_ENDPOINT_URL_CLOUDWATCH_LOGS')
+}
+
+/** The same rule for the Service Quotas API, which `sageform local-endpoint` serves too. */
+export function quotasEndpoint(sagemakerEndpoint: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  return sharedLocalEndpoint(sagemakerEndpoint, env, 'AWS_ENDPOINT_URL_SERVICE_QUOTAS')
+}
+
+function sharedLocalEndpoint(sagemakerEndpoint: string | undefined, env: NodeJS.ProcessEnv, serviceVariable: string): string | undefined {
   const ignoreVariables = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === 'true'
-  if (!ignoreVariables && (env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS || env.AWS_ENDPOINT_URL)) return undefined
+  if (!ignoreVariables && (env[serviceVariable] || env.AWS_ENDPOINT_URL)) return undefined
   const candidate = sagemakerEndpoint || (ignoreVariables ? undefined : env.AWS_ENDPOINT_URL_SAGEMAKER)
   return candidate && isLoopback(candidate) ? candidate : undefined
 }

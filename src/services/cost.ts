@@ -9,6 +9,7 @@ import type { Diagnostics } from '../diagnostics/index.js'
 import type { ProviderSettings } from '../model/types.js'
 import type { Plan } from '../plan/types.js'
 import { instanceTypes, withCost, type PriceBook, type PriceQuote } from '../planner/cost.js'
+import { withDeadline } from '../util/deadline.js'
 import { PriceListError, type PriceListApi, type TrainingPrices } from '../sagemaker/price-list.js'
 
 /** The pinned prices file looked for beside the manifests. */
@@ -83,7 +84,8 @@ async function awsPrices(region: string, context: CostContext, options: CostOpti
   if (cached) return cached
   try {
     // The deadline covers loading the SDK and resolving credentials too, not only the requests.
-    const fetched = await withTimeout(async (signal) => {
+    const ms = options.timeoutMs ?? PRICING_TIMEOUT_MS
+    const fetched = await withDeadline(async (signal) => {
       const api = options.priceList ?? (await import('../sagemaker/pricing.js')).createPriceListClient({ profile: context.profile ?? context.provider.profile })
       try {
         signal.throwIfAborted()
@@ -91,33 +93,13 @@ async function awsPrices(region: string, context: CostContext, options: CostOpti
       } finally {
         if (!options.priceList) api.destroy?.()
       }
-    }, options.timeoutMs ?? PRICING_TIMEOUT_MS)
+    }, ms, () => new PriceListError('unreachable', `no answer within ${ms} ms`))
     const entry: CacheEntry = { format_version: CACHE_FORMAT, ...fetched, region, fetched_at: now.toISOString() }
     if (Object.keys(entry.prices).length > 0) await writeCache(context.env, entry)
     return entry
   } catch (error) {
     if (!(error instanceof PriceListError)) return { reason: `price list: ${(error as Error).message}` }
     return { reason: error.kind === 'credentials' ? 'no AWS credentials' : error.kind === 'unreachable' ? 'price list unreachable' : `price list answered ${error.message}` }
-  }
-}
-
-/** Runs `work` with an abort signal, rejecting with an `unreachable` PriceListError once `ms` have passed. */
-async function withTimeout<T>(work: (signal: AbortSignal) => Promise<T>, ms: number): Promise<T> {
-  const controller = new AbortController()
-  let timer: NodeJS.Timeout | undefined
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort()
-      reject(new PriceListError('unreachable', `no answer within ${ms} ms`))
-    }, ms)
-  })
-  const running = work(controller.signal)
-  // Whichever loses the race must not surface as an unhandled rejection.
-  running.catch(() => undefined)
-  try {
-    return await Promise.race([running, expired])
-  } finally {
-    clearTimeout(timer)
   }
 }
 

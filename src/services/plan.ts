@@ -17,6 +17,7 @@ import { loadState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import type { CostOptions } from './cost.js'
+import type { QuotaCheckOptions } from './quota.js'
 
 export interface PlanOptions extends ConnectionOptions {
   dir: string
@@ -31,6 +32,8 @@ export interface PlanOptions extends ConnectionOptions {
   deleteJobs?: boolean
   /** Show what the new jobs may cost (plan; absent with --no-cost, and for apply): see services/cost.ts. */
   cost?: CostOptions
+  /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/quota.ts. */
+  quotaCheck?: QuotaCheckOptions
 }
 
 /** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
@@ -136,7 +139,10 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
   if (!options.destroy && !diags.hasErrors) diags.append(policyViolations(config.policy, costed, { costEstimated: options.cost !== undefined }))
-  return { plan: { ...costed, configuration: loaded.snapshot, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), state, configuration: loaded, api: client }
+  // Quotas are read from the account: only for a plan that could otherwise be applied.
+  if (options.quotaCheck && options.refresh && !client && !options.destroy && !diags.hasErrors) client = await connect(options, config.provider, diags)
+  const checked = options.quotaCheck && !options.destroy && !diags.hasErrors ? await withQuotas(costed, options, config.provider, client, diags) : costed
+  return { plan: { ...checked, configuration: loaded.snapshot, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), state, configuration: loaded, api: client }
 }
 
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
@@ -148,4 +154,10 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
     diags.warning('Cannot estimate the cost', { detail: (error as Error).message })
     return plan
   }
+}
+
+/** The plan with its quota check; like prices, an unexpected failure leaves it unchecked, and says so. */
+async function withQuotas(plan: Plan, options: PlanOptions, provider: ProviderSettings, api: SageMakerApi | undefined, diags: Diagnostics): Promise<Plan> {
+  const { withQuotaCheck } = await import('./quota.js')
+  return withQuotaCheck(plan, { env: options.env, region: options.region, profile: options.profile, provider }, api, options.quotaCheck!, diags)
 }

@@ -6,6 +6,7 @@ import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { oneLine } from './escape.js'
+import { quotaFigures, quotaHeading } from './quota.js'
 import { headline, isShown, reasonText, startsNewJob, summaryLine, symbol, tagDiff } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
@@ -138,7 +139,18 @@ export function renderPlanMarkdown(plan: Plan): string {
     out.push('')
   }
   if (plan.cost && changes.length > 0) out.push(totalCostLine(plan.cost).replace(/^Cost:/, '**Cost:**'), '')
+  if (plan.quota_check && changes.length > 0) {
+    out.push(`**${quotaHeading(plan.quota_check)}**`, '')
+    for (const item of plan.quota_check.items) out.push(`- ${item.outcome === 'exceeds' ? '❌' : item.outcome === 'fits' ? '✅' : '⚠️'} ${code(oneLine(item.quota_name))}${quotaFigures(item)}`)
+    if (plan.quota_check.items.length > 0) out.push('')
+  }
   if (!plan.refreshed) out.push('_Planned from the state file alone (`--refresh=false`)._', '')
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error')
+  if (errors.length > 0) {
+    out.push('**Errors (the plan cannot be applied):**', '')
+    for (const e of errors) out.push(diagnosticLine(e))
+    out.push('')
+  }
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning')
   if (warnings.length > 0) {
     out.push('**Warnings:**', '')

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
+import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
 import { oneLine } from './escape.js'
 import type { Style } from './style.js'
@@ -230,6 +231,7 @@ export function renderPlan(plan: Plan, style: Style): string {
     for (const c of changes) out.push(renderChange(c, style), '')
     out.push(style.bold(summaryLine(plan)))
     if (plan.cost) out.push(totalCostLine(plan.cost))
+    if (plan.quota_check) out.push(...quotaSection(plan, style))
   }
   if (!plan.refreshed) out.push(style.dim('(planned from the state file alone: --refresh=false)'))
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning')
@@ -237,8 +239,17 @@ export function renderPlan(plan: Plan, style: Style): string {
   return out.join('\n')
 }
 
+function quotaSection(plan: Plan, style: Style): string[] {
+  const check = plan.quota_check!
+  const color = (line: string, outcome: string) => (outcome === 'exceeds' ? style.red(line) : outcome === 'fits' ? style.dim(line) : style.yellow(line))
+  return [quotaHeading(check), ...check.items.map((i) => color(`  ${quotaItemLine(i)}`, i.outcome))]
+}
+
 export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagnostic[] }, style: Style, savedTo?: string): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error')
+  // A plan refused only by quotas still shows what it would do and the quota figures, then why it cannot start.
+  const quotaErrors = result.plan?.quota_check?.items.filter((i) => i.outcome === 'exceeds').length ?? 0
+  if (result.plan && errors.length > 0 && errors.length === quotaErrors) return [renderPlan(result.plan, style), '', renderDiagnostics(errors, style)].join('\n')
   if (!result.plan || errors.length > 0) return renderDiagnostics(result.diagnostics, style)
   const out = [renderPlan(result.plan, style)]
   if (savedTo) out.push('', `Saved the plan to ${savedTo}. Apply exactly these changes with: sageform apply ${savedTo}`)
