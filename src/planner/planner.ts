@@ -515,7 +515,7 @@ function markSensitive(changes: ResourceChange[], texts: string[]): void {
 }
 
 /** Leaf-level differences between the recorded request and the desired one, in manifest spelling. */
-export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 'request'> | undefined): AttributeChange[] {
+export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 'request' | 'sensitive_paths'> | undefined): AttributeChange[] {
   const shapeName = resource.kind.requestShape
   // Defaults are filled only to compare with a recorded job; a new job shows what the manifest says.
   const after = flatten(toJson(record?.request ? withDefaults(shapeName, resource.request) : resource.request))
