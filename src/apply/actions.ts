@@ -138,6 +138,7 @@ async function createJob(change: ResourceChange, ctx: ActionContext, ops: JobOps
       request: req.body,
       tags: req.userTags,
     }),
+    req.name,
   )
   return { job: req.name, message: `created ${ops.noun} ${req.name}` }
 }
@@ -186,6 +187,7 @@ async function recordAdopted(change: ResourceChange, ctx: ActionContext, live: L
       tags: known.tags,
       ...best,
     }),
+    live.name,
   )
 }
 

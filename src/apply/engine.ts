@@ -23,12 +23,13 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     resolveRequest: options.resolveRequest,
     now: () => clock().toISOString(),
     // Real time, not `now`: a test's frozen clock must not make a wait endless.
-    poll: poller(options.wait),
+    poll: poller(options.wait, undefined, options.signal),
   }
   const changes = options.plan.changes
   const inPlan = new Set(changes.map((c) => c.address))
   const outcomes = new Map<string, ApplyResultEntry>()
   const errors: Diagnostic[] = []
+  const unrecorded: ApplyResult['unrecorded'] = []
   /** Why no further change may start. */
   let halted: string | undefined
 
@@ -72,6 +73,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     } catch (err) {
       // Without a state file that keeps up, every further job would be one more that nothing records.
       if (err instanceof PersistFailed) halted ??= 'the state file could not be written'
+      if (err instanceof PersistFailed && err.job) unrecorded.push({ address: change.address, job: err.job })
       fail(change, explain(err, change))
     }
   }
@@ -94,7 +96,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     const waitingFor = change.depends_on.filter((d) => inPlan.has(d) && !outcomes.has(d))
     fail(change, { kind: 'dependency_cycle', summary: 'Dependency cycle', detail: `${change.address} never became ready: it waits for ${waitingFor.join(', ')}, and these dependencies form a cycle.` })
   }
-  return { state: journal.state, results: changes.map((c) => outcomes.get(changeKey(c))!), errors }
+  return { state: journal.state, results: changes.map((c) => outcomes.get(changeKey(c))!), errors, unrecorded }
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -158,6 +160,7 @@ function explain(err: unknown, change: ResourceChange): Failure {
       kind: 'state_write',
       summary: 'Failed to save the state',
       detail: err.message,
+      ...(err.job ? { job: err.job } : {}),
       hint: 'What this change did in SageMaker is not in the state file. Fix the problem and run apply again: a job created under the same name is adopted, not created twice.',
     }
   }

@@ -95,7 +95,8 @@ export class WaitTimedOut extends Error {
   override readonly name = 'WaitTimedOut'
 }
 
-export function poller(options: WaitOptions = {}, clock: () => number = Date.now): Poller {
+/** `signal`: an interrupted apply stops waiting (the step so far is recorded) rather than wait out the timeout. */
+export function poller(options: WaitOptions = {}, clock: () => number = Date.now, signal?: AbortSignal): Poller {
   const initial = options.initialMs ?? 2000
   const max = options.maxMs ?? 30_000
   const timeout = options.timeoutMs ?? 30 * 60_000
@@ -109,7 +110,8 @@ export function poller(options: WaitOptions = {}, clock: () => number = Date.now
         if (clock() >= deadline) {
           throw new WaitTimedOut(`Gave up waiting for ${ops.noun} ${name} to ${what} after ${Math.round(timeout / 1000)} s; it is ${job?.status ?? 'gone'}.`)
         }
-        await sleep(Math.min(delay, Math.max(0, deadline - clock())))
+        if (signal?.aborted) throw new WaitTimedOut(`Stopped waiting for ${ops.noun} ${name} to ${what}: apply was interrupted; it is ${job?.status ?? 'gone'}.`)
+        await sleep(Math.min(delay, Math.max(0, deadline - clock())), undefined, signal ? { signal } : {}).catch(() => undefined)
         delay = Math.min(Math.max(delay * 2, 1), max)
       }
     },

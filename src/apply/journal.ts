@@ -10,6 +10,8 @@ export class PersistFailed extends Error {
   constructor(
     readonly step: string,
     cause: unknown,
+    /** The job the step created or adopted: it exists in SageMaker, and the state file does not say so. */
+    readonly job?: string,
   ) {
     super(`The state file could not be written after ${step}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
   }
@@ -32,7 +34,7 @@ export class StateJournal {
    * this write is on disk; rejects with PersistFailed when it is not (the change stays applied in memory, so the next
    * write still carries it).
    */
-  record(step: string, change: (state: State) => void): Promise<void> {
+  record(step: string, change: (state: State) => void, job?: string): Promise<void> {
     const write = this.queue.then(async () => {
       change(this.state)
       this.state.serial += 1
@@ -40,7 +42,7 @@ export class StateJournal {
         // A copy: the writer may keep or serialise it later, while actions go on changing the working state.
         await this.persist(structuredClone(this.state))
       } catch (err) {
-        throw new PersistFailed(step, err)
+        throw new PersistFailed(step, err, job)
       }
     })
     // A failed write must not block the writes queued behind it.

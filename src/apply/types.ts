@@ -106,4 +106,6 @@ export interface ApplyResult {
   results: ApplyResultEntry[]
   /** One error diagnostic per failed change, with the address, the SageMaker error code and message in the detail. */
   errors: Diagnostic[]
+  /** Jobs created (or adopted) in SageMaker whose record could not be written: they exist, the state file lacks them. */
+  unrecorded: Array<{ address: string; job: string }>
 }

@@ -1,12 +1,16 @@
-import { Args, Flags } from '@oclif/core'
+import { Args, Flags, type Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
 import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
-import type { ApplyPayload } from '../services/apply.js'
+import type { Diagnostic } from '../diagnostics/index.js'
+import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
+import type { Interrupts } from './interrupt.js'
 import { pollIntervalOf, waitForApplied, type WaitPayload } from './follow.js'
 import { pollIntervalFlag } from './watch.js'
 
 export const lockTimeoutFlag = Flags.string({ description: 'How long to wait for the state lock (e.g. 30s, 5m).', default: '0s' })
+
+type ApplyFlags = Interfaces.InferredFlags<typeof ApplyCommand.flags>
 
 export default class ApplyCommand extends BaseCommand {
   static override summary = 'Create, replace, update or stop jobs so SageMaker matches the configuration.'
@@ -14,7 +18,7 @@ export default class ApplyCommand extends BaseCommand {
 
 With --wait, apply then follows the jobs it created, replaced, updated or adopted until each has finished: a live view on a terminal, one timestamped line per change elsewhere (as \`sageform watch\`).
 
-Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 error, including a refused confirmation or a stale plan; 3 with --wait, every job ended but not all Completed; 130 with --wait, interrupted while waiting (the jobs keep running). With --detailed-exitcode, 2 instead of 0 when the apply changed something (started, stopped, updated or deleted a job): a scheduled \`apply --auto-approve --detailed-exitcode\` exits 0 when nothing was due and 2 when it started a new generation.`
+Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 error, including a refused confirmation or a stale plan; 3 with --wait, every job ended but not all Completed; 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM: the changes running were finished and recorded, the rest not started, the lock released (with --wait, while waiting: the jobs keep running). A usage error is 1, never 2. With --detailed-exitcode, 2 instead of 0 when the apply changed something (started, stopped, updated or deleted a job): a scheduled \`apply --auto-approve --detailed-exitcode\` exits 0 when nothing was due and 2 when it started a new generation.`
   static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json', '<%= config.bin %> apply --auto-approve --wait', '<%= config.bin %> apply --auto-approve --detailed-exitcode']
   static override args = { planfile: Args.string({ description: 'A plan saved by `sageform plan --out FILE`.' }) }
   static override flags = {
@@ -45,11 +49,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     // destroy has no --wait (its flags leave it out).
     const waitMs = flags.wait ? await pollIntervalOf(flags['poll-interval']) : undefined
     if (typeof waitMs === 'string') this.error(waitMs, { exit: EXIT.error })
-    const { prepareApply, executeApply } = await import('../services/apply.js')
-    const { renderPlan } = await import('../ui/plan.js')
-    const { renderDiagnostics } = await import('../ui/diagnostics.js')
-    const { renderEvent, renderApplySummary } = await import('../ui/apply.js')
-    const options = {
+    const options: ApplyOptions = {
       dir: flags.chdir,
       variables: sources,
       env: process.env,
@@ -62,34 +62,79 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       lockTimeout: flags['lock-timeout'],
       ...this.mode(flags),
     }
+    const { Interrupts } = await import('./interrupt.js')
+    const interrupts = new Interrupts((line) => this.logToStderr(line))
+    try {
+      return await this.apply(options, interrupts, { flags, planfile: args.planfile, waitMs })
+    } finally {
+      interrupts.dispose()
+    }
+  }
+
+  private async apply(options: ApplyOptions, interrupts: Interrupts, given: { flags: ApplyFlags; planfile?: string; waitMs?: number }): Promise<ApplyPayload & { wait?: WaitPayload }> {
+    const { flags, waitMs } = given
+    const { prepareApply, executeApply } = await import('../services/apply.js')
+    const { renderPlan } = await import('../ui/plan.js')
+    const { renderDiagnostics } = await import('../ui/diagnostics.js')
+    const { renderEvent, renderApplySummary } = await import('../ui/apply.js')
+    const { withoutSnapshot } = await import('../plan/file.js')
+    const notApplied = (plan: ApplyPayload['plan'], diagnostics: Diagnostic[]): ApplyPayload => ({ mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics })
     const { prepared, diagnostics } = await prepareApply(options)
+    if (prepared && interrupts.signal.aborted) {
+      // Interrupted while planning: nothing was changed yet, and nothing will be.
+      await prepared.lock.release()
+      process.exitCode = interrupts.exitCode
+      const stopped = [...diagnostics, { severity: 'error' as const, summary: 'Apply interrupted', detail: 'The signal came before anything was applied: nothing was changed, and the lock was released.' }]
+      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(stopped.slice(-1), this.style))
+      return notApplied(withoutSnapshot(prepared.plan), stopped)
+    }
     if (!prepared) {
       process.exitCode = EXIT.error
       if (!this.jsonEnabled()) this.log(renderDiagnostics(diagnostics, this.style))
-      return { mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan: null, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
+      if (interrupts.exitCode) process.exitCode = interrupts.exitCode
+      return notApplied(null, diagnostics)
     }
+    interrupts.holding(prepared.lock)
+    prepared.backend = interrupts.track(prepared.backend)
     const { hasChanges } = await import('../plan/types.js')
     // What the run itself found (a stale lock taken over), beside the plan's own warnings.
     const ownDiagnostics = diagnostics.filter((d) => !prepared.plan.diagnostics.includes(d))
     if (!this.jsonEnabled() && ownDiagnostics.length > 0) this.logToStderr(renderDiagnostics(ownDiagnostics, this.style))
     if (!this.jsonEnabled()) this.log(renderPlan(prepared.plan, this.style))
     const changes = hasChanges(prepared.plan)
-    if (changes && !flags['auto-approve'] && !args.planfile) {
-      const approved = await this.confirm()
-      if (!approved) {
+    if (changes && !flags['auto-approve'] && !given.planfile) {
+      const approved = await this.confirm(interrupts.signal)
+      if (approved !== true) {
         await prepared.lock.release()
-        process.exitCode = EXIT.error
-        this.log(approved === undefined ? 'Apply needs confirmation, and there is no terminal to ask: run with --auto-approve (or apply a saved plan file).' : 'Apply cancelled.')
-        return { mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan: prepared.plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics }
+        process.exitCode = approved === 'interrupted' ? (interrupts.exitCode ?? EXIT.interrupted) : EXIT.error
+        this.log(
+          approved === undefined
+            ? 'Apply needs confirmation, and there is no terminal to ask: run with --auto-approve (or apply a saved plan file).'
+            : approved === 'interrupted'
+              ? '\nApply cancelled (interrupted): nothing was changed, and the lock was released.'
+              : 'Apply cancelled.',
+        )
+        return notApplied(withoutSnapshot(prepared.plan), diagnostics)
       }
     }
-    const result = await executeApply(prepared, (event) => {
-      const line = this.jsonEnabled() ? undefined : renderEvent(event, this.style)
-      if (line) this.log(line)
-    })
+    const result = await executeApply(
+      prepared,
+      (event) => {
+        const line = this.jsonEnabled() ? undefined : renderEvent(event, this.style)
+        if (line) this.log(line)
+      },
+      // Terraform's way when even errored.tfstate cannot be written: the state goes to stderr, where a log keeps it.
+      { signal: interrupts.signal, onUnsavedState: (json) => process.stderr.write(`${json}\n`) },
+    )
     result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
     if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location))
+    if (interrupts.exitCode) {
+      process.exitCode = interrupts.exitCode
+      return result
+    }
+    // --wait has its own Ctrl-C: stop watching, not the jobs.
+    interrupts.dispose()
     if (waitMs !== undefined && result.applied && prepared.api) {
       const { wantsColor } = await import('../ui/style.js')
       // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.
@@ -112,13 +157,21 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     if (detailed && changed && (process.exitCode === undefined || process.exitCode === EXIT.ok)) process.exitCode = EXIT.changes
   }
 
-  /** Terraform's prompt: only "yes" proceeds. Undefined when nobody can answer (no TTY). */
-  private async confirm(): Promise<boolean | undefined> {
+  /**
+   * Terraform's prompt: only "yes" proceeds. Undefined when nobody can answer (no TTY); 'interrupted' on Ctrl-C (which
+   * readline reads as a key on a terminal) or a signal while waiting for the answer.
+   */
+  private async confirm(signal: AbortSignal): Promise<boolean | 'interrupted' | undefined> {
     if (!process.stdin.isTTY) return undefined
     const rl = createInterface({ input: process.stdin, output: process.stdout })
+    const ctrlC = new AbortController()
+    rl.on('SIGINT', () => ctrlC.abort())
     try {
-      const answer = await rl.question('\nDo you want to perform these actions?\n  Only "yes" will be accepted to approve.\n\n  Enter a value: ')
+      const answer = await rl.question('\nDo you want to perform these actions?\n  Only "yes" will be accepted to approve.\n\n  Enter a value: ', { signal: AbortSignal.any([signal, ctrlC.signal]) })
       return answer.trim() === 'yes'
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') return 'interrupted'
+      throw error
     } finally {
       rl.close()
     }

@@ -164,10 +164,39 @@ export interface ApplyPayload {
   diagnostics: Diagnostic[]
 }
 
-export async function executeApply(prepared: PreparedApply, onEvent?: (event: ApplyEvent) => void): Promise<ApplyPayload> {
+/** What the caller controls while an apply runs. */
+export interface ApplyControl {
+  /** Once aborted (the first SIGINT or SIGTERM), no further change starts; the ones running finish and are recorded. */
+  signal?: AbortSignal
+  /** When the state could be written neither to its place nor to errored.sageform.state.json: its JSON, to print. */
+  onUnsavedState?: (json: string) => void
+}
+
+export async function executeApply(prepared: PreparedApply, onEvent?: (event: ApplyEvent) => void, control: ApplyControl = {}): Promise<ApplyPayload> {
   const { options, plan, backend } = prepared
   const diags = new Diagnostics()
+  let result: ApplyResult | undefined
+  let out: ApplyPayload
   try {
+    out = await run()
+  } catch (error) {
+    // Whatever went wrong (a disk fault, a bug), the payload still says what was done: --json always prints one.
+    diags.error(isSageMakerError(error) ? 'SageMaker refused the request' : 'Apply stopped by an unexpected error', { detail: isSageMakerError(error) ? `${error.code}: ${error.message}` : (error as Error).message })
+    out = payload(result !== undefined, plan, result?.results ?? [], diags.items, options.destroy ? 'destroy' : 'apply')
+  }
+  try {
+    await prepared.lock.release()
+  } catch (error) {
+    out.diagnostics.push({
+      severity: 'error',
+      summary: 'The state lock could not be released',
+      detail: `${(error as Error).message}`,
+      hint: `Once the problem is fixed, run: sageform force-unlock ${prepared.lock.info.id} (a local lock whose process has ended is also taken over by the next run on this host).`,
+    })
+  }
+  return out
+
+  async function run(): Promise<ApplyPayload> {
     // The state (and its lineage) exists on disk before the first job is created: a job whose create succeeds but
     // whose apply then dies carries this lineage in its tags, so the next plan finds and adopts it.
     let state = prepared.state
@@ -186,7 +215,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       })
       return payload(false, plan, [], diags.items)
     }
-    const result = await executePlan({
+    result = await executePlan({
       plan,
       api,
       state,
@@ -194,18 +223,31 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       parallelism: options.parallelism,
       resolveRequest: requestResolver(plan, prepared.configuration),
       onEvent,
+      signal: control.signal,
     })
     diags.append(result.errors)
-    await keepUnsavedState(result, options.dir, backend.location, diags)
+    if (result.unrecorded.length > 0) diags.add(unrecordedDiagnostic(result.unrecorded, backend.location))
+    if (!(await keepUnsavedState(result, options.dir, backend.location, diags))) control.onUnsavedState?.(JSON.stringify(result.state, null, 2))
+    if (control.signal?.aborted) {
+      const skipped = result.results.filter((r) => r.outcome === 'skipped').length
+      diags.error('Apply interrupted', {
+        detail: `Changes already running were finished and recorded${skipped > 0 ? `; ${skipped} change${skipped === 1 ? ' was' : 's were'} not started` : ''}. The state holds every job that was created.`,
+        hint: 'Run sageform apply again to carry out the rest of the plan.',
+      })
+    }
     // destroy leaves no outputs, as Terraform's does.
     await recordOutputs(result.state, options.destroy ? undefined : prepared.configuration, backend, diags)
     return payload(true, plan, result.results, diags.items, options.destroy ? 'destroy' : 'apply')
-  } catch (error) {
-    if (!isSageMakerError(error)) throw error
-    diags.error('SageMaker refused the request', { detail: `${error.code}: ${error.message}` })
-    return payload(false, plan, [], diags.items)
-  } finally {
-    await prepared.lock.release()
+  }
+}
+
+/** Jobs that exist in SageMaker but not in the state file: always named, whatever else went wrong. */
+function unrecordedDiagnostic(jobs: ApplyResult['unrecorded'], location: string): Diagnostic {
+  return {
+    severity: 'error',
+    summary: `${jobs.length === 1 ? 'A job was' : `${jobs.length} jobs were`} created but not recorded in the state`,
+    detail: `${location} could not be written after ${jobs.length === 1 ? 'this job was' : 'these jobs were'} created; ${jobs.length === 1 ? 'it runs' : 'they run'} (and cost money) in SageMaker:\n${jobs.map((j) => `  ${j.job} (${j.address})`).join('\n')}`,
+    hint: "Each carries this state's lineage in its tags: once the state can be written, the next apply adopts it instead of creating another.",
   }
 }
 
@@ -302,14 +344,24 @@ async function recordOutputs(state: State, configuration: Evaluated | undefined,
 
 /**
  * When a state write failed mid-apply, the engine still returns what it did; like Terraform's errored.tfstate, that
- * state goes to a file of its own so no job is lost from sageform's sight.
+ * state goes to a file of its own (atomically) so no job is lost from sageform's sight. False when even that failed:
+ * the caller then prints the state itself.
  */
-async function keepUnsavedState(result: ApplyResult, dir: string, location: string, diags: Diagnostics): Promise<void> {
-  if (!result.results.some((r) => r.failure === 'state_write')) return
+async function keepUnsavedState(result: ApplyResult, dir: string, location: string, diags: Diagnostics): Promise<boolean> {
+  if (!result.results.some((r) => r.failure === 'state_write')) return true
   const path = join(dir, 'errored.sageform.state.json')
-  await writeAtomic(path, JSON.stringify(result.state, null, 2) + '\n')
+  try {
+    await writeAtomic(path, JSON.stringify(result.state, null, 2) + '\n')
+  } catch (error) {
+    diags.error('The state could not be saved anywhere', {
+      detail: `Neither ${location} nor ${path} could be written (${(error as Error).message}), so the state after this apply is printed on stderr.`,
+      hint: `Save that JSON, fix the cause (disk full, read-only, permissions), then put it in place of ${location}, keeping the old one.`,
+    })
+    return false
+  }
   diags.error('State saved to errored.sageform.state.json', {
     detail: `The state at ${location} could not be written, so the state after this apply was saved to ${path}.`,
     hint: `Fix the cause (disk full, permissions, network), then replace ${location} with it, keeping the old one.`,
   })
+  return true
 }

@@ -5,7 +5,7 @@
 // removes it.
 
 import { randomUUID } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -34,6 +34,11 @@ export interface HeldLock {
   readonly tookOver?: Diagnostic
   /** Removes the lock if it is still ours; a lock force-unlocked and since taken by another run is left alone. */
   release(): Promise<void>
+  /**
+   * The same, synchronously, for a process about to exit at once (a second Ctrl-C); false where that cannot be done
+   * (the S3 lock needs a request).
+   */
+  releaseNow(): boolean
 }
 
 export type AcquireLockResult =
@@ -64,6 +69,8 @@ export interface LockSlot {
   read(): Promise<ReadLockResult>
   /** Removes the lock only if it holds `id`; returns the lock it found. */
   removeIf(id: string): Promise<ReadLockResult>
+  /** removeIf, synchronously, where the slot can do that. */
+  removeIfNow?(id: string): void
 }
 
 const FIRST_RETRY_MS = 25
@@ -159,6 +166,14 @@ class SlotLock implements HeldLock {
     this.released = true
     await this.slot.removeIf(this.info.id)
   }
+
+  releaseNow(): boolean {
+    if (this.released) return true
+    if (!this.slot.removeIfNow) return false
+    this.released = true
+    this.slot.removeIfNow(this.info.id)
+    return true
+  }
 }
 
 function fileLockSlot(dir: string): LockSlot {
@@ -180,6 +195,16 @@ function fileLockSlot(dir: string): LockSlot {
       const holder = await readLock(path)
       if (typeof holder === 'object' && holder.id === id) await rm(path, { force: true })
       return holder
+    },
+    removeIfNow(id) {
+      let text: string
+      try {
+        text = readFileSync(path, 'utf8')
+      } catch {
+        return
+      }
+      const holder = parseLock(text)
+      if (typeof holder === 'object' && holder.id === id) rmSync(path, { force: true })
     },
   }
 }
