@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SageMakerClient, paginateSearch } from '@aws-sdk/client-sagemaker'
+import { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import type { State } from '../src/state/types.js'
 import { endpointEnv, runCli, schemaErrors, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
+import { trainingJobsByAddress } from './helpers/endpoint.js'
 
 const COUNT = 5
 const config = () => Array.from({ length: COUNT }, (_, i) => `resource "sagemaker_training_job" "job_${i}" {\n  name_prefix = "full-${i}"\n${TRAINING_BODY}}\n`).join('\n')
@@ -65,16 +66,6 @@ describe('a full disk in the middle of apply (tmpfs)', function () {
     await endpoint.close()
   })
 
-  async function liveJobs(): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>()
-    for await (const page of paginateSearch({ client: sm, pageSize: 100 }, { Resource: 'TrainingJob' })) {
-      for (const { TrainingJob: job } of page.Results ?? []) {
-        const address = job?.Tags?.find((t) => t.Key === 'sageform:address')?.Value ?? '(untagged)'
-        out.set(address, [...(out.get(address) ?? []), job!.TrainingJobName!])
-      }
-    }
-    return out
-  }
 
   for (const json of [false, true]) {
     it(`names the job created but not recorded${json ? ' in the --json payload' : ''}, prints the state on stderr, releases the lock; a re-run adopts it`, async () => {
@@ -93,7 +84,7 @@ describe('a full disk in the middle of apply (tmpfs)', function () {
       const inState = recorded(dir)
       assert.ok(inState >= 2 && inState < COUNT, `${inState} recorded`)
 
-      const live = await liveJobs()
+      const live = await trainingJobsByAddress(sm)
       const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
       const unrecorded = [...live].filter(([address]) => !state.resources[address]?.current).map(([, names]) => names[0]!)
       assert.equal(unrecorded.length, 1, `one job was created after the disk filled: ${[...live.keys()].join(', ')}`)
@@ -121,7 +112,7 @@ describe('a full disk in the middle of apply (tmpfs)', function () {
       const rerun = await runCli(['apply', '--auto-approve'], { cwd: dir, env })
       assert.equal(rerun.status, 0, output(rerun))
       assert.match(rerun.stdout, /1 adopted/)
-      const after = await liveJobs()
+      const after = await trainingJobsByAddress(sm)
       assert.equal(after.size, COUNT)
       assert.deepEqual([...after.values()].filter((names) => names.length !== 1), [], 'exactly one job per resource')
       assert.equal(recorded(dir), COUNT)
@@ -154,7 +145,7 @@ describe('a full disk in the middle of apply (tmpfs)', function () {
     assert.equal(rerun.status, 0, output(rerun))
     assert.match(rerun.stderr, /Took over a stale state lock/)
     assert.match(rerun.stdout, /1 adopted/)
-    const after = await liveJobs()
+    const after = await trainingJobsByAddress(sm)
     assert.equal(after.size, COUNT)
     assert.deepEqual([...after.values()].filter((names) => names.length !== 1), [], 'exactly one job per resource')
   })

@@ -6,11 +6,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SageMakerClient, paginateSearch } from '@aws-sdk/client-sagemaker'
+import { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import type { State } from '../src/state/types.js'
 import { endpointEnv, runCli, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
+import { trainingJobsByAddress } from './helpers/endpoint.js'
 
 const COUNT = 24
 const config = () => Array.from({ length: COUNT }, (_, i) => `resource "sagemaker_training_job" "job_${i}" {\n  name_prefix = "int-${i}"\n${TRAINING_BODY}}\n`).join('\n')
@@ -45,16 +46,6 @@ describe('interrupts: real signals to a running apply', function () {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
   })
 
-  async function jobsByAddress(): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>()
-    for await (const page of paginateSearch({ client: sm, pageSize: 100 }, { Resource: 'TrainingJob' })) {
-      for (const { TrainingJob: job } of page.Results ?? []) {
-        const address = job?.Tags?.find((t) => t.Key === 'sageform:address')?.Value ?? '(untagged)'
-        out.set(address, [...(out.get(address) ?? []), job!.TrainingJobName!])
-      }
-    }
-    return out
-  }
 
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${signal}: finishes what runs, records every job created, releases the lock, exits ${code}; the re-run converges`, async () => {
@@ -77,14 +68,14 @@ describe('interrupts: real signals to a running apply', function () {
 
       // Every job SageMaker has is in the state: the ones running when the signal came were finished and recorded.
       const state = readState(dir)!
-      const live = await jobsByAddress()
+      const live = await trainingJobsByAddress(sm)
       const inState = Object.fromEntries(Object.entries(state.resources).map(([address, r]) => [address, r.current?.name]))
       assert.deepEqual(Object.fromEntries([...live].map(([address, names]) => [address, names.join(',')])), inState)
       assert.ok(live.size < COUNT, `the signal came after all ${COUNT} jobs were created`)
 
       const rerun = await runCli(['apply', '--auto-approve', '--parallelism', '10'], { cwd: dir, env })
       assert.equal(rerun.status, 0, output(rerun))
-      const after = await jobsByAddress()
+      const after = await trainingJobsByAddress(sm)
       assert.equal(after.size, COUNT)
       assert.deepEqual([...after.values()].filter((names) => names.length !== 1), [], 'exactly one job per resource')
       assert.equal(recorded(dir), COUNT)
@@ -112,7 +103,7 @@ describe('interrupts: real signals to a running apply', function () {
     assert.match(run.stderr, /received again: exiting now/)
     const rerun = await runCli(['apply', '--auto-approve', '--parallelism', '10'], { cwd: dir, env })
     assert.equal(rerun.status, 0, output(rerun))
-    const after = await jobsByAddress()
+    const after = await trainingJobsByAddress(sm)
     assert.equal(after.size, COUNT)
     assert.deepEqual([...after.values()].filter((names) => names.length !== 1), [], 'exactly one job per resource')
   })

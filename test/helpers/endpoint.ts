@@ -1,7 +1,7 @@
 // The local endpoint started in the test process, reached through the real AWS SDK clients.
 import assert from 'node:assert/strict'
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs'
-import { SageMakerClient, type CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker'
+import { SageMakerClient, paginateSearch, type CreateTrainingJobCommandInput } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint, type EndpointOptions } from '../../src/endpoint/server.js'
 
 export interface OpenEndpoint {
@@ -73,4 +73,16 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value)}`)
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
+}
+
+/** Every training job `sm` can find, by the sageform:address tag sageform gives it: which resources have how many jobs. */
+export async function trainingJobsByAddress(sm: SageMakerClient): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  for await (const page of paginateSearch({ client: sm, pageSize: 100 }, { Resource: 'TrainingJob' })) {
+    for (const { TrainingJob: job } of page.Results ?? []) {
+      const address = job?.Tags?.find((t) => t.Key === 'sageform:address')?.Value ?? '(untagged)'
+      out.set(address, [...(out.get(address) ?? []), job!.TrainingJobName!])
+    }
+  }
+  return out
 }
