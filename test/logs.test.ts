@@ -12,7 +12,7 @@ import { TRAINING_JOB_LOG_GROUP as GROUP } from '../src/sagemaker/logs.js'
 import { SageMakerError, type DescribeTrainingJobResponse, type SageMakerApi } from '../src/sagemaker/types.js'
 import { logsEndpoint } from '../src/services/connection.js'
 import { followLogs, hostOf, type LogLine, type LogsClients } from '../src/services/logs.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { isolateAwsEnv } from './helpers/aws.js'
 import { endpointEnv, runCli } from './helpers/cli.js'
 
