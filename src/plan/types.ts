@@ -68,7 +68,7 @@ export interface AttributeChange {
  * tags_changed, settings_changed, tags_and_settings_changed   update
  * job_exists          adopt: a job with the resource's name and sageform's tags exists but is not in state
  * import_differs      import: the job differs from the configuration, so a later plan replaces it
- * retune_due          retune (reason_args.completed_ago_seconds, retune_every_seconds)
+ * retune_due          retune (reason_args.started_ago_seconds, retune_every_seconds)
  * old_generation      delete: older than the newest keep_generations (reason_args.keep)
  * removed_running, removed_finished   stop: the resource left the configuration
  * destroy_running, destroy_finished   stop: destroy
