@@ -15,7 +15,7 @@ export const PLAN_FORMAT_VERSION = '1.0'
  * stop     a resource removed from the configuration: stop its job if running, then forget it
  * adopt    a job with the resource's deterministic name already exists (an apply died before writing state)
  * import   an import block names an existing job (`before`) for a resource that has none: apply records it
- * retune   lifecycle.retune_every: the current job completed long enough ago, so a new generation of the same spec runs
+ * retune   lifecycle.retune_every: the current job completed and started long enough ago, so a new generation of the same spec runs
  * delete   lifecycle.keep_generations: a finished job of an older generation (`deposed`) is deleted from SageMaker
  * no-op    nothing to do; the live status is shown
  */
