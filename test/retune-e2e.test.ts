@@ -62,6 +62,33 @@ describe('scheduled re-tuning, end to end', function () {
   })
 })
 
+describe('scheduled re-tuning: a timer of period retune_every, end to end', function () {
+  this.timeout(180_000)
+  // Slow enough that a run's own duration moves the service's clock by minutes, not hours: the runs come on time.
+  const open = endpointsOfSuite({ timeScale: 60 })
+  const dirs: string[] = []
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('every run of a daily timer starts a generation, the earlier ones half an hour early (jitter within the tolerance)', async () => {
+    const { endpoint } = await open()
+    const dir = mkdtempSync(join(tmpdir(), 'sageform-timer-'))
+    dirs.push(dir)
+    writeFileSync(join(dir, 'main.hcl'), retunableTuning({ lifecycle: 'retune_every = "1d"\n    keep_generations = 3', extra: 'warm_start_from_previous = true' }))
+    const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+    const generations: number[] = []
+    for (let run = 0; run < 4; run++) {
+      // The timer fires: a day after the previous run, or half an hour before that (each generation runs for hours on
+      // the service's clock, so "due a day after the previous one completed" would skip every other run).
+      if (run > 0) endpoint.advanceClock(run % 2 === 1 ? DAY_SECONDS - 1800 : DAY_SECONDS)
+      const cron = await runCli(['apply', '--auto-approve', '--detailed-exitcode'], { cwd: dir, env: endpointEnv(endpoint.url) })
+      expectExit(cron, 2)
+      generations.push(state().resources[ADDRESS]!.current!.generation!)
+    }
+    assert.deepEqual(generations, [1, 2, 3, 4])
+    assert.deepEqual(state().resources[ADDRESS]!.history.map((r) => r.status), ['Completed', 'Completed', 'Completed'])
+  })
+})
+
 function expectExit(run: CliRun, status: number): void {
   assert.equal(run.status, status, `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`)
 }

@@ -52,7 +52,7 @@ export function reasonText(change: ResourceChange): string | undefined {
     case 'import_differs':
       return 'the job differs from the configuration: a later plan replaces it'
     case 'retune_due':
-      return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+      return `job ${job} started ${formatInterval(Number(args.started_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
     case 'old_generation':
       return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
     case 'removed_running':
