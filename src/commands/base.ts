@@ -121,7 +121,7 @@ export abstract class BaseCommand extends Command {
       const ctor = this.ctor as typeof BaseCommand
       const defined = Object.entries({ ...ctor.baseFlags, ...(ctor.flags ?? {}) }).flatMap(([name, f]) => [name, ...(f.type === 'boolean' && f.allowNo ? [`no-${name}`] : [])])
       const names = flags.map(String)
-      const suggestion = names.length === 1 ? didYouMean(names[0]!.replace(/^-+/, ''), [...defined, 'json']) : undefined
+      const suggestion = names.length === 1 ? didYouMean(names[0]!.replace(/^-+/, ''), [...defined, ...(ctor.enableJsonFlag ? ['json'] : [])]) : undefined
       return `Unknown flag${names.length > 1 ? 's' : ''} ${names.join(', ')} for "${this.config.bin} ${this.commandName()}"${suggestion ? `: did you mean --${suggestion}?` : '.'}`
     }
     const text = oneSentence(err.message.replace(/\nSee more help with --help$/, ''))

@@ -63,6 +63,14 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
+  // Terraform's rule: a saved plan carries the values it was made with, so values given now could only disagree.
+  if (options.planFile && options.variables.length > 0) {
+    diags.error("Can't set variables when applying a saved plan", {
+      detail: `--var and --var-file cannot be used with a saved plan file: ${options.planFile} holds the variable values it was made with, and apply uses those.`,
+      hint: 'Apply the plan without --var/--var-file, or make a new plan with the new values: sageform plan --out FILE.',
+    })
+    return { diagnostics: diags.items }
+  }
   const { backend, diagnostics } = await openState(options.dir)
   if (!backend) return { diagnostics }
   const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
