@@ -1,12 +1,12 @@
 import { flush, handle, run as runOclif } from '@oclif/core'
-import { hoistGlobalChdir } from './commands/args.js'
+import { helpCommandArgv, hoistGlobalChdir } from './commands/args.js'
 import { reportUnknownCommand, writeUsageError } from './commands/help.js'
 import { COMMANDS } from './commands/index.js'
 import { oneLine } from './ui/escape.js'
 
 export async function run(argv: string[]): Promise<void> {
   try {
-    await runOclif(hoistGlobalChdir(argv), import.meta.url)
+    await runOclif(helpCommandArgv(hoistGlobalChdir(argv)), import.meta.url)
     await flush()
   } catch (error) {
     // "command X not found" from a run, "Command X not found." from help (`sageform plna --help`).

@@ -64,3 +64,15 @@ export function variableSources(argv: readonly string[]): { sources: VariableSou
   }
   return { sources, errors }
 }
+
+const HELP_FLAGS = new Set(['-h', '-help', '--help'])
+
+/**
+ * `sageform help X -h` is `sageform help X`, and `sageform help -h` asks about help itself: oclif would show the root
+ * help for both, since its help skips the word "help".
+ */
+export function helpCommandArgv(argv: readonly string[]): string[] {
+  if (argv[0] !== 'help') return [...argv]
+  const rest = argv.slice(1).filter((arg) => !HELP_FLAGS.has(arg))
+  return rest.length === 0 && argv.length > 1 ? ['help', 'help'] : ['help', ...rest]
+}
