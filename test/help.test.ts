@@ -25,12 +25,12 @@ describe('help', function () {
   })
 
   it('the topic lists its commands, state mv among them; the root lists topics and commands', async () => {
-    assert.match((await runInProcess(['help', 'state'])).stdout, /COMMANDS\n(.*\n)*  state mv +Move a resource's record/)
+    assert.match((await runInProcess(['help', 'state'])).stdout, /COMMANDS\n(.*\n)* {2}state mv +Move a resource's record/)
     for (const argv of [[], ['help'], ['-h'], ['-help'], ['--help']]) {
       const run = await runInProcess(argv)
       assert.equal(run.status, 0, argv.join(' '))
-      assert.match(run.stdout, /TOPICS\n  state /, argv.join(' '))
-      assert.match(run.stdout, /COMMANDS\n(.*\n)*  help +Show help/, argv.join(' '))
+      assert.match(run.stdout, /TOPICS\n {2}state /, argv.join(' '))
+      assert.match(run.stdout, /COMMANDS\n(.*\n)* {2}help +Show help/, argv.join(' '))
     }
   })
 
