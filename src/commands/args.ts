@@ -4,15 +4,18 @@ import type { VariableSource } from '../config/variables.js'
 
 /**
  * `-name[=value]` → `--name[=value]` when `name` is one of the command's long flags, and Terraform's
- * `-refresh=false` → `--no-refresh` for boolean flags; nothing after `--` changes.
+ * `-refresh=false` (or `-no-refresh`) → `--no-refresh` for boolean flags; nothing after `--` changes.
  */
 export function normalizeTerraformFlags(argv: readonly string[], longFlags: ReadonlySet<string>, booleanFlags: ReadonlySet<string> = new Set()): string[] {
   const end = argv.indexOf('--')
   return argv.map((arg, i) => {
     if (end !== -1 && i >= end) return arg
     const m = /^--?([a-z][a-z0-9-]+)(=.*)?$/.exec(arg)
-    if (!m || !longFlags.has(m[1]!)) return arg
+    if (!m) return arg
     const [, name, value] = m
+    // `-no-refresh`: the negation oclif offers for a boolean flag, in the same single-dash spelling.
+    if (name!.startsWith('no-') && booleanFlags.has(name!.slice(3)) && value === undefined) return `--${name}`
+    if (!longFlags.has(name!)) return arg
     if (booleanFlags.has(name!) && (value === '=false' || value === '=true')) return value === '=true' ? `--${name}` : `--no-${name}`
     return `--${name}${value ?? ''}`
   })

@@ -11,6 +11,8 @@ export const connectionFlags = {
 }
 export const parallelismFlag = Flags.integer({ description: 'How many SageMaker calls and actions run at once.', default: 10, min: 1 })
 
+export const quotaCheckFlag = Flags.boolean({ description: 'Check the new jobs against the account\'s SageMaker quotas (Service Quotas and running jobs; --no-quota-check skips it).', default: true, allowNo: true })
+
 export const chdirFlag = Flags.string({ char: 'C', description: 'Directory holding the configuration (*.hcl), like terraform -chdir.', default: '.' })
 export const variableFlags = {
   var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true }),
