@@ -44,7 +44,7 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
       if (flags.out && !failed) this.logToStderr(`Saved the plan to ${flags.out}.`)
     } else if (!this.jsonEnabled()) {
       const { renderPlanResult } = await import('../ui/plan.js')
-      this.log(renderPlanResult({ plan, diagnostics: result.diagnostics }, this.style, failed ? undefined : flags.out))
+      this.log(renderPlanResult({ plan, diagnostics: result.diagnostics }, this.style, failed || !flags.out ? undefined : { path: flags.out, chdir: this.typedChdir }))
     }
     return { plan, diagnostics: result.diagnostics }
   }

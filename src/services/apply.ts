@@ -120,6 +120,14 @@ async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags
   diags.append(diagnostics)
   if (diags.hasErrors) return undefined
   const current = { lineage: state?.lineage ?? null, serial: state?.serial ?? 0 }
+  if (plan.state.lineage !== null && current.lineage !== plan.state.lineage) {
+    // Not "stale": nothing was applied since to the plan's state; this is another one (another directory, backend).
+    diags.error('Saved plan is for another state', {
+      detail: `The plan was made against state ${plan.state.lineage} serial ${plan.state.serial}, but ${current.lineage === null ? `${backend.location} does not exist` : `${backend.location} is state ${current.lineage}`}: the plan was made in another directory (or with another backend).`,
+      hint: 'Apply it from the directory it was made in: sageform -chdir=DIR apply FILE, as plan --out printed.',
+    })
+    return undefined
+  }
   if (current.lineage !== plan.state.lineage || current.serial !== plan.state.serial) {
     diags.error('Saved plan is stale', {
       detail: `The plan was made against state ${plan.state.lineage ?? '(none)'} serial ${plan.state.serial}; the state is now ${current.lineage ?? '(none)'} serial ${current.serial}. Something was applied since.`,
