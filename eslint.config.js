@@ -89,6 +89,12 @@ export default tseslint.config(
     },
   },
   {
+    // The mocha configurations: mocha loads CommonJS only.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['src/**/*.{ts,tsx}'],
     plugins: { sageform: { rules: { layers: layersRule } } },
     rules: { 'sageform/layers': 'error' },

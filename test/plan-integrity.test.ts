@@ -13,7 +13,7 @@ import { endpointEnv, root, runCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, type OpenEndpoint } from './helpers/endpoint.js'
 
-const open = endpointsOfSuite({ timeScale: 1 })
+const open = endpointsOfSuite({ manualClock: {} })
 
 function output(run: CliRun): string {
   return `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`

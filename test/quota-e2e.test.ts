@@ -50,7 +50,7 @@ describe('quotas end to end: plan refuses, the quota is raised, plan passes, app
 
   before(async () => {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-    endpoint = await startEndpoint({ timeScale: 1, quotas: { [M5_LARGE]: 0 } })
+    endpoint = await startEndpoint({ manualClock: {}, quotas: { [M5_LARGE]: 0 } })
   })
   after(async () => {
     await endpoint.close()
