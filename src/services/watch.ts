@@ -17,8 +17,6 @@ import { jobFamily } from '../config/module.js'
 
 export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from './watch-model.js'
 
-export const DEFAULT_POLL_INTERVAL = '5s'
-
 export interface PollOptions {
   /** The delay between two ticks while nothing goes wrong. Default 5 s. */
   intervalMs?: number
