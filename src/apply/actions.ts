@@ -3,10 +3,10 @@
 // throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
 import { addressTag } from '../config/address.js'
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
-import { TAG } from '../planner/planner.js'
+import { TAG } from '../model/kinds.js'
 import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
 import { limitExceededHelp } from '../planner/quota.js'
-import { JOB_KINDS } from '../model/types.js'
+import { JOB_KINDS } from '../model/kinds.js'
 import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
 import type { JobRecord, JsonValue } from '../model/state.js'
 import { bestTrainingJobFields } from './best.js'

@@ -1,11 +1,10 @@
 // Training and tuning jobs share one lifecycle (create, describe, stop, delete) behind differently named operations and
 // fields; the actions program against JobOps so that each step is written once for both kinds.
 import { setTimeout as sleep } from 'node:timers/promises'
-import { RUNNING_STATUSES } from '../planner/planner.js'
+import { JOB_KINDS, RUNNING_STATUSES } from '../model/kinds.js'
 import { isResourceNotFound, type CreateHyperParameterTuningJobRequest, type CreateTrainingJobRequest, type SageMakerApi } from '../sagemaker/types.js'
-import type { ResourceType } from '../model/state.js'
 import type { WaitOptions } from './types.js'
-import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
+import { jobFamily, type ResourceType } from '../config/module.js'
 
 /** What Describe says about a job, in the state file's terms. */
 export interface LiveJob {
@@ -16,9 +15,6 @@ export interface LiveJob {
   ended_at?: string
   failure_reason?: string
 }
-
-/** For messages. */
-export const NOUN = Object.fromEntries(RESOURCE_TYPES.map((t) => [t, jobFamily(t) === 'training' ? 'training job' : 'tuning job'])) as Record<ResourceType, string>
 
 export interface JobOps {
   noun: string
@@ -38,7 +34,7 @@ const iso = (d: Date | undefined) => d?.toISOString()
 export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
   if (jobFamily(type) === 'training') {
     return {
-      noun: NOUN[type],
+      noun: JOB_KINDS[type].shortNoun,
       nameMember: 'TrainingJobName',
       stopCommand: (name) => `aws sagemaker stop-training-job --training-job-name ${name}`,
       create: (request) => api.createTrainingJob(request as unknown as CreateTrainingJobRequest),
@@ -53,7 +49,7 @@ export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
     }
   }
   return {
-    noun: NOUN[type],
+    noun: JOB_KINDS[type].shortNoun,
     nameMember: 'HyperParameterTuningJobName',
     stopCommand: (name) => `aws sagemaker stop-hyper-parameter-tuning-job --hyper-parameter-tuning-job-name ${name}`,
     create: (request) => api.createTuningJob(request as unknown as CreateHyperParameterTuningJobRequest),

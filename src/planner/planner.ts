@@ -12,32 +12,11 @@ import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } fro
 
 export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
+import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { importsByAddress, sameRequest } from './imports.js'
 import { addressTag, resourceOf } from '../config/address.js'
-
-/** Statuses after which a job changes no more (and a warm-start parent may be used). */
-export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
-export const RUNNING_STATUSES = new Set(['InProgress', 'Stopping'])
-
-/** What sageform tags every job it creates with; SageMaker copies a tuning job's tags onto its training jobs. */
-export const TAG = { address: 'sageform:address', lineage: 'sageform:lineage', specHash: 'sageform:spec-hash' } as const
-
-export interface RemoteJob {
-  type: ResourceType
-  name: string
-  arn: string
-  status: string
-  secondary_status?: string
-  failure_reason?: string
-  /** Absent when the refresh could not read them (Search refused: Describe alone carries no tags). */
-  tags?: Record<string, string>
-  created_at?: string
-  ended_at?: string
-  /** The job's Create request from Describe: read only for the jobs import blocks name. */
-  request?: JsonValue
-}
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {

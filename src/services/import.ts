@@ -18,7 +18,7 @@ import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { referenceAttributes } from './plan.js'
 import { describe, remoteFromSearch } from './refresh.js'
-import { TAG } from '../planner/planner.js'
+import { TAG } from '../model/kinds.js'
 import { openState, readStateFrom } from './state.js'
 import type { VariableSource } from '../config/variables.js'
 
