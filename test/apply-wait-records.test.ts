@@ -2,12 +2,12 @@
 // deferred warm start once its parent has ended, waiting for it too; watch records the same with one short lock. The
 // built CLI against the in-process local endpoint, on a clock fast enough that the jobs end within the test.
 import assert from 'node:assert/strict'
-import { appendFileSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { State } from '../src/state/types.js'
-import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
+import { endpointEnv, runCli, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
-import { endpointsOfSuite } from './helpers/endpoint.js'
+import { endpointsOfSuite, waitFor } from './helpers/endpoint.js'
 import { exampleCopy } from './helpers/examples.js'
 
 const BROAD = 'sagemaker_hyperparameter_tuning_job.reviews_broad'
@@ -68,5 +68,42 @@ describe('apply --wait and watch record what they saw', function () {
     expectExit(plan, 0)
     assert.match(plan.stdout, /No changes\./)
     assert.doesNotMatch(plan.stdout + plan.stderr, /outside sageform|drift/i)
+  })
+
+  describe('watch', () => {
+    const slow = endpointsOfSuite({ timeScale: 1 })
+
+    it('holds no lock while it waits (an apply runs meanwhile), then records the final statuses and outputs in one write', async () => {
+      const { endpoint } = await slow()
+      const dir = configuration()
+      const env = endpointEnv(endpoint.url)
+      const cli = (...args: string[]) => runCli(args, { cwd: dir, env })
+      const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+      expectExit(await cli('apply', '--auto-approve'), 0)
+      const before = state()
+      assert.equal(before.resources[BROKEN]!.current!.status, 'InProgress')
+
+      const watch = startCli(['watch', '--poll-interval', '100ms'], { cwd: dir, env })
+      let seen = ''
+      watch.child.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()))
+      await waitFor(async () => seen, (text) => /Waiting for 2 jobs/.test(text), { timeoutMs: 60_000 })
+      // The jobs run for minutes on this clock: the watch is waiting, and the state lock is free for another run.
+      const meanwhile = await cli('apply', '--auto-approve', '--lock-timeout', '0s')
+      expectExit(meanwhile, 0)
+      endpoint.advanceClock(86_400)
+      const watched = await watch.done
+      expectExit(watched, 3)
+
+      const after = state()
+      assert.equal(after.resources[BROKEN]!.current!.status, 'Failed')
+      assert.equal(after.resources[BROKEN]!.current!.failure_reason, 'AlgorithmError: label column missing')
+      assert.equal(after.resources[BROAD]!.current!.status, 'Completed')
+      assert.ok(after.resources[BROAD]!.current!.best_training_job)
+      assert.equal(after.outputs?.broken_status?.value, 'Failed')
+      assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')), 'the lock was released')
+      const plan = await cli('plan')
+      expectExit(plan, 0)
+      assert.doesNotMatch(plan.stdout + plan.stderr, /outside sageform/)
+    })
   })
 })
