@@ -154,7 +154,7 @@ function resultsFixture(): ResultsResult {
   return {
     format_version: '1.0',
     address: 'sagemaker_hyperparameter_tuning_job.hpo',
-    tuning_job: { name: 'hpo', arn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/hpo', status: 'Completed', strategy: 'Random', objective: { metric_name: 'validation:auc', type: 'Maximize' }, best_training_job: 'hpo-002', current: true, generation: 1 },
+    tuning_job: { name: 'hpo', arn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/hpo', status: 'Completed', strategy: 'Random', objective: { metric_name: 'validation:auc', type: 'Maximize' }, best_training_job: 'hpo-002', overall_best_training_job: null, current: true, generation: 1 },
     hyperparameters: ['name', 'note,x', 'optimizer'],
     training_jobs: rankTrainingJobs(jobs, 'Maximize', 'hpo-002'),
     diagnostics: [],
