@@ -2,7 +2,8 @@
 // deferred warm start once its parent has ended, waiting for it too; watch records the same with one short lock. The
 // built CLI against the in-process local endpoint, on a clock fast enough that the jobs end within the test.
 import assert from 'node:assert/strict'
-import { appendFileSync, existsSync, readFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { DescribeHyperParameterTuningJobCommand } from '@aws-sdk/client-sagemaker'
 import { join } from 'node:path'
 import type { State } from '../src/state/types.js'
 import { endpointEnv, runCli, startCli, type CliRun } from './helpers/cli.js'
@@ -41,6 +42,7 @@ describe('apply --wait and watch record what they saw', function () {
     const applied = await cli('apply', '--auto-approve', '--wait', '--poll-interval', '100ms')
     expectExit(applied, 3)
     assert.match(applied.stdout, /Plan: 3 to create/)
+    assert.match(applied.stdout, /1 deferred: created below once the jobs they wait for have finished\./)
     assert.match(applied.stdout, /Waiting for 2 jobs[\s\S]*reviews_refine: Creation complete \(created tuning job reviews-refine-[0-9a-f]{8}\)[\s\S]*reviews_refine: InProgress → Completed/, 'the deferred child is created during the wait, and waited for')
     assert.match(applied.stdout, /AlgorithmError: label column missing/)
 
@@ -68,6 +70,27 @@ describe('apply --wait and watch record what they saw', function () {
     expectExit(plan, 0)
     assert.match(plan.stdout, /No changes\./)
     assert.doesNotMatch(plan.stdout + plan.stderr, /outside sageform|drift/i)
+  })
+
+  it('apply PLANFILE --wait creates the deferred child from the saved plan alone, even with the manifests gone', async () => {
+    const { endpoint, sm } = await open()
+    const dir = configuration()
+    const cli = (...args: string[]) => runCli(args, { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(await cli('plan', '--out', 'plan.json'), 0)
+    const saved = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8')) as { changes: Array<{ address: string; deferred?: unknown; after: { name: string; request: Record<string, unknown> } }> }
+    const child = saved.changes.find((c) => c.address === REFINE)!
+    assert.ok(child.deferred)
+    // Whatever apply would read from the directory now says something else: only the plan's snapshot may count.
+    writeFileSync(join(dir, 'main.hcl'), 'this is not HCL {\n')
+    const applied = await cli('apply', 'plan.json', '--wait', '--poll-interval', '100ms')
+    expectExit(applied, 3)
+    assert.match(applied.stdout, /reviews_refine: Creation complete/)
+    const described = await sm.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: child.after.name }))
+    assert.equal(described.HyperParameterTuningJobStatus, 'Completed')
+    assert.deepEqual(described.HyperParameterTuningJobConfig?.ResourceLimits, { MaxNumberOfTrainingJobs: 10, MaxParallelTrainingJobs: 2 })
+    const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+    assert.equal(state.resources[REFINE]!.current!.name, child.after.name)
+    assert.equal(state.resources[REFINE]!.current!.status, 'Completed')
   })
 
   describe('watch', () => {

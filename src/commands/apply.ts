@@ -128,7 +128,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     )
     result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
-    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location))
+    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location, waitMs !== undefined && result.applied))
     if (interrupts.exitCode) {
       process.exitCode = interrupts.exitCode
       return result

@@ -115,11 +115,14 @@ export async function waitForApplied(prepared: PreparedApply, result: ApplyPaylo
       options.log(renderDiagnostics(diagnostics, options.style))
     }
   }
+  await report(deferred.diagnostics)
   if (followed.error) await report([followed.error])
   else {
     const jobs = [...appliedTargets(result), ...parents]
     await report(await recordWaited({ api, backend: prepared.backend, jobs, configuration: prepared.configuration, operation: 'apply', lockWaitMs: options.lockWaitMs, parallelism: prepared.options.parallelism }))
   }
+  // A deferred change that could not be created is an apply error, whatever the jobs waited for did.
+  if (deferred.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
   if (process.exitCode === undefined || process.exitCode === EXIT.ok) process.exitCode = followed.exitCode
   return followed.wait
 }

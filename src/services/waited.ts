@@ -43,6 +43,8 @@ async function underLock(backend: StateBackend, operation: string, lockWaitMs: n
 export class DeferredStarts {
   private readonly waiting: ResourceChange[]
   private readonly ended = new Set<string>()
+  /** What went wrong creating them, for the caller to report once the wait is over. */
+  readonly diagnostics: Diagnostic[] = []
 
   constructor(
     private readonly prepared: PreparedApply,
@@ -94,9 +96,9 @@ export class DeferredStarts {
         onEvent: this.onEvent,
       })
       entries = run.results
-      this.result.diagnostics.push(...run.errors)
+      this.diagnostics.push(...run.errors)
     })
-    this.result.diagnostics.push(...problems)
+    this.diagnostics.push(...problems)
     for (const entry of entries) this.settle(entry)
     if (entries.length === 0) for (const change of ready) this.settle({ address: change.address, action: change.action, outcome: 'skipped', message: 'not started: the state lock could not be taken' })
     const types = new Map(changes.map((c) => [c.address, c.type]))
