@@ -1,6 +1,6 @@
 import { Args, Flags, type Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, variableFlags } from './base.js'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, targetFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
@@ -27,7 +27,8 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     ...connectionFlags,
     'auto-approve': Flags.boolean({ description: 'Apply without asking for confirmation.' }),
     refresh: Flags.boolean({ description: 'Read live job status from SageMaker before planning.', default: true, allowNo: true }),
-    replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true }),
+    replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true, multipleNonGreedy: true }),
+    target: targetFlag,
     parallelism: parallelismFlag,
     'lock-timeout': lockTimeoutFlag,
     // The plan apply makes itself (cron, CI) is checked as plan's is; a saved plan was checked when it was made.
@@ -57,6 +58,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       env: process.env,
       refresh: flags.refresh,
       replace: flags.replace ?? [],
+      targets: flags.target,
       parallelism: flags.parallelism,
       region: flags.region,
       profile: flags.profile,

@@ -170,6 +170,8 @@ export interface Plan {
   /** The state the plan was made against; apply refuses a plan whose state has moved on. */
   state: { lineage: string | null; serial: number }
   refreshed: boolean
+  /** -target: the plan holds only these addresses' changes and their dependencies' (destroy: their dependents'). */
+  targets?: string[]
   /** When the plan was made, on SageMaker's clock (ISO 8601): re-tunes are due relative to it. */
   planned_at?: string
   changes: ResourceChange[]

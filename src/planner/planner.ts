@@ -14,8 +14,9 @@ export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
+import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest } from './imports.js'
-import { addressTag, resourceOf } from '../config/address.js'
+import { addressTag, normalizeAddress, resourceOf } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -94,6 +95,8 @@ export interface PlannerInput {
   destroy?: boolean
   /** destroy --delete: instead, every job record is deleted from SageMaker (stopped first if it runs), then forgotten. */
   deleteJobs?: boolean
+  /** -target: only these addresses (resources or instances), with their dependencies (destroy: their dependents). */
+  targets?: readonly string[]
 }
 
 export function plan(given: PlannerInput): Plan {
@@ -130,20 +133,22 @@ export function plan(given: PlannerInput): Plan {
       if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
     }
   }
-  for (const change of changes) {
+  const targeted = input.targets?.length ? targetChanges(changes, { targets: input.targets, dependencies: new Map(input.config.resources.map((r) => [r.address, r.dependsOn])), destroy: Boolean(input.destroy) }, diags) : changes
+  for (const change of targeted) {
     const previous = moves.previous.get(change.address)
     if (previous && !change.deposed) change.previous_address = previous
   }
-  markSensitive(changes, sensitiveTexts(input.config))
+  markSensitive(targeted, sensitiveTexts(input.config))
   return {
     format_version: PLAN_FORMAT_VERSION,
     config_hash: input.configHash,
     state: { lineage: input.state?.lineage ?? null, serial: input.state?.serial ?? 0 },
     refreshed: input.remote !== undefined,
     planned_at: input.now.toISOString(),
-    changes,
-    drift,
-    summary: summarize(changes),
+    changes: targeted,
+    drift: targeted === changes ? drift : drift.filter((d) => targeted.some((c) => c.address === d.address)),
+    summary: summarize(targeted),
+    ...(input.targets?.length ? { targets: input.targets.map(normalizeAddress) } : {}),
     diagnostics: diags.items,
   }
 }

@@ -63,6 +63,10 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
+  if (options.planFile && options.targets?.length) {
+    diags.error("Can't use -target when applying a saved plan", { detail: `${options.planFile} already holds only the changes its own -target chose (if any).`, hint: 'Make the plan with -target instead: sageform plan -target=ADDRESS --out FILE.' })
+    return { diagnostics: diags.items }
+  }
   // Terraform's rule: a saved plan carries the values it was made with, so values given now could only disagree.
   if (options.planFile && options.variables.length > 0) {
     diags.error("Can't set variables when applying a saved plan", {

@@ -26,6 +26,8 @@ export interface PlanOptions extends ConnectionOptions {
   refresh: boolean
   replace: string[]
   parallelism: number
+  /** -target: plan only these resources or instances (and what they need); absent or empty plans everything. */
+  targets?: string[]
   /** Plan the removal of everything in state (`sageform destroy`). */
   destroy?: boolean
   /** With destroy: delete every job record from SageMaker too (`destroy --delete`), as one planned delete per record. */
@@ -134,7 +136,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
       return { plan: null, diagnostics: diags.items }
     }
   }
-  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now, destroy: options.destroy, deleteJobs: options.deleteJobs })
+  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now, destroy: options.destroy, deleteJobs: options.deleteJobs, targets: options.targets })
   diags.append(result.diagnostics)
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
