@@ -16,6 +16,8 @@ export const quotaCheckFlag = Flags.boolean({ description: 'Check the new jobs a
 
 export const targetFlag = Flags.string({ description: 'Plan only this resource (every instance) or instance, and what it depends on (destroy: what depends on it); repeatable. For exceptional use, as in Terraform.', multiple: true, multipleNonGreedy: true })
 
+export const refreshOnlyFlag = Flags.boolean({ description: 'Only record what SageMaker says now (statuses, best training jobs, outputs) in the state: no job is created, stopped or updated.' })
+
 export const chdirFlag = Flags.string({ char: 'C', description: 'Work in this directory, as terraform -chdir does: the configuration (*.hcl), the state and relative paths in other flags and arguments are read there.', default: '.' })
 export const variableFlags = {
   var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true, multipleNonGreedy: true }),
