@@ -48,6 +48,9 @@ describe('-refresh-only (built CLI, local endpoint)', function () {
     assert.equal(human.status, 0, output(human))
     assert.match(human.stdout, new RegExp(`~ ${ADDRESS}: job ${name}: InProgress → Completed`))
     assert.match(human.stdout, /This is a refresh-only plan, so sageform will not create, stop or update any job/)
+    const markdown = await cli('plan', '-refresh-only', '--markdown')
+    assert.match(markdown.stdout, /### Refresh only: 1 status to record; no job is created, stopped or updated\./)
+    assert.match(markdown.stdout, new RegExp(`- \`${ADDRESS}\`: job ${name}: InProgress → Completed`))
 
     // Approval as Terraform asks for it: nobody to ask, nothing recorded.
     const unapproved = await cli('apply', '-refresh-only')

@@ -79,7 +79,8 @@ export abstract class BaseCommand extends Command {
       try {
         process.chdir(flags.chdir)
         this.typedChdir = flags.chdir
-        flags.chdir = '.'
+        // Absolute: the files messages name (the state, a manifest) can be found from where the command was typed.
+        flags.chdir = process.cwd()
       } catch {
         // reported by the command
       }
