@@ -255,6 +255,12 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
         hint: 'Run sageform apply again to carry out the rest of the plan.',
       })
     }
+    if (plan.targets?.length) {
+      diags.warning('Applied changes may be incomplete', {
+        detail: `The plan was made with -target (${plan.targets.join(', ')}), so other changes the configuration asks for may not have been applied.`,
+        hint: 'Run sageform plan without -target to see what is left; -target is for exceptional use only.',
+      })
+    }
     // destroy leaves no outputs, as Terraform's does.
     await recordOutputs(result.state, options.destroy ? undefined : prepared.configuration, backend, diags)
     return payload(true, plan, result.results, diags.items, options.destroy ? 'destroy' : 'apply')
