@@ -15,8 +15,9 @@ import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
+import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest } from './imports.js'
-import { addressTag, resourceOf } from '../config/address.js'
+import { addressTag, normalizeAddress, resourceOf } from '../config/address.js'
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {
@@ -73,6 +74,10 @@ export interface PlannerInput {
   destroy?: boolean
   /** destroy --delete: instead, every job record is deleted from SageMaker (stopped first if it runs), then forgotten. */
   deleteJobs?: boolean
+  /** -target: only these addresses (resources or instances), with their dependencies (destroy: their dependents). */
+  targets?: readonly string[]
+  /** -refresh-only: no job is created, stopped or updated; apply records what SageMaker says in the state. */
+  refreshOnly?: boolean
 }
 
 export function plan(given: PlannerInput): Plan {
@@ -109,20 +114,25 @@ export function plan(given: PlannerInput): Plan {
       if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
     }
   }
-  for (const change of changes) {
+  // Refresh only: the records as they are in the file (no moves), each one recorded as SageMaker has it now.
+  const planned = input.refreshOnly ? refreshOnlyChanges(given.state, input.remote) : changes
+  const targeted = input.targets?.length ? targetChanges(planned, { targets: input.targets, dependencies: new Map(input.config.resources.map((r) => [r.address, r.dependsOn])), destroy: Boolean(input.destroy) }, diags) : planned
+  for (const change of input.refreshOnly ? [] : targeted) {
     const previous = moves.previous.get(change.address)
     if (previous && !change.deposed) change.previous_address = previous
   }
-  markSensitive(changes, sensitiveTexts(input.config))
+  markSensitive(targeted, sensitiveTexts(input.config))
   return {
     format_version: PLAN_FORMAT_VERSION,
     config_hash: input.configHash,
     state: { lineage: input.state?.lineage ?? null, serial: input.state?.serial ?? 0 },
     refreshed: input.remote !== undefined,
     planned_at: input.now.toISOString(),
-    changes,
-    drift,
-    summary: summarize(changes),
+    changes: targeted,
+    drift: !input.targets?.length ? drift : drift.filter((d) => targeted.some((c) => c.address === d.address)),
+    summary: summarize(targeted),
+    ...(input.targets?.length ? { targets: input.targets.map(normalizeAddress) } : {}),
+    ...(input.refreshOnly ? { refresh_only: true } : {}),
     diagnostics: diags.items,
   }
 }
@@ -434,6 +444,23 @@ function planRemoved(address: string, resourceState: ResourceState, remote: Remo
 export function pendingJobs(resourceState: ResourceState | undefined): JobRecord[] {
   if (!resourceState) return []
   return [...(resourceState.deposed ?? []), ...resourceState.history.filter((r) => RUNNING_STATUSES.has(r.status) && !r.deleted_at)]
+}
+
+/**
+ * -refresh-only: a no-op per job the state records, carrying SageMaker's view (apply records its status, and a tuning
+ * job's best training job), and the end of deposed jobs that have ended; never a stop, create or update.
+ */
+function refreshOnlyChanges(state: State | undefined, remote: RemoteSnapshot | undefined): ResourceChange[] {
+  return Object.entries(state?.resources ?? {}).flatMap(([address, resourceState]) => {
+    const ended = planDeposed(address, resourceState, remote).filter((c) => c.action === 'no-op')
+    const current = resourceState.current
+    if (!current) return ended
+    const { job: live } = refreshed(current, resourceState.type, remote)
+    const before = jobRef(current, live)
+    const statusChanged = live !== undefined && live.status !== current.status
+    const change: ResourceChange = { address, type: resourceState.type, action: 'no-op', ...(statusChanged ? { reason: 'status_changed' as const, reason_args: { recorded_status: current.status } } : {}), before, attribute_changes: [], depends_on: [] }
+    return [...ended, change]
+  })
 }
 
 /**
