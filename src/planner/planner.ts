@@ -14,7 +14,7 @@ export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
-import { importsByAddress, sameRequest } from './imports.js'
+import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
 import { addressTag, resourceOf } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
@@ -37,6 +37,8 @@ export interface RemoteJob {
   ended_at?: string
   /** The job's Create request from Describe: read only for the jobs import blocks name. */
   request?: JsonValue
+  /** A training job a tuning job launched (Describe's TuningJobArn): never importable. */
+  tuning_job_arn?: string
 }
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
@@ -238,6 +240,10 @@ function planImport(resource: JobResource, target: ImportTarget, input: PlannerI
       range: target.range,
       hint: "Check the import block's id and the provider's region, or remove the block to create a new job for this resource.",
     })
+  }
+  if (live?.tuning_job_arn) {
+    const { summary, ...refusal } = tuningChildRefusal(id, live.tuning_job_arn)
+    diags.error(summary, { ...refusal, address: resource.address, range: target.range })
   }
   const differs = live?.request !== undefined && !sameRequest(resource.kind.requestShape, after.request, live.request)
   return {
