@@ -15,7 +15,7 @@ import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
-import { addressTag, resourceOf } from '../config/address.js'
+import { addressTag, resourceOf, shellWord } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -222,7 +222,8 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
   if (tagChanges || update) {
     return { ...base, ...due, action: 'update', reason: tagChanges && update ? 'tags_and_settings_changed' : tagChanges ? 'tags_changed' : 'settings_changed', before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
   }
-  return { ...base, ...due, action: 'no-op', before }
+  const ended = before.status === 'Failed' || before.status === 'Stopped' ? { replace_command: `sageform apply --replace ${shellWord(resource.address)}` } : {}
+  return { ...base, ...due, ...ended, action: 'no-op', before }
 }
 
 /**

@@ -74,6 +74,12 @@ export function reasonText(change: ResourceChange): string | undefined {
   }
 }
 
+/** A failed or stopped job is not run again by itself: the plan says how. */
+export function replaceHint(change: ResourceChange): string {
+  const ended = change.before?.status === 'Failed' ? 'failed' : 'was stopped'
+  return `The job ${ended} and will not run again by itself; to start a new job: ${change.replace_command}`
+}
+
 /** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
 export function formatInterval(seconds: number): string {
   const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
@@ -221,7 +227,10 @@ export function renderPlan(plan: Plan, style: Style): string {
   const unchanged = plan.changes.filter((c) => !isShown(c))
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
-    for (const c of unchanged) out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
+    for (const c of unchanged) {
+      out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
+      if (c.replace_command) out.push(style.yellow(`      ${replaceHint(c)}`))
+    }
     out.push('')
   }
   if (changes.length === 0) {
