@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../state/types.js'
 import { jobCostLine, totalCostLine } from './cost.js'
+import { formatDuration } from './duration.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
 import { oneLine } from './escape.js'
@@ -52,7 +53,7 @@ export function reasonText(change: ResourceChange): string | undefined {
     case 'import_differs':
       return 'the job differs from the configuration: a later plan replaces it'
     case 'retune_due':
-      return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+      return `job ${job} completed ${formatDuration(Number(args.completed_ago_seconds))} ago; retune_every is ${formatDuration(Number(args.retune_every_seconds))}`
     case 'old_generation':
       return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
     case 'removed_running':
@@ -78,20 +79,6 @@ export function reasonText(change: ResourceChange): string | undefined {
 export function replaceHint(change: ResourceChange): string {
   const ended = change.before?.status === 'Failed' ? 'failed' : 'was stopped'
   return `The job ${ended} and will not run again by itself; to start a new job: ${change.replace_command}`
-}
-
-/** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
-export function formatInterval(seconds: number): string {
-  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
-  let left = Math.max(0, Math.floor(seconds))
-  const parts: string[] = []
-  for (const [unit, size] of units) {
-    if (left >= size && parts.length < 2) {
-      parts.push(`${Math.floor(left / size)}${unit}`)
-      left %= size
-    } else if (parts.length > 0) break
-  }
-  return parts.join(' ') || '0s'
 }
 
 /** The action as announced for this change: a stop that only forgets a finished job says so. */
