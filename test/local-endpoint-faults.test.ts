@@ -1,4 +1,5 @@
-// `sageform local-endpoint`'s failure simulation, as a real process on a real socket: --throttle-rate and --error-rate
+// `sageform local-endpoint`'s failure simulation, as a real process on a real socket: --fail-training-jobs fails the
+// training jobs it names, --throttle-rate and --error-rate
 // answer with SageMaker's throttling and internal errors and serve nothing, --seed repeats the same faults, and every
 // flag of the command is documented in the README.
 import assert from 'node:assert/strict'
@@ -6,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import LocalEndpointCommand from '../src/commands/local-endpoint.js'
 import { root, startCli } from './helpers/cli.js'
+import { trainingJob, waitFor } from './helpers/endpoint.js'
 
 interface Served {
   url: string
@@ -34,8 +36,12 @@ async function serve(args: string[]): Promise<Served> {
   }
 }
 
+function post(url: string, operation: string, body: object): Promise<Response> {
+  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `SageMaker.${operation}` }, body: JSON.stringify(body) })
+}
+
 async function call(url: string, operation: string, body: object = {}): Promise<{ status: number; type?: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': `SageMaker.${operation}` }, body: JSON.stringify(body) })
+  const res = await post(url, operation, body)
   const payload = (await res.json()) as { __type?: string }
   return { status: res.status, type: payload.__type }
 }
@@ -55,6 +61,22 @@ describe('local-endpoint failure simulation', function () {
       assert.deepEqual(await call(failing.url, 'StopTrainingJob', { TrainingJobName: 'x' }), { status: 500, type: 'InternalFailure' })
     } finally {
       await failing.stop()
+    }
+  })
+
+  it('--fail-training-jobs fails the training jobs whose name matches, part way through training', async () => {
+    const endpoint = await serve(['--fail-training-jobs', 'broken-*', '--time-scale', '3600'])
+    try {
+      for (const name of ['broken-1', 'fine-1']) assert.equal((await call(endpoint.url, 'CreateTrainingJob', trainingJob(name))).status, 200)
+      const described = async (name: string) => (await (await post(endpoint.url, 'DescribeTrainingJob', { TrainingJobName: name })).json()) as { TrainingJobStatus: string; FailureReason?: string; SecondaryStatusTransitions: Array<{ Status: string }> }
+      const broken = await waitFor(() => described('broken-1'), (d) => d.TrainingJobStatus !== 'InProgress')
+      assert.equal(broken.TrainingJobStatus, 'Failed')
+      assert.equal(broken.FailureReason, 'AlgorithmError: simulated failure (--fail-training-jobs broken-*)')
+      assert.ok(broken.SecondaryStatusTransitions.some((t) => t.Status === 'Training'), 'it failed while training')
+      const fine = await waitFor(() => described('fine-1'), (d) => d.TrainingJobStatus !== 'InProgress')
+      assert.equal(fine.TrainingJobStatus, 'Completed')
+    } finally {
+      await endpoint.stop()
     }
   })
 
@@ -85,7 +107,7 @@ describe('local-endpoint failure simulation', function () {
   it('has every flag documented in the README', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8')
     const section = readme.slice(readme.indexOf('### The local endpoint and its failure simulation'))
-    for (const flag of ['time-scale', 'latency', 'throttle-rate', 'error-rate', 'seed', 'data-dir']) {
+    for (const flag of ['fail-training-jobs', 'time-scale', 'latency', 'throttle-rate', 'error-rate', 'seed', 'data-dir']) {
       assert.ok(flag in LocalEndpointCommand.flags, `--${flag} is a flag of local-endpoint`)
       assert.match(section, new RegExp(`\\| \`--${flag}\\b`), `--${flag} in the README's table`)
     }
