@@ -1,7 +1,6 @@
 // `sageform local-endpoint`'s failure simulation, as a real process on a real socket: --fail-training-jobs fails the
-// training jobs it names, --throttle-rate and --error-rate
-// answer with SageMaker's throttling and internal errors and serve nothing, --seed repeats the same faults, and every
-// flag of the command is documented in the README.
+// training jobs it names, --throttle-rate and --error-rate answer with SageMaker's throttling and internal errors and
+// serve nothing, --seed repeats the same faults, and every flag of the command is documented in the README.
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
