@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { root } from './helpers/cli.js'
 
 const listFiles = (dir: string): string[] => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f).split('\\').join('/'))
@@ -27,13 +27,12 @@ describe('the npm package', () => {
     assert.deepEqual([...shipped].filter((f) => f.startsWith('src/') || f.startsWith('test/')), [])
   })
 
-  it('ships every file the code reads relative to itself (the API model, the JSON schemas)', () => {
-    const sources = listFiles('src').filter((f) => /\.tsx?$/.test(f))
+  it('ships every file the code reads beside dist/ (readShippedFile: the API model, the JSON schemas)', () => {
     const read = new Set<string>()
-    for (const file of sources) {
-      for (const [, target] of readFileSync(join(root, file), 'utf8').matchAll(/new URL\(`?'?((?:\.\.\/)+[^'`$]+)/g)) {
-        // A path ending in / is a directory read by name at run time (`../../schemas/${name}.json`): all of it ships.
-        read.add(relative(root, join(root, file, '..', target!)).split('\\').join('/') + (target!.endsWith('/') ? '/' : ''))
+    for (const file of listFiles('src').filter((f) => /\.tsx?$/.test(f))) {
+      for (const [, path] of readFileSync(join(root, file), 'utf8').matchAll(/readShippedFile\(['`]([^'`]+)['`]\)/g)) {
+        // A path built at run time (`schemas/${name}.json`) reads from its directory: all of it must ship.
+        read.add(path!.includes('${') ? path!.slice(0, path!.indexOf('${')).replace(/[^/]*$/, '') : path!)
       }
     }
     assert.ok(read.size >= 2, `found ${[...read].join(', ')}`)

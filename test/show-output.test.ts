@@ -1,7 +1,7 @@
 // `show` and `output` print a recorded output's value the same way: HCL notation, as `terraform output` does, and
 // <sensitive> for a sensitive one.
 import assert from 'node:assert/strict'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { renderOutputs } from '../src/ui/output.js'
 import { renderShow } from '../src/ui/show.js'
 import { makeStyle } from '../src/ui/style.js'
