@@ -82,6 +82,15 @@ describe('import blocks', () => {
     assert.match(errors(p).join('\n'), /Job already managed: The job "job-a" is the current job of sagemaker_training_job\.a/)
   })
 
+  it('refuses a training job a tuning job launched (Describe carries its TuningJobArn), at the import block', async () => {
+    const child = { ...(await outsideJob('legacy-job', hcl, 'sagemaker_training_job.legacy')), tuning_job_arn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/hpo-1' }
+    const p = await planOf(hcl, undefined, [child])
+    assert.match(errors(p).join('\n'), /Cannot import a tuning job's training job: Training job "legacy-job" was launched by hyperparameter tuning job hpo-1/)
+    const refusal = p.diagnostics.find((d) => d.severity === 'error')!
+    assert.equal(refusal.range?.start.line, hcl.split('\n').indexOf('import {') + 1)
+    assert.match(refusal.hint ?? '', /sageform import sagemaker_hyperparameter_tuning_job\.NAME hpo-1/)
+  })
+
   it('imports one job per instance with for_each', async () => {
     const many = training('m', 'for_each = toset(["x", "y"])') + importBlock('sagemaker_training_job.m[each.key]', '"legacy-${each.value}"', '  for_each = { x = "x", y = "y" }')
     const jobs = [await outsideJob('legacy-x', many, 'sagemaker_training_job.m["x"]'), await outsideJob('legacy-y', many, 'sagemaker_training_job.m["y"]')]

@@ -48,8 +48,8 @@ describe('live view (ink)', () => {
     assert.equal(
       frame({ snapshot: snapshot([training(), tuning()]), now: NOW, frame: 3 }),
       [
-        '⠸ sagemaker_training_job.churn            churn-1a2b3c4d InProgress Training 2m09s',
-        '⠸ sagemaker_hyperparameter_tuning_job.hpo hpo-5e6f7a8b   InProgress          10m00s',
+        '⠸ sagemaker_training_job.churn            churn-1a2b3c4d InProgress Training 2m9s',
+        '⠸ sagemaker_hyperparameter_tuning_job.hpo hpo-5e6f7a8b   InProgress          10m',
         '    ████████████░░░░░░░░░░░░ 6/12   5 completed · 2 in progress · 1 stopped early · 0 failed',
         '    best validation:auc = 0.912346 (hpo-5e6f7a8b-004-0a1b2c3d)',
         '2 of 2 jobs running · polling every 5s · Ctrl-C stops watching, not the jobs',
@@ -71,10 +71,10 @@ describe('live view (ink)', () => {
     assert.equal(
       frame({ snapshot: snapshot(jobs, { done: true }), now: NOW + 60_000, frame: 7 }),
       [
-        '✔ sagemaker_training_job.churn            churn-1a2b3c4d  Completed 6m02s',
+        '✔ sagemaker_training_job.churn            churn-1a2b3c4d  Completed 6m2s',
         '✖ sagemaker_training_job.broken           broken-9f8e7d6c Failed    1m30s',
         '    AlgorithmError: boom',
-        '■ sagemaker_hyperparameter_tuning_job.hpo hpo-5e6f7a8b    Stopped   10m00s',
+        '■ sagemaker_hyperparameter_tuning_job.hpo hpo-5e6f7a8b    Stopped   10m',
         '    ████████████░░░░░░░░░░░░ 6/12   3 completed · 0 in progress · 2 stopped early · 1 failed',
         '    best: no objective reported yet',
       ].join('\n'),
@@ -95,12 +95,12 @@ describe('live view (ink)', () => {
 
   it('stops the spinners of jobs still running when the watch was interrupted', () => {
     const text = frame({ snapshot: snapshot([training()]), now: NOW, frame: 1, stopped: true })
-    assert.equal(text, '· sagemaker_training_job.churn churn-1a2b3c4d InProgress Training 2m09s')
+    assert.equal(text, '· sagemaker_training_job.churn churn-1a2b3c4d InProgress Training 2m9s')
   })
 
   it('runs a running job\'s elapsed time on the local clock between two answers, and freezes a finished one', () => {
     assert.equal(liveElapsed(training(), NOW + 10_000), '2m19s')
-    assert.equal(liveElapsed(training({ status: 'Completed' }), NOW + 10_000), '2m05s')
+    assert.equal(liveElapsed(training({ status: 'Completed' }), NOW + 10_000), '2m5s')
     assert.equal(liveElapsed(training({ elapsedMs: undefined }), NOW), '')
   })
 
@@ -125,6 +125,6 @@ describe('live view (ink)', () => {
     const last = await presentWatch(updates(), { live: true, style: makeStyle(true), write: (line) => lines.push(line), stdout: stdout as unknown as NodeJS.WriteStream })
     assert.equal(last?.done, true)
     assert.deepEqual(lines, [], 'no plain lines while the live view draws')
-    assert.match(strip(stdout.output), /✔ sagemaker_training_job\.churn churn-1a2b3c4d Completed 2m05s\s*$/)
+    assert.match(strip(stdout.output), /✔ sagemaker_training_job\.churn churn-1a2b3c4d Completed 2m5s\s*$/)
   })
 })

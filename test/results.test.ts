@@ -14,7 +14,8 @@ import { referenceAttributes } from '../src/services/plan.js'
 import { objectiveOf, rankTrainingJobs, type ResultsResult } from '../src/services/results.js'
 import type { JobRecord, State } from '../src/model/state.js'
 import { axisLabel, objectiveChart } from '../src/ui/chart.js'
-import { csvField, formatDuration, renderResults, resultsCsv, shortNumber } from '../src/ui/results.js'
+import { chartLegend } from '../src/ui/chart.js'
+import { alignDecimals, csvField, renderResults, resultsCsv, shortNumber } from '../src/ui/results.js'
 import { makeStyle } from '../src/ui/style.js'
 import { endpointAwsEnv, isolateAwsEnv } from './helpers/aws.js'
 import { endpointEnv, runCli, schemaErrors } from './helpers/cli.js'
@@ -189,17 +190,20 @@ describe('results: table and CSV', () => {
     assert.equal(lines[1], 'objective validation:auc (Maximize); 3 training jobs: 2 Completed, 1 Failed')
     assert.deepEqual(lines.slice(3, 7), [
       '   #  training job  status     objective  name   note,x    optimizer  duration',
-      '★  1  hpo-002       Completed  0.9123456         a         sgd\\nfast     5m00s',
-      '   2  hpo-001       Completed        0.8         say "hi"  adam          5m00s',
-      '   -  hpo-003       Failed             -  clash  b         adamw         5m00s',
+      '★  1  hpo-002       Completed  0.9123456         a         sgd\\nfast        5m',
+      '   2  hpo-001       Completed  0.8               say "hi"  adam             5m',
+      '   -  hpo-003       Failed             -  clash  b         adamw            5m',
     ])
+    assert.deepEqual(alignDecimals(['12.5', '0.93', '-', '100', '-0.25']), [' 12.5 ', '  0.93', '-', '100   ', ' -0.25'])
     assert.equal(lines[12], '       └──────────────────────────────────────────────────×')
     assert.ok(lines.some((l) => l.includes('◆')), 'the chart marks the best job')
     assert.deepEqual(lines.slice(7).filter((l) => [...l].length > 59), [], 'the chart and its legend fit the terminal (the table need not)')
     assert.equal(lines[14], '• training job  ◆ best  ⣀ running best (higher is better)')
+    assert.equal(lines[15], '× no objective  · running', 'every mark the chart draws is in the legend, wrapped to the width')
+    const legend = chartLegend('Maximize', 200)
+    for (const mark of ['•', '◆', '⣀', '×', '·']) assert.ok(legend.includes(`${mark} `), `${mark} is explained`)
     assert.match(text, /Best: hpo-002 validation:auc = 0\.9123456$/)
     assert.deepEqual([shortNumber('0.2380256311'), shortNumber('0.238'), shortNumber('128'), shortNumber('adam'), shortNumber('0.000012345678')], ['0.238', '0.238', '128', 'adam', '0.00001235'])
-    assert.deepEqual([formatDuration(45), formatDuration(383), formatDuration(7325)], ['45s', '6m23s', '2h02m'])
   })
 })
 

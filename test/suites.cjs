@@ -5,10 +5,11 @@ const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 2000
 
 const e2e = [
   'apply-wait-logs', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed', 'disk-full', 'e2e', 'endpoint-quotas',
-  'endpoint', 'escaping', 'fmt', 'interrupts', 'lazy-view', 'logs-endpoint', 'logs', 'manifests', 'markdown',
-  'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'refactor-e2e', 'results',
-  'retune-e2e', 's3-backend', 'sensitivity', 'state-commands', 'state', 'terraform-migration', 'timeouts',
-  'usage-errors', 'watch-e2e', 'apply-wait-records', 'chdir-e2e', 'help', 'readme', 'refresh-only', 'target',
+  'apply-wait-records', 'chdir-e2e', 'endpoint', 'escaping', 'fmt', 'help', 'import-guard', 'interrupts',
+  'lazy-view', 'local-endpoint-faults', 'logs', 'logs-endpoint', 'manifests', 'markdown', 'package',
+  'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'readme', 'refactor-e2e',
+  'refresh-only', 'replace-hint-e2e', 'results', 'retune-e2e', 's3-backend', 'sensitivity', 'state',
+  'state-commands', 'target', 'terraform-migration', 'timeouts', 'usage-errors', 'watch-e2e',
 ].map((name) => `test/${name}.test.ts`)
 
 module.exports = { common, e2e }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import type { WatchUpdate } from '../src/services/watch.js'
 import type { JobSnapshot, WatchEvent, WatchSnapshot } from '../src/services/watch-model.js'
 import { makeStyle } from '../src/ui/style.js'
-import { formatCounters, formatElapsed, formatInterval, formatObjective, renderWatchEvent, renderWatchHeader, renderWatchSummary } from '../src/ui/watch-log.js'
+import { formatCounters, formatInterval, formatObjective, renderWatchEvent, renderWatchHeader, renderWatchSummary } from '../src/ui/watch-log.js'
 import { inCI, presentWatch, wantsLiveView } from '../src/ui/watch.js'
 
 const plain = makeStyle(false)
@@ -16,11 +16,11 @@ describe('watch log: one plain line per event', () => {
   const cases: Array<[WatchEvent, string]> = [
     [
       { kind: 'found', ...TRAINING, at, type: 'sagemaker_training_job', status: 'InProgress', secondaryStatus: 'Starting', message: 'Preparing the instances for training', elapsedMs: 65_000 },
-      '12:34:56 sagemaker_training_job.churn: churn-1a2b3c4d InProgress, Starting (Preparing the instances for training) [1m05s]',
+      '12:34:56 sagemaker_training_job.churn: churn-1a2b3c4d InProgress, Starting (Preparing the instances for training) [1m5s]',
     ],
     [
       { kind: 'found', ...TUNING, at, type: 'sagemaker_hyperparameter_tuning_job', status: 'InProgress', counters, elapsedMs: 3_723_000 },
-      '12:34:56 sagemaker_hyperparameter_tuning_job.hpo: hpo-5e6f7a8b InProgress, training jobs: 3 completed, 2 in progress, 1 stopped early, 0 failed of 20 [1h02m]',
+      '12:34:56 sagemaker_hyperparameter_tuning_job.hpo: hpo-5e6f7a8b InProgress, training jobs: 3 completed, 2 in progress, 1 stopped early, 0 failed of 20 [1h2m]',
     ],
     [{ kind: 'found', ...TRAINING, at, type: 'sagemaker_training_job', status: 'Completed', secondaryStatus: 'Completed', message: 'Training job completed' }, '12:34:56 sagemaker_training_job.churn: churn-1a2b3c4d Completed'],
     [
@@ -32,7 +32,7 @@ describe('watch log: one plain line per event', () => {
     [{ kind: 'secondary', ...TRAINING, at, to: 'Training' }, '12:34:56 sagemaker_training_job.churn: Training'],
     [{ kind: 'counters', ...TUNING, at, counters: { ...counters, max: undefined } }, '12:34:56 sagemaker_hyperparameter_tuning_job.hpo: training jobs: 3 completed, 2 in progress, 1 stopped early, 0 failed of ?'],
     [{ kind: 'best', ...TUNING, at, best: { job: 'hpo-5e6f7a8b-007-0a1b2c3d', metric: 'validation:auc', value: 0.912345678 } }, '12:34:56 sagemaker_hyperparameter_tuning_job.hpo: best validation:auc = 0.912346 (hpo-5e6f7a8b-007-0a1b2c3d)'],
-    [{ kind: 'status', ...TRAINING, at, from: 'InProgress', to: 'Completed', elapsedMs: 362_000 }, '12:34:56 sagemaker_training_job.churn: InProgress → Completed after 6m02s'],
+    [{ kind: 'status', ...TRAINING, at, from: 'InProgress', to: 'Completed', elapsedMs: 362_000 }, '12:34:56 sagemaker_training_job.churn: InProgress → Completed after 6m2s'],
     [{ kind: 'status', ...TRAINING, at, from: 'InProgress', to: 'Failed', failureReason: 'AlgorithmError: boom', elapsedMs: 90_000 }, '12:34:56 sagemaker_training_job.churn: InProgress → Failed after 1m30s: AlgorithmError: boom'],
     [{ kind: 'status', ...TRAINING, at, from: 'InProgress', to: 'Stopping' }, '12:34:56 sagemaker_training_job.churn: InProgress → Stopping'],
     [{ kind: 'missing', ...TRAINING, at }, '12:34:56 sagemaker_training_job.churn: churn-1a2b3c4d not found in SageMaker'],
@@ -73,7 +73,6 @@ describe('watch log: header, summary and formats', () => {
   })
 
   it('formats durations, intervals, counters and objective values', () => {
-    assert.deepEqual([0, 59_999, 60_000, 245_000, 3_600_000, 7_380_000, 90_000_000].map(formatElapsed), ['0s', '59s', '1m00s', '4m05s', '1h00m', '2h03m', '1d01h'])
     assert.deepEqual([250, 5000, 2500, 90_000].map(formatInterval), ['250ms', '5s', '2.5s', '1m30s'])
     assert.equal(formatCounters(counters), '3 completed, 2 in progress, 1 stopped early, 0 failed of 20')
     assert.deepEqual([0.93, 0.1 + 0.2, 12, 1234.56789].map(formatObjective), ['0.93', '0.3', '12', '1234.57'])

@@ -4,7 +4,7 @@
 import { addressTag } from '../config/address.js'
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
 import { TAG } from '../model/kinds.js'
-import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
+import { describedRequest, importedSpecHash, sameRequest, tuningChildRefusal } from '../planner/imports.js'
 import { limitExceededHelp } from '../planner/quota.js'
 import { JOB_KINDS } from '../model/kinds.js'
 import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
@@ -230,6 +230,10 @@ async function importJob(change: ResourceChange, ctx: ActionContext): Promise<Ac
   const live = await attempt(summary, () => ops.describe(name))
   if (!live) {
     throw new StepFailed('Cannot import non-existent remote object', `While attempting to import an existing object to ${change.address}, sageform found no ${ops.noun} named "${name}".`, { hint: "Check the import block's id and the provider's region, or remove the block to create a new job." })
+  }
+  if (live.tuning_job_arn) {
+    const { summary: refused, detail, hint } = tuningChildRefusal(name, live.tuning_job_arn)
+    throw new StepFailed(refused, detail, { hint })
   }
   const tags = await attempt(summary, () => ctx.api.listTags(live.arn))
   const described = await attempt<{ found: boolean; job?: unknown }>(summary, () => (kind.family === 'training' ? ctx.api.describeTrainingJob(name) : ctx.api.describeTuningJob(name)))

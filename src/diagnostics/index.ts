@@ -86,6 +86,22 @@ export function didYouMean(given: string, candidates: Iterable<string>): string 
   return best !== undefined && bestDistance <= threshold ? best : undefined
 }
 
+/**
+ * The hint for a value outside a fixed set (an API enum): the member it most likely meant (another case, a typo or two,
+ * the only member it begins), or the members it begins (`ml.g5` → ml.g5.xlarge, ml.g5.2xlarge, ...); undefined when
+ * none is close.
+ */
+export function suggestFrom(given: string, members: readonly string[]): string | undefined {
+  const lower = given.toLowerCase()
+  const meant = members.find((m) => m.toLowerCase() === lower) ?? didYouMean(given, members)
+  if (meant) return `Did you mean "${meant}"?`
+  const begun = lower.length >= 2 ? members.filter((m) => m.toLowerCase().startsWith(lower)) : []
+  if (begun.length === 1) return `Did you mean "${begun[0]}"?`
+  if (begun.length === 0) return undefined
+  const shown = begun.slice(0, 5).map((m) => `"${m}"`).join(', ')
+  return `Did you mean one of ${shown}${begun.length > 5 ? ` (${begun.length} in all)` : ''}?`
+}
+
 function editDistance(a: string, b: string): number {
   const previous = Array.from({ length: b.length + 1 }, (_, i) => i)
   for (let i = 1; i <= a.length; i++) {

@@ -40,6 +40,8 @@ export interface EndpointOptions {
   errorRate?: number
   /** Seeds fault injection, so a run's faults repeat. */
   seed?: number
+  /** Training jobs whose name matches one of these globs (`*`, `?`) fail part way through training. */
+  failTrainingJobs?: string[]
   region?: string
   accountId?: string
   /** SageMaker quota values by quota name or code (`--quota`); the others keep their defaults (quotas.ts). */
@@ -94,7 +96,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
       if (!handler || (!logs && !inputShape)) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation ?? '(no X-Amz-Target)'}`)
       const input = parseBody(body)
       if (inputShape) validateInput(inputShape, input)
-      const ctx: Context = { store, now: clock.now(), region, accountId, quotas }
+      const ctx: Context = { store, now: clock.now(), region, accountId, quotas, failTrainingJobs: options.failTrainingJobs }
       advanceTuningJobs(ctx)
       return { status: 200, payload: handler(ctx, input) }
     } catch (e) {

@@ -137,6 +137,8 @@ export interface Context {
   accountId: string
   /** The account's SageMaker quotas (quotas.ts). */
   quotas: QuotaTable
+  /** Name globs of training jobs made to fail part way through training (failure simulation). */
+  failTrainingJobs?: readonly string[]
 }
 
 function arnPrefix(ctx: Context): string {

@@ -10,8 +10,10 @@
 // counted from TrainingStartTime, gives MaxRuntimeExceeded; the spot wait limit, counted from creation, gives
 // MaxWaitTimeExceeded.
 //
-// To simulate an algorithm error, set the environment variable SAGEFORM_SIMULATE_FAILURE in the job's Environment:
-// the job fails part way through training with FailureReason "AlgorithmError: <its value>".
+// To simulate an algorithm error, set the environment variable SAGEFORM_SIMULATE_FAILURE in the job's Environment
+// (the job fails part way through training with FailureReason "AlgorithmError: <its value>"), or start the endpoint
+// with failTrainingJobs (`local-endpoint --fail-training-jobs GLOB`), which fails every training job whose name
+// matches, tuning jobs' own included.
 import { checkTrainingJobQuotas } from './quotas.js'
 import { trainingJobNotFound, resourceInUse, validationError } from './errors.js'
 import { matchesListFilters, pageRequest, paginate } from './listing.js'
@@ -111,15 +113,24 @@ export function planFor(key: string, spec: TrainingSpec): TrainingPlan {
     uploading: 10 + ((h >>> 20) % 20),
   }
   const failure = spec.Environment?.[FAILURE_VARIABLE]
-  if (failure !== undefined) {
-    plan.failAfter = Math.round(plan.training * 0.4)
-    plan.failureReason = `AlgorithmError: ${failure}`
-  }
-  return plan
+  return failure === undefined ? plan : failingPartWay(plan, failure)
+}
+
+/** The job fails 40% of the way through training, with an AlgorithmError. */
+function failingPartWay(plan: TrainingPlan, reason: string): TrainingPlan {
+  return { ...plan, failAfter: Math.round(plan.training * 0.4), failureReason: `AlgorithmError: ${reason}` }
+}
+
+/** A name glob: `*` any run of characters, `?` one; the whole name must match, in any case (names are). */
+function globRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  return new RegExp(`^${body}$`, 'i')
 }
 
 /** Stores a new training job; CreateTrainingJob and tuning jobs both come through here. */
-export function insertTrainingJob(ctx: Context, name: string, spec: TrainingSpec, tags: Tag[], at: number, tuning?: TuningLink, plan = planFor(name, spec)): TrainingJobRecord {
+export function insertTrainingJob(ctx: Context, name: string, spec: TrainingSpec, tags: Tag[], at: number, tuning?: TuningLink, planned = planFor(name, spec)): TrainingJobRecord {
+  const glob = planned.failureReason === undefined ? ctx.failTrainingJobs?.find((g) => globRegExp(g).test(name)) : undefined
+  const plan = glob === undefined ? planned : failingPartWay(planned, `simulated failure (--fail-training-jobs ${glob})`)
   const job: TrainingJobRecord = { name, arn: trainingJobArn(ctx, name), spec: withServerDefaults(spec), tags, creationTime: at, plan, ...(tuning ? { tuning } : {}) }
   ctx.store.trainingJobs.set(name.toLowerCase(), job)
   ctx.store.dirty = true

@@ -1,7 +1,7 @@
 // Builds the typed model from a decoded configuration: evaluates locals, resources and outputs in dependency order
 // and maps each resource body onto SageMaker's Create request, member by member, from the API model. A structure is
 // a block, a list of structures a repeated block, a map or a list of scalars an attribute.
-import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
+import { didYouMean, Diagnostics, suggestFrom, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { subExpressions, traversalPath, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
 import { exprAddress, formatAddress, instanceAddress, type InstanceKey, type ParsedAddress } from '../config/address.js'
 import { Evaluator, POISON, type Scope } from '../config/eval.js'
@@ -404,8 +404,7 @@ function policySettings(module: Module, roots: Map<string, ObjectValue>, diags: 
       const text = isUnknown(item) ? undefined : toStringValue(item)
       if (text === undefined) invalid(attr, `allowed_instance_types[${i}] must be a string; got ${typeName(item)}.`, range)
       else if (!known.includes(text)) {
-        const suggestion = didYouMean(text, known)
-        invalid(attr, `"${text}" is not one of the ${known.length} instance types SageMaker accepts for training.`, range, suggestion ? `Did you mean "${suggestion}"?` : `For example: ${known.slice(0, 5).join(', ')}.`)
+        invalid(attr, `"${text}" is not one of the ${known.length} instance types SageMaker accepts for training.`, range, suggestFrom(text, known) ?? `For example: ${known.slice(0, 5).join(', ')}.`)
       } else allowed.push(text)
     })
     // With a mistake in the list, checking resources against it would only repeat that mistake.
@@ -674,7 +673,7 @@ class ResourceDecoder {
     const type = config?.WarmStartType ?? 'IdenticalDataAndAlgorithm'
     if (type instanceof Unknown || !WARM_START_TYPES.includes(type as string)) {
       if (!(type instanceof Unknown && type === POISON)) {
-        this.error('Invalid value', `"warm_start_type" must be one of ${WARM_START_TYPES.join(', ')}, known before apply.`, this.sources.get('WarmStartConfig.WarmStartType')?.range ?? attr.expr.range, 'warm_start_config.warm_start_type')
+        this.error('Invalid value', `"warm_start_type" must be one of ${WARM_START_TYPES.join(', ')}, known before apply.`, this.sources.get('WarmStartConfig.WarmStartType')?.range ?? attr.expr.range, 'warm_start_config.warm_start_type', typeof type === 'string' ? suggestFrom(type, WARM_START_TYPES) : undefined)
       }
       return {}
     }

@@ -80,4 +80,6 @@ export interface RemoteJob {
   ended_at?: string
   /** The job's Create request from Describe: read only for the jobs import blocks name. */
   request?: JsonValue
+  /** A training job a tuning job launched (Describe's TuningJobArn): never importable. */
+  tuning_job_arn?: string
 }

@@ -1,6 +1,6 @@
 // Validation without network: every request value against SageMaker's API model, plus the rules SageMaker documents
 // across fields. Each diagnostic points at the manifest value (file:line:col) and names its manifest path.
-import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
+import { Diagnostics, suggestFrom, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { Unknown, formatNumber } from '../config/value.js'
 import { checkShape, patternRegExp, shape, snakeCase, structure, type ApiPath, type StringShape, type Violation } from './api.js'
 import { credentialKind } from '../util/credentials.js'
@@ -100,12 +100,13 @@ class ResourceValidator {
     const shown = hidden ? '' : typeof v.value === 'string' ? (credentialKind(v.value) ? '' : ` ${quote(v.value)}`) : typeof v.value === 'number' && Math.abs(v.value) <= Number.MAX_SAFE_INTEGER ? ` ${formatNumber(v.value)}` : ''
     // The value is already quoted in front, so the checker's "(got ...)" would say it twice.
     const message = shown ? v.message.replace(/ \(got [^)]*\)$/, '') : v.message
+    const suggestion = v.constraint === 'enum' && s.type === 'string' && s.enum && typeof v.value === 'string' && !hidden ? suggestFrom(v.value, s.enum) : undefined
     if (v.constraint === 'enum' && s.type === 'string' && s.enum && s.enum.length > ENUM_LISTING_LIMIT) {
-      const suggestion = typeof v.value === 'string' && !hidden ? didYouMean(v.value, s.enum) : undefined
-      this.report(v.path, `Invalid value for ${attribute}`, `The value${shown} is not one of the ${s.enum.length} values SageMaker accepts for ${attribute}.`, suggestion ? `Did you mean "${suggestion}"?` : `For example: ${s.enum.slice(0, 5).join(', ')}.`)
+      this.report(v.path, `Invalid value for ${attribute}`, `The value${shown} is not one of the ${s.enum.length} values SageMaker accepts for ${attribute}.`, suggestion ?? `For example: ${s.enum.slice(0, 5).join(', ')}.`)
       return
     }
-    const hint = s.type === 'string' && s.enum ? `Allowed values: ${s.enum.join(', ')}.` : v.constraint === 'pattern' ? patternHint(v.shapeName) : undefined
+    const allowed = s.type === 'string' && s.enum ? `Allowed values: ${s.enum.join(', ')}.` : undefined
+    const hint = allowed ? [suggestion, allowed].filter(Boolean).join(' ') : v.constraint === 'pattern' ? patternHint(v.shapeName) : undefined
     this.report(v.path, `Invalid value for ${attribute}`, `The value${shown} ${message}.`, hint)
   }
 

@@ -53,6 +53,20 @@ export function importedSpecHash(matches: boolean, plannedHash: string | null, r
   return matches && plannedHash ? plannedHash : `imported-${createHash('sha256').update(canonicalJson(request)).digest('hex')}`
 }
 
+/**
+ * Why a training job a tuning job launched (Describe carries its TuningJobArn) is never imported: the tuning job
+ * starts, stops and reports it, and SageMaker copies the tuning job's tags (secrets of another configuration included)
+ * onto it, so as a resource of its own it would be managed twice.
+ */
+export function tuningChildRefusal(jobName: string, tuningJobArn: string): { summary: string; detail: string; hint: string } {
+  const tuningJob = tuningJobArn.slice(tuningJobArn.lastIndexOf('/') + 1)
+  return {
+    summary: "Cannot import a tuning job's training job",
+    detail: `Training job "${jobName}" was launched by hyperparameter tuning job ${tuningJob} (TuningJobArn ${tuningJobArn}); that tuning job manages it, so it cannot be a resource of its own.`,
+    hint: `Import the tuning job instead: sageform import sagemaker_hyperparameter_tuning_job.NAME ${tuningJob}`,
+  }
+}
+
 /** The import target of each resource, and problems a target has before anything is asked of SageMaker. */
 export function importsByAddress(targets: readonly ImportTarget[], resources: readonly JobResource[], state: State | undefined, diags: Diagnostics): Map<string, ImportTarget> {
   const out = new Map<string, ImportTarget>()

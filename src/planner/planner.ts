@@ -16,8 +16,8 @@ import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../mod
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { targetChanges } from './target.js'
-import { importsByAddress, sameRequest } from './imports.js'
-import { addressTag, normalizeAddress, resourceOf } from '../config/address.js'
+import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
+import { addressTag, normalizeAddress, resourceOf, shellWord } from '../config/address.js'
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {
@@ -209,7 +209,8 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
   if (tagChanges || update) {
     return { ...base, ...due, action: 'update', reason: tagChanges && update ? 'tags_and_settings_changed' : tagChanges ? 'tags_changed' : 'settings_changed', before, tag_changes: tagChanges, training_job_update: update, attribute_changes: attributeChanges(resource, current).filter((c) => !c.forces_replacement) }
   }
-  return { ...base, ...due, action: 'no-op', before }
+  const ended = before.status === 'Failed' || before.status === 'Stopped' ? { replace_command: `sageform apply --replace ${shellWord(resource.address)}` } : {}
+  return { ...base, ...due, ...ended, action: 'no-op', before }
 }
 
 /**
@@ -227,6 +228,10 @@ function planImport(resource: JobResource, target: ImportTarget, input: PlannerI
       range: target.range,
       hint: "Check the import block's id and the provider's region, or remove the block to create a new job for this resource.",
     })
+  }
+  if (live?.tuning_job_arn) {
+    const { summary, ...refusal } = tuningChildRefusal(id, live.tuning_job_arn)
+    diags.error(summary, { ...refusal, address: resource.address, range: target.range })
   }
   const differs = live?.request !== undefined && !sameRequest(resource.kind.requestShape, after.request, live.request)
   return {

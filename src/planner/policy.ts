@@ -3,7 +3,7 @@
 // - max_instance_hours against the total maximum instance-hours of the jobs a plan would create (create/replace);
 // - max_cost_usd against their total maximum cost, only when every price is known: an unknown price is a warning
 //   that the limit could not be checked, never a guessed figure.
-import type { Diagnostic } from '../diagnostics/index.js'
+import { suggestFrom, type Diagnostic } from '../diagnostics/index.js'
 import { isUnknown } from '../config/value.js'
 import { apiPathKey, type ApiValue, type JobResource, type PolicySettings } from '../model/types.js'
 import type { JobCost } from '../plan/cost.js'
@@ -48,7 +48,7 @@ export function instanceTypeViolations(policy: PolicySettings | undefined, resou
         range: source?.range ?? resource.range,
         address: resource.address,
         attribute: source?.manifestPath,
-        hint: 'Use one of the allowed instance types, or add this one to allowed_instance_types in the policy block.',
+        hint: [suggestFrom(type, allowed), 'Use one of the allowed instance types, or add this one to allowed_instance_types in the policy block.'].filter(Boolean).join(' '),
       })
     }
   }

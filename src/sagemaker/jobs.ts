@@ -13,6 +13,8 @@ export interface LiveJob {
   created_at?: string
   ended_at?: string
   failure_reason?: string
+  /** A training job a tuning job launched (Describe's TuningJobArn): that tuning job's, never a resource's own. */
+  tuning_job_arn?: string
 }
 
 export interface JobOps {
@@ -44,7 +46,7 @@ export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
         const d = await api.describeTrainingJob(name)
         if (!d.found) return undefined
         const j = d.job
-        return { name: j.TrainingJobName ?? name, arn: j.TrainingJobArn ?? '', status: j.TrainingJobStatus ?? 'Unknown', created_at: iso(j.CreationTime), ended_at: iso(j.TrainingEndTime), failure_reason: j.FailureReason }
+        return { name: j.TrainingJobName ?? name, arn: j.TrainingJobArn ?? '', status: j.TrainingJobStatus ?? 'Unknown', created_at: iso(j.CreationTime), ended_at: iso(j.TrainingEndTime), failure_reason: j.FailureReason, ...(j.TuningJobArn ? { tuning_job_arn: j.TuningJobArn } : {}) }
       },
       stop: (name) => api.stopTrainingJob(name),
       delete: (name) => api.deleteTrainingJob(name),

@@ -7,7 +7,7 @@ import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
 import type { Configuration, JobResource } from '../model/types.js'
 import { specHash, toJson } from '../planner/identity.js'
-import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
+import { describedRequest, importedSpecHash, sameRequest, tuningChildRefusal } from '../planner/imports.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import { jobOps } from '../sagemaker/jobs.js'
 import type { StateBackend } from '../state/backend.js'
@@ -231,6 +231,7 @@ async function adoptJob({ state, config, client }: ImportContext, address: strin
   }
   const live = await describe(client, resource.kind.type, jobName)
   if (!live) return { problem: { summary: 'No such job', detail: `SageMaker has no ${resource.kind.noun} named "${jobName}".` } }
+  if (live.tuning_job_arn) return { problem: tuningChildRefusal(jobName, live.tuning_job_arn) }
   const raw = await jobOps(client, resource.kind.type).describeRaw(jobName)
   const request = describedRequest(resource.kind.requestShape, resource.kind.nameMember, raw.found ? raw.job : undefined)
   const hash = specHash(resource, 1)

@@ -120,9 +120,18 @@ export function objectiveChart(points: readonly ChartPoint[], options: ChartOpti
   return lines.join('\n')
 }
 
-/** One line saying what the chart's marks mean, as much of it as fits `width` (as the chart's). */
+/** Every mark objectiveChart draws, with what it means, in the order the legend gives them. */
+export function chartMarks(type: 'Maximize' | 'Minimize'): string[] {
+  return ['• training job', '◆ best', `⣀ running best (${type === 'Maximize' ? 'higher' : 'lower'} is better)`, '× no objective', '· running']
+}
+
+/** What the chart's marks mean, on as few lines as fit `width` (as the chart's): every mark is always explained. */
 export function chartLegend(type: 'Maximize' | 'Minimize', width: number, style?: Style): string {
-  const parts = ['• training job', '◆ best', `⣀ running best (${type === 'Maximize' ? 'higher' : 'lower'} is better)`, '× no objective']
-  while (parts.length > 1 && [...parts.join('  ')].length > width - 1) parts.pop()
-  return (style?.dim ?? plain)(parts.join('  '))
+  const lines: string[] = []
+  for (const mark of chartMarks(type)) {
+    const last = lines.at(-1)
+    if (last !== undefined && [...`${last}  ${mark}`].length <= width - 1) lines[lines.length - 1] = `${last}  ${mark}`
+    else lines.push(mark)
+  }
+  return lines.map((line) => (style?.dim ?? plain)(line)).join('\n')
 }

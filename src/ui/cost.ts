@@ -1,5 +1,6 @@
 // The cost lines of a plan: one per job it creates, under the resource header, and a total under the summary.
 import type { InstanceHours, JobCost, JobCostUnknown, PlanCost } from '../plan/cost.js'
+import { formatDuration } from './duration.js'
 
 export function formatNumber(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: 2 })
@@ -8,19 +9,6 @@ export function formatNumber(n: number): string {
 export function formatUsd(usd: number): string {
   if (usd > 0 && usd < 0.005) return '<$0.01'
   return '$' + usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-}
-
-/** 7200 → "2h", 5400 → "1h30m", 900 → "15m", 45 → "45s". */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds)
-  if (s >= 3600) {
-    const h = Math.floor(s / 3600)
-    const m = Math.round((s % 3600) / 60)
-    return m === 0 ? `${formatNumber(h)}h` : `${formatNumber(h)}h${m}m`
-  }
-  if (s >= 60 && s % 60 === 0) return `${s / 60}m`
-  if (s >= 60) return `${Math.floor(s / 60)}m${s % 60}s`
-  return `${s}s`
 }
 
 function instanceHours(hours: number): string {

@@ -7,7 +7,7 @@ import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { oneLine } from './escape.js'
 import { quotaFigures, quotaHeading } from './quota.js'
-import { headline, isShown, reasonText, startsNewJob, summaryLine, symbol, tagDiff } from './plan.js'
+import { headline, isShown, reasonText, replaceHint, startsNewJob, summaryLine, symbol, tagDiff } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
 export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
@@ -131,7 +131,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (unchanged.length > 0) {
     out.push('**Up to date:**', '')
-    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? reasonText(c)! : `job ${c.before ? code(c.before.name) : '(none)'} (${c.before?.status ?? 'unknown status'})`}`)
+    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? reasonText(c)! : `job ${c.before ? code(c.before.name) : '(none)'} (${c.before?.status ?? 'unknown status'})`}${c.replace_command ? `. ${replaceHint(c).replace(c.replace_command, code(c.replace_command))}` : ''}`)
     out.push('')
   }
   if (plan.drift.length > 0) {

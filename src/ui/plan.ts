@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
+import { formatDuration } from './duration.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
 import { oneLine } from './escape.js'
@@ -53,7 +54,7 @@ export function reasonText(change: ResourceChange): string | undefined {
     case 'import_differs':
       return 'the job differs from the configuration: a later plan replaces it'
     case 'retune_due':
-      return `job ${job} started ${formatInterval(Number(args.started_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+      return `job ${job} started ${formatDuration(Number(args.started_ago_seconds))} ago; retune_every is ${formatDuration(Number(args.retune_every_seconds))}`
     case 'old_generation':
       return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
     case 'removed_running':
@@ -77,18 +78,10 @@ export function reasonText(change: ResourceChange): string | undefined {
   }
 }
 
-/** 7d, 12h, 1d 6h, 45m, 30s: the largest two units, as retune_every is written. */
-export function formatInterval(seconds: number): string {
-  const units: Array<[string, number]> = [['d', 86_400], ['h', 3600], ['m', 60], ['s', 1]]
-  let left = Math.max(0, Math.floor(seconds))
-  const parts: string[] = []
-  for (const [unit, size] of units) {
-    if (left >= size && parts.length < 2) {
-      parts.push(`${Math.floor(left / size)}${unit}`)
-      left %= size
-    } else if (parts.length > 0) break
-  }
-  return parts.join(' ') || '0s'
+/** A failed or stopped job is not run again by itself: the plan says how. */
+export function replaceHint(change: ResourceChange): string {
+  const ended = change.before?.status === 'Failed' ? 'failed' : 'was stopped'
+  return `The job ${ended} and will not run again by itself; to start a new job: ${change.replace_command}`
 }
 
 /** The action as announced for this change: a stop that only forgets a finished job says so. */
@@ -225,7 +218,10 @@ export function renderPlan(plan: Plan, style: Style): string {
   const unchanged = plan.refresh_only ? [] : plan.changes.filter((c) => !isShown(c))
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
-    for (const c of unchanged) out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
+    for (const c of unchanged) {
+      out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
+      if (c.replace_command) out.push(style.yellow(`      ${replaceHint(c)}`))
+    }
     out.push('')
   }
   if (plan.refresh_only) {

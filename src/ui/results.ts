@@ -2,6 +2,7 @@
 // (chart.ts), and the same rows as CSV for notebooks (RFC 4180).
 import type { GenerationResult, OverallBest, ResultsResult, TrainingJobResult } from '../services/results.js'
 import { chartLegend, objectiveChart } from './chart.js'
+import { formatDuration } from './duration.js'
 import type { Style } from './style.js'
 
 export interface RenderResultsOptions {
@@ -51,6 +52,11 @@ function table(result: ResultsResult, style: Style): string {
   ])
   // One line per job: control characters in SageMaker's text (a categorical value, say) are shown escaped.
   for (const row of rows) row.forEach((cell, i) => (row[i] = cell.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))))
+  // The objective, and every tuned hyperparameter whose values are all numbers, with the decimal points in one column.
+  header.forEach((_, i) => {
+    const column = rows.map((r) => r[i]!)
+    if (i === 4 || (i > 4 && i < header.length - 1 && column.every((c) => c === '' || DECIMAL.test(c)))) alignDecimals(column).forEach((c, r) => (rows[r]![i] = c))
+  })
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   // Numbers right-aligned: rank, objective, duration.
   const right = new Set([1, 4, header.length - 1])
@@ -66,6 +72,19 @@ function table(result: ResultsResult, style: Style): string {
   ].join('\n')
 }
 
+const DECIMAL = /^-?\d+(?:\.\d+)?$/
+
+/** Numbers with their decimal points under each other (0.8 under 0.9123456), padded to one width; other cells as given. */
+export function alignDecimals(cells: readonly string[]): string[] {
+  const split = cells.map((c) => (DECIMAL.test(c) ? c.split('.') : undefined))
+  const whole = Math.max(0, ...split.map((p) => p?.[0]!.length ?? 0))
+  const fraction = Math.max(0, ...split.map((p) => (p?.[1] === undefined ? 0 : p[1].length + 1)))
+  return cells.map((c, i) => {
+    const p = split[i]
+    return p ? `${p[0]!.padStart(whole)}${p[1] === undefined ? '' : `.${p[1]}`}`.padEnd(whole + fraction) : c
+  })
+}
+
 /** The jobs in launch order (CreationTime, then name), for the chart of the objective over time. */
 function launchOrder(jobs: readonly TrainingJobResult[]): TrainingJobResult[] {
   const key = (j: TrainingJobResult) => `${j.created_at ?? '\uffff'}\u0000${j.name}`
@@ -77,14 +96,6 @@ export function shortNumber(text: string): string {
   if (!/^-?\d*\.\d+$/.test(text)) return text
   const digits = text.replace(/^-?0*\.?0*/, '').replace('.', '')
   return digits.length > 6 ? String(Number(Number(text).toPrecision(4))) : text
-}
-
-/** 45s, 12m05s, 1h02m. */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds)
-  if (s < 60) return `${s}s`
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
 }
 
 function countBy(values: string[]): string {

@@ -1,5 +1,6 @@
 import type { ShowResult } from '../services/show.js'
 import { renderDiagnostics } from './diagnostics.js'
+import { formatValue } from './output.js'
 import { renderPlan } from './plan.js'
 import type { Style } from './style.js'
 
@@ -19,7 +20,8 @@ export function renderShow(result: ShowResult, style: Style): string {
   const outputs = Object.entries(state.outputs ?? {})
   if (outputs.length > 0) {
     lines.push('', style.bold('Outputs:'))
-    for (const [name, output] of outputs) lines.push(`  ${name} = ${output.sensitive ? '(sensitive)' : JSON.stringify(output.value)}`)
+    // As `sageform output` prints them: HCL notation, <sensitive> for a sensitive value.
+    for (const [name, output] of outputs) lines.push(`  ${name} = ${output.sensitive ? style.dim('<sensitive>') : formatValue(output.value, '  ')}`)
   }
   return lines.join('\n')
 }

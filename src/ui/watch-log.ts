@@ -1,24 +1,14 @@
 // `watch` and `apply --wait` off a terminal (or in CI, or with --no-color/NO_COLOR): every change as one plain,
 // timestamped line, never a cursor movement, so a CI log keeps the whole story. Also the texts the live view shares.
 import type { TuningCounters, WatchEvent, WatchOutcome } from '../services/watch-model.js'
+import { formatDuration } from './duration.js'
 import { oneLine } from './escape.js'
 import type { Style } from './style.js'
-
-/** 59s, 4m05s, 2h03m, 3d04h. */
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  if (s < 60) return `${s}s`
-  const m = Math.floor(s / 60)
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`
-  const h = Math.floor(m / 60)
-  if (h < 24) return `${h}h${String(m % 60).padStart(2, '0')}m`
-  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`
-}
 
 /** 250ms, 5s, 1m30s: the poll interval. */
 export function formatInterval(ms: number): string {
   if (ms < 1000) return `${ms}ms`
-  return ms % 1000 === 0 ? formatElapsed(ms) : `${(ms / 1000).toFixed(1)}s`
+  return ms % 1000 === 0 ? formatDuration(ms / 1000) : `${(ms / 1000).toFixed(1)}s`
 }
 
 /** "3 completed, 2 in progress, 1 stopped early, 0 failed of 20". */
@@ -39,7 +29,7 @@ export function statusColor(status: string, style: Style): (s: string) => string
 }
 
 const time = (at: number, style: Style) => style.dim(new Date(at).toISOString().slice(11, 19))
-const after = (ms: number | undefined) => (ms === undefined ? '' : ` after ${formatElapsed(ms)}`)
+const after = (ms: number | undefined) => (ms === undefined ? '' : ` after ${formatDuration(ms / 1000)}`)
 
 /** One line per event; its timestamp (UTC, as apply's lines) is when sageform saw the change. */
 export function renderWatchEvent(event: WatchEvent, style: Style): string {
@@ -53,7 +43,7 @@ export function renderWatchEvent(event: WatchEvent, style: Style): string {
     case 'found': {
       const secondary = event.secondaryStatus && event.secondaryStatus !== event.status ? event.secondaryStatus : undefined
       const detail = secondary ? `, ${secondary}${event.message ? ` (${oneLine(event.message)})` : ''}` : event.counters ? `, training jobs: ${formatCounters(event.counters)}` : ''
-      const elapsed = event.elapsedMs === undefined ? '' : ` [${formatElapsed(event.elapsedMs)}]`
+      const elapsed = event.elapsedMs === undefined ? '' : ` [${formatDuration(event.elapsedMs / 1000)}]`
       return `${who} ${event.name} ${statusColor(event.status, style)(event.status)}${detail}${elapsed}${event.failureReason ? `: ${oneLine(event.failureReason)}` : ''}`
     }
     case 'secondary':

@@ -6,7 +6,8 @@ import { Box, Text, render } from 'ink'
 import { escapeStrings } from '../escape.js'
 import { useEffect, useState } from 'react'
 import { isTerminal, tuningProgress, type JobSnapshot, type WatchSnapshot } from '../../services/watch-model.js'
-import { formatElapsed, formatInterval, formatObjective } from '../watch-log.js'
+import { formatDuration } from '../duration.js'
+import { formatInterval, formatObjective } from '../watch-log.js'
 
 export const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏']
 const FRAME_MS = 100
@@ -36,7 +37,7 @@ function statusColor(status: string): string | undefined {
 export function liveElapsed(job: JobSnapshot, now: number): string {
   if (job.elapsedMs === undefined) return ''
   const extra = isTerminal(job) || job.observedAt === undefined ? 0 : Math.max(0, now - job.observedAt)
-  return formatElapsed(job.elapsedMs + extra)
+  return formatDuration((job.elapsedMs + extra) / 1000)
 }
 
 export function ProgressBar({ fraction, width = BAR_WIDTH }: { fraction: number; width?: number }) {
