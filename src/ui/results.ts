@@ -2,6 +2,7 @@
 // (chart.ts), and the same rows as CSV for notebooks (RFC 4180).
 import type { ResultsResult, TrainingJobResult } from '../services/results.js'
 import { chartLegend, objectiveChart } from './chart.js'
+import { oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 export interface RenderResultsOptions {
@@ -16,11 +17,11 @@ export function renderResults(result: ResultsResult, style: Style, options: Rend
   if (!tuning) return ''
   const jobs = result.training_jobs
   const lines: string[] = []
-  const strategy = tuning.strategy ? `, ${tuning.strategy}` : ''
+  const strategy = tuning.strategy ? `, ${oneLine(tuning.strategy)}` : ''
   const generation = tuning.current ? '' : `, earlier job${tuning.generation === null ? '' : ` (generation ${tuning.generation})`}`
-  lines.push(`${style.bold(result.address)}: tuning job ${tuning.name} (${statusColour(tuning.status, style)(tuning.status)}${strategy}${generation})`)
-  const counts = countBy(jobs.map((j) => j.status))
-  const objective = `objective ${tuning.objective.metric_name ?? '(unnamed)'} (${tuning.objective.type})`
+  lines.push(`${style.bold(oneLine(result.address))}: tuning job ${oneLine(tuning.name)} (${statusColour(tuning.status, style)(oneLine(tuning.status))}${strategy}${generation})`)
+  const counts = countBy(jobs.map((j) => oneLine(j.status)))
+  const objective = `objective ${oneLine(tuning.objective.metric_name ?? '(unnamed)')} (${oneLine(tuning.objective.type)})`
   lines.push(style.dim(`${objective}; ${jobs.length} training job${jobs.length === 1 ? '' : 's'}${counts ? `: ${counts}` : ''}`))
   if (jobs.length === 0) {
     lines.push('', style.dim('No training jobs launched yet.'))
@@ -32,12 +33,12 @@ export function renderResults(result: ResultsResult, style: Style, options: Rend
   lines.push(objectiveChart(points, { width, height: options.chartHeight, type: tuning.objective.type, style }))
   lines.push(chartLegend(tuning.objective.type, width, style))
   const best = jobs.find((j) => j.best)
-  if (best) lines.push('', `${style.bold('Best:')} ${best.name} ${tuning.objective.metric_name ?? 'objective'} = ${best.objective ?? '-'}`)
+  if (best) lines.push('', `${style.bold('Best:')} ${oneLine(best.name)} ${oneLine(tuning.objective.metric_name ?? 'objective')} = ${best.objective ?? '-'}`)
   return lines.join('\n')
 }
 
 function table(result: ResultsResult, style: Style): string {
-  const header = ['', '#', 'training job', 'status', 'objective', ...result.hyperparameters, 'duration']
+  const header = ['', '#', 'training job', 'status', 'objective', ...result.hyperparameters.map(oneLine), 'duration']
   const rows = result.training_jobs.map((j) => [
     j.best ? '★' : '',
     j.rank === null ? '-' : String(j.rank),
@@ -48,7 +49,7 @@ function table(result: ResultsResult, style: Style): string {
     j.duration_seconds === null ? '-' : formatDuration(j.duration_seconds),
   ])
   // One line per job: control characters in SageMaker's text (a categorical value, say) are shown escaped.
-  for (const row of rows) row.forEach((cell, i) => (row[i] = cell.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))))
+  for (const row of rows) row.forEach((cell, i) => (row[i] = oneLine(cell)))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   // Numbers right-aligned: rank, objective, duration.
   const right = new Set([1, 4, header.length - 1])
