@@ -65,6 +65,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     }
     const { Interrupts } = await import('./interrupt.js')
     const interrupts = new Interrupts((line) => this.logToStderr(line))
+    options.onLocked = (lock) => interrupts.holding(lock)
     try {
       return await this.apply(options, interrupts, { flags, planfile: args.planfile, waitMs })
     } finally {
