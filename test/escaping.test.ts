@@ -1,7 +1,7 @@
 // Terminal injection: a FailureReason (or any other string from SageMaker, CloudWatch or a manifest) holding escape
 // sequences reaches no output raw. The attack string sets the window title, clears the screen and fakes a result.
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { render } from 'ink-testing-library'
@@ -10,22 +10,41 @@ import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import { escapeStrings, jsonSafe, oneLine, terminalSafe } from '../src/ui/escape.js'
 import { WatchView } from '../src/ui/live/view.js'
 import { makeStyle } from '../src/ui/style.js'
-import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
+import { renderDiagnostic } from '../src/ui/diagnostics.js'
+import { renderLogLine, renderLogsEnd } from '../src/ui/logs.js'
+import { renderOutputs } from '../src/ui/output.js'
+import { renderResults } from '../src/ui/results.js'
+import { renderShow } from '../src/ui/show.js'
+import { renderStateList, renderStateShow } from '../src/ui/state.js'
+import { renderWatchEvent, renderWatchSummary } from '../src/ui/watch-log.js'
+import type { JobRecord, State } from '../src/model/state.js'
+import type { ResultsResult } from '../src/services/results.js'
+import { SageMakerError } from '../src/sagemaker/types.js'
+import type { LogLine, LogsResult } from '../src/services/logs.js'
+import { endpointEnv, root, runCli, startProcess, type CliRun } from './helpers/cli.js'
 
-const ATTACK = 'boom\u001b]0;pwned\u0007\u001b[2J\u001b[31mFAKE: all jobs Completed'
-const SHOWN = 'boom\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31mFAKE: all jobs Completed'
+const ATTACK = 'boom\u001b]0;pwned\u0007\u001b[2J\u001b[31m\nFAKE: all jobs Completed'
+const SHOWN = 'boom\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31m\\nFAKE: all jobs Completed'
+/** The attack's second line, had its newline been printed raw: a line of output of its own. */
+const FAKE_LINE = /^\s*FAKE/m
 /** Any escape or bell character, or a C1 control: nothing of the attack may survive raw. */
 const RAW = /[\u0007\u001b\u0080-\u009f]/
 
 describe('escaping what reaches the terminal', () => {
   describe('the helpers', () => {
-    it('terminalSafe shows every control character but tab and newline, keeping only our own colour codes when styled', () => {
-      assert.equal(terminalSafe(`a\tb\n${ATTACK}\r\u202e\u009b`, false), `a\tb\n${SHOWN}\\r\\u202e\\x9b`)
-      const red = makeStyle(true).red('Error:')
-      // On a colour terminal a bare colour code like sageform's own passes (it can colour text, nothing more); the
-      // title, the screen and the cursor stay out of reach.
-      assert.equal(terminalSafe(`${red} ${ATTACK}`, true), `${red} ${SHOWN.replace('\\x1b[31m', '\u001b[31m')}`)
-      assert.equal(terminalSafe(red, false), '\\x1b[31mError:\\x1b[39m')
+    it('terminalSafe shows every control character but tab and newline; only the colour sageform applied is colour', () => {
+      assert.equal(terminalSafe(`a\tb\n${oneLine(ATTACK)}\r\u202e\u009b`, false), `a\tb\n${SHOWN}\\r\\u202e\\x9b`)
+      const style = makeStyle(true)
+      // A value holding exactly the SGR code sageform writes for red stays text, styled or not, even where the
+      // renderer forgot to escape it: the colour codes come from style marks, turned into SGR after escaping.
+      const injected = '\u001b[31mFAKE\u001b[39m'
+      assert.equal(terminalSafe(`${style.red('Error:')} ${injected}`, true), '\u001b[31mError:\u001b[39m \\x1b[31mFAKE\\x1b[39m')
+      assert.equal(terminalSafe(style.red(style.bold(injected)), true), '\u001b[31m\u001b[1m\\x1b[31mFAKE\\x1b[39m\u001b[22m\u001b[39m')
+      assert.equal(terminalSafe(`${style.red('Error:')} ${injected}`, false), 'Error: \\x1b[31mFAKE\\x1b[39m')
+      // A mark cannot be forged from outside: it carries a token of this run that is never printed.
+      const mark = style.red('x').slice(0, style.red('x').indexOf('x'))
+      assert.ok(mark.length > 20 && !/[\u0000-\u001f]/.test(mark))
+      assert.equal(terminalSafe('\ue000:31;text', true), '\ue000:31;text')
     })
 
     it('oneLine escapes newlines too; escapeStrings reaches into objects; jsonSafe keeps the data', () => {
@@ -35,6 +54,45 @@ describe('escaping what reaches the terminal', () => {
       assert.doesNotMatch(text, /[\u007f-\u009f\u202e]/)
       assert.deepEqual(JSON.parse(text), { v: 'x\u009by\u202ez\u007f' })
     })
+  })
+
+  describe('each renderer escapes a value before styling it: one value, one line, on a colour terminal too', () => {
+    const style = makeStyle(true)
+    const job: JobRecord = { name: `job-1${ATTACK}`, arn: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/job-1', spec_hash: 'h', status: 'Failed', created_at: '2026-11-23T12:00:00Z', updated_at: '2026-11-23T12:00:00Z', failure_reason: `AlgorithmError: ${ATTACK}`, tags: { team: ATTACK } }
+    const state: State = { format_version: 1, lineage: 'l-1', serial: 1, resources: { 'sagemaker_training_job.boom': { type: 'sagemaker_training_job', current: job, history: [{ ...job, status: ATTACK }], deposed: [] } }, outputs: { reason: { value: ATTACK, sensitive: false } } } as unknown as State
+    const results: ResultsResult = {
+      format_version: '1.0',
+      address: 'sagemaker_hyperparameter_tuning_job.hpo',
+      tuning_job: { name: 'hpo', arn: 'arn', status: ATTACK, strategy: ATTACK, objective: { metric_name: ATTACK, type: 'Maximize' }, best_training_job: 'hpo-1', overall_best_training_job: null, current: true, generation: 1 },
+      hyperparameters: ['optimizer'],
+      training_jobs: [{ rank: 1, name: `hpo-1${ATTACK}`, status: ATTACK, objective: 0.9, objective_status: 'Succeeded', hyperparameters: { optimizer: ATTACK }, definition_name: null, created_at: null, started_at: null, ended_at: null, duration_seconds: null, best: true, failure_reason: ATTACK }],
+      diagnostics: [],
+    } as ResultsResult
+    const line: LogLine = { job: 'job-1', host: 'algo-1', stream: 'job-1/algo-1', timestamp: 0, message: ATTACK, text: `[algo-1] ${ATTACK}` } as LogLine
+    const outputs: Array<[string, string]> = [
+      ['show', renderShow({ state, diagnostics: [] }, style)],
+      ['state show', renderStateShow({ format_version: '1.0', address: 'sagemaker_training_job.boom', resource: state.resources['sagemaker_training_job.boom']!, diagnostics: [] } as never, style)],
+      ['state list', renderStateList({ format_version: '1.0', lineage: 'l', serial: 1, resources: [{ address: 'sagemaker_training_job.boom', job: job.name, status: ATTACK }], diagnostics: [] } as never, style)],
+      ['output', renderOutputs({ format_version: '1.0', outputs: { [`reason${ATTACK}`]: { value: { nested: [ATTACK] }, sensitive: false } }, diagnostics: [] }, style)],
+      ['output NAME', renderOutputs({ format_version: '1.0', outputs: { reason: { value: ATTACK, sensitive: false } }, diagnostics: [] }, style, { name: 'reason' })],
+      ['results', renderResults(results, style)],
+      ['logs', renderLogLine(line, style)],
+      ['logs (end)', renderLogsEnd({ training_job: job.name, status: 'Failed', failure_reason: ATTACK } as LogsResult, style)],
+      ['watch', renderWatchEvent({ kind: 'status', address: 'sagemaker_training_job.boom', name: job.name, from: 'InProgress', to: 'Failed', failureReason: ATTACK, at: 0 } as never, style)],
+      ['watch (summary)', renderWatchSummary({ total: 1, completed: 0, allCompleted: false, others: [{ address: 'sagemaker_training_job.boom', name: job.name, status: 'Failed', failureReason: ATTACK }] } as never, style)],
+      // A diagnostic's detail keeps its own line breaks; SageMaker's message in it was made one line by SageMakerError.
+      ['diagnostic', renderDiagnostic({ severity: 'error', summary: `SageMaker refused: ${ATTACK}`, detail: `ValidationException: ${new SageMakerError('ValidationException', ATTACK).message}`, hint: ATTACK.replace('\n', ' '), address: `x${ATTACK}` }, style)],
+    ]
+    for (const [what, rendered] of outputs) {
+      it(what, () => {
+        const text = terminalSafe(rendered, true)
+        assert.doesNotMatch(text, FAKE_LINE, `${what} let a value start a line:\n${text}`)
+        // Only the colour codes sageform applied remain; the attack's own \e[31m (identical to sageform's red) is text.
+        assert.doesNotMatch(text.replace(/\u001b\[(?:1|2|22|31|32|33|36|39)m/g, ''), RAW, text)
+        assert.ok(text.includes('\\x1b[31m') || text.includes('\\u001b[31m'), `${what} shows the attack escaped:\n${text}`)
+        if (!what.startsWith('output')) assert.ok(text.includes('\u001b['), `${what} is still coloured`)
+      })
+    }
   })
 
   it('the live view (ink) draws a failure reason escaped', () => {
@@ -61,6 +119,7 @@ describe('escaping what reaches the terminal', () => {
     const cli = (args: string[]) => runCli(args, { cwd: dir, env: endpointEnv(endpoint.url) })
     const clean = (run: CliRun, what: string) => {
       assert.doesNotMatch(run.stdout + run.stderr, RAW, `${what} printed a raw control character:\n${run.stdout}\n${run.stderr}`)
+      assert.doesNotMatch(run.stdout + run.stderr, FAKE_LINE, `${what} let the failure reason start a line:\n${run.stdout}\n${run.stderr}`)
     }
 
     before(async () => {
@@ -111,7 +170,31 @@ describe('escaping what reaches the terminal', () => {
         clean(run, args.join(' '))
         assert.ok((run.stdout + run.stderr).includes('pwned'), `${args.join(' ')} shows the reason:\n${run.stdout}\n${run.stderr}`)
       }
-      clean(await cli(['show']), 'show')
+      // The state as an apply that saw the job fail records it (its FailureReason too), for show and state show.
+      const statePath = join(dir, 'sageform.state.json')
+      const state = JSON.parse(readFileSync(statePath, 'utf8'))
+      Object.assign(state.resources['sagemaker_training_job.boom'].current, { status: 'Failed', failure_reason: `AlgorithmError: ${ATTACK}` })
+      writeFileSync(statePath, JSON.stringify(state))
+      for (const args of [['show'], ['state', 'show', 'sagemaker_training_job.boom'], ['state', 'list']]) {
+        const run = await cli(args)
+        clean(run, args.join(' '))
+        assert.ok(run.stdout.includes(`AlgorithmError: ${SHOWN}`) || args[1] === 'list', `${args.join(' ')}:\n${run.stdout}`)
+      }
+    })
+
+    it('on a colour terminal (a real pseudo-terminal): only the colours sageform applies, the reason escaped on its line', async () => {
+      // script(1) runs the CLI on a pty, so stdout is a TTY and colour is on, as for a person at a terminal.
+      for (const args of [['state', 'show', 'sagemaker_training_job.boom'], ['show'], ['watch'], ['logs', 'sagemaker_training_job.boom']]) {
+        const command = [process.execPath, join(root, 'bin', 'run.js'), ...args].map((a) => `'${a}'`).join(' ')
+        const env = endpointEnv(endpoint.url, { NO_COLOR: undefined, CI: undefined, TERM: 'xterm-256color', COLUMNS: '200' })
+        const run = await startProcess('script', ['-qefc', `stty rows 50 cols 200; ${command}`, '/dev/null'], { cwd: dir, env }).done
+        const text = run.stdout
+        assert.ok(text.includes('\u001b['), `${args.join(' ')} is coloured on a terminal:\n${text}`)
+        assert.ok(text.includes('\\x1b[31m') || text.includes('\\u001b[31m'), `${args.join(' ')} shows the attack's colour code as text:\n${text}`)
+        // The attack's title (OSC), bell, and clear-screen with its colour never reach the terminal.
+        assert.doesNotMatch(text, /\u001b\]|\u0007|\u001b\[2J\u001b\[31m/, `${args.join(' ')}:\n${text}`)
+        assert.doesNotMatch(text.replace(/\r/g, ''), FAKE_LINE, `${args.join(' ')} let the reason start a line:\n${text}`)
+      }
     })
 
     it('validate shows a manifest line holding raw escape bytes escaped, in its diagnostic', async () => {

@@ -192,7 +192,7 @@ describe('plan quota check over HTTP (nock)', () => {
     sageMaker([[]])
     const result = await plan(dir, { timeoutMs: 200 })
     assert.equal(result.quota_check!.status, 'not-checked')
-    assert.equal(result.quota_check!.reason, 'Service Quotas: no answer within 200 ms')
+    assert.equal(result.quota_check!.reason, 'Service Quotas: no answer within 200ms')
     nock.abortPendingRequests()
     nock.cleanAll()
   })

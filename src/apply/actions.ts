@@ -290,7 +290,7 @@ async function freeName(change: ResourceChange, ctx: ActionContext, ops: JobOps,
   })
   // Deletion can take a moment (status Deleting); the name is free only once Describe no longer finds the job.
   const left = await attempt(summary, () => ctx.poll.until(ops, old.name, (job) => job === undefined || job.status === 'DeleteFailed', 'be deleted'))
-  if (left) throw new StepFailed(summary, `SageMaker could not delete ${ops.noun} ${old.name} (${left.status}${left.failure_reason ? `: ${left.failure_reason}` : ''}).`)
+  if (left) throw new StepFailed(summary, `SageMaker could not delete ${ops.noun} ${old.name} (${left.status}${left.failure_reason ? `: ${JSON.stringify(left.failure_reason)}` : ''}).`)
   await ctx.journal.record(`deleting ${ops.noun} ${old.name}`, (state) => retireCurrent(state, change.address, finalFields(finalStatus, ctx.now())))
 }
 

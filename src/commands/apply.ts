@@ -7,6 +7,7 @@ import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
 import type { Interrupts } from './interrupt.js'
 import { pollIntervalOf, waitForApplied, type WaitPayload } from './follow.js'
 import { pollIntervalFlag } from './watch.js'
+import { jsonSafe } from '../ui/escape.js'
 
 export const lockTimeoutFlag = Flags.string({ description: 'How long to wait for the state lock (e.g. 30s, 5m).', default: '0s' })
 
@@ -71,6 +72,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     }
     const { Interrupts } = await import('./interrupt.js')
     const interrupts = new Interrupts((line) => this.logToStderr(line))
+    options.onLocked = (lock) => interrupts.holding(lock)
     try {
       return await this.apply(options, interrupts, { flags, planfile: args.planfile, waitMs })
     } finally {
@@ -131,7 +133,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
         if (line) this.log(line)
       },
       // Terraform's way when even errored.tfstate cannot be written: the state goes to stderr, where a log keeps it.
-      { signal: interrupts.signal, onUnsavedState: (json) => process.stderr.write(`${json}\n`) },
+      { signal: interrupts.signal, onUnsavedState: (json) => process.stderr.write(`${jsonSafe(json)}\n`) },
     )
     result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error

@@ -37,7 +37,7 @@ export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted:
  * and CI set it; a value that is not a positive duration, from either, is a usage error before anything runs.
  */
 const requestTimeoutFlag = Flags.custom<number>({
-  description: `The most one call to AWS (SageMaker, S3, CloudWatch Logs) may take, retries included, e.g. 30s or 2m (default 60s; also ${REQUEST_TIMEOUT_ENV}).`,
+  description: `The most one call to AWS (SageMaker, S3, CloudWatch Logs, Price List, Service Quotas) may take, retries included, e.g. 30s or 2m (default 60s; also ${REQUEST_TIMEOUT_ENV}); each connection attempt gets a sixth of it.`,
   env: REQUEST_TIMEOUT_ENV,
   helpGroup: 'GLOBAL',
   parse: async (input) => {

@@ -135,6 +135,7 @@ export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload,
   const { appliedTargets } = await import('../services/watch.js')
   const { followLogs } = await import('../services/logs.js')
   const { connectLogs } = await import('../services/connection.js')
+  const { renderAppliedLogLine } = await import('../ui/logs.js')
   const targets = appliedTargets(result)
   for (const t of targets.filter((t) => jobFamily(t.type) === 'tuning')) options.log(`${t.address}: a tuning job runs many training jobs; see one with: sageform logs ${t.address}`)
   const training = targets.filter((t) => jobFamily(t.type) === 'training')
@@ -142,8 +143,8 @@ export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload,
   const logs = await connectLogs(options.connection, options.provider)
   await Promise.all(
     training.map((t) =>
-      followLogs({ api, logs, jobName: t.name, signal: options.signal, pollIntervalMs: options.intervalMs, onLine: (line) => options.log(`${t.address} | ${line.text}`) }).catch((error: Error) =>
-        options.log(`${t.address} | logs unavailable: ${error.message}`),
+      followLogs({ api, logs, jobName: t.name, signal: options.signal, pollIntervalMs: options.intervalMs, onLine: (line) => options.log(renderAppliedLogLine(t.address, line.text)) }).catch((error: Error) =>
+        options.log(renderAppliedLogLine(t.address, `logs unavailable: ${error.message}`)),
       ),
     ),
   )

@@ -1,6 +1,8 @@
 // Terraform's way with SIGINT and SIGTERM (CI cancelling a job sends SIGTERM): the first asks the run to stop starting
 // new work and end cleanly (calls in flight finish within their request timeout, the state is written, the lock
-// released, exit 130 or 143); a second one exits at once, releasing the lock unless a state write is under way.
+// released, exit 130 or 143); a second one exits at once, releasing the lock unless a state write is under way. The S3
+// lock takes a request to release: the second signal waits for that one DELETE (within the request timeout), and a
+// third exits without it.
 import type { HeldLock } from '../state/lock.js'
 import type { StateBackend } from '../state/backend.js'
 import { EXIT } from './base.js'
@@ -13,6 +15,7 @@ export class Interrupts {
   private first: Handled | undefined
   private writing = 0
   private lock: HeldLock | undefined
+  private exiting = false
   private readonly handlers = new Map<Handled, () => void>()
 
   constructor(private readonly say: (line: string) => void) {
@@ -67,13 +70,22 @@ export class Interrupts {
       return
     }
     const code = CODES[this.first]
-    if (this.writing > 0) {
-      this.say(`${name} received again: exiting now, during a state write. The lock stays; the next run on this host takes it over (or run sageform force-unlock ${this.lock?.info.id ?? 'ID'}).`)
-    } else if (this.lock && !this.lock.releaseNow()) {
-      this.say(`${name} received again: exiting now. The lock could not be released: run sageform force-unlock ${this.lock.info.id}.`)
-    } else {
-      this.say(`${name} received again: exiting now; the lock was released. Changes that were running may not be recorded: the next plan adopts any job they created.`)
+    const lock = this.lock
+    if (this.exiting || this.writing > 0 || !lock) {
+      const unlock = `run sageform force-unlock ${lock?.info.id ?? 'ID'} (a local lock is taken over by the next run on this host)`
+      this.say(this.exiting ? `${name} received again: exiting without releasing the lock; ${unlock}.` : this.writing > 0 ? `${name} received again: exiting now, during a state write. The lock stays; ${unlock}.` : `${name} received again: exiting now.`)
+      process.exit(code)
     }
-    process.exit(code)
+    this.exiting = true
+    const released = `${name} received again: exiting now; the lock was released. Changes that were running may not be recorded: the next plan adopts any job they created.`
+    if (lock.releaseNow()) {
+      this.say(released)
+      process.exit(code)
+    }
+    this.say(`${name} received again: releasing the lock, then exiting (send it again to exit without releasing it).`)
+    lock.release().then(
+      () => this.say(released),
+      (error: Error) => this.say(`The lock could not be released (${error.message}): run sageform force-unlock ${lock.info.id}.`),
+    ).finally(() => process.exit(code))
   }
 }

@@ -38,7 +38,7 @@ import {
   type SearchRecord,
   type SearchResource,
 } from './types.js'
-import { bounded, requestTimeoutMs, timeoutMessage, trackEndpoint, type SendOptions } from './timeouts.js'
+import { bounded, requestHandlerOptions, requestTimeoutMs, trackEndpoint, type SendOptions } from './timeouts.js'
 
 export interface SageMakerClientOptions {
   region?: string
@@ -74,6 +74,7 @@ export function clientConfig(options: SageMakerClientOptions): SageMakerClientCo
     maxAttempts: options.maxAttempts ?? (process.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS),
     retryMode: 'adaptive',
     retryStrategy: options.retryStrategy,
+    requestHandler: requestHandlerOptions(options.requestTimeoutMs ?? requestTimeoutMs()),
   }
 }
 
@@ -207,7 +208,7 @@ class SdkSageMaker implements SageMakerApi {
     await (this.regionChecked ??= this.checkRegion())
     try {
       // Retryable like a dropped connection: a poll tries again next time; apply reports it and stops.
-      return await bounded(this.timeoutMs, send, () => new SageMakerError('RequestTimeout', timeoutMessage('SageMaker', operation, this.endpoint(), this.timeoutMs), { retryable: true }))
+      return await bounded(this.timeoutMs, send, { service: 'SageMaker', operation, endpoint: this.endpoint }, (message) => new SageMakerError('RequestTimeout', message, { retryable: true }))
     } catch (err) {
       throw toSageMakerError(err, this.profile)
     }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs'
 import { NO_REGION_MESSAGE, clientConfig, noCredentialsMessage, type SageMakerClientOptions } from './client.js'
 import type { LogEventsPage, LogStream, LogsApi } from './logs.js'
-import { bounded, requestTimeoutMs, timeoutMessage, trackEndpoint, type SendOptions } from './timeouts.js'
+import { bounded, requestTimeoutMs, trackEndpoint, type SendOptions } from './timeouts.js'
 import { SageMakerError } from './types.js'
 
 /**
@@ -67,7 +67,7 @@ class SdkLogs implements LogsApi {
   private async call<T>(operation: string, send: (options: SendOptions) => Promise<T>): Promise<T> {
     await (this.regionChecked ??= this.checkRegion())
     try {
-      return await bounded(this.timeoutMs, send, () => new SageMakerError('RequestTimeout', timeoutMessage('CloudWatch Logs', operation, this.endpoint(), this.timeoutMs), { retryable: true }))
+      return await bounded(this.timeoutMs, send, { service: 'CloudWatch Logs', operation, endpoint: this.endpoint }, (message) => new SageMakerError('RequestTimeout', message, { retryable: true }))
     } catch (err) {
       throw toError(err, this.profile)
     }

@@ -1,7 +1,8 @@
 // PriceListApi over the AWS SDK v3 Pricing client. The Price List Query API has endpoints in only a few regions
 // (us-east-1, eu-central-1, ap-south-1); sageform asks us-east-1 whatever the plan's region, which it passes as the
-// regionCode filter. One attempt, aborted by the caller's deadline: a plan must never wait long for prices.
+// regionCode filter. One attempt, aborted by the caller's deadline (the request timeout, timeouts.ts).
 import { GetProductsCommand, PricingClient, type PricingClientConfig } from '@aws-sdk/client-pricing'
+import { requestHandlerOptions, requestTimeoutMs } from './timeouts.js'
 import { PriceListError, SAGEMAKER_SERVICE_CODE, parseTrainingPriceList, trainingFilters, type PriceListApi, type TrainingPrices } from './price-list.js'
 
 export const PRICING_API_REGION = 'us-east-1'
@@ -11,15 +12,13 @@ const MAX_PAGES = 20
 export interface PriceListClientOptions {
   /** Shared config/credentials profile, as for SageMaker; the default credential chain otherwise. */
   profile?: string
+  /** The request timeout the connect timeout derives from; else SAGEFORM_REQUEST_TIMEOUT, else 60 s. */
+  requestTimeoutMs?: number
 }
 
-/**
- * One attempt, and no timeouts in the request handler: the caller aborts the whole look-up through the AbortSignal.
- * The handler's own connectionTimeout (under 2 s) and requestTimeout start timers it never clears when the request
- * fails early (a DNS failure, say), which kept the process alive for their full length after the plan was printed.
- */
+/** One attempt with the connect timeout of every client (timeouts.ts); the caller's signal bounds the whole look-up. */
 export function pricingClientConfig(options: PriceListClientOptions): PricingClientConfig {
-  return { region: PRICING_API_REGION, profile: options.profile, maxAttempts: 1 }
+  return { region: PRICING_API_REGION, profile: options.profile, maxAttempts: 1, requestHandler: requestHandlerOptions(options.requestTimeoutMs ?? requestTimeoutMs()) }
 }
 
 export function createPriceListClient(options: PriceListClientOptions): PriceListApi {

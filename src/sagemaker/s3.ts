@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-s3'
 import type { ConditionalResult, ObjectStore, StoredObject, WriteCondition } from '../util/object-store.js'
 import { clientConfig, errorCode, noCredentialsMessage, type SageMakerClientOptions } from './client.js'
-import { bounded, requestTimeoutMs, timeoutMessage, trackEndpoint, type SendOptions } from './timeouts.js'
+import { bounded, requestTimeoutMs, trackEndpoint, type SendOptions } from './timeouts.js'
 
-export interface S3StoreOptions extends Pick<SageMakerClientOptions, 'region' | 'profile' | 'endpoint' | 'requestTimeoutMs'> {
+export interface S3StoreOptions extends Pick<SageMakerClientOptions, 'region' | 'profile' | 'endpoint' | 'requestTimeoutMs' | 'maxAttempts'> {
   bucket: string
   /** Requests go to <endpoint>/<bucket>/<key> instead of <bucket>.<endpoint>/<key>, as most S3-compatible stores want. */
   usePathStyle?: boolean
@@ -75,7 +75,7 @@ class S3Store implements ObjectStore {
   private async call<T, E extends string>(operation: string, key: string, send: (options: SendOptions) => Promise<T>, expected: Partial<Record<number, E>>): Promise<T | E> {
     await (this.regionChecked ??= this.checkRegion())
     try {
-      return await bounded(this.timeoutMs, send, () => new RequestTimedOut(timeoutMessage('S3', `${operation} of ${this.describe(key)}`, this.endpoint(), this.timeoutMs)))
+      return await bounded(this.timeoutMs, send, { service: 'S3', operation: `${operation} of ${this.describe(key)}`, endpoint: this.endpoint }, (message) => new RequestTimedOut(message))
     } catch (err) {
       if (err instanceof RequestTimedOut) throw err
       const status = err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined

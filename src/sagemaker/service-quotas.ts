@@ -1,6 +1,7 @@
 // ServiceQuotasApi over the AWS SDK v3 Service Quotas client. One attempt per page, aborted by the caller's deadline:
 // a plan must never wait long for quotas, and a failure only leaves them unchecked.
 import { GetServiceQuotaCommand, ListServiceQuotasCommand, ServiceQuotasClient } from '@aws-sdk/client-service-quotas'
+import { requestHandlerOptions, requestTimeoutMs } from './timeouts.js'
 import { ServiceQuotasError, type ServiceQuota, type ServiceQuotasApi } from './quotas.js'
 
 const SERVICE_CODE = 'sagemaker'
@@ -13,12 +14,15 @@ export interface ServiceQuotasClientOptions {
   profile?: string
   /** Without it the SDK honours AWS_ENDPOINT_URL_SERVICE_QUOTAS, then AWS_ENDPOINT_URL. */
   endpoint?: string
+  /** The request timeout the connect timeout derives from; else SAGEFORM_REQUEST_TIMEOUT, else 60 s. */
+  requestTimeoutMs?: number
 }
 
 export function createServiceQuotasClient(options: ServiceQuotasClientOptions): ServiceQuotasApi {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  // As for prices: no handler timeouts (their timers outlive an early failure); the caller's signal bounds the calls.
-  return new SdkServiceQuotas(new ServiceQuotasClient({ region: options.region, profile: options.profile, endpoint: options.endpoint, maxAttempts: 1 }))
+  // As for prices: the connect timeout of every client (timeouts.ts); the caller's signal bounds the whole look-up.
+  const requestHandler = requestHandlerOptions(options.requestTimeoutMs ?? requestTimeoutMs())
+  return new SdkServiceQuotas(new ServiceQuotasClient({ region: options.region, profile: options.profile, endpoint: options.endpoint, maxAttempts: 1, requestHandler }))
 }
 
 class SdkServiceQuotas implements ServiceQuotasApi {

@@ -86,7 +86,9 @@ export class SageMakerError extends Error {
   readonly requestId: string | undefined
 
   constructor(code: string, message: string, options: { retryable?: boolean; requestId?: string; cause?: unknown } = {}) {
-    super(message, { cause: options.cause })
+    // The service's message is one sentence wherever it is shown (a diagnostic's detail keeps its own line breaks), so a
+    // message holding a line break could fake a line of sageform's output: it is joined into one line here.
+    super(message.replace(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/g, ' '), { cause: options.cause })
     this.code = code
     this.retryable = options.retryable ?? false
     this.requestId = options.requestId

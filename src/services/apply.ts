@@ -30,6 +30,8 @@ export interface ApplyOptions extends PlanOptions {
   planFile?: string
   lockTimeout: string
   operation?: string
+  /** Told the lock as soon as it is taken, before planning: a second Ctrl-C while planning still releases it. */
+  onLocked?: (lock: HeldLock) => void
 }
 
 /** A plan ready to run, holding the state lock until `finish` or `release`. */
@@ -81,6 +83,7 @@ export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): P
   if (!backend) return { diagnostics }
   const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
   if (!lock) return { diagnostics: diags.items }
+  options.onLocked?.(lock)
   // From here on every way out that is not a prepared apply releases the lock, a thrown error included.
   try {
     // The state the plan was made (or checked) against, read once under the lock, is the state apply starts from.

@@ -1,7 +1,7 @@
 // Prices for `plan`: pinned ones from a pricing file, the rest from AWS's Price List (cached per region for a week),
 // then the pure arithmetic of src/planner/cost.ts. Prices are a nicety: whatever fails (no credentials, no network,
 // no region, a type AWS does not list) leaves instance-hours and the words "price unknown", never a failed plan, and
-// the look-up gives up after PRICING_TIMEOUT_MS.
+// the look-up gives up after the request timeout (--request-timeout, as every remote call).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
@@ -11,11 +11,10 @@ import type { Plan } from '../plan/types.js'
 import { instanceTypes, withCost, type PriceBook, type PriceQuote } from '../planner/cost.js'
 import { withDeadline } from '../util/deadline.js'
 import { PriceListError, type PriceListApi, type TrainingPrices } from '../sagemaker/price-list.js'
+import { formatTimeout, requestTimeoutMs } from '../sagemaker/timeouts.js'
 
 /** The pinned prices file looked for beside the manifests. */
 export const PRICING_FILE = 'sageform.pricing.json'
-/** The whole AWS look-up (credentials, every page) gives up after this; the plan goes on without prices. */
-export const PRICING_TIMEOUT_MS = 1500
 export const CACHE_TTL_MS = 7 * 24 * 3600 * 1000
 const CACHE_FORMAT = 1
 
@@ -25,6 +24,7 @@ export interface CostOptions {
   /** A price list in place of AWS's (tests); without it the SDK client is created when a price is needed. */
   priceList?: PriceListApi
   now?: () => Date
+  /** The whole AWS look-up (credentials, every page) gives up after this; else the request timeout. */
   timeoutMs?: number
 }
 
@@ -84,7 +84,7 @@ async function awsPrices(region: string, context: CostContext, options: CostOpti
   if (cached) return cached
   try {
     // The deadline covers loading the SDK and resolving credentials too, not only the requests.
-    const ms = options.timeoutMs ?? PRICING_TIMEOUT_MS
+    const ms = options.timeoutMs ?? requestTimeoutMs()
     const fetched = await withDeadline(async (signal) => {
       const api = options.priceList ?? (await import('../sagemaker/pricing.js')).createPriceListClient({ profile: context.profile ?? context.provider.profile })
       try {
@@ -93,7 +93,7 @@ async function awsPrices(region: string, context: CostContext, options: CostOpti
       } finally {
         if (!options.priceList) api.destroy?.()
       }
-    }, ms, () => new PriceListError('unreachable', `no answer within ${ms} ms`))
+    }, ms, () => new PriceListError('unreachable', `no answer within ${formatTimeout(ms)}`))
     const entry: CacheEntry = { format_version: CACHE_FORMAT, ...fetched, region, fetched_at: now.toISOString() }
     if (Object.keys(entry.prices).length > 0) await writeCache(context.env, entry)
     return entry

@@ -1,7 +1,8 @@
 // The quota check of `plan`: the account's SageMaker quotas from the Service Quotas API (cached per region, account
 // and endpoint for an hour), what runs now from SageMaker's Search, then the pure check of src/planner/quota.ts.
 // Like prices, quotas are never a reason for a failed plan when they cannot be read: no permission, no network, no
-// region or no answer within QUOTA_TIMEOUT_MS make one warning, "Quotas not checked".
+// region or no answer within the request timeout (--request-timeout, as every remote call) make one warning,
+// "Quotas not checked".
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -13,12 +14,11 @@ import type { Plan } from '../plan/types.js'
 import { checkQuotas, neededQuotaNames, needsQuotaCheck, notChecked, quotaDiagnostics, runningUsage, type QuotaValue } from '../planner/quota.js'
 import { ServiceQuotasError, type ServiceQuota, type ServiceQuotasApi } from '../sagemaker/quotas.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
+import { formatTimeout, requestTimeoutMs } from '../sagemaker/timeouts.js'
 import { withDeadline } from '../util/deadline.js'
 import { quotasEndpoint } from './connection.js'
 import { cacheDir } from './cost.js'
 
-/** Service Quotas lists ~1,600 SageMaker quotas in 100s: the whole look-up, Search included, gives up after this. */
-export const QUOTA_TIMEOUT_MS = 5000
 /** A raised quota shows within the hour; a refusal is always confirmed against a fresh answer first. */
 export const QUOTA_CACHE_TTL_MS = 3600 * 1000
 const CACHE_FORMAT = 2
@@ -27,6 +27,7 @@ export interface QuotaCheckOptions {
   /** A Service Quotas client in place of AWS's (tests); without it the SDK client is created when needed. */
   serviceQuotas?: ServiceQuotasApi
   now?: () => Date
+  /** The whole look-up (~1,600 quotas in pages of 100, Search included) gives up after this; else the request timeout. */
   timeoutMs?: number
 }
 
@@ -59,7 +60,7 @@ async function runCheck(plan: Plan, context: QuotaContext, api: SageMakerApi | u
   if (!region && !options.serviceQuotas) region = (await (await import('../sagemaker/pricing.js')).sdkDefaultRegion(profile)) ?? null
   if (!region) return notChecked(null, 'no AWS region')
   if (!api) return notChecked(region, 'SageMaker was not read (--refresh=false)')
-  const ms = options.timeoutMs ?? QUOTA_TIMEOUT_MS
+  const ms = options.timeoutMs ?? requestTimeoutMs()
   const now = options.now?.() ?? new Date()
   const cache = cacheFile(context, region, profile)
   const names = neededQuotaNames(plan)
@@ -83,7 +84,7 @@ async function runCheck(plan: Plan, context: QuotaContext, api: SageMakerApi | u
         return covered && refuses ? checkQuotas(plan, { region, quotas: byName(await lookUp(undefined)), running }) : check
       },
       ms,
-      () => new ServiceQuotasError('unreachable', `no answer within ${ms} ms`),
+      () => new ServiceQuotasError('unreachable', `no answer within ${formatTimeout(ms)}`),
     )
   } catch (error) {
     if (error instanceof ServiceQuotasError) return notChecked(region, error.kind === 'credentials' ? `no AWS credentials: ${error.message}` : `Service Quotas: ${error.message}`)

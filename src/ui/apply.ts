@@ -2,7 +2,7 @@
 import type { ApplyEvent } from '../apply/engine.js'
 import type { ApplyPayload } from '../services/apply.js'
 import { renderDiagnostics } from './diagnostics.js'
-import { oneLine } from './escape.js'
+import { escapeStrings } from './escape.js'
 import type { Style } from './style.js'
 
 const VERB: Record<ApplyEvent['action'], [string, string]> = {
@@ -28,7 +28,9 @@ function verbs(event: ApplyEvent): [string, string] {
   return VERB[event.action]
 }
 
-export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Date()): string | undefined {
+export function renderEvent(raw: ApplyEvent, style: Style, now: Date = new Date()): string | undefined {
+  // Addresses, job names and SageMaker's messages, each on one line, escaped before styling (escape.ts).
+  const event = escapeStrings(raw)
   if (event.action === 'no-op' && event.phase !== 'failed' && event.reason !== 'deposed_finished') return undefined
   const [starting, finished] = verbs(event)
   const time = style.dim(now.toISOString().slice(11, 19))
@@ -36,13 +38,13 @@ export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Dat
     case 'start':
       return `${time} ${style.bold(event.address)}: ${starting}`
     case 'done':
-      return `${time} ${style.bold(event.address)}: ${style.green(finished)}${event.message ? ` (${oneLine(event.message)})` : ''}`
+      return `${time} ${style.bold(event.address)}: ${style.green(finished)}${event.message ? ` (${event.message})` : ''}`
     case 'failed':
-      return `${time} ${style.bold(event.address)}: ${style.red('Failed')}: ${oneLine(event.message)}`
+      return `${time} ${style.bold(event.address)}: ${style.red('Failed')}: ${event.message}`
     case 'skipped':
-      return `${time} ${style.bold(event.address)}: ${style.yellow('Skipped')}: ${oneLine(event.message)}`
+      return `${time} ${style.bold(event.address)}: ${style.yellow('Skipped')}: ${event.message}`
     case 'deferred':
-      return `${time} ${style.bold(event.address)}: ${style.yellow('Deferred')}: ${oneLine(event.message)}`
+      return `${time} ${style.bold(event.address)}: ${style.yellow('Deferred')}: ${event.message}`
   }
 }
 

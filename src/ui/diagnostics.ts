@@ -3,14 +3,17 @@
 import { readFileSync } from 'node:fs'
 import type { Diagnostic } from '../diagnostics/index.js'
 import { redactCredentials } from '../util/credentials.js'
+import { oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 export function renderDiagnostic(d: Diagnostic, style: Style, readSource: (file: string) => string | undefined = readQuietly): string {
   const colour = d.severity === 'error' ? style.red : style.yellow
   const lines: string[] = []
-  const where = d.range ? `${d.range.file}:${d.range.start.line}:${d.range.start.column}: ` : ''
-  lines.push(`${colour(style.bold(d.severity === 'error' ? 'Error:' : 'Warning:'))} ${where}${style.bold(d.summary)}`)
-  const context = [d.address, d.attribute].filter(Boolean).join(', attribute ')
+  // A diagnostic echoes manifest text and SageMaker's messages: each field is escaped before it is styled (escape.ts);
+  // the detail and the hint keep their line breaks, each line escaped and indented.
+  const where = d.range ? `${oneLine(d.range.file)}:${d.range.start.line}:${d.range.start.column}: ` : ''
+  lines.push(`${colour(style.bold(d.severity === 'error' ? 'Error:' : 'Warning:'))} ${where}${style.bold(oneLine(d.summary))}`)
+  const context = oneLine([d.address, d.attribute].filter(Boolean).join(', attribute '))
   if (context) lines.push(`  ${style.dim('on')} ${context}`)
   const source = d.range && readSource(d.range.file)
   if (d.range && source !== undefined) {
@@ -20,19 +23,19 @@ export function renderDiagnostic(d: Diagnostic, style: Style, readSource: (file:
       const sameLine = d.range.end.line === d.range.start.line
       const width = Math.max(1, sameLine ? d.range.end.column - d.range.start.column : text.length - d.range.start.column + 1)
       // The line may hold the very credential the diagnostic refuses; a log must not carry it further.
-      lines.push(`  ${style.dim(gutter + ' │')} ${redactCredentials(text).replace(/\t/g, ' ')}`)
+      lines.push(`  ${style.dim(gutter + ' │')} ${oneLine(redactCredentials(text).replace(/\r$/, '').replace(/\t/g, ' '))}`)
       lines.push(`  ${' '.repeat(gutter.length)} ${style.dim('│')} ${' '.repeat(d.range.start.column - 1)}${colour('^' + '~'.repeat(width - 1))}`)
     }
   }
   if (d.detail) lines.push('', indent(d.detail))
-  if (d.hint) lines.push(indent(`${style.cyan('Hint:')} ${d.hint}`))
+  if (d.hint) lines.push(`  ${style.cyan('Hint:')} ${indent(d.hint).slice(2)}`)
   return lines.join('\n')
 }
 
 function indent(text: string): string {
   return text
     .split('\n')
-    .map((l) => `  ${l}`)
+    .map((l) => `  ${oneLine(l)}`)
     .join('\n')
 }
 

@@ -1,7 +1,11 @@
 // Nothing remote or user-written reaches the terminal raw. Strings from SageMaker (FailureReason, status messages),
 // CloudWatch (log lines) and manifests (echoed in diagnostics) may hold escape sequences that set the window title,
-// clear the screen, move the cursor or fake a line; every command's output passes through terminalSafe, which shows
-// such characters as visible escapes (`\x1b`) and lets through only the colour codes sageform itself writes.
+// clear the screen, move the cursor or fake a line. The renderers of src/ui escape each such value where they put it
+// into a line, before any styling: oneLine for a field (newlines too, so a value cannot fake a line of its own),
+// jsonText for a value shown as JSON. Then every command's output passes through terminalSafe, which escapes any
+// control character left and only then turns style.ts's marks into colour codes: nothing a value holds can pass as
+// sageform's own colour.
+import { renderMarks } from './style.js'
 
 /** C0 controls but tab and newline, DEL, C1 controls, and the Unicode controls that reorder text (bidi overrides). */
 const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g
@@ -29,17 +33,18 @@ export function escapeStrings<T>(value: T): T {
   return value
 }
 
-/**
- * Output text made safe for a terminal. With `styled`, the colour codes of style.ts (SGR sequences it emits) stay,
- * so a coloured plan still looks coloured; without it (no colour, CI, pipes), no escape character survives.
- */
-export function terminalSafe(text: string, styled: boolean): string {
-  if (!styled) return text.replace(UNSAFE, visible)
-  return text.replace(new RegExp(`${OWN_SGR.source}|${UNSAFE.source}`, 'g'), (match) => (match.length > 1 ? match : visible(match)))
+/** A value shown as JSON (an attribute, an output, a tag): JSON's own escapes, and jsonSafe's for what JSON leaves raw. */
+export function jsonText(value: unknown): string {
+  return jsonSafe(JSON.stringify(value) ?? 'null')
 }
 
-/** What makeStyle writes: bold, dim, and the foreground colours it uses, each with its reset. */
-const OWN_SGR = /\x1b\[(?:1|2|22|31|32|33|36|39)m/
+/**
+ * Output text made safe for a terminal: every control character but tab and newline is shown as a visible escape;
+ * then, on a colour terminal (`styled`), the marks of style.ts become colour codes, else they are dropped.
+ */
+export function terminalSafe(text: string, styled: boolean): string {
+  return renderMarks(text.replace(UNSAFE, visible), styled)
+}
 
 /** JSON text with the controls JSON.stringify leaves raw (DEL, C1, bidi) written as \u escapes: the same data. */
 export function jsonSafe(json: string): string {

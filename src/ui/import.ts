@@ -1,11 +1,12 @@
 import type { ImportResult, LineageImportResult, TerraformImportResult } from '../services/import.js'
 import { renderDiagnostics } from './diagnostics.js'
+import { oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 export function renderImport(result: ImportResult, style: Style): string {
   if (!result.imported || !result.job) return renderDiagnostics(result.diagnostics, style)
   const { job } = result
-  const lines = [style.green(style.bold(`Import successful!`)) + ` ${result.address} is now job ${job.name} (${job.status}).`]
+  const lines = [style.green(style.bold(`Import successful!`)) + ` ${oneLine(result.address)} is now job ${oneLine(job.name)} (${oneLine(job.status)}).`]
   lines.push(
     result.matches_configuration
       ? 'The job matches the configuration: the next plan has nothing to do for it.'
@@ -18,12 +19,14 @@ export function renderImport(result: ImportResult, style: Style): string {
 export function renderBulkImport(result: TerraformImportResult | LineageImportResult, style: Style): string {
   const lines: string[] = []
   for (const entry of result.resources) {
-    const job = entry.job_name ? ` (job ${entry.job_name})` : ''
-    if (entry.action === 'skipped') lines.push(`${style.yellow('skip')}   ${entry.address}${job}: ${entry.reason}`)
+    // Names and reasons may come from a Terraform state or SageMaker: one line each, escaped (escape.ts).
+    const job = entry.job_name ? ` (job ${oneLine(entry.job_name)})` : ''
+    const address = oneLine(entry.address)
+    if (entry.action === 'skipped') lines.push(`${style.yellow('skip')}   ${address}${job}: ${oneLine(String(entry.reason))}`)
     else {
       const verb = entry.action === 'adopted' ? style.green('import') : style.cyan('would import')
       const differs = entry.matches_configuration ? '' : style.yellow(' — differs from the configuration: the next plan replaces it')
-      lines.push(`${verb} ${entry.address}${job}${differs}`)
+      lines.push(`${verb} ${address}${job}${differs}`)
     }
   }
   const adopted = result.resources.filter((e) => e.action !== 'skipped').length

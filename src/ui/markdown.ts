@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
-import { oneLine } from './escape.js'
+import { jsonText, oneLine } from './escape.js'
 import { quotaFigures, quotaHeading } from './quota.js'
 import { headline, isShown, reasonText, replaceHint, startsNewJob, summaryLine, symbol, tagDiff } from './plan.js'
 
@@ -16,16 +16,19 @@ export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
 function value(v: JsonValue | undefined): string {
   if (v === undefined) return 'null'
   if (v !== null && typeof v === 'object' && !Array.isArray(v) && '$unknown' in v) return '(known after apply)'
-  return JSON.stringify(v)
+  return jsonText(v)
 }
+
+// Text from SageMaker or a manifest is escaped (escape.ts) wherever it goes: cells, inline code, HTML, diff lines.
 
 /** Table cells: no line breaks, and a `|` would end the cell. */
 function cell(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|')
+  return oneLine(text.replace(/\r?\n/g, ' ')).replace(/\|/g, '\\|')
 }
 
 /** Inline code that survives backticks inside: a longer fence, padded when the text starts or ends with one. */
-function code(text: string): string {
+function code(raw: string): string {
+  const text = oneLine(raw)
   const runs = text.match(/`+/g) ?? []
   const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1)
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : ''
@@ -33,7 +36,7 @@ function code(text: string): string {
 }
 
 function html(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return oneLine(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 function attributeDiff(change: AttributeChange, action: ResourceChange['action']): string[] {
@@ -48,7 +51,7 @@ function attributeDiff(change: AttributeChange, action: ResourceChange['action']
     const lines = [`  ${change.path} = <<-EOT${note}`]
     for (const part of diffLines(change.before, change.after)) {
       const mark = part.added ? '+' : part.removed ? '-' : ' '
-      for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`${mark}     ${line}`)
+      for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`${mark}     ${oneLine(line)}`)
     }
     lines.push('  EOT')
     return lines
@@ -63,11 +66,12 @@ function diffBody(change: ResourceChange): string[] {
   const lines: string[] = []
   for (const attribute of change.attribute_changes) lines.push(...attributeDiff(attribute, change.action))
   for (const tag of tagDiff(change)) {
-    if (tag.before !== undefined) lines.push(`- tags.${tag.key} = ${JSON.stringify(tag.before)}`)
-    else if (tag.after === undefined) lines.push(`- tags.${tag.key}`)
-    if (tag.after !== undefined) lines.push(`+ tags.${tag.key} = ${JSON.stringify(tag.after)}`)
+    const key = oneLine(tag.key)
+    if (tag.before !== undefined) lines.push(`- tags.${key} = ${jsonText(tag.before)}`)
+    else if (tag.after === undefined) lines.push(`- tags.${key}`)
+    if (tag.after !== undefined) lines.push(`+ tags.${key} = ${jsonText(tag.after)}`)
   }
-  for (const [member, v] of Object.entries(change.training_job_update ?? {})) lines.push(`+ ${member} = ${JSON.stringify(v)} # UpdateTrainingJob`)
+  for (const [member, v] of Object.entries(change.training_job_update ?? {})) lines.push(`+ ${member} = ${jsonText(v)} # UpdateTrainingJob`)
   return lines
 }
 
@@ -101,8 +105,8 @@ function details(change: ResourceChange): string[] {
   const summary = `<summary>${symbol(change)} ${title}${moved}${reasonText(change) ? ` (${html(reasonText(change)!)})` : ''}</summary>`
   const body = diffBody(change)
   const out = ['<details>', summary, '']
-  if (change.deferred) out.push(`Deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it.`, '')
-  if (change.cost) out.push(jobCostLine(change.cost).trim().replace(/^# /, ''), '')
+  if (change.deferred) out.push(`Deferred: ${oneLine(change.deferred.reason)}; a later apply (or apply --wait) creates it.`, '')
+  if (change.cost) out.push(oneLine(jobCostLine(change.cost).trim().replace(/^# /, '')), '')
   if (body.length > 0) out.push(...fenced('diff', body), '')
   else if (!change.deferred && !change.cost) out.push('No attribute changes.', '')
   out.push('</details>')
@@ -111,9 +115,9 @@ function details(change: ResourceChange): string[] {
 
 function diagnosticLine(d: Diagnostic): string {
   const where = [d.address && code(d.address), d.attribute && code(d.attribute)].filter(Boolean).join(', ')
-  const parts = [`**${d.summary}**${where ? ` (${where})` : ''}`]
-  if (d.detail) parts.push(d.detail.replace(/\r?\n/g, ' '))
-  if (d.hint) parts.push(`Hint: ${d.hint.replace(/\r?\n/g, ' ')}`)
+  const parts = [`**${oneLine(d.summary)}**${where ? ` (${where})` : ''}`]
+  if (d.detail) parts.push(oneLine(d.detail.replace(/\r?\n/g, ' ')))
+  if (d.hint) parts.push(`Hint: ${oneLine(d.hint.replace(/\r?\n/g, ' '))}`)
   return `- ${parts.join(' — ')}`
 }
 
@@ -131,7 +135,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (unchanged.length > 0) {
     out.push('**Up to date:**', '')
-    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? reasonText(c)! : `job ${c.before ? code(c.before.name) : '(none)'} (${c.before?.status ?? 'unknown status'})`}${c.replace_command ? `. ${replaceHint(c).replace(c.replace_command, code(c.replace_command))}` : ''}`)
+    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? reasonText(c)! : `job ${c.before ? code(c.before.name) : '(none)'} (${oneLine(c.before?.status ?? 'unknown status')})`}${c.replace_command ? `. ${replaceHint(c).replace(c.replace_command, code(c.replace_command))}` : ''}`)
     out.push('')
   }
   if (plan.drift.length > 0) {
@@ -139,7 +143,7 @@ export function renderPlanMarkdown(plan: Plan): string {
     for (const d of plan.drift) out.push(`- ${code(d.address)}: ${oneLine(d.detail)}`)
     out.push('')
   }
-  if (plan.cost && changes.length > 0) out.push(totalCostLine(plan.cost).replace(/^Cost:/, '**Cost:**'), '')
+  if (plan.cost && changes.length > 0) out.push(oneLine(totalCostLine(plan.cost)).replace(/^Cost:/, '**Cost:**'), '')
   if (plan.quota_check && changes.length > 0) {
     out.push(`**${quotaHeading(plan.quota_check)}**`, '')
     for (const item of plan.quota_check.items) out.push(`- ${item.outcome === 'exceeds' ? '❌' : item.outcome === 'fits' ? '✅' : '⚠️'} ${code(oneLine(item.quota_name))}${quotaFigures(item)}`)

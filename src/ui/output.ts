@@ -2,6 +2,7 @@
 // in the listing and by name; only --raw NAME and --json give them, as Terraform's -raw and -json do.
 import type { OutputResult } from '../services/output.js'
 import type { JsonValue } from '../model/state.js'
+import { jsonText, oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 export function renderOutputs(result: OutputResult, style: Style, options: { name?: string; raw?: boolean } = {}): string {
@@ -14,7 +15,7 @@ export function renderOutputs(result: OutputResult, style: Style, options: { nam
   }
   const entries = Object.entries(result.outputs)
   if (entries.length === 0) return result.diagnostics.length > 0 ? '' : style.dim('No outputs recorded in the state.')
-  return entries.map(([name, o]) => `${name} = ${o.sensitive ? style.dim('<sensitive>') : formatValue(o.value)}`).join('\n')
+  return entries.map(([name, o]) => `${oneLine(name)} = ${o.sensitive ? style.dim('<sensitive>') : formatValue(o.value)}`).join('\n')
 }
 
 /** What --raw prints: a string without quotes, a number or bool as written (the service refuses other values). */
@@ -24,7 +25,7 @@ function rawValue(value: JsonValue): string {
 
 export function formatValue(value: JsonValue, indent = ''): string {
   if (value === null) return 'null'
-  if (typeof value !== 'object') return typeof value === 'string' ? JSON.stringify(value) : String(value)
+  if (typeof value !== 'object') return typeof value === 'string' ? jsonText(value) : String(value)
   const inner = `${indent}  `
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]'
@@ -38,5 +39,5 @@ export function formatValue(value: JsonValue, indent = ''): string {
 
 /** An object key as HCL writes it: bare when it is an identifier, quoted otherwise. */
 function key(k: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k)
+  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : jsonText(k)
 }

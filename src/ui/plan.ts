@@ -10,7 +10,7 @@ import { jobCostLine, totalCostLine } from './cost.js'
 import { formatDuration } from './duration.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
-import { oneLine } from './escape.js'
+import { jsonText, oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 /** How each action is announced, in text and in Markdown. */
@@ -132,52 +132,53 @@ function colourFor(change: ResourceChange, style: Style): (s: string) => string 
 function show(value: JsonValue | undefined): string {
   if (value === undefined) return 'null'
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$unknown' in value) return '(known after apply)'
-  return JSON.stringify(value)
+  return jsonText(value)
 }
 
 function attributeLines(change: AttributeChange, action: ResourceChange['action'], style: Style): string[] {
   const note = action === 'replace' && change.forces_replacement ? style.red(' # forces replacement') : ''
   if (change.sensitive) {
     const mark = change.before === undefined ? style.green('+') : change.after === undefined ? style.red('-') : style.yellow('~')
-    return [`      ${mark} ${change.path} = (sensitive value)${note}`]
+    return [`      ${mark} ${oneLine(change.path)} = (sensitive value)${note}`]
   }
   if (typeof change.before === 'string' && typeof change.after === 'string' && (change.before.includes('\n') || change.after.includes('\n'))) {
-    const lines = [`      ~ ${change.path} = <<-EOT${note}`]
+    const lines = [`      ~ ${oneLine(change.path)} = <<-EOT${note}`]
     for (const part of diffLines(change.before, change.after)) {
       const mark = part.added ? style.green('+') : part.removed ? style.red('-') : ' '
-      for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`          ${mark} ${line}`)
+      for (const line of part.value.replace(/\n$/, '').split('\n')) lines.push(`          ${mark} ${oneLine(line)}`)
     }
     lines.push('        EOT')
     return lines
   }
-  if (change.before === undefined) return [`      ${style.green('+')} ${change.path} = ${show(change.after)}`]
-  if (change.after === undefined) return [`      ${style.red('-')} ${change.path} = ${show(change.before)}${note}`]
-  return [`      ${style.yellow('~')} ${change.path} = ${show(change.before)} -> ${show(change.after)}${note}`]
+  const path = oneLine(change.path)
+  if (change.before === undefined) return [`      ${style.green('+')} ${path} = ${show(change.after)}`]
+  if (change.after === undefined) return [`      ${style.red('-')} ${path} = ${show(change.before)}${note}`]
+  return [`      ${style.yellow('~')} ${path} = ${show(change.before)} -> ${show(change.after)}${note}`]
 }
 
 export function renderChange(change: ResourceChange, style: Style): string {
   const colour = colourFor(change, style)
   const [type, label] = [change.type, resourceOf(change.address).slice(change.type.length + 1)]
   const why = reasonText(change)
-  const reason = why ? ` (${why})` : ''
+  const reason = why ? ` (${oneLine(why)})` : ''
   const heading = change.deposed ? `${change.address} (${change.reason === 'deposed_running' ? 'deposed' : `generation ${change.before?.generation ?? '?'}`}, job ${change.deposed}) ${headerOf(change)}` : headline(change)
-  const lines = [style.bold(`  # ${heading}`) + reason]
-  if (change.previous_address !== undefined && change.action !== 'no-op') lines.push(style.bold(`  # (moved from ${change.previous_address})`))
-  if (change.deferred) lines.push(style.yellow(`  # deferred: ${change.deferred.reason}; a later apply (or apply --wait) creates it`))
-  if (change.cost) lines.push(style.dim(jobCostLine(change.cost)))
-  lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${label}" {`)
-  if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${change.before.name}${change.before.status ? style.dim(` (${change.before.status})`) : ''}`)
+  const lines = [style.bold(`  # ${oneLine(heading)}`) + reason]
+  if (change.previous_address !== undefined && change.action !== 'no-op') lines.push(style.bold(`  # (moved from ${oneLine(change.previous_address)})`))
+  if (change.deferred) lines.push(style.yellow(`  # deferred: ${oneLine(change.deferred.reason)}; a later apply (or apply --wait) creates it`))
+  if (change.cost) lines.push(style.dim(oneLine(jobCostLine(change.cost))))
+  lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${oneLine(label)}" {`)
+  if (change.before && change.action !== 'create') lines.push(`      ${style.dim('job')}      = ${oneLine(change.before.name)}${change.before.status ? style.dim(` (${oneLine(change.before.status)})`) : ''}`)
   if (startsNewJob(change)) {
-    const name = change.after!.name ?? '(known after apply)'
+    const name = oneLine(change.after!.name ?? '(known after apply)')
     lines.push(`      ${colour('+')} ${style.dim('new job')}  = ${name}`)
   }
   for (const attribute of change.attribute_changes) lines.push(...attributeLines(attribute, change.action, style))
   for (const tag of tagDiff(change)) {
     const mark = tag.before === undefined ? style.green('+') : tag.after === undefined ? style.red('-') : style.yellow('~')
     const values = [tag.before, tag.after].filter((v) => v !== undefined).map(show)
-    lines.push(`      ${mark} tags.${tag.key}${values.length > 0 ? ` = ${values.join(' -> ')}` : ''}`)
+    lines.push(`      ${mark} tags.${oneLine(tag.key)}${values.length > 0 ? ` = ${values.join(' -> ')}` : ''}`)
   }
-  for (const [member, value] of Object.entries(change.training_job_update ?? {})) lines.push(`      ${style.yellow('~')} ${member} = ${JSON.stringify(value)} ${style.dim('(UpdateTrainingJob)')}`)
+  for (const [member, value] of Object.entries(change.training_job_update ?? {})) lines.push(`      ${style.yellow('~')} ${member} = ${jsonText(value)} ${style.dim('(UpdateTrainingJob)')}`)
   lines.push('    }')
   return lines.join('\n')
 }
@@ -210,7 +211,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   const out: string[] = []
   if (plan.drift.length > 0) {
     out.push(style.bold('Note: objects have changed outside of sageform'), '')
-    for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${oneLine(d.detail)}`)
+    for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${oneLine(d.address)}: ${oneLine(d.detail)}`)
     out.push('')
   }
   if (plan.refresh_only) out.push(...refreshOnlyLines(plan, style))
@@ -219,7 +220,7 @@ export function renderPlan(plan: Plan, style: Style): string {
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
     for (const c of unchanged) {
-      out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
+      out.push(style.dim(oneLine(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`)))
       if (c.replace_command) out.push(style.yellow(`      ${replaceHint(c)}`))
     }
     out.push('')
@@ -232,7 +233,7 @@ export function renderPlan(plan: Plan, style: Style): string {
     out.push('sageform will perform the following actions:', '')
     for (const c of changes) out.push(renderChange(c, style), '')
     out.push(style.bold(summaryLine(plan)))
-    if (plan.cost) out.push(totalCostLine(plan.cost))
+    if (plan.cost) out.push(oneLine(totalCostLine(plan.cost)))
     if (plan.quota_check) out.push(...quotaSection(plan, style))
   }
   if (!plan.refreshed) out.push(style.dim('(planned from the state file alone: --refresh=false)'))

@@ -3,6 +3,7 @@
 import type { GenerationResult, OverallBest, ResultsResult, TrainingJobResult } from '../services/results.js'
 import { chartLegend, objectiveChart } from './chart.js'
 import { formatDuration } from './duration.js'
+import { oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 export interface RenderResultsOptions {
@@ -17,11 +18,11 @@ export function renderResults(result: ResultsResult, style: Style, options: Rend
   if (!tuning) return ''
   const jobs = result.training_jobs
   const lines: string[] = []
-  const strategy = tuning.strategy ? `, ${tuning.strategy}` : ''
+  const strategy = tuning.strategy ? `, ${oneLine(tuning.strategy)}` : ''
   const generation = tuning.current ? '' : `, earlier job${tuning.generation === null ? '' : ` (generation ${tuning.generation})`}`
-  lines.push(`${style.bold(result.address)}: tuning job ${tuning.name} (${statusColour(tuning.status, style)(tuning.status)}${strategy}${generation})`)
-  const counts = countBy(jobs.map((j) => j.status))
-  const objective = `objective ${tuning.objective.metric_name ?? '(unnamed)'} (${tuning.objective.type})`
+  lines.push(`${style.bold(oneLine(result.address))}: tuning job ${oneLine(tuning.name)} (${statusColour(tuning.status, style)(oneLine(tuning.status))}${strategy}${generation})`)
+  const counts = countBy(jobs.map((j) => oneLine(j.status)))
+  const objective = `objective ${oneLine(tuning.objective.metric_name ?? '(unnamed)')} (${oneLine(tuning.objective.type)})`
   lines.push(style.dim(`${objective}; ${jobs.length} training job${jobs.length === 1 ? '' : 's'}${counts ? `: ${counts}` : ''}`))
   if (jobs.length === 0) {
     lines.push('', style.dim('No training jobs launched yet.'))
@@ -33,14 +34,14 @@ export function renderResults(result: ResultsResult, style: Style, options: Rend
   lines.push(objectiveChart(points, { width, height: options.chartHeight, type: tuning.objective.type, style }))
   lines.push(chartLegend(tuning.objective.type, width, style))
   const best = jobs.find((j) => j.best)
-  if (best) lines.push('', `${style.bold('Best:')} ${best.name} ${tuning.objective.metric_name ?? 'objective'} = ${best.objective ?? '-'}`)
+  if (best) lines.push('', `${style.bold('Best:')} ${oneLine(best.name)} ${oneLine(tuning.objective.metric_name ?? 'objective')} = ${best.objective ?? '-'}`)
   const overall = tuning.overall_best_training_job
-  if (overall && overall.tuning_job !== tuning.name) lines.push(`${style.bold('Overall best (warm start):')} ${overall.name} ${tuning.objective.metric_name ?? 'objective'} = ${overall.objective ?? '-'}, ${holderText(overall)}`)
+  if (overall && overall.tuning_job !== tuning.name) lines.push(`${style.bold('Overall best (warm start):')} ${oneLine(overall.name)} ${oneLine(tuning.objective.metric_name ?? 'objective')} = ${overall.objective ?? '-'}, ${holderText(overall)}`)
   return lines.join('\n')
 }
 
 function table(result: ResultsResult, style: Style): string {
-  const header = ['', '#', 'training job', 'status', 'objective', ...result.hyperparameters, 'duration']
+  const header = ['', '#', 'training job', 'status', 'objective', ...result.hyperparameters.map(oneLine), 'duration']
   const rows = result.training_jobs.map((j) => [
     j.best ? '★' : '',
     j.rank === null ? '-' : String(j.rank),
@@ -51,7 +52,7 @@ function table(result: ResultsResult, style: Style): string {
     j.duration_seconds === null ? '-' : formatDuration(j.duration_seconds),
   ])
   // One line per job: control characters in SageMaker's text (a categorical value, say) are shown escaped.
-  for (const row of rows) row.forEach((cell, i) => (row[i] = cell.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))))
+  for (const row of rows) row.forEach((cell, i) => (row[i] = oneLine(cell)))
   // The objective, and every tuned hyperparameter whose values are all numbers, with the decimal points in one column.
   header.forEach((_, i) => {
     const column = rows.map((r) => r[i]!)
@@ -135,7 +136,7 @@ export function resultsCsv(result: ResultsResult): string {
 
 /** Which tuning job launched a warm start's overall best: a generation of this resource, or another parent. */
 function holderText(overall: OverallBest): string {
-  const job = overall.tuning_job ?? 'a parent tuning job'
+  const job = oneLine(overall.tuning_job ?? 'a parent tuning job')
   return overall.generation === null ? `from parent ${job}` : `from generation ${overall.generation} (${job})`
 }
 
@@ -143,7 +144,7 @@ function holderText(overall: OverallBest): string {
 export function renderGenerations(result: ResultsResult, style: Style): string {
   const generations = result.generations ?? []
   if (!result.tuning_job || generations.length === 0) return ''
-  const metric = result.tuning_job.objective.metric_name ?? 'objective'
+  const metric = oneLine(result.tuning_job.objective.metric_name ?? 'objective')
   const header = ['generation', 'tuning job', 'status', metric, 'best training job', 'overall best (warm start)']
   const rows = generations.map((g) => [
     `${g.generation ?? '-'}${g.current ? ' (current)' : ''}`,
@@ -153,17 +154,17 @@ export function renderGenerations(result: ResultsResult, style: Style): string {
     g.best_training_job ?? '-',
     g.overall_best_training_job && g.overall_best_training_job.tuning_job !== g.name ? `${g.overall_best_training_job.objective ?? '-'} ${holderText(g.overall_best_training_job)}` : '',
   ])
-  for (const row of rows) row.forEach((cell, i) => (row[i] = cell.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))))
+  for (const row of rows) row.forEach((cell, i) => (row[i] = oneLine(cell)))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
   const line = (cells: string[]) => cells.map((cell, i) => (i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()
   const scored = generations.filter((g) => g.objective !== null)
   const better = (a: number, b: number) => (result.tuning_job!.objective.type === 'Minimize' ? a < b : a > b)
   const top = scored.reduce<GenerationResult | undefined>((acc, g) => (acc === undefined || better(g.objective!, acc.objective!) ? g : acc), undefined)
   return [
-    `${style.bold(result.address)}: ${generations.length} generation${generations.length === 1 ? '' : 's'}, objective ${metric} (${result.tuning_job.objective.type})`,
+    `${style.bold(oneLine(result.address))}: ${generations.length} generation${generations.length === 1 ? '' : 's'}, objective ${metric} (${result.tuning_job.objective.type})`,
     '',
     style.bold(line(header)),
     ...rows.map((cells, i) => (generations[i] === top ? style.bold(line(cells)) : line(cells))),
-    ...(top ? ['', `${style.bold('Best generation:')} ${top.generation ?? '-'} (${top.name}), ${metric} = ${top.objective}`] : []),
+    ...(top ? ['', `${style.bold('Best generation:')} ${top.generation ?? '-'} (${oneLine(top.name)}), ${metric} = ${top.objective}`] : []),
   ].join('\n')
 }

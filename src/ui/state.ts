@@ -7,6 +7,7 @@ import type { StateMvResult } from '../services/state-mv.js'
 import type { StateShowResult } from '../services/state-show.js'
 import type { JobRecord } from '../model/state.js'
 import { hideSensitive } from '../plan/types.js'
+import { jsonSafe, oneLine } from './escape.js'
 import type { Style } from './style.js'
 
 /** `address  job  status`, aligned; nothing at all for an empty state, as `terraform state list`. */
@@ -15,7 +16,9 @@ export function renderStateList(result: StateListResult, style: Style): string {
   return table(rows, style, (row) => (row[1] === '(no current job)' ? style.dim : statusColour(row[2]!, style)))
 }
 
-function table(rows: string[][], style: Style, colour: (row: string[]) => (s: string) => string): string {
+/** One row per line whatever the cells hold: each cell is escaped (escape.ts) before it is measured and styled. */
+function table(raw: string[][], style: Style, colour: (row: string[]) => (s: string) => string): string {
+  const rows = raw.map((row) => row.map(oneLine))
   const widths = rows.reduce((w, row) => row.map((cell, i) => Math.max(w[i] ?? 0, cell.length)), [] as number[])
   return rows
     .map((row) => {
@@ -35,7 +38,7 @@ function statusColour(status: string, style: Style): (s: string) => string {
 export function renderStateShow(result: StateShowResult, style: Style): string {
   const resource = result.resource
   if (!resource) return ''
-  const lines = [style.bold(`# ${result.address}`), `type = ${resource.type}`, '']
+  const lines = [style.bold(`# ${oneLine(result.address)}`), `type = ${oneLine(resource.type)}`, '']
   if (resource.current) lines.push(style.bold('current job:'), ...jobLines(resource.current, style))
   else lines.push(style.dim('no current job'))
   if (resource.deposed.length > 0) {
@@ -59,7 +62,7 @@ function jobLines(job: JobRecord, style: Style): string[] {
   const fields: Array<[string, string | undefined]> = [
     ['name', job.name],
     ['arn', job.arn],
-    ['status', statusColour(job.status, style)(job.status)],
+    ['status', statusColour(job.status, style)(oneLine(job.status))],
     ['failure_reason', job.failure_reason],
     ['generation', job.generation === undefined ? undefined : String(job.generation)],
     ['spec_hash', job.spec_hash],
@@ -71,15 +74,16 @@ function jobLines(job: JobRecord, style: Style): string[] {
   ]
   const shown = fields.filter((f): f is [string, string] => f[1] !== undefined)
   const width = Math.max(...shown.map(([k]) => k.length))
-  const lines = shown.map(([k, v]) => `  ${k.padEnd(width)} = ${v}`)
-  if (job.request !== undefined) lines.push(`  ${'request'.padEnd(width)} = ${JSON.stringify(hideSensitive(job.request, job.sensitive_paths), null, 2).replace(/\n/g, '\n  ')}`)
+  // Each field on one line, escaped; status was escaped before it was coloured.
+  const lines = shown.map(([k, v]) => `  ${k.padEnd(width)} = ${k === 'status' ? v : oneLine(v)}`)
+  if (job.request !== undefined) lines.push(`  ${'request'.padEnd(width)} = ${jsonSafe(JSON.stringify(hideSensitive(job.request, job.sensitive_paths), null, 2)).replace(/\n/g, '\n  ')}`)
   return lines
 }
 
 export function renderStateRm(result: StateRmResult, style: Style): string {
   if (result.removed.length === 0) return ''
   const verb = result.dry_run ? 'Would remove' : 'Removed'
-  const lines = result.removed.map((r) => `${verb} ${r.address}${r.job ? style.dim(` (job ${r.job}, ${r.status})`) : ''}`)
+  const lines = result.removed.map((r) => `${verb} ${oneLine(r.address)}${r.job ? style.dim(` (job ${oneLine(r.job)}, ${oneLine(String(r.status))})`) : ''}`)
   const n = result.removed.length
   lines.push(result.dry_run ? style.dim('Nothing was written (--dry-run).') : style.green(`Successfully removed ${n} resource${n === 1 ? '' : 's'} from the state; SageMaker was not touched.`))
   return lines.join('\n')
@@ -87,7 +91,7 @@ export function renderStateRm(result: StateRmResult, style: Style): string {
 
 export function renderStateMv(result: StateMvResult, style: Style): string {
   if (result.moved.length === 0) return ''
-  const lines = result.moved.map((m) => `${result.dry_run ? 'Would move' : 'Move'} "${m.from}" to "${m.to}"${m.job ? style.dim(` (job ${m.job})`) : ''}`)
+  const lines = result.moved.map((m) => `${result.dry_run ? 'Would move' : 'Move'} "${oneLine(m.from)}" to "${oneLine(m.to)}"${m.job ? style.dim(` (job ${oneLine(m.job)})`) : ''}`)
   const n = result.moved.length
   lines.push(result.dry_run ? style.dim('Nothing was written (--dry-run).') : style.green(`Successfully moved ${n} object${n === 1 ? '' : 's'}; SageMaker was not touched.`))
   return lines.join('\n')
@@ -96,5 +100,5 @@ export function renderStateMv(result: StateMvResult, style: Style): string {
 export function renderForceUnlock(result: ForceUnlockResult, style: Style): string {
   if (!result.unlocked || !result.lock) return ''
   const l = result.lock
-  return style.green(`The state lock ${l.id} has been removed.`) + style.dim(` It was held by ${l.operation} (pid ${l.pid} on ${l.host}) since ${l.time}.`)
+  return style.green(`The state lock ${oneLine(l.id)} has been removed.`) + style.dim(` It was held by ${oneLine(l.operation)} (pid ${l.pid} on ${oneLine(l.host)}) since ${oneLine(l.time)}.`)
 }

@@ -2,7 +2,7 @@
 // timestamped line, never a cursor movement, so a CI log keeps the whole story. Also the texts the live view shares.
 import type { TuningCounters, WatchEvent, WatchOutcome } from '../services/watch-model.js'
 import { formatDuration } from './duration.js'
-import { oneLine } from './escape.js'
+import { escapeStrings } from './escape.js'
 import type { Style } from './style.js'
 
 /** 250ms, 5s, 1m30s: the poll interval. */
@@ -32,7 +32,9 @@ const time = (at: number, style: Style) => style.dim(new Date(at).toISOString().
 const after = (ms: number | undefined) => (ms === undefined ? '' : ` after ${formatDuration(ms / 1000)}`)
 
 /** One line per event; its timestamp (UTC, as apply's lines) is when sageform saw the change. */
-export function renderWatchEvent(event: WatchEvent, style: Style): string {
+export function renderWatchEvent(raw: WatchEvent, style: Style): string {
+  // Every string of the event (names, statuses, SageMaker's messages) on one line, escaped before styling (escape.ts).
+  const event = escapeStrings(raw)
   const at = time(event.at, style)
   if (event.kind === 'backoff') {
     const why = event.reason === 'throttled' ? 'SageMaker is throttling Describe calls' : 'a Describe call failed'
@@ -42,22 +44,22 @@ export function renderWatchEvent(event: WatchEvent, style: Style): string {
   switch (event.kind) {
     case 'found': {
       const secondary = event.secondaryStatus && event.secondaryStatus !== event.status ? event.secondaryStatus : undefined
-      const detail = secondary ? `, ${secondary}${event.message ? ` (${oneLine(event.message)})` : ''}` : event.counters ? `, training jobs: ${formatCounters(event.counters)}` : ''
+      const detail = secondary ? `, ${secondary}${event.message ? ` (${event.message})` : ''}` : event.counters ? `, training jobs: ${formatCounters(event.counters)}` : ''
       const elapsed = event.elapsedMs === undefined ? '' : ` [${formatDuration(event.elapsedMs / 1000)}]`
-      return `${who} ${event.name} ${statusColor(event.status, style)(event.status)}${detail}${elapsed}${event.failureReason ? `: ${oneLine(event.failureReason)}` : ''}`
+      return `${who} ${event.name} ${statusColor(event.status, style)(event.status)}${detail}${elapsed}${event.failureReason ? `: ${event.failureReason}` : ''}`
     }
     case 'secondary':
-      return `${who} ${event.from && event.from !== event.to ? `${event.from} → ` : ''}${event.to}${event.message ? ` (${oneLine(event.message)})` : ''}`
+      return `${who} ${event.from && event.from !== event.to ? `${event.from} → ` : ''}${event.to}${event.message ? ` (${event.message})` : ''}`
     case 'counters':
       return `${who} training jobs: ${formatCounters(event.counters)}`
     case 'best':
       return `${who} best ${event.best.metric} = ${style.bold(formatObjective(event.best.value))} (${event.best.job}${event.best.tuningJob ? `, from parent ${event.best.tuningJob}` : ''})`
     case 'status':
-      return `${who} ${event.from} → ${statusColor(event.to, style)(event.to)}${after(event.elapsedMs)}${event.failureReason ? `: ${oneLine(event.failureReason)}` : ''}`
+      return `${who} ${event.from} → ${statusColor(event.to, style)(event.to)}${after(event.elapsedMs)}${event.failureReason ? `: ${event.failureReason}` : ''}`
     case 'missing':
       return `${who} ${style.red(`${event.name} not found in SageMaker`)}`
     case 'error':
-      return `${who} ${style.yellow(`Describe failed (${oneLine(event.message)}); trying again`)}`
+      return `${who} ${style.yellow(`Describe failed (${event.message}); trying again`)}`
   }
 }
 
@@ -66,7 +68,8 @@ export function renderWatchHeader(count: number, intervalMs: number, style: Styl
 }
 
 /** The closing lines: all Completed, or which jobs did not complete and why. */
-export function renderWatchSummary(outcome: WatchOutcome, style: Style, interrupted = false): string {
+export function renderWatchSummary(raw: WatchOutcome, style: Style, interrupted = false): string {
+  const outcome = escapeStrings(raw)
   const jobs = `${outcome.total} job${outcome.total === 1 ? '' : 's'}`
   if (interrupted) {
     const running = outcome.others.filter((j) => !['Failed', 'Stopped', 'NotFound', 'DeleteFailed'].includes(j.status)).length
@@ -74,6 +77,6 @@ export function renderWatchSummary(outcome: WatchOutcome, style: Style, interrup
   }
   if (outcome.allCompleted) return style.green(style.bold(`All ${jobs} completed.`))
   const lines = [style.red(style.bold(`${outcome.others.length} of ${jobs} did not complete:`))]
-  for (const job of outcome.others) lines.push(`  ${style.bold(job.address)}: ${job.name} ${statusColor(job.status, style)(job.status)}${job.failureReason ? `: ${oneLine(job.failureReason)}` : ''}`)
+  for (const job of outcome.others) lines.push(`  ${style.bold(job.address)}: ${job.name} ${statusColor(job.status, style)(job.status)}${job.failureReason ? `: ${job.failureReason}` : ''}`)
   return lines.join('\n')
 }

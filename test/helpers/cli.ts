@@ -51,8 +51,13 @@ export interface CliRun {
  * deadlock); `done` resolves once it has exited and its output is all read.
  */
 export function startCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): { child: ChildProcess; done: Promise<CliRun> } {
+  return startProcess(process.execPath, [BIN, ...args], options)
+}
+
+/** Any program, run as startCli runs the CLI (script(1) wrapping it on a pseudo-terminal, say). */
+export function startProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): { child: ChildProcess; done: Promise<CliRun> } {
   const started = performance.now()
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))

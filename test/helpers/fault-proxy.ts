@@ -1,10 +1,11 @@
 // A fault-injecting HTTP proxy in front of the local endpoint: each request is passed on, refused with an AWS-style
-// JSON error, or left hanging (the socket stays open, no reply), by the operation its X-Amz-Target names. Real sockets,
+// JSON error, left hanging (the socket stays open, no reply), or held and passed on later, by the operation its
+// X-Amz-Target names. Real sockets,
 // so the CLI's real SDK client sees exactly what a failing or hanging service would send.
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { request, type IncomingMessage, type ServerResponse } from 'node:http'
+import { startHttpServer } from './http-server.js'
 
-export type Fault = { kind: 'hang' } | { kind: 'error'; status: number; code: string; message: string }
+export type Fault = { kind: 'hang' } | { kind: 'hold' } | { kind: 'error'; status: number; code: string; message: string }
 
 export interface FaultProxy {
   url: string
@@ -14,6 +15,8 @@ export interface FaultProxy {
   counts(): Record<string, number>
   /** Resolves once `operation` has been received `times` times. */
   received(operation: string, times?: number): Promise<void>
+  /** Passes on every request held so far (fault `hold`) and stops holding `operation`. */
+  release(operation: string): void
   close(): Promise<void>
 }
 
@@ -23,7 +26,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const faults = new Map<string, Fault>()
   const counts: Record<string, number> = {}
   const waiters: Array<{ operation: string; times: number; resolve: () => void }> = []
-  const sockets = new Set<Socket>()
+  const held: Array<{ operation: string; forward: () => void }> = []
   const upstream = new URL(target)
 
   const serve = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
@@ -36,11 +39,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     }
     const fault = faults.get(operation)
     if (fault?.kind === 'hang') return
+    if (fault?.kind === 'hold') {
+      held.push({ operation, forward: () => forward(req, res, body) })
+      return
+    }
     if (fault?.kind === 'error') {
       res.writeHead(fault.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'fault-proxy' })
       res.end(JSON.stringify({ __type: fault.code, message: fault.message }))
       return
     }
+    forward(req, res, body)
+  }
+
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const forwarded = request(
       { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: { ...req.headers, host: upstream.host } },
       (answer) => {
@@ -52,25 +63,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     forwarded.end(body)
   }
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => serve(req, res, Buffer.concat(chunks)))
-  })
-  server.on('connection', (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  const server = await startHttpServer(serve)
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     set: (operation, fault) => (fault ? faults.set(operation, fault) : faults.delete(operation)),
     counts: () => ({ ...counts }),
-    received: (operation, times = 1) => ((counts[operation] ?? 0) >= times ? Promise.resolve() : new Promise((resolve) => waiters.push({ operation, times, resolve }))),
-    close: async () => {
-      for (const socket of sockets) socket.destroy()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+    release: (operation) => {
+      faults.delete(operation)
+      for (const h of held.filter((h) => h.operation === operation)) {
+        held.splice(held.indexOf(h), 1)
+        h.forward()
+      }
     },
+    received: (operation, times = 1) => ((counts[operation] ?? 0) >= times ? Promise.resolve() : new Promise((resolve) => waiters.push({ operation, times, resolve }))),
+    close: server.close,
   }
 }
