@@ -11,7 +11,7 @@ import type { JobRecord, State } from '../src/model/state.js'
 import { renderPlanMarkdown } from '../src/ui/markdown.js'
 import { renderPlan } from '../src/ui/plan.js'
 import { makeStyle } from '../src/ui/style.js'
-import { schemaErrors } from './helpers/cli.js'
+import { schemaErrors } from './helpers/schemas.js'
 import { configDir, TRAINING_BODY, tuningResource } from './helpers/config.js'
 
 const LINEAGE = '11111111-2222-3333-4444-555555555555'

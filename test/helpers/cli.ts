@@ -1,12 +1,12 @@
 // Runs the built CLI (bin/run.js → dist/) as a user would, in a child process.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Ajv2020 } from 'ajv/dist/2020.js'
 import { AWS_ENV, endpointAwsEnv } from './aws.js'
+import { root } from './schemas.js'
 
-export const root = join(import.meta.dirname, '..', '..')
+export { root, schemaErrors } from './schemas.js'
+
 const BIN = join(root, 'bin', 'run.js')
 
 /** plan's price look-up: a closed local port and a cache of its own, never the real network. */
@@ -71,15 +71,4 @@ export function startProcess(command: string, args: string[], options: { cwd: st
 
 export function runCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliRun> {
   return startCli(args, options).done
-}
-
-const ajv = new Ajv2020({ allErrors: true, strict: true })
-// Schemas other schemas reference by $ref (apply.json uses plan.json's and watch.json's definitions).
-for (const name of ['diagnostic', 'plan', 'watch']) ajv.addSchema(JSON.parse(readFileSync(join(root, 'schemas', `${name}.json`), 'utf8')))
-
-/** Validates a command's --json payload against schemas/<command>.json; returns the errors, if any. */
-export function schemaErrors(command: string, payload: unknown): string[] {
-  const schema = JSON.parse(readFileSync(join(root, 'schemas', `${command}.json`), 'utf8'))
-  const check = ajv.getSchema(schema.$id) ?? ajv.compile(schema)
-  return check(payload) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)
 }
