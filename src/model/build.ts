@@ -551,7 +551,11 @@ class ResourceDecoder {
   private tags(attr: Attribute | undefined): Record<string, string | Unknown> {
     const out: Record<string, string | Unknown> = {}
     if (!attr) return out
-    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
+    // Tags are shown and recorded like the request: where the marks were is kept as `Tags` / `Tags.<key>` paths.
+    const marks: Array<Array<string | number>> = []
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope), marks)
+    // A marked map hides its keys too, so the keys are not written into paths where someone might show them.
+    for (const at of marks.some((m) => m.length === 0) ? [[]] : marks) this.sensitivePaths.add(apiPathKey(['Tags', ...at]))
     if (isUnknown(value)) return out
     if (!isObject(value)) {
       this.error('Incorrect attribute value type', `"tags" must be a map of strings, like { team = "ml" }; got ${typeName(value)}.`, attr.expr.range, 'tags')

@@ -56,7 +56,13 @@ class ResourceValidator {
       else if (isRecord(v)) Object.entries(v).forEach(([k, item]) => (texts.add(k), collect(item)))
       else if (typeof v === 'string' || typeof v === 'number') texts.add(typeof v === 'number' ? formatNumber(v) : v)
     }
-    for (const key of this.resource.sensitivePaths) collect(get(this.resource.request, key.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))))
+    // Sensitive paths name the request's members and the tags (`Tags.<key>`, a key may hold dots), kept beside the request.
+    const tags = this.resource.tags as ApiObject
+    for (const key of this.resource.sensitivePaths) {
+      if (key === 'Tags') collect(tags)
+      else if (key.startsWith('Tags.')) collect(tags[key.slice(5)])
+      else collect(get(this.resource.request, key.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))))
+    }
     this.sensitiveTexts = [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length)
     return this.sensitiveTexts
   }

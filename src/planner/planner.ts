@@ -4,7 +4,7 @@ import { Diagnostics } from '../diagnostics/index.js'
 import { Unknown, findUnknown, isObject, toStringValue, unmarkDeep, type Value } from '../config/value.js'
 import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
-import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
+import { apiPathKey, isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
@@ -15,7 +15,7 @@ import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { importsByAddress, sameRequest } from './imports.js'
-import { addressTag, resourceOf } from '../config/address.js'
+import { addressFromTag, addressTag, resourceOf } from '../config/address.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
@@ -133,6 +133,7 @@ export function plan(given: PlannerInput): Plan {
   for (const change of changes) {
     const previous = moves.previous.get(change.address)
     if (previous && !change.deposed) change.previous_address = previous
+    retagAddress(change, previous, input.remote)
   }
   markSensitive(changes, sensitiveTexts(input.config))
   return {
@@ -352,6 +353,23 @@ function recordDrift(address: string, record: JobRecord, live: RemoteJob | undef
   }
 }
 
+/**
+ * A record that moved (a moved block now, or state mv before) keeps a job whose sageform:address tag names its old
+ * address; the tag is updated in place with the move, so a lost state's recovery (import --lineage) finds the job
+ * under the address that now declares it. Without the live tags (--refresh=false) a move planned now is assumed to
+ * leave the old address on the job.
+ */
+function retagAddress(change: ResourceChange, previous: string | undefined, remote: RemoteSnapshot | undefined): void {
+  if (change.deposed || !change.before || (change.action !== 'no-op' && change.action !== 'update')) return
+  const tags = remote?.jobs.get(remoteKey(change.type, change.before.name))?.tags
+  const tagged = tags ? tags[TAG.address] : previous === undefined ? undefined : addressTag(previous)
+  const wanted = addressTag(change.address)
+  if (tagged === undefined || tagged === wanted) return
+  const tagChanges = change.tag_changes ?? { set: {}, remove: [], before: {} }
+  change.tag_changes = { ...tagChanges, set: { ...tagChanges.set, [TAG.address]: wanted }, before: { ...tagChanges.before, [TAG.address]: tagged } }
+  if (change.action === 'no-op') Object.assign(change, { action: 'update', reason: 'address_moved', reason_args: { tagged: addressFromTag(tagged) } })
+}
+
 function userTags(tags: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('sageform:')))
 }
@@ -368,7 +386,11 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
   const set = Object.fromEntries(Object.entries(desired).filter(([k, v]) => actual[k] !== v))
   const remove = Object.keys(actual).filter((k) => !(k in desired))
   const before = Object.fromEntries([...Object.keys(set), ...remove].filter((k) => k in actual).map((k) => [k, actual[k]!]))
-  return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
+  if (!Object.keys(set).length && !remove.length) return undefined
+  // A key is hidden when its new value is marked, or its recorded value was.
+  const recordedMarks = new Set(record.sensitive_paths ?? [])
+  const sensitive = [...Object.keys(set), ...remove].filter((k) => isSensitivePath(['Tags', k], resource.sensitivePaths) || isSensitivePath(['Tags', k], recordedMarks))
+  return { set, remove, before, ...(sensitive.length > 0 ? { sensitive } : {}) }
 }
 
 const UPDATABLE = updatableTrainingPaths()
@@ -511,6 +533,16 @@ function markSensitive(changes: ResourceChange[], texts: string[]): void {
   const leaks = (v: JsonValue | undefined) => v !== undefined && texts.some((t) => JSON.stringify(v).includes(JSON.stringify(t).slice(1, -1)))
   for (const change of changes) {
     for (const attribute of change.attribute_changes) if (leaks(attribute.before) || leaks(attribute.after)) attribute.sensitive = true
+    const tags = change.tag_changes
+    if (tags) {
+      const leaking = [...Object.keys(tags.set), ...tags.remove].filter((k) => leaks(k) || leaks(tags.set[k]) || leaks(tags.before?.[k]))
+      if (leaking.length > 0) tags.sensitive = [...new Set([...(tags.sensitive ?? []), ...leaking])]
+    }
+    if (change.after && startsJob(change)) {
+      const paths = new Set(change.after.sensitive_paths ?? [])
+      if (!paths.has('Tags')) for (const [key, value] of Object.entries(change.after.tags)) if (leaks(key) || leaks(value as JsonValue)) paths.add(apiPathKey(['Tags', key]))
+      if (paths.size > 0) change.after.sensitive_paths = [...paths].sort()
+    }
   }
 }
 
