@@ -32,7 +32,7 @@ describe('sageform convert', () => {
       const moves = [...converted.output!.matchAll(/moved \{\n {2}from = (aws_sagemaker_\w+)\.(\w+)\n {2}to {3}= (\w+)\.(\w+)\n\}/g)]
       assert.doesNotMatch(converted.output!.replace(/moved \{[^}]*\}/g, ''), /aws_sagemaker_|provider "aws"/)
       assert.deepEqual(
-        moves.map(([, fromType, from, toType, to]) => [from, to, toType]),
+        moves.map(([, , from, toType, to]) => [from, to, toType]),
         moves.map(([, fromType, from]) => [from, from, fromType === 'aws_sagemaker_training_job' ? 'sagemaker_training_job' : 'sagemaker_hyperparameter_tuning_job']),
       )
       const original = await load({ 'main.tf': source })
