@@ -225,8 +225,10 @@ ${hyper.join('\n')}
 ${TRAINING_BODY}}
 
 resource "sagemaker_training_job" "whole_map" {
-  name_prefix = "whole-map"
-  tags        = { for k in [var.token] : k => "x" }
+  name_prefix      = "whole-map"
+  tags             = { for k in [var.token] : k => "x" }
+  hyper_parameters = { (var.token) = "1", plain = "2" }
+  environment      = { for k in [var.token] : replace(k, "-", "_") => "v" }
 ${TRAINING_BODY}}
 
 ${tagResources.join('\n')}
@@ -248,7 +250,8 @@ output "token" {
       const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
       const request = state.resources['sagemaker_training_job.leaky']!.current!.request as Record<string, Record<string, string>>
       const tags = ['tagged_0', 'tagged_1'].flatMap((label) => Object.entries(state.resources[`sagemaker_training_job.${label}`]?.current?.tags ?? {}).filter(([k]) => k !== 'plain').map(([, v]) => v))
-      const texts = [...Object.entries(request.HyperParameters!).filter(([k]) => k !== 'plain').map(([, v]) => v), ...Object.values(request.Environment!), ...tags]
+      const secretKeys = Object.keys((state.resources['sagemaker_training_job.whole_map']?.current?.request as { Environment?: object } | undefined)?.Environment ?? {})
+      const texts = [...secretKeys, ...Object.entries(request.HyperParameters!).filter(([k]) => k !== 'plain').map(([, v]) => v), ...Object.values(request.Environment!), ...tags]
       // Short derived values (a length, a bool) are not secrets worth searching for; the strings are.
       return [SECRET, ...texts.filter((t) => t.length >= 8 && !/^"?(true|false|\d+)"?$/.test(t))]
     }
@@ -269,6 +272,9 @@ output "token" {
       assert.match(plan.stdout, /tags\.plain = "visible"/)
       // A map whose keys come from the secret is one line: its keys are as secret as its values.
       assert.match(plan.stdout, /\+ tags = \(sensitive value\)/)
+      // So is a request map whose keys come from it.
+      assert.match(plan.stdout, /\+ hyper_parameters = \(sensitive value\)/)
+      assert.match(plan.stdout, /\+ environment = \(sensitive value\)/)
       const markdown = await cli('plan', '--no-cost', '--markdown')
       assert.equal(markdown.status, 0, markdown.stderr)
       const apply = await cli('apply', '--auto-approve')
@@ -278,7 +284,7 @@ output "token" {
       assert.ok(record.sensitive_paths?.includes('HyperParameters.p0') && record.sensitive_paths.includes('Environment.TOKEN'), 'the state records where the secrets are')
       assert.ok(!record.sensitive_paths!.includes('HyperParameters.plain'))
       assert.ok(record.sensitive_paths!.includes('Tags.secret') && !record.sensitive_paths!.includes('Tags.owner'), 'and in which tags')
-      assert.deepEqual(state.resources['sagemaker_training_job.whole_map']!.current!.sensitive_paths, ['Tags'])
+      assert.deepEqual(state.resources['sagemaker_training_job.whole_map']!.current!.sensitive_paths, ['Environment', 'HyperParameters', 'Tags'])
       const taggedRecord = state.resources['sagemaker_training_job.tagged_0']!.current!
       assert.equal(Object.keys(taggedRecord.tags!).length, 46)
       assert.deepEqual(taggedRecord.sensitive_paths, Array.from({ length: 45 }, (_, i) => `Tags.t${i}`).sort())
@@ -304,7 +310,7 @@ output "token" {
       assert.equal(update.status, 0, update.stderr)
       assert.match(update.stdout, /sagemaker_training_job\.tagged_0 will be updated in-place/)
       assert.match(update.stdout, /~ tags\.t0 = \(sensitive value\)/)
-      assert.match(update.stdout, /~ tags = \(sensitive value\)/)
+      assert.match(update.stdout, /~ hyper_parameters = \(sensitive value\) # forces replacement/)
       const updateMarkdown = await again('plan', '--no-cost', '--markdown')
       const updateJson = JSON.parse((await again('plan', '--no-cost', '--json')).stdout)
       const tagChanges = updateJson.plan.changes.find((c: { address: string }) => c.address === 'sagemaker_training_job.tagged_0').tag_changes

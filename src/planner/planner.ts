@@ -6,7 +6,7 @@ import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
 import { apiPathKey, isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
-import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
+import { SENSITIVE_TEXT, digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
 import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
 
@@ -554,7 +554,10 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
   const before = record?.request ? flatten(withDefaultsJson(shapeName, record.request)) : new Map<string, { path: Array<string | number>; value: JsonValue }>()
   const updatable = resource.kind.family === 'training' ? UPDATABLE.map((p) => p.join('.')) : []
   const ignored = resource.lifecycle.ignoreChanges
+  const marks = new Set([...resource.sensitivePaths, ...(record?.sensitive_paths ?? [])])
   const out: AttributeChange[] = []
+  // A marked collection (a map built from a secret) may have secret keys: it is one change, as Terraform shows it.
+  const collections = new Map<string, AttributeChange>()
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key)
     const a = after.get(key)
@@ -562,16 +565,32 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
     const path = (a ?? b)!.path
     const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue
-    const hidden = isSensitivePath(path, resource.sensitivePaths) || isSensitivePath(path, new Set(record?.sensitive_paths ?? []))
+    const forces = !updatable.some((u) => key === u || key.startsWith(`${u}.`))
+    const whole = markedCollection(path, marks)
+    if (whole) {
+      const at = manifestPath(shapeName, whole, resource.kind.spelling)
+      const seen = collections.get(at)
+      const merged: AttributeChange = { path: at, before: seen?.before ?? (b ? SENSITIVE_TEXT : undefined), after: seen?.after ?? (a ? SENSITIVE_TEXT : undefined), forces_replacement: (seen?.forces_replacement ?? false) || forces, sensitive: true }
+      collections.set(at, merged)
+      continue
+    }
+    const hidden = isSensitivePath(path, marks)
     out.push({
       path: mp,
       before: b?.value,
       after: a?.value,
-      forces_replacement: !updatable.some((u) => key === u || key.startsWith(`${u}.`)),
+      forces_replacement: forces,
       ...(hidden ? { sensitive: true } : {}),
     })
   }
-  return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+  return [...out, ...collections.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+}
+
+/** The shortest marked proper prefix of a leaf's path: a collection marked as a whole, whose keys are secret too. */
+function markedCollection(path: ReadonlyArray<string | number>, marks: ReadonlySet<string>): Array<string | number> | undefined {
+  if (marks.size === 0) return undefined
+  for (let n = 1; n < path.length; n++) if (marks.has(apiPathKey(path.slice(0, n)))) return path.slice(0, n)
+  return undefined
 }
 
 function withDefaultsJson(shapeName: string, request: JsonValue): JsonValue {
