@@ -107,3 +107,50 @@ describe('expression evaluation', () => {
     })
   }
 })
+
+// HCL numbers are arbitrary-precision decimals: what a double cannot hold stays exact, through the arithmetic that
+// Terraform keeps exact (+, -, *, whole quotients, comparisons, min/max/abs/floor/ceil, tonumber, tostring).
+describe('numbers beyond a double', () => {
+  const text = async (expr: string) => {
+    const { value, diagnostics } = await evaluate(`tostring(${expr})`)
+    assert.deepEqual(diagnostics, [], expr)
+    return value
+  }
+  const cases: Array<[string, string]> = [
+    ['99999999999999999999999999', '99999999999999999999999999'],
+    ['99999999999999999999999999 + 1', '100000000000000000000000000'],
+    ['100000000000000000000000000 - 1', '99999999999999999999999999'],
+    ['-99999999999999999999999999 * 3', '-299999999999999999999999997'],
+    ['9007199254740993', '9007199254740993'],
+    ['9007199254740992 + 1', '9007199254740993'],
+    ['12345678901234567890 * 10', '123456789012345678900'],
+    ['99999999999999999999999998 / 2', '49999999999999999999999999'],
+    ['99999999999999999999999999 % 10', '9'],
+    ['0.1 + 0.2', '0.3'],
+    ['1.1 * 3', '3.3'],
+    ['0.12345678901234567890123', '0.12345678901234567890123'],
+    ['1e30', '1000000000000000000000000000000'],
+    ['max(12345678901234567890123, 5)', '12345678901234567890123'],
+    ['min(-12345678901234567890123, 5)', '-12345678901234567890123'],
+    ['abs(-12345678901234567890123)', '12345678901234567890123'],
+    ['floor(-12345678901234567890123.5)', '-12345678901234567890124'],
+    ['ceil(12345678901234567890123.5)', '12345678901234567890124'],
+    ['tonumber("123456789012345678901234567890")', '123456789012345678901234567890'],
+    ['"${99999999999999999999999999}"', '99999999999999999999999999'],
+    ['jsonencode([99999999999999999999999999])', '[99999999999999999999999999]'],
+  ]
+  for (const [expr, expected] of cases) it(`${expr} is ${expected}`, async () => assert.equal(await text(expr), expected))
+
+  it('compares exactly', async () => {
+    for (const [expr, expected] of [
+      ['99999999999999999999999999 < 100000000000000000000000000', true],
+      ['9007199254740993 == 9007199254740992', false],
+      ['9007199254740993 > 9007199254740992', true],
+      ['100000000000000000000000000 == 1e26', true],
+    ] as const) assert.equal((await evaluate(expr)).value, expected, expr)
+  })
+
+  it('keeps plain numbers plain: a value a double holds is a JavaScript number', async () => {
+    for (const expr of ['1 + 2', '9007199254740991', '0.5 * 4', '1e21']) assert.equal(typeof (await evaluate(expr)).value, 'number', expr)
+  })
+})

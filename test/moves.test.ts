@@ -8,6 +8,8 @@ import { TAG, type RemoteJob } from '../src/model/kinds.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import type { State } from '../src/model/state.js'
+import { addressTag } from '../src/config/address.js'
+import { savedPlanProblems } from '../src/planner/verify.js'
 import { renderPlan } from '../src/ui/plan.js'
 import { renderPlanMarkdown } from '../src/ui/markdown.js'
 import { makeStyle } from '../src/ui/style.js'
@@ -41,7 +43,7 @@ function live(state: State): RemoteSnapshot {
   const jobs = new Map<string, RemoteJob>()
   for (const [address, r] of Object.entries(state.resources)) {
     const job = r.current!
-    jobs.set(remoteKey(r.type, job.name), { type: r.type, name: job.name, arn: job.arn, status: job.status, tags: { [TAG.address]: address, [TAG.lineage]: state.lineage } })
+    jobs.set(remoteKey(r.type, job.name), { type: r.type, name: job.name, arn: job.arn, status: job.status, tags: { [TAG.address]: addressTag(address), [TAG.lineage]: state.lineage } })
   }
   return { jobs }
 }
@@ -61,10 +63,14 @@ describe('moved blocks', () => {
     const state = await appliedState(training('old'))
     const p = await planFor(training('new', 'name_prefix = "old"') + moved('sagemaker_training_job.old', 'sagemaker_training_job.new'), state)
     assert.deepEqual(errors(p), [])
-    assert.deepEqual(summary(p), [`sagemaker_training_job.old → sagemaker_training_job.new: no-op ${jobOf(state, 'sagemaker_training_job.old')}`])
+    assert.deepEqual(summary(p), [`sagemaker_training_job.old → sagemaker_training_job.new: update ${jobOf(state, 'sagemaker_training_job.old')}`])
     const text = renderPlan(p, makeStyle(false))
-    assert.match(text, /# sagemaker_training_job\.old has moved to sagemaker_training_job\.new/)
+    assert.match(text, /# sagemaker_training_job\.old has moved to sagemaker_training_job\.new\n/)
     assert.match(text, /1 to move/)
+    // The job's address tag moves with it (AddTags), so a lost state's recovery finds it under its new address.
+    assert.deepEqual(p.changes[0]!.tag_changes, { set: { [TAG.address]: 'sagemaker_training_job.new' }, remove: [], before: { [TAG.address]: 'sagemaker_training_job.old' } })
+    assert.match(text, /~ tags\.sageform:address = "sagemaker_training_job\.old" -> "sagemaker_training_job\.new"/)
+    assert.match(renderPlanMarkdown(p), /- tags\.sageform:address = "sagemaker_training_job\.old"\n\+ tags\.sageform:address = "sagemaker_training_job\.new"/)
     assert.match(renderPlanMarkdown(p), /sagemaker_training_job\.old has moved to <code>sagemaker_training_job\.new<\/code>/)
   })
 
@@ -74,17 +80,17 @@ describe('moved blocks', () => {
     assert.deepEqual(errors(p), [])
     assert.deepEqual(summary(p), [
       'sagemaker_training_job.xgb["large"]: create',
-      `sagemaker_training_job.xgb → sagemaker_training_job.xgb["small"]: no-op ${jobOf(state, 'sagemaker_training_job.xgb')}`,
+      `sagemaker_training_job.xgb → sagemaker_training_job.xgb["small"]: update ${jobOf(state, 'sagemaker_training_job.xgb')}`,
     ])
   })
 
   it('adding count moves the record to [0] and removing it moves [0] back, with no moved block (implied moves)', async () => {
     const single = await appliedState(training('a'))
     const counted = await planFor(training('a', 'count = 2'), single)
-    assert.deepEqual(summary(counted), [`sagemaker_training_job.a → sagemaker_training_job.a[0]: no-op ${jobOf(single, 'sagemaker_training_job.a')}`, 'sagemaker_training_job.a[1]: create'])
+    assert.deepEqual(summary(counted), [`sagemaker_training_job.a → sagemaker_training_job.a[0]: update ${jobOf(single, 'sagemaker_training_job.a')}`, 'sagemaker_training_job.a[1]: create'])
     const zero = await appliedState(training('a', 'count = 1'))
     const back = await planFor(training('a'), zero)
-    assert.deepEqual(summary(back), [`sagemaker_training_job.a[0] → sagemaker_training_job.a: no-op ${jobOf(zero, 'sagemaker_training_job.a[0]')}`])
+    assert.deepEqual(summary(back), [`sagemaker_training_job.a[0] → sagemaker_training_job.a: update ${jobOf(zero, 'sagemaker_training_job.a[0]')}`])
   })
 
   it('moves every instance of a resource, and follows chains (a → b → c) to their end', async () => {
@@ -92,9 +98,32 @@ describe('moved blocks', () => {
     const p = await planFor(training('c', 'count = 2\n  name_prefix = "a"') + moved('sagemaker_training_job.b', 'sagemaker_training_job.c') + moved('sagemaker_training_job.a', 'sagemaker_training_job.b'), state)
     assert.deepEqual(errors(p), [])
     assert.deepEqual(summary(p), [
-      `sagemaker_training_job.a[0] → sagemaker_training_job.c[0]: no-op ${jobOf(state, 'sagemaker_training_job.a[0]')}`,
-      `sagemaker_training_job.a[1] → sagemaker_training_job.c[1]: no-op ${jobOf(state, 'sagemaker_training_job.a[1]')}`,
+      `sagemaker_training_job.a[0] → sagemaker_training_job.c[0]: update ${jobOf(state, 'sagemaker_training_job.a[0]')}`,
+      `sagemaker_training_job.a[1] → sagemaker_training_job.c[1]: update ${jobOf(state, 'sagemaker_training_job.a[1]')}`,
     ])
+  })
+
+  it('the address tag: an instance key is encoded; after state mv it is updated on its own; absent or already right, nothing', async () => {
+    const state = await appliedState(training('xgb'))
+    const keyed = await planFor(training('xgb', 'for_each = toset(["a b"])') + moved('sagemaker_training_job.xgb', 'sagemaker_training_job.xgb["a b"]'), state)
+    assert.deepEqual(keyed.changes[0]!.tag_changes?.set, { [TAG.address]: addressTag('sagemaker_training_job.xgb["a b"]') })
+    // state mv moved the record already: no move in the plan, but the job still names the old address.
+    const mv: State = { ...state, resources: { 'sagemaker_training_job.renamed': state.resources['sagemaker_training_job.xgb']! } }
+    const loaded = await loadAll(training('renamed', 'name_prefix = "xgb"'), mv)
+    const p = plan({ config: loaded.config!, state: mv, remote: live(state), replace: new Set(), configHash: 'h', now: NOW })
+    assert.deepEqual([p.changes[0]!.action, p.changes[0]!.reason, p.changes[0]!.previous_address], ['update', 'address_moved', undefined])
+    assert.match(renderPlan(p, makeStyle(false)), /sagemaker_training_job\.renamed will be updated in-place \(its job's sageform:address tag still names sagemaker_training_job\.xgb\)/)
+    assert.deepEqual(savedPlanProblems(p, mv, loaded.config!), [], 'a saved plan carrying the address tag is the one its configuration gives')
+    const tampered = structuredClone(p)
+    tampered.changes[0]!.tag_changes!.set[TAG.address] = 'sagemaker_training_job.other'
+    assert.match(savedPlanProblems(tampered, mv, loaded.config!).join('\n'), /sets tag sageform:address/)
+    // A job created by Terraform carries no address tag: nothing to bring up to date.
+    const untagged: RemoteSnapshot = { jobs: new Map([...live(state).jobs].map(([k, job]) => [k, { ...job, tags: {} }])) }
+    const none = plan({ config: (await loadAll(training('renamed', 'name_prefix = "xgb"') + moved('sagemaker_training_job.xgb', 'sagemaker_training_job.renamed'), state)).config!, state, remote: untagged, replace: new Set(), configHash: 'h', now: NOW })
+    assert.deepEqual(none.changes.map((c) => [c.action, c.previous_address]), [['no-op', 'sagemaker_training_job.xgb']])
+    // Without a refresh (--refresh=false) a move planned now is assumed to leave the old tag on the job.
+    const offline = plan({ config: (await loadAll(training('renamed', 'name_prefix = "xgb"') + moved('sagemaker_training_job.xgb', 'sagemaker_training_job.renamed'), state)).config!, state, remote: undefined, replace: new Set(), configHash: 'h', now: NOW })
+    assert.deepEqual(offline.changes[0]!.tag_changes?.set, { [TAG.address]: 'sagemaker_training_job.renamed' })
   })
 
   it('a move and a changed spec: the record moves, then its job is replaced, keeping the history', async () => {
@@ -148,6 +177,6 @@ describe('moved blocks', () => {
     const native = state.resources['sagemaker_training_job.a']!
     const fromProvider: State = { ...state, resources: { 'aws_sagemaker_training_job.a': { ...native, type: 'aws_sagemaker_training_job' } } }
     const p = await planFor(training('a', 'name = "pinned-a"') + moved('aws_sagemaker_training_job.a', 'sagemaker_training_job.a'), fromProvider)
-    assert.deepEqual(summary(p), ['aws_sagemaker_training_job.a → sagemaker_training_job.a: no-op pinned-a'])
+    assert.deepEqual(summary(p), ['aws_sagemaker_training_job.a → sagemaker_training_job.a: update pinned-a'])
   })
 })

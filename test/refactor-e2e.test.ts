@@ -1,10 +1,12 @@
 // End to end against the local endpoint, through the real CLI: a resource refactored from one block to for_each with a
 // moved block keeps its job (no replacement, through a saved plan), and an import block adopts a job created outside
-// sageform (with the AWS SDK), after which plans are no-ops.
+// sageform (with the AWS SDK), after which plans are no-ops. A moved job's sageform:address tag follows it (moved
+// block or state mv), so a lost state file's jobs are found again under their new addresses (import --lineage).
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { CreateTrainingJobCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
+import { CreateTrainingJobCommand, ListTagsCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
+import { addressTag } from '../src/config/address.js'
 import { endpointEnv, runCli, schemaErrors } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, trainingJob } from './helpers/endpoint.js'
@@ -35,6 +37,7 @@ describe('refactoring and adopting, end to end', () => {
       return { ...r, json: () => JSON.parse(r.stdout) }
     }
     const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8'))
+    const addressTagOf = async (arn: string) => (await sm.send(new ListTagsCommand({ ResourceArn: arn }))).Tags?.find((t) => t.Key === 'sageform:address')?.Value
 
     const first = await cli('apply', '--auto-approve')
     assert.equal(first.status, 0, first.stderr)
@@ -48,7 +51,7 @@ describe('refactoring and adopting, end to end', () => {
     const changes = payload.plan.changes.map((c: { address: string; action: string; previous_address?: string; before?: { name: string } }) => [c.address, c.action, c.previous_address ?? null, c.before?.name ?? null])
     assert.deepEqual(changes, [
       ['sagemaker_training_job.xgb["large"]', 'create', null, null],
-      ['sagemaker_training_job.xgb["small"]', 'no-op', 'sagemaker_training_job.xgb', job],
+      ['sagemaker_training_job.xgb["small"]', 'update', 'sagemaker_training_job.xgb', job],
     ])
     const human = await cli('show', 'plan.json')
     assert.match(human.stdout, /# sagemaker_training_job\.xgb has moved to sagemaker_training_job\.xgb\["small"\]/)
@@ -60,6 +63,29 @@ describe('refactoring and adopting, end to end', () => {
     assert.equal(after.resources['sagemaker_training_job.xgb'], undefined)
     const listed = await sm.send(new ListTrainingJobsCommand({}))
     assert.equal(listed.TrainingJobSummaries!.length, 2, 'one job kept, one created: nothing replaced')
+    assert.equal(await addressTagOf(after.resources['sagemaker_training_job.xgb["small"]'].current.arn), addressTag('sagemaker_training_job.xgb["small"]'), 'the job is tagged with its new address')
+
+    // state mv, then the configuration follows: the next plan brings the job's address tag up to date in place.
+    const lineage = after.lineage as string
+    const moved = await cli('state', 'mv', 'sagemaker_training_job.xgb["large"]', 'sagemaker_training_job.xgb["big"]')
+    assert.equal(moved.status, 0, moved.stderr)
+    writeFileSync(join(dir, 'main.hcl'), refactored.replace('["small", "large"]', '["small", "big"]').replace('{ size = each.key }', '{ size = "large" }'))
+    const retag = await cli('plan', '--no-cost')
+    assert.match(retag.stdout, /sagemaker_training_job\.xgb\["big"\] will be updated in-place \(its job's sageform:address tag still names sagemaker_training_job\.xgb\["large"\]\)/)
+    assert.match(retag.stdout, /~ tags\.sageform:address = "sagemaker_training_job\.xgb=large" -> "sagemaker_training_job\.xgb=big"/)
+    assert.equal((await cli('apply', '--auto-approve')).status, 0)
+    const big = state().resources['sagemaker_training_job.xgb["big"]'].current
+    assert.equal(await addressTagOf(big.arn), addressTag('sagemaker_training_job.xgb["big"]'))
+    assert.deepEqual(big.tags, {}, 'sageform\'s own tags are not recorded as the user\'s')
+    assert.match((await cli('plan', '--no-cost')).stdout, /No changes/)
+
+    // The state file is lost: import --lineage finds both jobs under the addresses the configuration now declares.
+    rmSync(join(dir, 'sageform.state.json'))
+    const recovered = await cli('import', '--lineage', lineage, '--json')
+    assert.equal(recovered.status, 0, recovered.stderr)
+    assert.deepEqual(Object.keys(state().resources).sort(), ['sagemaker_training_job.xgb["big"]', 'sagemaker_training_job.xgb["small"]'])
+    assert.equal(state().resources['sagemaker_training_job.xgb["big"]'].current.name, big.name)
+    assert.match((await cli('plan', '--no-cost')).stdout, /No changes/)
 
     // A job created outside sageform, then adopted by an import block.
     await sm.send(new CreateTrainingJobCommand(trainingJob('made-by-hand')))

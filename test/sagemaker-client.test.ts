@@ -104,6 +104,19 @@ describe('SageMaker client (HTTP level)', () => {
     assert.deepEqual(seen, [{ target: 'SageMaker.CreateTrainingJob', body: demoRequest }])
   })
 
+  it('sends a long beyond 2^53 (held as its digits) as a JSON number, digit for digit', async () => {
+    let raw = ''
+    nock(ENDPOINT)
+      .post('/')
+      .reply(function (_uri, body) {
+        raw = typeof body === 'string' ? body : JSON.stringify(body)
+        return [200, JSON.stringify({ TrainingJobArn: TRAINING_ARN }), AWS_JSON_HEADERS]
+      })
+    const channel = { ChannelName: 'train', DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: 's3://b/t' } }, ShuffleConfig: { Seed: '9223372036854775807' } }
+    await client().createTrainingJob({ ...demoRequest, InputDataConfig: [channel] } as unknown as CreateTrainingJobRequest)
+    assert.match(raw, /"ShuffleConfig":\{"Seed":9223372036854775807\}/)
+  })
+
   it('creates a tuning job', async () => {
     const arn = 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/hpo-1'
     const request = {

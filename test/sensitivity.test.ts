@@ -1,6 +1,6 @@
 // Sensitive values as marks: a sensitive variable pushed through every function of the library and every expression
 // form stays marked, and no output mode (plan text, Markdown, diagnostics, state show, show, output) prints it or any
-// value derived from it.
+// value derived from it, whether it reaches the request (hyper_parameters, environment) or the tags.
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -189,6 +189,18 @@ describe('sensitive values as marks', () => {
         .filter(([name]) => name !== 'file')
         // A heredoc ends at its marker's own line, so the call closes on the next.
         .map(([name, text], i) => `    p${i} = jsonencode(${text.replaceAll(/\bS\b/g, 'var.token')}${text.includes('\n') ? '\n    ' : ''}) # ${name}`)
+      // The same through tags, base64 so every value fits a tag's characters; a job takes at most 47 tags of its own.
+      const tagged = hyper.map((line) => line.replace(/= jsonencode\(/, '= base64encode(jsonencode(').replace(/\) # /, ')) # ').replace(/^(\s*)p/, '$1t'))
+      const tagResources = [tagged.slice(0, 45), tagged.slice(45)].map(
+        (lines, i) => `resource "sagemaker_training_job" "tagged_${i}" {
+  name_prefix = "tagged-${i}"
+  tags = {
+    plain = "visible"
+${lines.join('\n')}
+  }
+${TRAINING_BODY}}
+`,
+      )
       writeFileSync(
         join(dir, 'main.hcl'),
         `variable "token" {
@@ -209,7 +221,17 @@ resource "sagemaker_training_job" "leaky" {
 ${hyper.join('\n')}
   }
   environment = { TOKEN = var.token, UP = upper(var.token) }
+  tags        = { owner = "visible", secret = var.token }
 ${TRAINING_BODY}}
+
+resource "sagemaker_training_job" "whole_map" {
+  name_prefix      = "whole-map"
+  tags             = { for k in [var.token] : k => "x" }
+  hyper_parameters = { (var.token) = "1", plain = "2" }
+  environment      = { for k in [var.token] : replace(k, "-", "_") => "v" }
+${TRAINING_BODY}}
+
+${tagResources.join('\n')}
 
 output "token" {
   value     = { raw = var.token, up = upper(var.token) }
@@ -227,7 +249,9 @@ output "token" {
     function derivedTexts(): string[] {
       const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
       const request = state.resources['sagemaker_training_job.leaky']!.current!.request as Record<string, Record<string, string>>
-      const texts = [...Object.entries(request.HyperParameters!).filter(([k]) => k !== 'plain').map(([, v]) => v), ...Object.values(request.Environment!)]
+      const tags = ['tagged_0', 'tagged_1'].flatMap((label) => Object.entries(state.resources[`sagemaker_training_job.${label}`]?.current?.tags ?? {}).filter(([k]) => k !== 'plain').map(([, v]) => v))
+      const secretKeys = Object.keys((state.resources['sagemaker_training_job.whole_map']?.current?.request as { Environment?: object } | undefined)?.Environment ?? {})
+      const texts = [...secretKeys, ...Object.entries(request.HyperParameters!).filter(([k]) => k !== 'plain').map(([, v]) => v), ...Object.values(request.Environment!), ...tags]
       // Short derived values (a length, a bool) are not secrets worth searching for; the strings are.
       return [SECRET, ...texts.filter((t) => t.length >= 8 && !/^"?(true|false|\d+)"?$/.test(t))]
     }
@@ -243,6 +267,14 @@ output "token" {
       assert.equal(plan.status, 0, plan.stdout + plan.stderr)
       assert.match(plan.stdout, /hyper_parameters\.p0 = \(sensitive value\)/)
       assert.match(plan.stdout, /hyper_parameters\.plain = "visible"/)
+      assert.match(plan.stdout, /tags\.t0 = \(sensitive value\)/)
+      assert.match(plan.stdout, /tags\.secret = \(sensitive value\)/)
+      assert.match(plan.stdout, /tags\.plain = "visible"/)
+      // A map whose keys come from the secret is one line: its keys are as secret as its values.
+      assert.match(plan.stdout, /\+ tags = \(sensitive value\)/)
+      // So is a request map whose keys come from it.
+      assert.match(plan.stdout, /\+ hyper_parameters = \(sensitive value\)/)
+      assert.match(plan.stdout, /\+ environment = \(sensitive value\)/)
       const markdown = await cli('plan', '--no-cost', '--markdown')
       assert.equal(markdown.status, 0, markdown.stderr)
       const apply = await cli('apply', '--auto-approve')
@@ -251,11 +283,16 @@ output "token" {
       const record = state.resources['sagemaker_training_job.leaky']!.current!
       assert.ok(record.sensitive_paths?.includes('HyperParameters.p0') && record.sensitive_paths.includes('Environment.TOKEN'), 'the state records where the secrets are')
       assert.ok(!record.sensitive_paths!.includes('HyperParameters.plain'))
+      assert.ok(record.sensitive_paths!.includes('Tags.secret') && !record.sensitive_paths!.includes('Tags.owner'), 'and in which tags')
+      assert.deepEqual(state.resources['sagemaker_training_job.whole_map']!.current!.sensitive_paths, ['Environment', 'HyperParameters', 'Tags'])
+      const taggedRecord = state.resources['sagemaker_training_job.tagged_0']!.current!
+      assert.equal(Object.keys(taggedRecord.tags!).length, 46)
+      assert.deepEqual(taggedRecord.sensitive_paths, Array.from({ length: 45 }, (_, i) => `Tags.t${i}`).sort())
       assert.equal(state.outputs?.token?.sensitive, true)
       const texts = derivedTexts()
       assert.ok(texts.length > 40, `only ${texts.length} derived texts`)
       for (const [what, r] of [['plan', plan], ['plan --markdown', markdown], ['apply', apply]] as const) assertHidden(what, r.stdout + r.stderr)
-      for (const args of [['state', 'show', 'sagemaker_training_job.leaky'], ['show'], ['output'], ['output', 'token'], ['state', 'list']]) {
+      for (const args of [['state', 'show', 'sagemaker_training_job.leaky'], ['state', 'show', 'sagemaker_training_job.tagged_0'], ['state', 'show', 'sagemaker_training_job.whole_map'], ['show'], ['output'], ['output', 'token'], ['state', 'list']]) {
         const r = await cli(...args)
         assert.equal(r.status, 0, r.stderr)
         assertHidden(args.join(' '), r.stdout + r.stderr)
@@ -264,6 +301,29 @@ output "token" {
       assert.deepEqual(json.outputs.token, { value: { raw: SECRET, up: SECRET.toUpperCase() }, sensitive: true })
       const planJson = JSON.parse((await cli('plan', '--no-cost', '--json')).stdout)
       assert.deepEqual(planJson.diagnostics, [])
+
+      // Another secret: the tags change in place (AddTags), and neither the old values nor the new ones are shown.
+      const other = 'Other-Sekr1t-Value'
+      const earlier = derivedTexts()
+      const again = (...args: string[]) => runCli(args, { cwd: dir, env: endpointEnv(endpoint.url, { SAGEFORM_VAR_token: other }) })
+      const update = await again('plan', '--no-cost')
+      assert.equal(update.status, 0, update.stderr)
+      assert.match(update.stdout, /sagemaker_training_job\.tagged_0 will be updated in-place/)
+      assert.match(update.stdout, /~ tags\.t0 = \(sensitive value\)/)
+      assert.match(update.stdout, /~ hyper_parameters = \(sensitive value\) # forces replacement/)
+      const updateMarkdown = await again('plan', '--no-cost', '--markdown')
+      const updateJson = JSON.parse((await again('plan', '--no-cost', '--json')).stdout)
+      const tagChanges = updateJson.plan.changes.find((c: { address: string }) => c.address === 'sagemaker_training_job.tagged_0').tag_changes
+      assert.ok(tagChanges.sensitive.includes('t0') && !tagChanges.sensitive.includes('plain'), JSON.stringify(tagChanges.sensitive))
+      const applied = await again('apply', '--auto-approve')
+      assert.equal(applied.status, 0, applied.stderr)
+      const shown = await again('state', 'show', 'sagemaker_training_job.tagged_0')
+      for (const [what, r] of [['plan (update)', update], ['plan --markdown (update)', updateMarkdown], ['apply (update)', applied], ['state show (updated)', shown]] as const) {
+        assertHidden(what, r.stdout + r.stderr)
+        for (const form of [...earlier, other, other.toUpperCase(), Buffer.from(JSON.stringify(other)).toString('base64')]) assert.ok(!(r.stdout + r.stderr).includes(form), `${what} prints ${form}`)
+      }
+      const updated = (JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State).resources['sagemaker_training_job.tagged_0']!.current!
+      assert.ok(updated.sensitive_paths?.includes('Tags.t0'), 'the updated record still says which tags are secret')
     })
 
     it('diagnostics never print it: an invalid enum, a failing validation message, a function error, an output without sensitive', async () => {

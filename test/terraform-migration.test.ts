@@ -2,7 +2,8 @@
 // requests, and `sageform import --from-terraform-state` adopts the jobs a Terraform state holds, against the local
 // endpoint, so that the next plan has nothing to do.
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { DeleteTagsCommand, ListHyperParameterTuningJobsCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { format } from '@cdktn/hcl-tools'
@@ -27,7 +28,13 @@ describe('sageform convert', () => {
       const source = readFileSync(join(root, name, 'main.tf'), 'utf8')
       const converted = await convert(source)
       assert.ok(converted.changed)
-      assert.doesNotMatch(converted.output!, /aws_sagemaker_|provider "aws"/)
+      // The provider's spelling is left only where a moved block names the address a state may hold the jobs under.
+      const moves = [...converted.output!.matchAll(/moved \{\n {2}from = (aws_sagemaker_\w+)\.(\w+)\n {2}to {3}= (\w+)\.(\w+)\n\}/g)]
+      assert.doesNotMatch(converted.output!.replace(/moved \{[^}]*\}/g, ''), /aws_sagemaker_|provider "aws"/)
+      assert.deepEqual(
+        moves.map(([, , from, toType, to]) => [from, to, toType]),
+        moves.map(([, fromType, from]) => [from, from, fromType === 'aws_sagemaker_training_job' ? 'sagemaker_training_job' : 'sagemaker_hyperparameter_tuning_job']),
+      )
       const original = await load({ 'main.tf': source })
       const native = await load({ 'main.hcl': converted.output! })
       assert.deepEqual(errors(native.diagnostics), [])
@@ -46,6 +53,7 @@ describe('sageform convert', () => {
         assert.deepEqual(planB!.changes[i]!.after, change.after)
       })
       a.resources.forEach((r, i) => assert.deepEqual([b.resources[i]!.request, b.resources[i]!.name.value, b.resources[i]!.tags], [r.request, r.name.value, r.tags]))
+      assert.deepEqual(new Set(moves.map(([, type, name]) => `${type}.${name}`)), new Set(a.resources.map((r) => r.address.replace(/\[.*$/, ''))), 'one moved block per converted resource')
     })
   }
 
@@ -114,6 +122,11 @@ resource "sagemaker_hyperparameter_tuning_job" "t" {
   lifecycle {
     ignore_changes = [hyper_parameter_tuning_job_config]
   }
+}
+
+moved {
+  from = aws_sagemaker_hyper_parameter_tuning_job.t
+  to   = sagemaker_hyperparameter_tuning_job.t
 }
 
 output "tuning" {
@@ -257,6 +270,54 @@ describe('sageform import --from-terraform-state', () => {
       ['skipped', 'Resource already managed'],
     ])
     assert.equal(againPayload.serial, null)
+  })
+
+  it('import then convert, or convert then import: the jobs stay with the native resources (moves only, then no changes)', async function () {
+    this.timeout(180_000)
+    const { endpoint, sm } = await open()
+    const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
+    const created = await cli(['apply', '--auto-approve'], configDir(files))
+    assert.equal(created.status, 0, created.stderr + created.stdout)
+    // As Terraform leaves them: without sageform's own tags.
+    for (const { TrainingJobArn } of (await sm.send(new ListTrainingJobsCommand({}))).TrainingJobSummaries!) await sm.send(new DeleteTagsCommand({ ResourceArn: TrainingJobArn, TagKeys: ['sageform:address', 'sageform:lineage', 'sageform:spec-hash'] }))
+    for (const { HyperParameterTuningJobArn } of (await sm.send(new ListHyperParameterTuningJobsCommand({}))).HyperParameterTuningJobSummaries!) await sm.send(new DeleteTagsCommand({ ResourceArn: HyperParameterTuningJobArn, TagKeys: ['sageform:address', 'sageform:lineage', 'sageform:spec-hash'] }))
+    const converted = Object.fromEntries(await Promise.all(Object.entries(files).map(async ([name, text]) => [name.replace(/\.tf$/, '.hcl'), (await convert(text, name)).output!] as const)))
+    const changes = async (dir: string) => {
+      const r = await cli(['plan', '--json', '--no-cost'], dir)
+      assert.equal(r.status, 0, r.stderr)
+      return (JSON.parse(r.stdout).plan.changes as Array<{ address: string; action: string; previous_address?: string }>).map((c) => [c.previous_address ?? null, c.address, c.action]).sort()
+    }
+    const native = [
+      ['sagemaker_hyperparameter_tuning_job.test', 'no-op'],
+      ['sagemaker_training_job.test', 'no-op'],
+    ]
+
+    // Imported under the provider's addresses, then converted: the moved blocks take the records to the native ones.
+    const first = configDir({ ...files, 'terraform.tfstate': tfstate() })
+    assert.equal((await cli(['import', '--from-terraform-state', 'terraform.tfstate'], first)).status, 0)
+    for (const name of Object.keys(files)) rmSync(join(first, name))
+    for (const [name, text] of Object.entries(converted)) writeFileSync(join(first, name), text)
+    assert.deepEqual(await changes(first), native.map(([address, action]) => [address!.replace('sagemaker_', 'aws_sagemaker_').replace('hyperparameter', 'hyper_parameter'), address, action]))
+    const human = await cli(['plan', '--no-cost'], first)
+    assert.match(human.stdout, /# aws_sagemaker_training_job\.test has moved to sagemaker_training_job\.test/)
+    assert.match(human.stdout, /Plan: 0 to create, 0 to replace, 0 to update, 0 to stop, 2 to move\./)
+    assert.equal((await cli(['apply', '--auto-approve'], first)).status, 0)
+    assert.deepEqual(await changes(first), native.map(([address, action]) => [null, address, action]))
+
+    // Converted first, then imported: the import follows the moved blocks to the native addresses.
+    const second = configDir({ ...converted, 'terraform.tfstate': tfstate() })
+    const imported = await cli(['import', '--from-terraform-state', 'terraform.tfstate', '--json'], second)
+    assert.equal(imported.status, 0, imported.stderr)
+    const payload = JSON.parse(imported.stdout)
+    assert.deepEqual(schemaErrors('import', payload), [])
+    assert.deepEqual(
+      payload.resources.map((r: { address: string; moved_from?: string; action: string }) => [r.moved_from, r.address, r.action]),
+      [
+        ['aws_sagemaker_training_job.test', 'sagemaker_training_job.test', 'adopted'],
+        ['aws_sagemaker_hyper_parameter_tuning_job.test', 'sagemaker_hyperparameter_tuning_job.test', 'adopted'],
+      ],
+    )
+    assert.deepEqual(await changes(second), native.map(([address, action]) => [null, address, action]))
   })
 
   it('adopts instances of count and for_each under their keys; the next plan is all no-op', async function () {

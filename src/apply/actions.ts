@@ -188,7 +188,7 @@ async function recordAdopted(change: ResourceChange, ctx: ActionContext, live: L
       generation: change.after?.generation ?? 1,
       ...(live.ended_at ? { ended_at: live.ended_at } : {}),
       ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
-      ...(known.request !== undefined ? { request: known.request, ...sensitivePaths(change) } : {}),
+      ...(known.request !== undefined ? { request: known.request, ...sensitivePaths(change) } : withTagMarks(undefined, change)),
       tags: known.tags,
       ...best,
     }),
@@ -311,7 +311,9 @@ async function update(change: ResourceChange, ctx: ActionContext): Promise<Actio
     await attempt(summary, () => ctx.api.deleteTags(arn, remove))
     await ctx.journal.record(`tagging ${ops.noun} ${name}`, (state) =>
       patchJob(state, change.address, name, (record) => ({
-        tags: { ...Object.fromEntries(Object.entries(record.tags ?? {}).filter(([k]) => !remove.includes(k))), ...set },
+        // The record keeps the user's tags only; sageform's own (an address tag brought up to date) are implied.
+        tags: { ...Object.fromEntries(Object.entries(record.tags ?? {}).filter(([k]) => !remove.includes(k))), ...Object.fromEntries(Object.entries(set).filter(([k]) => !k.startsWith('sageform:'))) },
+        ...withTagMarks(record.sensitive_paths, change),
         updated_at: ctx.now(),
       })),
     )
@@ -475,4 +477,11 @@ export const ACTIONS: Record<Action, (change: ResourceChange, ctx: ActionContext
 /** The state keeps where a request's secrets are, so state show and later plans never print them. */
 function sensitivePaths(change: ResourceChange): Partial<Pick<JobRecord, 'sensitive_paths'>> {
   return change.after?.sensitive_paths?.length ? { sensitive_paths: change.after.sensitive_paths } : {}
+}
+
+/** A record's marks once its tags are the planned ones: the request's as recorded, the tags' as planned. */
+function withTagMarks(recorded: readonly string[] | undefined, change: ResourceChange): Partial<Pick<JobRecord, 'sensitive_paths'>> {
+  const isTag = (p: string) => p === 'Tags' || p.startsWith('Tags.')
+  const paths = [...(recorded ?? []).filter((p) => !isTag(p)), ...(change.after?.sensitive_paths ?? []).filter(isTag)].sort()
+  return { sensitive_paths: paths.length > 0 ? paths : undefined }
 }

@@ -3,6 +3,7 @@
 // Sensitive marks (value.ts) follow every value derived from a marked one, as cty's marks do in Terraform; an
 // operation takes the marks off its operands, computes, and marks its result, and its error messages never quote a
 // marked operand.
+import { add, compare, divide, modulo, multiply, negate, subtract } from './number.js'
 import { didYouMean, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import { SPLAT_ITEM, traversalPath, type Expr, type TemplatePart } from './ast.js'
 import { FunctionError, functions } from './functions.js'
@@ -17,6 +18,7 @@ import {
   newObject,
   toBoolValue,
   toNumberValue,
+  toNumeric,
   toStringValue,
   typeName,
   unmark,
@@ -156,8 +158,8 @@ export class Evaluator {
           const b = toBoolValue(operand)
           return b === undefined ? this.operandError('!', 'bool', operand, expr.operand.range) : markSensitive(!b, marked)
         }
-        const n = toNumberValue(operand)
-        return n === undefined ? this.operandError('-', 'number', operand, expr.operand.range) : markSensitive(-n, marked)
+        const n = toNumeric(operand)
+        return n === undefined ? this.operandError('-', 'number', operand, expr.operand.range) : markSensitive(negate(n), marked)
       }
       case 'binary': {
         const marked = { value: false }
@@ -210,29 +212,31 @@ export class Evaluator {
     if (unknown) return unknown
     if (op === '==') return valuesEqual(left, right)
     if (op === '!=') return !valuesEqual(left, right)
-    const l = toNumberValue(left)
-    const r = toNumberValue(right)
+    // Exact decimal arithmetic where a double would round (config/number.ts).
+    const l = toNumeric(left)
+    const r = toNumeric(right)
     if (l === undefined) return this.operandError(op, 'number', left, expr.left.range)
     if (r === undefined) return this.operandError(op, 'number', right, expr.right.range)
+    const zero = compare(r, 0) === 0
     switch (op) {
       case '+':
-        return l + r
+        return add(l, r)
       case '-':
-        return l - r
+        return subtract(l, r)
       case '*':
-        return l * r
+        return multiply(l, r)
       case '/':
-        return r === 0 ? this.fail('Division by zero', 'The right operand of / is zero.', expr.right.range) : l / r
+        return zero ? this.fail('Division by zero', 'The right operand of / is zero.', expr.right.range) : divide(l, r)
       case '%':
-        return r === 0 ? this.fail('Division by zero', 'The right operand of % is zero.', expr.right.range) : l % r
+        return zero ? this.fail('Division by zero', 'The right operand of % is zero.', expr.right.range) : modulo(l, r)
       case '<':
-        return l < r
+        return compare(l, r) < 0
       case '>':
-        return l > r
+        return compare(l, r) > 0
       case '<=':
-        return l <= r
+        return compare(l, r) <= 0
       case '>=':
-        return l >= r
+        return compare(l, r) >= 0
       default:
         return this.fail('Unsupported operator', `The operator ${op} is not supported.`, expr.range)
     }

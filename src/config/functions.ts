@@ -1,10 +1,11 @@
 // The built-in functions manifests may call, with Terraform's names and semantics (cty's stdlib is the reference where
 // the docs are silent). Deliberately absent: timestamp, uuid and anything else that would make a plan non-deterministic.
+import { BigNumber, compare, floor, negate, type Numeric } from './number.js'
 import { createHash } from 'node:crypto'
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { ObjectValue, Value } from './value.js'
-import { formatNumber, isObject, newObject, toBoolValue, toNumberValue, toStringValue, typeName, valuesEqual } from './value.js'
+import { formatNumber, isObject, newObject, toBoolValue, toNumberValue, toNumeric, toStringValue, typeName, valuesEqual } from './value.js'
 
 export class FunctionError extends Error {
   constructor(
@@ -37,6 +38,7 @@ export interface HclFunction {
 interface Kinds {
   string: string
   number: number
+  numeric: Numeric
   int: number
   bool: boolean
   list: Value[]
@@ -83,6 +85,7 @@ const toList = expect('list', (v) => (Array.isArray(v) ? v : undefined))
 const KINDS: { [K in Kind]: (v: Value, at: number, param: string) => Kinds[K] } = {
   string: expect('string', toStringValue),
   number: toNumber,
+  numeric: expect('number', toNumeric),
   int: (v, at, param) => {
     const n = toNumber(v, at, param)
     return orThrow(Number.isInteger(n) ? n : undefined, () => invalid(at, param, `whole number required, got ${formatNumber(n)}`))
@@ -138,7 +141,7 @@ function jsonEncode(v: Value): string {
   if (Array.isArray(v)) return `[${v.map(jsonEncode).join(',')}]`
   if (isObject(v)) return `{${sortedKeys(v).map((k) => `${jsonString(k)}:${jsonEncode(v[k]!)}`).join(',')}}`
   if (typeof v === 'string') return jsonString(v)
-  return typeof v === 'number' ? formatNumber(v) : String(v)
+  return typeof v === 'number' || v instanceof BigNumber ? formatNumber(v) : String(v)
 }
 
 function utf8(bytes: Uint8Array, error: () => FunctionError): string {
@@ -377,7 +380,7 @@ function base64decode(s: string): string {
 
 const flatten = (list: Value[]): Value[] => list.flatMap((v) => (Array.isArray(v) ? flatten(v) : [v]))
 
-const math = (f: (n: number) => number) => def(['num:number'], ([n]) => f(n))
+const exactMath = (f: (n: Numeric) => Numeric) => def(['num:numeric'], ([n]) => f(n))
 const hash = (algorithm: string) => def(['str:string'], ([s]) => createHash(algorithm).update(s, 'utf8').digest('hex'))
 
 /** tostring and friends: null passes through, anything else must convert. */
@@ -448,17 +451,18 @@ export const functions: Readonly<Record<string, HclFunction>> = Object.freeze({
   sort: def(['list:strings'], ([list]) => list.toSorted(byteOrder)),
 
   // Numbers
-  abs: math(Math.abs),
-  ceil: math(Math.ceil),
-  floor: math(Math.floor),
-  signum: math(Math.sign),
+  // Exact for numbers beyond a double (config/number.ts), as Terraform's are; pow is a double's.
+  abs: exactMath((n) => (compare(n, 0) < 0 ? negate(n) : n)),
+  ceil: exactMath((n) => negate(floor(negate(n)))),
+  floor: exactMath(floor),
+  signum: exactMath((n) => compare(n, 0)),
   pow: def(['num:number', 'power:number'], ([n, power]) => n ** power),
-  min: def(['numbers:number+'], ([numbers]) => Math.min(...numbers)),
-  max: def(['numbers:number+'], ([numbers]) => Math.max(...numbers)),
+  min: def(['numbers:numeric+'], ([numbers]) => numbers.reduce((a, b) => (compare(b, a) < 0 ? b : a))),
+  max: def(['numbers:numeric+'], ([numbers]) => numbers.reduce((a, b) => (compare(b, a) > 0 ? b : a))),
 
   // Type conversions
   tostring: conversion('string', toStringValue),
-  tonumber: conversion('number', toNumberValue, '; given string must be a decimal representation of a number'),
+  tonumber: conversion('number', toNumeric, '; given string must be a decimal representation of a number'),
   tobool: conversion('bool', toBoolValue, '; only the strings "true" or "false" are allowed'),
   tolist: conversion('list', (v) => (Array.isArray(v) ? unify(v, sameType) : undefined)),
   // A set is a list without duplicates in a stable order (strings lexically, as Terraform iterates a set of strings).

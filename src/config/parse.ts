@@ -1,5 +1,6 @@
 // Parses manifest files with tree-sitter (located tree for everything) and, only when the tree has errors, asks
 // HashiCorp's own parser (@cdktn/hcl2json) for the authoritative syntax message.
+import { parseDecimal } from './number.js'
 import { createRequire } from 'node:module'
 import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
@@ -292,7 +293,8 @@ class Converter {
       case 'for_expr':
         return this.expr(node.namedChildren[0]!)
       case 'numeric_lit':
-        return { kind: 'literal', value: Number(node.text), range }
+        // Exact: a literal a double cannot hold (99999999999999999999999999) stays as written.
+        return { kind: 'literal', value: parseDecimal(node.text) ?? Number(node.text), range }
       case 'bool_lit':
         return { kind: 'literal', value: node.text === 'true', range }
       case 'null_lit':

@@ -1,6 +1,8 @@
 // Runtime values of the manifest language: HCL's types mapped onto JavaScript, plus Unknown for values that only
 // exist after apply (another job's ARN, say). Lists are arrays; objects and maps are null-prototype records.
 
+import { BigNumber, compare, decimalText, parseDecimal, type Numeric } from './number.js'
+
 export class Unknown {
   /** What the value is waiting for, e.g. `sagemaker_hyperparameter_tuning_job.parent.arn`. */
   constructor(readonly origin: string) {}
@@ -23,7 +25,8 @@ export class Sensitive {
   }
 }
 
-export type Value = null | string | number | boolean | Unknown | Sensitive | Value[] | ObjectValue
+/** A number is a JavaScript number when that is exact, else a BigNumber (see config/number.ts). */
+export type Value = null | string | number | BigNumber | boolean | Unknown | Sensitive | Value[] | ObjectValue
 export interface ObjectValue {
   [key: string]: Value
 }
@@ -99,6 +102,7 @@ export function typeName(v: Value): string {
   if (v === null) return 'null'
   if (v instanceof Unknown) return 'unknown'
   if (Array.isArray(v)) return 'list'
+  if (v instanceof BigNumber) return 'number'
   if (typeof v === 'object') return 'object'
   return typeof v
 }
@@ -107,35 +111,31 @@ export function typeName(v: Value): string {
  * Numbers print the way HCL (cty) prints them: plain decimal, never exponent notation, so `1e-7` in a
  * hyperparameter reaches SageMaker as "0.0000001".
  */
-export function formatNumber(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e21) return n.toFixed(0)
-  const s = String(n)
-  if (!/e/i.test(s)) return s
-  const [mantissa, exponentText] = s.toLowerCase().split('e') as [string, string]
-  const exponent = Number(exponentText)
-  const negative = mantissa.startsWith('-')
-  const digits = mantissa.replace('-', '').replace('.', '')
-  const pointAt = (mantissa.replace('-', '').indexOf('.') === -1 ? mantissa.replace('-', '').length : mantissa.replace('-', '').indexOf('.')) + exponent
-  let out: string
-  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits
-  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length)
-  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt)
-  return (negative ? '-' : '') + out
+export function formatNumber(n: number | BigNumber): string {
+  return n instanceof BigNumber ? n.toString() : decimalText(n)
 }
 
 /** HCL's safe conversions to string: numbers and bools convert, collections do not. */
 export function toStringValue(v: Value): string | undefined {
   if (typeof v === 'string') return v
-  if (typeof v === 'number') return formatNumber(v)
+  if (typeof v === 'number' || v instanceof BigNumber) return formatNumber(v)
   if (typeof v === 'boolean') return v ? 'true' : 'false'
   return undefined
 }
 
-/** HCL's safe conversion to number: numeric strings convert. */
-export function toNumberValue(v: Value): number | undefined {
-  if (typeof v === 'number') return v
-  if (typeof v === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v)
+const NUMERIC_STRING = /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/
+
+/** HCL's safe conversion to number, exactly: numeric strings convert. */
+export function toNumeric(v: Value): Numeric | undefined {
+  if (typeof v === 'number' || v instanceof BigNumber) return v
+  if (typeof v === 'string' && NUMERIC_STRING.test(v)) return parseDecimal(v)
   return undefined
+}
+
+/** The same as a JavaScript number (the nearest double), for what needs one: an index, a count, a function argument. */
+export function toNumberValue(v: Value): number | undefined {
+  const n = toNumeric(v)
+  return n instanceof BigNumber ? n.toNumber() : n
 }
 
 export function toBoolValue(v: Value): boolean | undefined {
@@ -148,6 +148,7 @@ export function toBoolValue(v: Value): boolean | undefined {
 /** Deep equality for known values (used by ==, !=, contains and friends). */
 export function valuesEqual(a: Value, b: Value): boolean {
   if (a === b) return true
+  if ((a instanceof BigNumber || typeof a === 'number') && (b instanceof BigNumber || typeof b === 'number')) return compare(a, b) === 0
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valuesEqual(x, b[i]!))
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a)

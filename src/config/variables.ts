@@ -7,7 +7,7 @@ import type { Expr } from './ast.js'
 import { Evaluator, POISON, type Scope } from './eval.js'
 import type { Module, VariableDecl } from './module.js'
 import { parseHcl } from './parse.js'
-import { containsSensitive, findUnknown, isObject, markSensitive, unmark, isUnknown, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from './value.js'
+import { containsSensitive, findUnknown, isObject, markSensitive, unmark, isUnknown, newObject, toBoolValue, toNumeric, toStringValue, typeName, type ObjectValue, type Value } from './value.js'
 
 export type TypeConstraint =
   | { kind: 'any' }
@@ -93,7 +93,7 @@ export function convert(value: Value, type: TypeConstraint, path = ''): { value:
       return s === undefined ? wrong() : { value: s }
     }
     case 'number': {
-      const n = toNumberValue(value)
+      const n = toNumeric(value)
       return n === undefined ? wrong() : { value: n }
     }
     case 'bool': {

@@ -121,8 +121,14 @@ export interface Violation {
  * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
  * cannot know yet (anything for which `isDeferred` is true) are skipped.
  */
-/** What an integer member without bounds of its own can carry: int32, and for a long what a double holds exactly. */
-const WIRE_RANGE: Record<string, readonly [number, number]> = { integer: [-(2 ** 31), 2 ** 31 - 1], long: [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] }
+/**
+ * What an integer member without bounds of its own can carry: Java's int and long. A long beyond what a double holds
+ * exactly is written as its decimal digits (a string), which the client sends as a JSON number.
+ */
+const WIRE_RANGE: Record<string, readonly [bigint, bigint]> = { integer: [-(2n ** 31n), 2n ** 31n - 1n], long: [-(2n ** 63n), 2n ** 63n - 1n] }
+
+/** A long held as its digits (see WIRE_RANGE). */
+export const isLongDigits = (value: unknown): value is string => typeof value === 'string' && /^-?\d+$/.test(value)
 
 export function checkShape(
   shapeName: string,
@@ -180,13 +186,21 @@ export function checkShape(
     case 'long':
     case 'float':
     case 'double': {
+      if (s.type === 'long' && isLongDigits(value)) {
+        const exact = BigInt(value)
+        const [min, max] = [s.min === undefined ? WIRE_RANGE.long![0] : BigInt(s.min), s.max === undefined ? WIRE_RANGE.long![1] : BigInt(s.max)]
+        if (exact < min) fail('range', `must be at least ${min} (got ${value})`)
+        else if (exact > max) fail('range', `must be at most ${max} (got ${value})`)
+        return
+      }
       if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', 'must be a number')
       const whole = s.type === 'integer' || s.type === 'long'
       if (whole && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${formatNumber(value)})`)
-      // Without its own bounds an integer member is still an int32 or int64 on the wire; a long beyond 2^53 would
-      // not survive as a JavaScript number, so it is refused rather than sent rounded.
-      const [min, max] = whole ? [s.min ?? WIRE_RANGE[s.type]![0], s.max ?? WIRE_RANGE[s.type]![1]] : [s.min, s.max]
-      if (min !== undefined && value < min) fail('range', `must be at least ${formatNumber(min)} (got ${formatNumber(value)})`)
+      // Without its own bounds an integer member is still an int32 or int64 on the wire.
+      const [min, max] = whole ? [s.min ?? Number(WIRE_RANGE[s.type]![0]), s.max ?? Number(WIRE_RANGE[s.type]![1])] : [s.min, s.max]
+      if (whole && !Number.isSafeInteger(value) && (BigInt(value) < WIRE_RANGE[s.type]![0] || BigInt(value) > WIRE_RANGE[s.type]![1])) {
+        fail('range', `must be at ${value < 0 ? 'least' : 'most'} ${WIRE_RANGE[s.type]![value < 0 ? 0 : 1]} (got ${formatNumber(value)})`)
+      } else if (min !== undefined && value < min) fail('range', `must be at least ${formatNumber(min)} (got ${formatNumber(value)})`)
       else if (max !== undefined && value > max) fail('range', `must be at most ${formatNumber(max)} (got ${formatNumber(value)})`)
       return
     }
@@ -205,4 +219,20 @@ function checkCount(s: ShapeBase, count: number, noun: string, fail: (c: Constra
   const plural = (n: number) => `${n} ${noun === 'entry' ? (n === 1 ? 'entry' : 'entries') : n === 1 ? 'item' : 'items'}`
   if (s.min !== undefined && count < s.min) fail('size', `must have at least ${plural(s.min)} (got ${count})`)
   else if (s.max !== undefined && count > s.max) fail('size', `must have at most ${plural(s.max)} (got ${count})`)
+}
+
+/**
+ * A request with every long held as digits (beyond a double, see WIRE_RANGE) turned into a bigint, which the SDK
+ * writes as a JSON number digit for digit.
+ */
+export function withExactLongs(shapeName: string, value: unknown): unknown {
+  if (value === null || value === undefined) return value
+  const s = shape(shapeName)
+  if (s.type === 'long') return isLongDigits(value) ? BigInt(value) : value
+  if (s.type === 'list' && Array.isArray(value)) return value.map((item) => withExactLongs(s.member.shape, item))
+  if (s.type === 'map' && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withExactLongs(s.value.shape, v)]))
+  if (s.type === 'structure' && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, s.members[k] ? withExactLongs(s.members[k]!.shape, v) : v]))
+  }
+  return value
 }

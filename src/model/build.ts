@@ -8,7 +8,8 @@ import { Evaluator, POISON, type Scope } from '../config/eval.js'
 import { dependencyOrder, type GraphNode } from '../config/graph.js'
 import type { JobFamily, Module, ResourceDecl, ResourceType } from '../config/module.js'
 import { checkBodyShape, jobFamily, RESOURCE_TYPES } from '../config/module.js'
-import { Unknown, containsSensitive, findUnknown, isObject, isUnknown, markSensitive, unmark, unmarkDeep, newObject, toBoolValue, toNumberValue, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { Unknown, containsSensitive, findUnknown, isObject, isUnknown, markSensitive, unmark, unmarkDeep, newObject, toBoolValue, toNumberValue, toNumeric, toStringValue, typeName, type ObjectValue, type Value } from '../config/value.js'
+import { isWhole, toBigInt, toDouble } from '../config/number.js'
 import { sumOfUnits } from '../util/duration.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
 import { memberName, spelledMembers, type Spelling } from './terraform.js'
@@ -551,7 +552,11 @@ class ResourceDecoder {
   private tags(attr: Attribute | undefined): Record<string, string | Unknown> {
     const out: Record<string, string | Unknown> = {}
     if (!attr) return out
-    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope))
+    // Tags are shown and recorded like the request: where the marks were is kept as `Tags` / `Tags.<key>` paths.
+    const marks: Array<Array<string | number>> = []
+    const value = unmarkDeep(this.evaluator.evaluate(attr.expr, this.scope), marks)
+    // A marked map hides its keys too, so the keys are not written into paths where someone might show them.
+    for (const at of marks.some((m) => m.length === 0) ? [[]] : marks) this.sensitivePaths.add(apiPathKey(['Tags', ...at]))
     if (isUnknown(value)) return out
     if (!isObject(value)) {
       this.error('Incorrect attribute value type', `"tags" must be a map of strings, like { team = "ml" }; got ${typeName(value)}.`, attr.expr.range, 'tags')
@@ -857,6 +862,26 @@ class ResourceDecoder {
     return { blocks: out, unknown }
   }
 
+  /**
+   * An integer or long member's value, never rounded: a whole number a double cannot hold is an error where the member
+   * is an int32 or outside int64; a long beyond ±2^53 travels as its decimal digits (the client sends them as a JSON
+   * number). Fractions go on as doubles for the shape check to report.
+   */
+  private wholeNumber(value: Value, type: 'integer' | 'long', marked: boolean, range: SourceRange, manifestPath: string): ApiValue | undefined {
+    const n = toNumeric(value)
+    if (n === undefined) return undefined
+    if (!isWhole(n)) return toDouble(n)
+    const exact = toBigInt(n)
+    const bits = BigInt(WIRE_BITS[type] - 1)
+    const [min, max] = [-(2n ** bits), 2n ** bits - 1n]
+    if (exact < min || exact > max) {
+      const shown = marked ? '' : ` ${exact}`
+      this.error(`Invalid value for ${manifestPath}`, `The value${shown} is outside the range of a ${WIRE_BITS[type]}-bit integer, which SageMaker takes here: from ${min} to ${max}.`, range, manifestPath)
+      return POISON
+    }
+    return Number.isSafeInteger(toDouble(n)) && typeof n === 'number' ? n : exact.toString()
+  }
+
   /** Converts an evaluated value to the member's API type with HCL's safe conversions (numbers to strings, ...). */
   private toApi(given: Value, shapeName: string, path: Array<string | number>, manifestPath: string, expr: Expr | undefined): ApiValue | undefined {
     // The request carries plain values; where the marks were is kept for whoever shows the request.
@@ -895,6 +920,7 @@ class ResourceDecoder {
         return toStringValue(value) ?? mismatch('a string')
       case 'integer':
       case 'long':
+        return this.wholeNumber(value, s.type, marked, range, manifestPath) ?? mismatch('a number')
       case 'float':
       case 'double':
         return toNumberValue(value) ?? mismatch('a number')
@@ -905,6 +931,9 @@ class ResourceDecoder {
     }
   }
 }
+
+/** What an integer or long member can carry on the wire: Java's int and long. */
+const WIRE_BITS = { integer: 32, long: 64 } as const
 
 /** The sub-expression of a literal list item or object entry, so a diagnostic can point at the exact value. */
 function literalItem(expr: Expr | undefined, key: string | number): Expr | undefined {

@@ -28,8 +28,8 @@ interface Edit {
 }
 
 const isProviderType = (type: string): type is ProviderResourceType => (PROVIDER_RESOURCE_TYPES as readonly string[]).includes(type)
-/** Top-level blocks that mean the same in both tools. */
-const KEPT_BLOCKS = ['variable', 'locals', 'output', 'policy', 'backend', 'moved', 'import']
+/** Top-level blocks that mean the same in both tools (moved blocks are kept too, verbatim). */
+const KEPT_BLOCKS = ['variable', 'locals', 'output', 'policy', 'backend', 'import']
 const NATIVE_TYPES: readonly string[] = Object.values(PROVIDER_RESOURCES).map((r) => r.native)
 /** What a reference in a sageform configuration may start with (besides the iterators of dynamic blocks). */
 const EVALUATED_ROOTS = ['var', 'local', 'path', 'count', 'each', ...NATIVE_TYPES]
@@ -48,6 +48,11 @@ export async function convertSource(path: string, source: string, format: (text:
     const [typeLabel] = block.labels
     if (block.type === 'resource' && typeLabel && isProviderType(typeLabel.value)) {
       convertResource(block, typeLabel.value, source, edits, kept, drop)
+      edits.push(movedBlock(block, typeLabel.value))
+    } else if (block.type === 'moved') {
+      // Left as written: a Terraform move between provider addresses chains into the moves convert adds, and the
+      // ones convert added must keep their provider `from`.
+      continue
     } else if (block.type === 'resource' && typeLabel && NATIVE_TYPES.includes(typeLabel.value)) {
       kept.push(block)
     } else if (block.type === 'provider' && typeLabel?.value === 'aws') {
@@ -65,6 +70,17 @@ export async function convertSource(path: string, source: string, format: (text:
 
   if (edits.length === 0) return { output: source, changed: false, diagnostics: diags.items }
   return { output: await format(applyEdits(source, edits)), changed: true, diagnostics: diags.items }
+}
+
+/**
+ * `moved { from = aws_sagemaker_training_job.x, to = sagemaker_training_job.x }` after the converted block: the jobs a
+ * state records under the provider's address (import --from-terraform-state, or a configuration that used the
+ * provider's spelling) stay with the resource, every instance of count and for_each included.
+ */
+function movedBlock(block: Block, type: ProviderResourceType): Edit {
+  const name = block.labels[1]?.value ?? ''
+  const at = block.range.end.byte
+  return { start: at, end: at, text: `\n\nmoved {\n  from = ${type}.${name}\n  to   = ${PROVIDER_RESOURCES[type].native}.${name}\n}` }
 }
 
 /** The names dynamic blocks give their elements (`iterator`, or the block type), anywhere in a body. */

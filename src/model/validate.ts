@@ -7,6 +7,8 @@ import { credentialKind } from '../util/credentials.js'
 import { memberName, type Spelling } from './terraform.js'
 import { apiPathKey, isSensitivePath, type ApiObject, type ApiValue, type Configuration, type JobResource } from './types.js'
 
+/** The shortest sensitive text diagnostics search for and hide (see sensitive()). */
+const MIN_HIDDEN_LENGTH = 4
 /** `-` + 8 hex characters of the spec hash, appended to name_prefix by the planner. */
 export const NAME_SUFFIX_LENGTH = 9
 /** Tags sageform adds to every job it creates (address, lineage, spec hash). */
@@ -42,7 +44,8 @@ class ResourceValidator {
   private report(path: ApiPath, summary: string, detail: string, hint?: string): void {
     const { range, manifestPath: attribute } = this.locate(path)
     const hide = (text: string | undefined) => text && this.sensitive().reduce((t, secret) => t.split(secret).join('(sensitive value)'), text)
-    this.diags.error(summary, { detail: hide(detail), hint: hide(hint), range, attribute, address: this.resource.address })
+    // A key from a secret shows in the attribute's path too.
+    this.diags.error(hide(summary)!, { detail: hide(detail), hint: hide(hint), range, attribute: hide(attribute), address: this.resource.address })
   }
 
   private sensitiveTexts?: string[]
@@ -56,8 +59,15 @@ class ResourceValidator {
       else if (isRecord(v)) Object.entries(v).forEach(([k, item]) => (texts.add(k), collect(item)))
       else if (typeof v === 'string' || typeof v === 'number') texts.add(typeof v === 'number' ? formatNumber(v) : v)
     }
-    for (const key of this.resource.sensitivePaths) collect(get(this.resource.request, key.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))))
-    this.sensitiveTexts = [...texts].filter((t) => t !== '').sort((a, b) => b.length - a.length)
+    // Sensitive paths name the request's members and the tags (`Tags.<key>`, a key may hold dots), kept beside the request.
+    const tags = this.resource.tags as ApiObject
+    for (const key of this.resource.sensitivePaths) {
+      if (key === 'Tags') collect(tags)
+      else if (key.startsWith('Tags.')) collect(tags[key.slice(5)])
+      else collect(get(this.resource.request, key.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s))))
+    }
+    // Texts this short would mangle the words around them ("v" inside "value") and hide nothing worth hiding.
+    this.sensitiveTexts = [...texts].filter((t) => t.length >= MIN_HIDDEN_LENGTH).sort((a, b) => b.length - a.length)
     return this.sensitiveTexts
   }
 

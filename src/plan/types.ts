@@ -42,7 +42,10 @@ export interface PlannedJob {
   /** The Create request (without name and tags), unknown leaves as UnknownJson. */
   request: JsonValue
   tags: Record<string, string | UnknownJson>
-  /** API paths of the request (dot-joined, as `HyperParameters.token`) derived from sensitive values; recorded in the state. */
+  /**
+   * API paths of the request (dot-joined, as `HyperParameters.token`) derived from sensitive values, and of the tags
+   * (`Tags.<key>`, or `Tags` for the whole map); recorded in the state.
+   */
   sensitive_paths?: string[]
 }
 
@@ -66,6 +69,7 @@ export interface AttributeChange {
  * spec_unknown        replace: the spec depends on a value known after apply (reason_args.origin)
  * replace_forced      replace: --replace
  * tags_changed, settings_changed, tags_and_settings_changed   update
+ * address_moved       update: the job's sageform:address tag still names the address it moved from (reason_args.tagged)
  * job_exists          adopt: a job with the resource's name and sageform's tags exists but is not in state
  * import_differs      import: the job differs from the configuration, so a later plan replaces it
  * retune_due          retune (reason_args.started_ago_seconds, retune_every_seconds)
@@ -87,6 +91,7 @@ export type ChangeReason =
   | 'tags_changed'
   | 'settings_changed'
   | 'tags_and_settings_changed'
+  | 'address_moved'
   | 'job_exists'
   | 'import_differs'
   | 'retune_due'
@@ -121,7 +126,7 @@ export interface ResourceChange {
   after?: PlannedJob
   attribute_changes: AttributeChange[]
   /** `before`: the values the changed and removed tags have now, for an old → new diff. */
-  tag_changes?: { set: Record<string, string>; remove: string[]; before?: Record<string, string> }
+  tag_changes?: { set: Record<string, string>; remove: string[]; before?: Record<string, string>; sensitive?: string[] }
   /** UpdateTrainingJob members to send (API spelling), for update of a running training job. */
   training_job_update?: Record<string, JsonValue>
   /** Created only once these are done (warm-start parents must have finished), so apply leaves it for later. */

@@ -64,3 +64,19 @@ export function resolveMoves(config: Pick<Configuration, 'moved' | 'declared'>, 
   }
   return { state: moved, previous }
 }
+
+/**
+ * Where a record found under `address` belongs in this configuration: the address itself when declared, else the end
+ * of the moved blocks' chain from it (a Terraform state's provider address after sageform convert, say).
+ */
+export function movedAddress(config: Pick<Configuration, 'moved' | 'resources'>, address: string): string {
+  if (config.resources.some((r) => r.address === address)) return address
+  const { order, cycles } = chainOrder(config.moved)
+  if (cycles.length > 0) return address
+  let at = address
+  for (const statement of order) {
+    if (keyless(statement.from) && keyless(statement.to) && resourceOf(at) === statement.from) at = statement.to + at.slice(statement.from.length)
+    else if (at === statement.from) at = statement.to
+  }
+  return at
+}

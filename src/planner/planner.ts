@@ -4,9 +4,9 @@ import { Diagnostics } from '../diagnostics/index.js'
 import { Unknown, findUnknown, isObject, toStringValue, unmarkDeep, type Value } from '../config/value.js'
 import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
-import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
+import { apiPathKey, isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
-import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
+import { SENSITIVE_TEXT, digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
 import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } from './identity.js'
 
@@ -17,7 +17,7 @@ import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.j
 import { resolveMoves } from './moves.js'
 import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
-import { addressTag, normalizeAddress, resourceOf, shellWord } from '../config/address.js'
+import { addressFromTag, addressTag, normalizeAddress, resourceOf, shellWord } from '../config/address.js'
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {
@@ -120,6 +120,7 @@ export function plan(given: PlannerInput): Plan {
   for (const change of input.refreshOnly ? [] : targeted) {
     const previous = moves.previous.get(change.address)
     if (previous && !change.deposed) change.previous_address = previous
+    retagAddress(change, previous, input.remote)
   }
   markSensitive(targeted, sensitiveTexts(input.config))
   return {
@@ -360,6 +361,23 @@ function recordDrift(address: string, record: JobRecord, live: RemoteJob | undef
   }
 }
 
+/**
+ * A record that moved (a moved block now, or state mv before) keeps a job whose sageform:address tag names its old
+ * address; the tag is updated in place with the move, so a lost state's recovery (import --lineage) finds the job
+ * under the address that now declares it. Without the live tags (--refresh=false) a move planned now is assumed to
+ * leave the old address on the job.
+ */
+function retagAddress(change: ResourceChange, previous: string | undefined, remote: RemoteSnapshot | undefined): void {
+  if (change.deposed || !change.before || (change.action !== 'no-op' && change.action !== 'update')) return
+  const tags = remote?.jobs.get(remoteKey(change.type, change.before.name))?.tags
+  const tagged = tags ? tags[TAG.address] : previous === undefined ? undefined : addressTag(previous)
+  const wanted = addressTag(change.address)
+  if (tagged === undefined || tagged === wanted) return
+  const tagChanges = change.tag_changes ?? { set: {}, remove: [], before: {} }
+  change.tag_changes = { ...tagChanges, set: { ...tagChanges.set, [TAG.address]: wanted }, before: { ...tagChanges.before, [TAG.address]: tagged } }
+  if (change.action === 'no-op') Object.assign(change, { action: 'update', reason: 'address_moved', reason_args: { tagged: addressFromTag(tagged) } })
+}
+
 function userTags(tags: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('sageform:')))
 }
@@ -376,7 +394,11 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
   const set = Object.fromEntries(Object.entries(desired).filter(([k, v]) => actual[k] !== v))
   const remove = Object.keys(actual).filter((k) => !(k in desired))
   const before = Object.fromEntries([...Object.keys(set), ...remove].filter((k) => k in actual).map((k) => [k, actual[k]!]))
-  return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
+  if (!Object.keys(set).length && !remove.length) return undefined
+  // A key is hidden when its new value is marked, or its recorded value was.
+  const recordedMarks = new Set(record.sensitive_paths ?? [])
+  const sensitive = [...Object.keys(set), ...remove].filter((k) => isSensitivePath(['Tags', k], resource.sensitivePaths) || isSensitivePath(['Tags', k], recordedMarks))
+  return { set, remove, before, ...(sensitive.length > 0 ? { sensitive } : {}) }
 }
 
 /** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
@@ -529,6 +551,16 @@ function markSensitive(changes: ResourceChange[], texts: string[]): void {
   const leaks = (v: JsonValue | undefined) => v !== undefined && texts.some((t) => JSON.stringify(v).includes(JSON.stringify(t).slice(1, -1)))
   for (const change of changes) {
     for (const attribute of change.attribute_changes) if (leaks(attribute.before) || leaks(attribute.after)) attribute.sensitive = true
+    const tags = change.tag_changes
+    if (tags) {
+      const leaking = [...Object.keys(tags.set), ...tags.remove].filter((k) => leaks(k) || leaks(tags.set[k]) || leaks(tags.before?.[k]))
+      if (leaking.length > 0) tags.sensitive = [...new Set([...(tags.sensitive ?? []), ...leaking])]
+    }
+    if (change.after && startsJob(change)) {
+      const paths = new Set(change.after.sensitive_paths ?? [])
+      if (!paths.has('Tags')) for (const [key, value] of Object.entries(change.after.tags)) if (leaks(key) || leaks(value as JsonValue)) paths.add(apiPathKey(['Tags', key]))
+      if (paths.size > 0) change.after.sensitive_paths = [...paths].sort()
+    }
   }
 }
 
@@ -540,7 +572,10 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
   const before = record?.request ? flatten(withDefaultsJson(shapeName, record.request)) : new Map<string, { path: Array<string | number>; value: JsonValue }>()
   const updatable = resource.kind.family === 'training' ? UPDATABLE.map((p) => p.join('.')) : []
   const ignored = resource.lifecycle.ignoreChanges
+  const marks = new Set([...resource.sensitivePaths, ...(record?.sensitive_paths ?? [])])
   const out: AttributeChange[] = []
+  // A marked collection (a map built from a secret) may have secret keys: it is one change, as Terraform shows it.
+  const collections = new Map<string, AttributeChange>()
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key)
     const a = after.get(key)
@@ -548,16 +583,32 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
     const path = (a ?? b)!.path
     const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue
-    const hidden = isSensitivePath(path, resource.sensitivePaths) || isSensitivePath(path, new Set(record?.sensitive_paths ?? []))
+    const forces = !updatable.some((u) => key === u || key.startsWith(`${u}.`))
+    const whole = markedCollection(path, marks)
+    if (whole) {
+      const at = manifestPath(shapeName, whole, resource.kind.spelling)
+      const seen = collections.get(at)
+      const merged: AttributeChange = { path: at, before: seen?.before ?? (b ? SENSITIVE_TEXT : undefined), after: seen?.after ?? (a ? SENSITIVE_TEXT : undefined), forces_replacement: (seen?.forces_replacement ?? false) || forces, sensitive: true }
+      collections.set(at, merged)
+      continue
+    }
+    const hidden = isSensitivePath(path, marks)
     out.push({
       path: mp,
       before: b?.value,
       after: a?.value,
-      forces_replacement: !updatable.some((u) => key === u || key.startsWith(`${u}.`)),
+      forces_replacement: forces,
       ...(hidden ? { sensitive: true } : {}),
     })
   }
-  return out.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+  return [...out, ...collections.values()].sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
+}
+
+/** The shortest marked proper prefix of a leaf's path: a collection marked as a whole, whose keys are secret too. */
+function markedCollection(path: ReadonlyArray<string | number>, marks: ReadonlySet<string>): Array<string | number> | undefined {
+  if (marks.size === 0) return undefined
+  for (let n = 1; n < path.length; n++) if (marks.has(apiPathKey(path.slice(0, n)))) return path.slice(0, n)
+  return undefined
 }
 
 function withDefaultsJson(shapeName: string, request: JsonValue): JsonValue {

@@ -8,6 +8,8 @@ import type { JobRecord, JsonValue, State } from '../model/state.js'
 import { canonicalJson, jobName, specHash, toJson } from './identity.js'
 import { resolveMoves } from './moves.js'
 import { desiredIdentity, pendingJobs } from './planner.js'
+import { TAG } from '../model/kinds.js'
+import { addressTag } from '../config/address.js'
 import { policyViolations } from './policy.js'
 
 /** One line per way the plan departs from its configuration and state; empty when it holds. */
@@ -107,7 +109,7 @@ function plannedJobProblem(change: ResourceChange, resource: JobResource, state:
 function updateProblem(change: ResourceChange, resource: JobResource): string | undefined {
   const desiredTags = toJson(resource.tags as never) as Record<string, JsonValue>
   for (const [key, value] of Object.entries(change.tag_changes?.set ?? {})) {
-    if (desiredTags[key] !== value) return `it sets tag ${key} to a value its configuration does not give`
+    if (key === TAG.address ? value !== addressTag(change.address) : desiredTags[key] !== value) return `it sets tag ${key} to a value its configuration does not give`
   }
   for (const key of change.tag_changes?.remove ?? []) if (key in desiredTags) return `it removes tag ${key}, which its configuration sets`
   const desired = toJson(resource.request) as Record<string, JsonValue>

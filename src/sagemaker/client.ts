@@ -38,6 +38,7 @@ import {
   type SearchRecord,
   type SearchResource,
 } from './types.js'
+import { withExactLongs } from '../model/api.js'
 import { bounded, requestHandlerOptions, requestTimeoutMs, trackEndpoint, type SendOptions } from './timeouts.js'
 
 export interface SageMakerClientOptions {
@@ -103,7 +104,8 @@ class SdkSageMaker implements SageMakerApi {
   }
 
   async createTrainingJob(req: CreateTrainingJobRequest): Promise<{ arn: string }> {
-    const out = await this.call('CreateTrainingJob', (options) => this.sdk.send(new CreateTrainingJobCommand(req), options))
+    const exact = withExactLongs('CreateTrainingJobRequest', req) as CreateTrainingJobRequest
+    const out = await this.call('CreateTrainingJob', (options) => this.sdk.send(new CreateTrainingJobCommand(exact), options))
     return { arn: requiredArn(out.TrainingJobArn, 'CreateTrainingJob') }
   }
 
@@ -126,7 +128,8 @@ class SdkSageMaker implements SageMakerApi {
   }
 
   async createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }> {
-    const out = await this.call('CreateHyperParameterTuningJob', (options) => this.sdk.send(new CreateHyperParameterTuningJobCommand(req), options))
+    const exact = withExactLongs('CreateHyperParameterTuningJobRequest', req) as CreateHyperParameterTuningJobRequest
+    const out = await this.call('CreateHyperParameterTuningJob', (options) => this.sdk.send(new CreateHyperParameterTuningJobCommand(exact), options))
     return { arn: requiredArn(out.HyperParameterTuningJobArn, 'CreateHyperParameterTuningJob') }
   }
 

@@ -20,6 +20,7 @@ import { connect, type ConnectionOptions } from './connection.js'
 import { referenceAttributes } from './plan.js'
 import { describe, remoteFromSearch } from './refresh.js'
 import { TAG } from '../model/kinds.js'
+import { movedAddress } from '../planner/moves.js'
 import { openState, readStateFrom } from './state.js'
 import type { VariableSource } from '../config/variables.js'
 
@@ -64,6 +65,8 @@ export interface TerraformImportOptions extends Omit<ImportOptions, 'address' | 
 /** One job of the Terraform state, in the `import --from-terraform-state --json` payload. */
 export interface TerraformImportEntry {
   address: string
+  /** The address the job was found under (the Terraform state's, or its sageform:address tag) when a moved block moves it. */
+  moved_from?: string
   job_name: string | null
   action: 'adopted' | 'would_adopt' | 'skipped'
   /** Why it was skipped. */
@@ -160,13 +163,16 @@ async function adoptAll(context: ImportContext, entries: ReadonlyArray<{ address
       skipped(`Not imported: ${entry.skip}`)
       continue
     }
-    const done = await adoptJob(context, entry.address, entry.jobName)
+    // A Terraform state's provider address, or an address moved since the job was tagged, lands where moved blocks say.
+    const address = movedAddress(context.config, entry.address)
+    const movedFrom = address === entry.address ? {} : { moved_from: entry.address }
+    const done = await adoptJob(context, address, entry.jobName)
     if ('problem' in done) {
       skipped(`${done.problem.summary}: ${done.problem.detail}${done.problem.hint ? ` ${done.problem.hint}` : ''}`)
       continue
     }
     adopted.push(done)
-    result.resources.push({ address: entry.address, job_name: entry.jobName, action: dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
+    result.resources.push({ address, ...movedFrom, job_name: entry.jobName, action: dryRun ? 'would_adopt' : 'adopted', matches_configuration: done.matches })
   }
   if (dryRun || adopted.length === 0) return
   const next = withAdopted(context.state, adopted)

@@ -26,7 +26,8 @@ export function renderBulkImport(result: TerraformImportResult | LineageImportRe
     else {
       const verb = entry.action === 'adopted' ? style.green('import') : style.cyan('would import')
       const differs = entry.matches_configuration ? '' : style.yellow(' — differs from the configuration: the next plan replaces it')
-      lines.push(`${verb} ${address}${job}${differs}`)
+      const moved = entry.moved_from ? style.dim(` (moved from ${oneLine(entry.moved_from)})`) : ''
+      lines.push(`${verb} ${address}${moved}${job}${differs}`)
     }
   }
   const adopted = result.resources.filter((e) => e.action !== 'skipped').length

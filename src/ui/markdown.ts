@@ -2,12 +2,12 @@
 // resource's attribute diff in a collapsible ```diff block, drift, the cost total and the warnings. Pure: no ANSI, no I/O.
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
-import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
+import { SENSITIVE_TEXT, type AttributeChange, type Plan, type ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { jsonText, oneLine } from './escape.js'
 import { quotaFigures, quotaHeading } from './quota.js'
-import { headline, isShown, reasonText, replaceHint, startsNewJob, summaryLine, symbol, tagDiff } from './plan.js'
+import { headline, isMoveOnly, isShown, reasonText, replaceHint, startsNewJob, summaryLine, symbol, tagDiff, tagPath } from './plan.js'
 
 /** The first line of every plan comment, so a CI step can find and update its earlier comment. */
 export const PLAN_COMMENT_MARKER = '<!-- sageform-plan -->'
@@ -66,10 +66,10 @@ function diffBody(change: ResourceChange): string[] {
   const lines: string[] = []
   for (const attribute of change.attribute_changes) lines.push(...attributeDiff(attribute, change.action))
   for (const tag of tagDiff(change)) {
-    const key = oneLine(tag.key)
-    if (tag.before !== undefined) lines.push(`- tags.${key} = ${jsonText(tag.before)}`)
-    else if (tag.after === undefined) lines.push(`- tags.${key}`)
-    if (tag.after !== undefined) lines.push(`+ tags.${key} = ${jsonText(tag.after)}`)
+    const shown = (v: JsonValue) => (tag.sensitive ? SENSITIVE_TEXT : jsonText(v))
+    if (tag.before !== undefined) lines.push(`- ${tagPath(tag)} = ${shown(tag.before)}`)
+    else if (tag.after === undefined) lines.push(`- ${tagPath(tag)}`)
+    if (tag.after !== undefined) lines.push(`+ ${tagPath(tag)} = ${shown(tag.after)}`)
   }
   for (const [member, v] of Object.entries(change.training_job_update ?? {})) lines.push(`+ ${member} = ${jsonText(v)} # UpdateTrainingJob`)
   return lines
@@ -101,8 +101,9 @@ function notesCell(change: ResourceChange): string {
 
 function details(change: ResourceChange): string[] {
   const title = html(headline(change)).replace(html(change.address), `<code>${html(change.address)}</code>`)
-  const moved = change.previous_address !== undefined && change.action !== 'no-op' ? ` (moved from <code>${html(change.previous_address)}</code>)` : ''
-  const summary = `<summary>${symbol(change)} ${title}${moved}${reasonText(change) ? ` (${html(reasonText(change)!)})` : ''}</summary>`
+  const moved = change.previous_address !== undefined && !isMoveOnly(change) ? ` (moved from <code>${html(change.previous_address)}</code>)` : ''
+  const why = isMoveOnly(change) ? undefined : reasonText(change)
+  const summary = `<summary>${symbol(change)} ${title}${moved}${why ? ` (${html(why)})` : ''}</summary>`
   const body = diffBody(change)
   const out = ['<details>', summary, '']
   if (change.deferred) out.push(`Deferred: ${oneLine(change.deferred.reason)}; a later apply (or apply --wait) creates it.`, '')

@@ -4,7 +4,7 @@ import { resourceOf } from '../config/address.js'
 import { isAbsolute, join } from 'node:path'
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
-import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
+import { SENSITIVE_TEXT, type AttributeChange, type Plan, type ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { formatDuration } from './duration.js'
@@ -49,6 +49,8 @@ export function reasonText(change: ResourceChange): string | undefined {
       return 'updatable settings changed'
     case 'tags_and_settings_changed':
       return 'tags changed, updatable settings changed'
+    case 'address_moved':
+      return `its job's sageform:address tag still names ${args.tagged}`
     case 'job_exists':
       return `job ${job} already exists (${change.before?.status ?? 'unknown status'}); recording it in state`
     case 'import_differs':
@@ -99,8 +101,13 @@ export function isShown(change: ResourceChange): boolean {
 
 /** `x will be created`, or Terraform's `a has moved to b` for a record that only moves. */
 export function headline(change: ResourceChange): string {
-  if (change.previous_address !== undefined && change.action === 'no-op') return `${change.previous_address} has moved to ${change.address}`
+  if (isMoveOnly(change)) return `${change.previous_address} has moved to ${change.address}`
   return `${change.address} ${headerOf(change)}`
+}
+
+/** A record that only moves: nothing changes but where it is recorded, and the job's sageform:address tag with it. */
+export function isMoveOnly(change: ResourceChange): boolean {
+  return change.previous_address !== undefined && (change.action === 'no-op' || change.reason === 'address_moved')
 }
 
 export function symbol(change: ResourceChange): string {
@@ -159,11 +166,11 @@ function attributeLines(change: AttributeChange, action: ResourceChange['action'
 export function renderChange(change: ResourceChange, style: Style): string {
   const colour = colourFor(change, style)
   const [type, label] = [change.type, resourceOf(change.address).slice(change.type.length + 1)]
-  const why = reasonText(change)
+  const why = isMoveOnly(change) ? undefined : reasonText(change)
   const reason = why ? ` (${oneLine(why)})` : ''
   const heading = change.deposed ? `${change.address} (${change.reason === 'deposed_running' ? 'deposed' : `generation ${change.before?.generation ?? '?'}`}, job ${change.deposed}) ${headerOf(change)}` : headline(change)
   const lines = [style.bold(`  # ${oneLine(heading)}`) + reason]
-  if (change.previous_address !== undefined && change.action !== 'no-op') lines.push(style.bold(`  # (moved from ${oneLine(change.previous_address)})`))
+  if (change.previous_address !== undefined && !isMoveOnly(change)) lines.push(style.bold(`  # (moved from ${oneLine(change.previous_address)})`))
   if (change.deferred) lines.push(style.yellow(`  # deferred: ${oneLine(change.deferred.reason)}; a later apply (or apply --wait) creates it`))
   if (change.cost) lines.push(style.dim(oneLine(jobCostLine(change.cost))))
   lines.push(`${colour(symbol(change).padStart(3))} resource "${type}" "${oneLine(label)}" {`)
@@ -175,8 +182,8 @@ export function renderChange(change: ResourceChange, style: Style): string {
   for (const attribute of change.attribute_changes) lines.push(...attributeLines(attribute, change.action, style))
   for (const tag of tagDiff(change)) {
     const mark = tag.before === undefined ? style.green('+') : tag.after === undefined ? style.red('-') : style.yellow('~')
-    const values = [tag.before, tag.after].filter((v) => v !== undefined).map(show)
-    lines.push(`      ${mark} tags.${oneLine(tag.key)}${values.length > 0 ? ` = ${values.join(' -> ')}` : ''}`)
+    const values = tag.sensitive ? [SENSITIVE_TEXT] : [tag.before, tag.after].filter((v) => v !== undefined).map(show)
+    lines.push(`      ${mark} ${tagPath(tag)}${values.length > 0 ? ` = ${values.join(' -> ')}` : ''}`)
   }
   for (const [member, value] of Object.entries(change.training_job_update ?? {})) lines.push(`      ${style.yellow('~')} ${member} = ${jsonText(value)} ${style.dim('(UpdateTrainingJob)')}`)
   lines.push('    }')
@@ -192,12 +199,36 @@ export function startsNewJob(change: ResourceChange): boolean {
  * Tags as the plan changes them: a new job's tags (the user's; sageform's own are implied), or an update's old → new.
  * A removed tag has no `after`, an added one no `before`.
  */
-export function tagDiff(change: ResourceChange): Array<{ key: string; before?: JsonValue; after?: JsonValue }> {
-  if (startsNewJob(change)) return Object.entries(change.after!.tags).map(([key, after]) => ({ key, after: after as JsonValue }))
-  const tags = change.tag_changes
-  if (!tags) return []
-  const old = (key: string) => (tags.before && key in tags.before ? { before: tags.before[key] } : {})
-  return [...Object.entries(tags.set).map(([key, after]) => ({ key, ...old(key), after })), ...tags.remove.map((key) => ({ key, ...old(key) }))]
+export function tagDiff(change: ResourceChange): TagLine[] {
+  const marks = change.after?.sensitive_paths ?? []
+  // A whole map derived from a secret may have secret keys too: one line stands for it, as Terraform shows it.
+  const whole = marks.includes('Tags')
+  let lines: TagLine[]
+  if (startsNewJob(change)) {
+    lines = Object.entries(change.after!.tags).map(([key, after]) => ({ key, after: after as JsonValue, ...(whole || marks.includes(`Tags.${key}`) ? { sensitive: true } : {}) }))
+  } else {
+    const tags = change.tag_changes
+    if (!tags) return []
+    const hidden = new Set(tags.sensitive ?? [])
+    const extra = (key: string) => ({ ...(tags.before && key in tags.before ? { before: tags.before[key] } : {}), ...(whole || hidden.has(key) ? { sensitive: true } : {}) })
+    lines = [...Object.entries(tags.set).map(([key, after]) => ({ key, ...extra(key), after })), ...tags.remove.map((key) => ({ key, ...extra(key) }))]
+  }
+  if (!whole || lines.length === 0) return lines
+  const adds = lines.every((l) => l.before === undefined)
+  return [{ key: null, sensitive: true, ...(adds ? {} : { before: SENSITIVE_TEXT }), after: SENSITIVE_TEXT }]
+}
+
+/** One tag as the plan changes it; `key: null` stands for the whole map when the map itself is sensitive. */
+export interface TagLine {
+  key: string | null
+  before?: JsonValue
+  after?: JsonValue
+  sensitive?: boolean
+}
+
+/** `tags.team`, or `tags` for the whole map. */
+export function tagPath(tag: TagLine): string {
+  return tag.key === null ? 'tags' : `tags.${oneLine(tag.key)}`
 }
 
 export function summaryLine(plan: Plan): string {

@@ -6,7 +6,7 @@ import type { StateRmResult } from '../services/state-rm.js'
 import type { StateMvResult } from '../services/state-mv.js'
 import type { StateShowResult } from '../services/state-show.js'
 import type { JobRecord } from '../model/state.js'
-import { hideSensitive } from '../plan/types.js'
+import { SENSITIVE_TEXT, hideSensitive } from '../plan/types.js'
 import { jsonSafe, oneLine } from './escape.js'
 import type { Style } from './style.js'
 
@@ -58,6 +58,13 @@ function historyRow(job: JobRecord): string[] {
   return [job.name, job.status, `generation ${job.generation ?? 1}`, job.created_at, [best, job.deleted_at && `deleted ${job.deleted_at}`, job.failure_reason].filter(Boolean).join('; ')]
 }
 
+/** `k=v, ...`, with the values (or the whole map) derived from secrets hidden as the request's are. */
+function tagsText(job: JobRecord): string {
+  const paths = job.sensitive_paths ?? []
+  if (paths.includes('Tags')) return SENSITIVE_TEXT
+  return Object.entries(job.tags!).map(([k, v]) => `${k}=${paths.includes(`Tags.${k}`) ? SENSITIVE_TEXT : v}`).join(', ')
+}
+
 function jobLines(job: JobRecord, style: Style): string[] {
   const fields: Array<[string, string | undefined]> = [
     ['name', job.name],
@@ -70,7 +77,7 @@ function jobLines(job: JobRecord, style: Style): string[] {
     ['updated_at', job.updated_at],
     ['ended_at', job.ended_at],
     ['best_objective', job.best_training_job === undefined ? undefined : `${job.best_training_job.objective} (${job.best_training_job.name})`],
-    ['tags', job.tags && Object.keys(job.tags).length > 0 ? Object.entries(job.tags).map(([k, v]) => `${k}=${v}`).join(', ') : undefined],
+    ['tags', job.tags && Object.keys(job.tags).length > 0 ? tagsText(job) : undefined],
   ]
   const shown = fields.filter((f): f is [string, string] => f[1] !== undefined)
   const width = Math.max(...shown.map(([k]) => k.length))
