@@ -17,7 +17,7 @@ import { renderResults } from '../src/ui/results.js'
 import { renderShow } from '../src/ui/show.js'
 import { renderStateList, renderStateShow } from '../src/ui/state.js'
 import { renderWatchEvent, renderWatchSummary } from '../src/ui/watch-log.js'
-import type { JobRecord, State } from '../src/state/types.js'
+import type { JobRecord, State } from '../src/model/state.js'
 import type { ResultsResult } from '../src/services/results.js'
 import { SageMakerError } from '../src/sagemaker/types.js'
 import type { LogLine, LogsResult } from '../src/services/logs.js'
@@ -63,7 +63,7 @@ describe('escaping what reaches the terminal', () => {
     const results: ResultsResult = {
       format_version: '1.0',
       address: 'sagemaker_hyperparameter_tuning_job.hpo',
-      tuning_job: { name: 'hpo', arn: 'arn', status: ATTACK, strategy: ATTACK, objective: { metric_name: ATTACK, type: 'Maximize' }, best_training_job: 'hpo-1', current: true, generation: 1 },
+      tuning_job: { name: 'hpo', arn: 'arn', status: ATTACK, strategy: ATTACK, objective: { metric_name: ATTACK, type: 'Maximize' }, best_training_job: 'hpo-1', overall_best_training_job: null, current: true, generation: 1 },
       hyperparameters: ['optimizer'],
       training_jobs: [{ rank: 1, name: `hpo-1${ATTACK}`, status: ATTACK, objective: 0.9, objective_status: 'Succeeded', hyperparameters: { optimizer: ATTACK }, definition_name: null, created_at: null, started_at: null, ended_at: null, duration_seconds: null, best: true, failure_reason: ATTACK }],
       diagnostics: [],
