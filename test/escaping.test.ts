@@ -162,6 +162,16 @@ describe('escaping what reaches the terminal', () => {
       clean(applied, 'apply --wait')
       assert.ok(applied.stdout.includes(`AlgorithmError: ${SHOWN}`), shown)
 
+      // The state as recorded before SageMaker failed the job: the next plan reports the failure as drift.
+      const statePath = join(dir, 'sageform.state.json')
+      const recordAs = (fields: Record<string, unknown>) => {
+        const state = JSON.parse(readFileSync(statePath, 'utf8'))
+        const job = state.resources['sagemaker_training_job.boom'].current
+        delete job.failure_reason
+        Object.assign(job, fields)
+        writeFileSync(statePath, JSON.stringify(state))
+      }
+      recordAs({ status: 'InProgress' })
       const planned = await cli(['plan', '--out', 'plan.json'])
       clean(planned, 'plan')
       assert.match(planned.stdout, /~ sagemaker_training_job\.boom: job .* is Failed \(AlgorithmError: boom\\x1b\]0;pwned/)
@@ -170,11 +180,8 @@ describe('escaping what reaches the terminal', () => {
         clean(run, args.join(' '))
         assert.ok((run.stdout + run.stderr).includes('pwned'), `${args.join(' ')} shows the reason:\n${run.stdout}\n${run.stderr}`)
       }
-      // The state as an apply that saw the job fail records it (its FailureReason too), for show and state show.
-      const statePath = join(dir, 'sageform.state.json')
-      const state = JSON.parse(readFileSync(statePath, 'utf8'))
-      Object.assign(state.resources['sagemaker_training_job.boom'].current, { status: 'Failed', failure_reason: `AlgorithmError: ${ATTACK}` })
-      writeFileSync(statePath, JSON.stringify(state))
+      // The state as apply --wait recorded the failure (its FailureReason too), for show and state show.
+      recordAs({ status: 'Failed', failure_reason: `AlgorithmError: ${ATTACK}` })
       for (const args of [['show'], ['state', 'show', 'sagemaker_training_job.boom'], ['state', 'list']]) {
         const run = await cli(args)
         clean(run, args.join(' '))

@@ -136,7 +136,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (unchanged.length > 0) {
     out.push('**Up to date:**', '')
-    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? reasonText(c)! : `job ${c.before ? code(c.before.name) : '(none)'} (${oneLine(c.before?.status ?? 'unknown status')})`}${c.replace_command ? `. ${replaceHint(c).replace(c.replace_command, code(c.replace_command))}` : ''}`)
+    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? oneLine(reasonText(c)!) : `job ${c.before ? code(c.before.name) : '(none)'} (${oneLine(c.before?.status ?? 'unknown status')})`}${c.replace_command ? `. ${replaceHint(c).replace(c.replace_command, code(c.replace_command))}` : ''}`)
     out.push('')
   }
   if (plan.drift.length > 0) {

@@ -276,8 +276,8 @@ export function renderPlan(plan: Plan, style: Style): string {
 /** A refresh-only plan: what apply would record, and Terraform's word that nothing else happens. */
 function refreshOnlyLines(plan: Plan, style: Style): string[] {
   const recorded = plan.changes.filter((c) => c.reason === 'status_changed' || c.reason === 'deposed_finished')
-  const out = recorded.map((c) => `  ${style.yellow('~')} ${c.address}: ${reasonText(c)}`)
-  for (const c of plan.changes.filter((c) => !recorded.includes(c))) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})`))
+  const out = recorded.map((c) => `  ${style.yellow('~')} ${oneLine(`${c.address}: ${reasonText(c)}`)}`)
+  for (const c of plan.changes.filter((c) => !recorded.includes(c))) out.push(style.dim(oneLine(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})`)))
   if (out.length > 0) out.push('')
   if (recorded.length === 0 && plan.drift.length === 0) return [...out, style.green(style.bold('No changes.')) + ' The state already records what SageMaker says.']
   return [
