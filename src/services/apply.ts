@@ -219,7 +219,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       plan,
       api,
       state,
-      persist: (next) => backend.write(next),
+      persist: (image) => backend.write(image),
       parallelism: options.parallelism,
       resolveRequest: requestResolver(plan, prepared.configuration),
       onEvent,
