@@ -288,6 +288,8 @@ function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver 
   return async (change, state) => {
     const built = buildRequest(change, state, configuration)
     if ('error' in built) return built
+    // Without a policy there is nothing to check (and rebuilding the changes for each of N creates would cost O(N²)).
+    if (!configuration.config.policy) return { request: built.request }
     resolved.set(change, built.body)
     const changes = plan.changes.map((c) => (resolved.has(c) && c.after ? { ...c, after: { ...c.after, request: resolved.get(c)! } } : c))
     const refused = policyViolations(configuration.config.policy, { changes }, { costEstimated: false }).filter((d) => d.severity === 'error')
@@ -330,7 +332,9 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
 async function recordOutputs(state: State, configuration: Evaluated | undefined, backend: StateBackend, diags: Diagnostics): Promise<void> {
   const outputs: NonNullable<State['outputs']> = {}
-  for (const [name, output] of configuration?.evaluate(referenceAttributes(state, new Set())).config.outputs ?? []) {
+  // Evaluating again only adds values to the outputs the configuration declares: with none, there is nothing to add.
+  const declared = configuration !== undefined && configuration.config.outputs.size > 0
+  for (const [name, output] of declared ? configuration.evaluate(referenceAttributes(state, new Set())).config.outputs : []) {
     if (findUnknown(output.value)) continue
     outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
   }
