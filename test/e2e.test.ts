@@ -1,7 +1,7 @@
 // End to end: the built CLI (bin/run.js → dist/) in child processes against the local SageMaker endpoint, started
 // in-process. The CLI runs asynchronously (spawn, not spawnSync) so that this process stays free to answer it.
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -98,6 +98,18 @@ async function assertOneJobPerResource(sm: SageMakerClient, dir: string, count: 
   }
 }
 
+/** Waits until the running apply's state file records `count` jobs; fails if the apply ends first or takes over 30 s. */
+async function untilRecorded(dir: string, count: number, child: ChildProcess, done: Promise<CliRun>): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
+    const recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
+    if (recorded >= count) return
+    assert.ok(Date.now() < deadline, `apply recorded only ${recorded} jobs within 30 s`)
+    await sleep(5)
+  }
+}
+
 /** The lock ID a command printed when it could not get the lock (`sageform force-unlock <ID>` in its hint). */
 function lockId(run: CliRun): string {
   const m = /force-unlock ([0-9a-f-]{36})/.exec(run.stdout + run.stderr)
@@ -188,14 +200,7 @@ describe('end to end: the CLI against the local endpoint', function () {
     const dir = workDir(COUNT)
 
     const { child, done } = start(['apply', '--auto-approve', '--parallelism', '2'], dir, endpoint)
-    let recorded = 0
-    const deadline = Date.now() + 30_000
-    while (recorded < 5) {
-      if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
-      assert.ok(Date.now() < deadline, `apply recorded only ${recorded} jobs within 30 s`)
-      await sleep(20)
-      recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
-    }
+    await untilRecorded(dir, 5, child, done)
     child.kill('SIGKILL')
     const killed = await done
     assert.equal(killed.signal, 'SIGKILL')
@@ -227,14 +232,8 @@ describe('end to end: the CLI against the local endpoint', function () {
     const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 50 })
     const dir = workDir(COUNT)
     const { child, done } = start(['apply', '--auto-approve', '--parallelism', String(PARALLELISM)], dir, endpoint)
-    let recorded = 0
     const deadline = Date.now() + 30_000
-    while (recorded < 5) {
-      if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
-      assert.ok(Date.now() < deadline, `apply recorded only ${recorded} jobs within 30 s`)
-      await sleep(5)
-      recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
-    }
+    await untilRecorded(dir, 5, child, done)
     // The apply's next state write opens its temporary file, here a FIFO nobody reads: the write stays in flight, and
     // every create that finishes meanwhile queues its step behind it, until all slots wait for the write.
     // While a write is under way its regular temporary file is there (mkfifo fails); the FIFO goes in before the next.
