@@ -186,9 +186,9 @@ function jobProblem(job: unknown, at: string): string | undefined {
 
 /** A state as it is written: the bytes, and what a write checks against the stored state before replacing it. */
 export interface StateImage {
-  lineage: string
-  serial: number
-  text: string
+  readonly lineage: string
+  readonly serial: number
+  readonly text: string
 }
 
 export function stateImage(state: State): StateImage {
@@ -212,18 +212,28 @@ export class StateSerializer {
   image(state: State, touched?: ReadonlySet<string>): StateImage {
     if (touched === undefined) this.resources.clear()
     else for (const address of touched) this.resources.delete(address)
-    const lines: string[] = []
+    // Every piece is taken from the state now, as it changes after this returns; joining them (the whole state's bytes)
+    // waits until a writer asks for the text.
+    const lines: Array<{ key: string; text: string | string[] }> = []
     for (const [key, value] of Object.entries(state)) {
       if (value === undefined) continue
-      const text = key === 'resources' ? this.resourcesText(state.resources) : key === 'outputs' ? indented(sortKeys(value as Record<string, unknown>), '\n  ') : indented(value, '\n  ')
-      lines.push(`  ${JSON.stringify(key)}: ${text}`)
+      const text = key === 'resources' ? this.resourceEntries(state.resources) : indented(key === 'outputs' ? sortKeys(value as Record<string, unknown>) : value, '\n  ')
+      lines.push({ key, text })
     }
-    return { lineage: state.lineage, serial: state.serial, text: `{\n${lines.join(',\n')}\n}\n` }
+    let joined: string | undefined
+    return {
+      lineage: state.lineage,
+      serial: state.serial,
+      get text() {
+        joined ??= `{\n${lines.map(({ key, text }) => `  ${JSON.stringify(key)}: ${typeof text === 'string' ? text : text.length === 0 ? '{}' : `{\n    ${text.join(',\n    ')}\n  }`}`).join(',\n')}\n}\n`
+        return joined
+      },
+    }
   }
 
-  private resourcesText(resources: State['resources']): string {
+  /** Each resource's text, by address. */
+  private resourceEntries(resources: State['resources']): string[] {
     const addresses = Object.keys(resources).sort(byCodeUnit)
-    if (addresses.length === 0) return '{}'
     const entries = addresses.map((address) => {
       let text = this.resources.get(address)
       if (text === undefined) {
@@ -234,7 +244,7 @@ export class StateSerializer {
     })
     // Forget resources gone from the state, so the cache never outgrows it.
     if (this.resources.size > addresses.length) for (const address of this.resources.keys()) if (!(address in resources)) this.resources.delete(address)
-    return `{\n    ${entries.join(',\n    ')}\n  }`
+    return entries
   }
 }
 
