@@ -14,9 +14,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
-import { QUOTA, instanceQuotaName } from '../src/model/quotas.js'
 import { endpointEnv, root, runCli } from '../test/helpers/cli.js'
-import { generatedConfiguration } from './generate.js'
+import { generatedConfiguration, ROOMY } from './generate.js'
 
 const TARGET_SECONDS = 5
 const TARGET_RATIO = 1.5
@@ -94,8 +93,7 @@ async function main(): Promise<void> {
 
 async function withFreshApply(config: string, measure: (dir: string, endpoint: Endpoint) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sageform-bench-apply-'))
-  // Room for every job at once: the local endpoint enforces the account's instance quotas, 100 per type by default.
-  const endpoint = await startEndpoint({ quotas: { [instanceQuotaName('ml.m5.xlarge', false)]: 100_000, [QUOTA.instancesAcrossTraining]: 100_000 } })
+  const endpoint = await startEndpoint({ quotas: ROOMY })
   try {
     writeFileSync(join(dir, 'main.hcl'), config)
     await measure(dir, endpoint)
