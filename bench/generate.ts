@@ -1,10 +1,7 @@
-// A large, valid configuration for benchmarks: N resources alternating training and tuning jobs (or, with
-// `kinds: 'training'`, N training jobs).
 import { QUOTA, instanceQuotaName } from '../src/model/quotas.js'
 
-/** Local endpoint quotas with room for every generated job at once (the endpoint allows 100 instances per type by default). */
-export const ROOMY = { [instanceQuotaName('ml.m5.xlarge', false)]: 100_000, [QUOTA.instancesAcrossTraining]: 100_000 }
-
+// A large, valid configuration for benchmarks: N resources alternating training and tuning jobs (or, with
+// `kinds: 'training'`, N training jobs).
 export function generatedConfiguration(count: number, kinds: 'mixed' | 'training' = 'mixed'): string {
   const blocks = ['variable "bucket" {\n  default = "bench-bucket"\n}\n\nlocals {\n  role = "arn:aws:iam::123456789012:role/SageMakerRole"\n  image = "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1"\n}\n']
   for (let i = 0; i < count; i++) {
@@ -90,3 +87,6 @@ function tuning(i: number): string {
 }
 `
 }
+
+/** Local endpoint quotas with room for every generated job at once (the endpoint allows 100 instances per type by default). */
+export const ROOMY = { [instanceQuotaName('ml.m5.xlarge', false)]: 100_000, [QUOTA.instancesAcrossTraining]: 100_000 }
