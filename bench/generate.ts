@@ -1,3 +1,5 @@
+import { QUOTA, instanceQuotaName } from '../src/model/quotas.js'
+
 // A large, valid configuration for benchmarks: N resources alternating training and tuning jobs (or, with
 // `kinds: 'training'`, N training jobs).
 export function generatedConfiguration(count: number, kinds: 'mixed' | 'training' = 'mixed'): string {
@@ -85,3 +87,6 @@ function tuning(i: number): string {
 }
 `
 }
+
+/** Local endpoint quotas with room for every generated job at once (the endpoint allows 100 instances per type by default). */
+export const ROOMY = { [instanceQuotaName('ml.m5.xlarge', false)]: 100_000, [QUOTA.instancesAcrossTraining]: 100_000 }

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import { endpointEnv, root, runCli, type CliRun } from '../test/helpers/cli.js'
-import { generatedConfiguration } from './generate.js'
+import { generatedConfiguration, ROOMY } from './generate.js'
 
 const LATENCY_MS = 50
 const PAGE = 100
@@ -63,7 +63,7 @@ async function measure(n: number): Promise<Row> {
   try {
     writeFileSync(join(dir, 'main.hcl'), generatedConfiguration(n, 'training'))
     const setupStart = process.hrtime.bigint()
-    const setup = await startEndpoint({ dataDir })
+    const setup = await startEndpoint({ dataDir, quotas: ROOMY })
     try {
       check(await sageform(['apply', '--auto-approve', '--parallelism', '50'], dir, setup), 0, `apply of ${n} jobs`)
     } finally {

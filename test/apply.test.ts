@@ -75,8 +75,8 @@ function harness(initial: State = state(), api = new FakeSageMaker()) {
       plan: planOf(changes),
       api,
       state: initial,
-      persist: async (s) => {
-        writes.push(s)
+      persist: async (image) => {
+        writes.push(JSON.parse(image.text) as State)
       },
       parallelism: 4,
       resolveRequest: resolver,
@@ -149,18 +149,73 @@ describe('apply engine', () => {
       const serials: number[] = []
       const { run } = harness()
       const result = await run(['a', 'b', 'c', 'd', 'e'].map((l) => create(l)), {
-        persist: async (s) => {
+        persist: async (image) => {
           overlapped ||= writing > 0
           writing++
           await sleep(5)
-          serials.push(s.serial)
+          serials.push(image.serial)
           writing--
         },
       })
       assert.equal(result.errors.length, 0)
       assert.equal(overlapped, false)
-      assert.deepEqual(serials, [8, 9, 10, 11, 12])
+      // One serial per write, and at most one write per step (steps finished during a write share the next one).
+      assert.deepEqual(serials, serials.map((_, i) => 8 + i))
+      assert.ok(serials.length >= 1 && serials.length <= 5, `${serials.length} writes`)
       assert.equal(Object.keys(result.state.resources).length, 5)
+    })
+
+    it('group commit: the steps recorded while a write is in flight all go in the next write, and wait for it', async () => {
+      const writes: State[] = []
+      const releases: Array<() => void> = []
+      const { run, events } = harness()
+      const applied = run(['a', 'b', 'c', 'd'].map((l) => create(l)), {
+        parallelism: 4,
+        persist: async (image) => {
+          writes.push(JSON.parse(image.text) as State)
+          await new Promise<void>((resolve) => releases.push(resolve))
+        },
+      })
+      // The first write carries the first step; the other three creates finish while it is held.
+      while (releases.length < 1 || events.filter((e) => e.phase === 'start').length < 4) await sleep(1)
+      for (let i = 0; i < 20; i++) await sleep(1)
+      assert.equal(writes.length, 1)
+      assert.deepEqual(Object.keys(writes[0]!.resources), [addr('a')])
+      assert.deepEqual(events.filter((e) => e.phase === 'done').map((e) => e.address), [], 'no change is done before its step is written')
+      releases.shift()!()
+      while (releases.length < 1) await sleep(1)
+      assert.equal(writes.length, 2)
+      assert.deepEqual(Object.keys(writes[1]!.resources).sort(), ['a', 'b', 'c', 'd'].map(addr).sort())
+      assert.deepEqual(events.filter((e) => e.phase === 'done').map((e) => e.address), [addr('a')])
+      releases.shift()!()
+      const result = await applied
+      assert.deepEqual(result.errors, [])
+      assert.deepEqual(writes.map((w) => w.serial), [8, 9])
+      assert.deepEqual(result.state, writes[1])
+    })
+
+    it('a failed group write fails every change it carried, and the next write still carries their steps', async () => {
+      const writes: State[] = []
+      const releases: Array<() => void> = []
+      const { api, run } = harness()
+      const applied = run(['a', 'b', 'c'].map((l) => create(l)), {
+        parallelism: 3,
+        persist: async (image) => {
+          writes.push(JSON.parse(image.text) as State)
+          if (writes.length === 1) await new Promise<void>((resolve) => releases.push(resolve))
+          if (writes.length === 2) throw new Error('EIO: i/o error')
+        },
+      })
+      // The first write (step a) is held until b and c have been created and recorded behind it.
+      while (releases.length < 1 || ops(api).length < 3) await sleep(1)
+      for (let i = 0; i < 20; i++) await sleep(1)
+      releases.shift()!()
+      const result = await applied
+      assert.deepEqual(result.results.map((r) => r.outcome), ['done', 'failed', 'failed'])
+      assert.deepEqual(result.unrecorded.map((u) => u.job).sort(), ['b-job', 'c-job'])
+      assert.equal(writes.length, 2)
+      assert.deepEqual(Object.keys(writes[1]!.resources).sort(), ['a', 'b', 'c'].map(addr).sort())
+      assert.deepEqual(Object.keys(result.state.resources).sort(), ['a', 'b', 'c'].map(addr).sort())
     })
 
     it('runs changes in dependency order with at most `parallelism` in flight, resolving against the new state', async () => {

@@ -1,6 +1,7 @@
 // End to end: the built CLI (bin/run.js → dist/) in child processes against the local SageMaker endpoint, started
 // in-process. The CLI runs asynchronously (spawn, not spawnSync) so that this process stays free to answer it.
 import assert from 'node:assert/strict'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -97,6 +98,18 @@ async function assertOneJobPerResource(sm: SageMakerClient, dir: string, count: 
   }
 }
 
+/** Waits until the running apply's state file records `count` jobs; fails if the apply ends first or takes over 30 s. */
+async function untilRecorded(dir: string, count: number, child: ChildProcess, done: Promise<CliRun>): Promise<void> {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
+    const recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
+    if (recorded >= count) return
+    assert.ok(Date.now() < deadline, `apply recorded only ${recorded} jobs within 30 s`)
+    await sleep(5)
+  }
+}
+
 /** The lock ID a command printed when it could not get the lock (`sageform force-unlock <ID>` in its hint). */
 function lockId(run: CliRun): string {
   const m = /force-unlock ([0-9a-f-]{36})/.exec(run.stdout + run.stderr)
@@ -187,14 +200,7 @@ describe('end to end: the CLI against the local endpoint', function () {
     const dir = workDir(COUNT)
 
     const { child, done } = start(['apply', '--auto-approve', '--parallelism', '2'], dir, endpoint)
-    let recorded = 0
-    const deadline = Date.now() + 30_000
-    while (recorded < 5) {
-      if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
-      assert.ok(Date.now() < deadline, `apply recorded only ${recorded} jobs within 30 s`)
-      await sleep(20)
-      recorded = Object.values(tryState(dir)?.resources ?? {}).filter((r) => r.current).length
-    }
+    await untilRecorded(dir, 5, child, done)
     child.kill('SIGKILL')
     const killed = await done
     assert.equal(killed.signal, 'SIGKILL')
@@ -217,6 +223,53 @@ describe('end to end: the CLI against the local endpoint', function () {
     assert.equal(Number(summary[1]) + Number(summary[2] ?? 0), COUNT - recordedAtKill, summary[0])
     await assertOneJobPerResource(sm, dir, COUNT)
     assert.deepEqual(readStateFile(dir).lineage, afterKill.lineage)
+    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+  })
+
+  it('recovers from kill -9 during a group write: the state is the last whole write, and the next apply adopts every job the lost write carried', async () => {
+    const COUNT = 30
+    const PARALLELISM = 6
+    const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 50 })
+    const dir = workDir(COUNT)
+    const { child, done } = start(['apply', '--auto-approve', '--parallelism', String(PARALLELISM)], dir, endpoint)
+    const deadline = Date.now() + 30_000
+    await untilRecorded(dir, 5, child, done)
+    // The apply's next state write opens its temporary file, here a FIFO nobody reads: the write stays in flight, and
+    // every create that finishes meanwhile queues its step behind it, until all slots wait for the write.
+    // While a write is under way its regular temporary file is there (mkfifo fails); the FIFO goes in before the next.
+    for (;;) {
+      try {
+        execFileSync('mkfifo', [join(dir, `sageform.state.json.tmp-${child.pid}`)], { stdio: 'ignore' })
+        break
+      } catch {
+        assert.ok(Date.now() < deadline, 'no moment between two state writes within 30 s')
+        await sleep(1)
+      }
+    }
+    // Once every slot holds a created job waiting to be written, nothing else can happen.
+    const unwritten = () => (endpoint.callCounts().CreateTrainingJob ?? 0) - Object.keys(readStateFile(dir).resources).length
+    while (unwritten() < PARALLELISM) {
+      if (child.exitCode !== null) assert.fail(`apply ended before it could be killed:\n${output(await done)}`)
+      assert.ok(Date.now() < deadline, `the creates behind the blocked write never finished (${unwritten()} unwritten)`)
+      await sleep(5)
+    }
+    child.kill('SIGKILL')
+    const killed = await done
+    assert.equal(killed.signal, 'SIGKILL')
+    rmSync(join(dir, `sageform.state.json.tmp-${child.pid}`))
+    const afterKill = readStateFile(dir)
+    const recordedAtKill = Object.keys(afterKill.resources).length
+    const created = endpoint.callCounts().CreateTrainingJob ?? 0
+    assert.ok(created - recordedAtKill >= 2, `the lost write carried ${created - recordedAtKill} created jobs: not a group`)
+
+    const resumed = await sageform(['apply', '--auto-approve', '--parallelism', '10'], dir, endpoint)
+    expectExit(resumed, 0)
+    const summary = /Resources: (\d+) created, 0 replaced, 0 updated, 0 stopped(?:, (\d+) adopted)?\./.exec(resumed.stdout)
+    assert.ok(summary, output(resumed))
+    // Every job the lost write carried was created before the kill: the next apply finds it under its name and adopts it.
+    assert.equal(Number(summary[2] ?? 0), created - recordedAtKill, summary[0])
+    assert.equal(Number(summary[1]) + Number(summary[2] ?? 0), COUNT - recordedAtKill, summary[0])
+    await assertOneJobPerResource(sm, dir, COUNT)
     expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
   })
 

@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { acquireLock, forceUnlock, lockPath, parseDuration, processStart, type LockInfo } from '../src/state/lock.js'
-import { backupPath, newState, readState, statePath, StateWriteRefused, writeState } from '../src/state/store.js'
+import { localBackend } from '../src/state/backend.js'
+import { backupPath, newState, readState, StateSerializer, statePath, StateWriteRefused, writeState } from '../src/state/store.js'
 import type { State } from '../src/model/state.js'
 
 function sampleState(serial: number, lineage = '6f1c2a4e-0000-4000-8000-000000000001'): State {
@@ -56,6 +57,36 @@ describe('state file', () => {
     await writeState(dir, sampleState(fresh.serial + 1, fresh.lineage))
     assert.deepEqual(await readFile(backupPath(dir)), first)
     assert.deepEqual((await readdir(dir)).sort(), ['sageform.state.json', 'sageform.state.json.backup'])
+  })
+
+  it('serialises as JSON.stringify(state, null, 2) with sorted keys, re-serialising only the resources said to be touched', () => {
+    const serializer = new StateSerializer()
+    const sorted = (state: State) => JSON.stringify({ ...state, resources: Object.fromEntries(Object.entries(state.resources).sort(([a], [b]) => (a < b ? -1 : 1))), ...(state.outputs ? { outputs: Object.fromEntries(Object.entries(state.outputs).sort(([a], [b]) => (a < b ? -1 : 1))) } : {}) }, null, 2) + '\n'
+    const state = sampleState(1)
+    assert.equal(serializer.image(state).text, sorted(state))
+    state.resources['sagemaker_training_job.a'] = structuredClone(state.resources['sagemaker_training_job.xgb']!)
+    state.resources['sagemaker_training_job.xgb']!.current!.status = 'Stopped'
+    state.outputs = { z: { value: { nested: [1, 'two'] } }, a: { value: 'x', sensitive: true } }
+    assert.equal(serializer.image(state, new Set(['sagemaker_training_job.a', 'sagemaker_training_job.xgb'])).text, sorted(state))
+    // A resource not said to be touched keeps the text it had: the caller's promise, which the journal keeps.
+    state.resources['sagemaker_training_job.a']!.current!.status = 'Failed'
+    assert.notEqual(serializer.image(state, new Set()).text, sorted(state))
+    delete state.resources['sagemaker_training_job.xgb']
+    assert.equal(serializer.image(state, new Set(['sagemaker_training_job.a', 'sagemaker_training_job.xgb'])).text, sorted(state))
+    state.resources = {}
+    assert.equal(serializer.image(state).text, sorted(state))
+  })
+
+  it('a backend backs up the version its first write replaces, and later writes replace its own file without a backup', async () => {
+    await writeState(dir, sampleState(1))
+    const before = await readFile(statePath(dir))
+    const backend = localBackend(dir)
+    for (const serial of [2, 3, 4]) await backend.write(sampleState(serial))
+    assert.deepEqual(await readFile(backupPath(dir)), before)
+    assert.deepEqual(await readState(dir), { kind: 'ok', state: sampleState(4) })
+    // A file replaced behind its back gets the full check again.
+    await writeState(dir, sampleState(9))
+    await assert.rejects(backend.write(sampleState(5)), /serial 9 is newer than 5/)
   })
 
   it('creates the state, its backup, the lock and a saved plan readable by the owner only (0600), whatever the umask', async () => {

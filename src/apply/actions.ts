@@ -79,7 +79,7 @@ async function buildRequest(change: ResourceChange, ctx: ActionContext, ops: Job
   const summary = `Cannot build the request for ${change.address}`
   let resolved
   try {
-    resolved = await ctx.resolveRequest(change, ctx.journal.snapshot())
+    resolved = await ctx.resolveRequest(change, ctx.journal.state)
   } catch (err) {
     throw new StepFailed(summary, errorText(err))
   }

@@ -4,14 +4,16 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { Action, ChangeReason, Plan, ResourceChange } from '../plan/types.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
+import type { StateImage } from '../state/store.js'
 import type { State } from '../model/state.js'
 
 export type ResolvedRequest = { request: Record<string, unknown> } | { error: string }
 
 /**
  * Builds the concrete Create request for a create or replace, called once per change just before SageMaker is asked and
- * only after every change it depends on has finished, so `state` (a snapshot the resolver may read but not keep) already
- * holds its dependencies' new jobs.
+ * only after every change it depends on has finished, so `state` already holds its dependencies' new jobs. `state` is the
+ * engine's working state, handed over without a copy (copying it for each of N creates would cost O(N²)): the resolver
+ * reads it before its first await and neither changes nor keeps it.
  *
  * The request is complete, in API spelling, with no `{"$unknown": ...}` left anywhere:
  * - the name member (`TrainingJobName` or `HyperParameterTuningJobName`) is set, and equals `change.after.name`
@@ -56,12 +58,13 @@ export interface ExecuteOptions {
   /** Loaded and locked by the caller. The engine works on a copy and never mutates this object. */
   state: State
   /**
-   * Writes the state file (the caller wires writeState). Called after every successful step with the whole new state,
-   * its serial one higher than the previous call's; calls never overlap, and the step's action waits for the write.
-   * When it throws, the change that was being recorded fails and no further change is started (the returned state still
-   * holds everything that succeeded, for the caller to save elsewhere).
+   * Writes the state (the caller wires its backend's write). Called with the whole new state, serialised, once steps
+   * have succeeded: one call carries every step recorded while the previous call was in flight (a group commit), its
+   * serial one higher than the previous call's; calls never overlap, and each step's action waits for the call that
+   * carries it. When it throws, the changes whose steps it carried fail and no further change is started (the returned
+   * state still holds everything that succeeded, for the caller to save elsewhere).
    */
-  persist: (state: State) => Promise<void>
+  persist: (image: StateImage) => Promise<void>
   /** How many changes (and so SageMaker calls) run at once; below 1 counts as 1. */
   parallelism: number
   resolveRequest: RequestResolver

@@ -244,7 +244,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       plan,
       api,
       state,
-      persist: (next) => backend.write(next),
+      persist: (image) => backend.write(image),
       parallelism: options.parallelism,
       resolveRequest: requestResolver(plan, prepared.configuration),
       onEvent,
@@ -319,6 +319,8 @@ export function requestResolver(plan: Plan, configuration: Evaluated): RequestRe
   return async (change, state) => {
     const built = buildRequest(change, state, configuration)
     if ('error' in built) return built
+    // Without a policy there is nothing to check (and rebuilding the changes for each of N creates would cost O(N²)).
+    if (!configuration.config.policy) return { request: built.request }
     resolved.set(change, built.body)
     const changes = plan.changes.map((c) => (resolved.has(c) && c.after ? { ...c, after: { ...c.after, request: resolved.get(c)! } } : c))
     const refused = policyViolations(configuration.config.policy, { changes }, { costEstimated: false }).filter((d) => d.severity === 'error')
@@ -372,7 +374,9 @@ async function recordOutputs(state: State, configuration: Evaluated | undefined,
 /** The configuration's outputs with every value the state makes known (unknown ones are left out). */
 export function outputsOf(state: State, configuration: Evaluated | undefined): NonNullable<State['outputs']> {
   const outputs: NonNullable<State['outputs']> = {}
-  for (const [name, output] of configuration?.evaluate(referenceAttributes(state, new Set())).config.outputs ?? []) {
+  // Evaluating again only adds values to the outputs the configuration declares: with none, there is nothing to add.
+  const declared = configuration !== undefined && configuration.config.outputs.size > 0
+  for (const [name, output] of declared ? configuration.evaluate(referenceAttributes(state, new Set())).config.outputs : []) {
     if (findUnknown(output.value)) continue
     outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
   }

@@ -19,13 +19,18 @@ import {
   parseState,
   readState,
   refuseUnsafeReplace,
-  serialize,
+  stateFileWriter,
+  stateImage,
   statePath,
   StateWriteRefused,
-  writeState,
   type ReadStateResult,
+  type StateImage,
 } from './store.js'
 import type { State } from '../model/state.js'
+
+function imageOf(state: State | StateImage): StateImage {
+  return 'text' in state ? state : stateImage(state)
+}
 
 export interface StateBackend {
   /** The state's path or URL, for messages. */
@@ -33,19 +38,24 @@ export interface StateBackend {
   /** Where `write` keeps the version it replaced. */
   readonly backupLocation: string
   read(): Promise<ReadStateResult>
-  /** Writes `state` as given; throws StateWriteRefused, leaving the stored state alone, when that could lose data. */
-  write(state: State): Promise<void>
+  /**
+   * Writes `state` as given (or as already serialised); throws StateWriteRefused, leaving the stored state alone, when
+   * that could lose data. The first write of a backend keeps the version it replaces as the backup; later writes, which
+   * replace what this backend wrote itself, do not.
+   */
+  write(state: State | StateImage): Promise<void>
   lock(options: LockOptions): Promise<AcquireLockResult>
   /** Removes the lock only if `id` is the one it holds. */
   forceUnlock(id: string): Promise<ForceUnlockResult>
 }
 
 export function localBackend(dir: string): StateBackend {
+  const write = stateFileWriter(dir)
   return {
     location: statePath(dir),
     backupLocation: backupPath(dir),
     read: () => readState(dir),
-    write: (state) => writeState(dir, state),
+    write: (state) => write(imageOf(state)),
     lock: (options) => acquireLock(dir, options),
     forceUnlock: (id) => forceUnlock(dir, id),
   }
@@ -62,6 +72,10 @@ const CONFLICT_ATTEMPTS = 3
  * The state at `key` of an object store. Every write is conditional on the version this run last read or wrote (its
  * own ETag: If-Match, or If-None-Match: * when it saw none), so a write by anyone else since is refused, whatever
  * serial it carries, instead of overwritten.
+ *
+ * Requests per write: the first write of a backend reads the object (to check it and keep it as the backup) and puts
+ * the backup and the state, 3 requests; every later write is 1 conditional PUT, since its condition alone proves the
+ * object is still the one this run wrote.
  */
 export function objectStoreBackend(store: ObjectStore, key: string): StateBackend {
   const location = store.describe(key)
@@ -70,6 +84,8 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
   const parse = (bytes: Buffer) => parseState(bytes.toString('utf8'), location)
   /** The version this run last read or wrote: an ETag, or 'missing'; undefined until it has read the state. */
   let known: string | undefined
+  /** Whether `known` is a version this run wrote itself (and so needs neither checking nor a backup). */
+  let ownVersion = false
   const refused = () => new StateWriteRefused(`Refusing to replace ${location}: another run changed it after this run last read or wrote it, so this write was not made.`)
   return {
     location,
@@ -77,21 +93,27 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
     async read() {
       const stored = await store.get(key)
       known = stored.found ? stored.etag : 'missing'
+      ownVersion = false
       return stored.found ? parse(stored.bytes) : { kind: 'missing' }
     },
     async write(state) {
-      const bytes = Buffer.from(serialize(state))
+      const image = imageOf(state)
+      const bytes = Buffer.from(image.text)
       for (let attempt = 1; ; attempt++) {
-        const current = await store.get(key)
-        refuseUnsafeReplace(current.found ? parse(current.bytes) : { kind: 'missing' }, state, location)
-        const seen = current.found ? current.etag : 'missing'
-        if (known !== undefined && seen !== known) throw refused()
-        // Unconditional: the backup is a convenience copy, and bucket versioning keeps the real history.
-        if (current.found) await store.put(backupKey, current.bytes)
-        const expected = known ?? seen
+        if (!(ownVersion && attempt === 1)) {
+          const current = await store.get(key)
+          refuseUnsafeReplace(current.found ? parse(current.bytes) : { kind: 'missing' }, image, location)
+          const seen = current.found ? current.etag : 'missing'
+          if (known !== undefined && seen !== known) throw refused()
+          // Unconditional: the backup is a convenience copy, and bucket versioning keeps the real history.
+          if (current.found) await store.put(backupKey, current.bytes)
+          known ??= seen
+        }
+        const expected = known!
         const put = await store.put(key, bytes, expected === 'missing' ? { ifNoneMatch: '*' } : { ifMatch: expected })
         if (put.ok) {
-          known = put.etag ?? (await ownVersion(bytes))
+          known = put.etag ?? (await writtenVersion(bytes))
+          ownVersion = true
           return
         }
         // The SDK retries a request whose reply was lost; if the first try landed, the retry fails its condition
@@ -99,6 +121,7 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
         const after = await store.get(key)
         if (after.found && after.bytes.equals(bytes)) {
           known = after.etag
+          ownVersion = true
           return
         }
         if (put.reason === 'conflict' && attempt < CONFLICT_ATTEMPTS) continue
@@ -110,7 +133,7 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
   }
 
   /** A store that returns no ETag on PUT: the version just written, read back. If another run wrote already, no later write of this run can match. */
-  async function ownVersion(bytes: Buffer): Promise<string> {
+  async function writtenVersion(bytes: Buffer): Promise<string> {
     const after = await store.get(key)
     return after.found && after.bytes.equals(bytes) ? after.etag : '(replaced by another run)'
   }

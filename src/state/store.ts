@@ -2,7 +2,7 @@
 // the file atomically, keeps the previous version as a backup, and refuses to replace anything it could not read.
 
 import { randomUUID } from 'node:crypto'
-import { open, readFile, rename, rm } from 'node:fs/promises'
+import { open, readFile, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RESOURCE_TYPES } from '../config/module.js'
 import {
@@ -44,15 +44,47 @@ export class StateWriteRefused extends Error {
 
 /** Writes `state` as given: bumping `serial` is the caller's job, as is holding the state lock. */
 export async function writeState(dir: string, state: State): Promise<void> {
-  const path = statePath(dir)
-  const existing = await readRaw(path)
-  refuseUnsafeReplace(existing.kind === 'bytes' ? parseState(existing.bytes.toString('utf8'), path) : existing, state, path)
-  if (existing.kind === 'bytes') await writeAtomic(backupPath(dir), existing.bytes)
-  await writeAtomic(path, serialize(state))
-  await syncDirectory(dir)
+  await stateFileWriter(dir)(stateImage(state))
 }
 
-export function refuseUnsafeReplace(existing: ReadStateResult, next: State, path: string): void {
+/**
+ * The writer of one run (one backend): its first write reads the file it replaces, refuses to replace what it could
+ * not read or what another run wrote, and keeps that version as the backup (as Terraform's local state keeps the
+ * version before the run). Its later writes find the file it wrote itself (same inode, size and modification time)
+ * and skip both: the check would read and parse the whole state again, and the backup would hold a version of this very
+ * run. A file anyone else replaced meanwhile gets the full check again.
+ */
+export function stateFileWriter(dir: string): (image: StateImage) => Promise<void> {
+  const path = statePath(dir)
+  let written: FileIdentity | undefined
+  return async (image) => {
+    if (written === undefined || !sameFile(await identity(path), written)) {
+      const existing = await readRaw(path)
+      refuseUnsafeReplace(existing.kind === 'bytes' ? parseState(existing.bytes.toString('utf8'), path) : existing, image, path)
+      if (existing.kind === 'bytes') await writeAtomic(backupPath(dir), existing.bytes)
+    }
+    await writeAtomic(path, image.text)
+    await syncDirectory(dir)
+    written = await identity(path)
+  }
+}
+
+type FileIdentity = { ino: bigint; size: bigint; mtimeNs: bigint } | undefined
+
+async function identity(path: string): Promise<FileIdentity> {
+  try {
+    const { ino, size, mtimeNs } = await stat(path, { bigint: true })
+    return { ino, size, mtimeNs }
+  } catch {
+    return undefined
+  }
+}
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a !== undefined && b !== undefined && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
+}
+
+export function refuseUnsafeReplace(existing: ReadStateResult, next: Pick<State, 'lineage' | 'serial'>, path: string): void {
   switch (existing.kind) {
     case 'corrupt':
       throw new StateWriteRefused(`Refusing to replace the state file: ${existing.message} Repair it or move it away first.`)
@@ -152,15 +184,79 @@ function jobProblem(job: unknown, at: string): string | undefined {
   return undefined
 }
 
-/** Resources and outputs sorted by name so that unchanged state writes identical bytes. */
-export function serialize(state: State): string {
-  const sorted: State = { ...state, resources: sortKeys(state.resources) }
-  if (state.outputs) sorted.outputs = sortKeys(state.outputs)
-  return JSON.stringify(sorted, null, 2) + '\n'
+/** A state as it is written: the bytes, and what a write checks against the stored state before replacing it. */
+export interface StateImage {
+  readonly lineage: string
+  readonly serial: number
+  readonly text: string
 }
 
+export function stateImage(state: State): StateImage {
+  return new StateSerializer().image(state)
+}
+
+/** Resources and outputs sorted by name so that unchanged state writes identical bytes. */
+export function serialize(state: State): string {
+  return stateImage(state).text
+}
+
+/**
+ * Serialises states as JSON.stringify(state, null, 2) would, with resources and outputs sorted by name, keeping each
+ * resource's text: serialising again after a few resources changed costs those resources, not the whole state.
+ */
+export class StateSerializer {
+  /** By address: the resource's line(s) in `resources`, indented, as last serialised. */
+  private readonly resources = new Map<string, string>()
+
+  /** `touched`: the resources that may have changed since the last call; undefined when any may have. */
+  image(state: State, touched?: ReadonlySet<string>): StateImage {
+    if (touched === undefined) this.resources.clear()
+    else for (const address of touched) this.resources.delete(address)
+    // Every piece is taken from the state now, as it changes after this returns; joining them (the whole state's bytes)
+    // waits until a writer asks for the text.
+    const lines: Array<{ key: string; text: string | string[] }> = []
+    for (const [key, value] of Object.entries(state)) {
+      if (value === undefined) continue
+      const text = key === 'resources' ? this.resourceEntries(state.resources) : indented(key === 'outputs' ? sortKeys(value as Record<string, unknown>) : value, '\n  ')
+      lines.push({ key, text })
+    }
+    let joined: string | undefined
+    return {
+      lineage: state.lineage,
+      serial: state.serial,
+      get text() {
+        joined ??= `{\n${lines.map(({ key, text }) => `  ${JSON.stringify(key)}: ${typeof text === 'string' ? text : text.length === 0 ? '{}' : `{\n    ${text.join(',\n    ')}\n  }`}`).join(',\n')}\n}\n`
+        return joined
+      },
+    }
+  }
+
+  /** Each resource's text, by address. */
+  private resourceEntries(resources: State['resources']): string[] {
+    const addresses = Object.keys(resources).sort(byCodeUnit)
+    const entries = addresses.map((address) => {
+      let text = this.resources.get(address)
+      if (text === undefined) {
+        text = `${JSON.stringify(address)}: ${indented(resources[address], '\n    ')}`
+        this.resources.set(address, text)
+      }
+      return text
+    })
+    // Forget resources gone from the state, so the cache never outgrows it.
+    if (this.resources.size > addresses.length) for (const address of this.resources.keys()) if (!(address in resources)) this.resources.delete(address)
+    return entries
+  }
+}
+
+/** JSON.stringify(value, null, 2) as it reads nested at the depth `newline` indents to. */
+function indented(value: unknown, newline: string): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', newline)
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => byCodeUnit(a, b)))
 }
 
 /**
