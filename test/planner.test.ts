@@ -1,6 +1,7 @@
 // Table-driven planner tests: configuration text + state + remote snapshot in, plan out. No network.
 import assert from 'node:assert/strict'
 import type { ResourceType } from '../src/config/module.js'
+import { addressTag } from '../src/config/address.js'
 import type { Plan } from '../src/plan/types.js'
 import { specHash, jobName } from '../src/planner/identity.js'
 import { plan, remoteKey, type RemoteSnapshot } from '../src/planner/planner.js'
@@ -55,7 +56,7 @@ function remote(state: State, overrides: Record<string, Partial<RemoteJob> | 'mi
   const jobs = new Map<string, RemoteJob>()
   for (const [address, r] of Object.entries(state.resources)) {
     if (!r.current || overrides[address] === 'missing') continue
-    const job: RemoteJob = { type: r.type, name: r.current.name, arn: r.current.arn, status: r.current.status, tags: { ...r.current.tags, [TAG.address]: address, [TAG.lineage]: state.lineage }, ...(overrides[address] as Partial<RemoteJob> | undefined) }
+    const job: RemoteJob = { type: r.type, name: r.current.name, arn: r.current.arn, status: r.current.status, tags: { ...r.current.tags, [TAG.address]: addressTag(address), [TAG.lineage]: state.lineage }, ...(overrides[address] as Partial<RemoteJob> | undefined) }
     jobs.set(remoteKey(r.type, job.name), job)
   }
   for (const job of extra) jobs.set(remoteKey(job.type, job.name), job)
