@@ -13,7 +13,7 @@ export const lockTimeoutFlag = Flags.string({
 export abstract class StateCommand extends BaseCommand {
   /** Milliseconds of a --lock-timeout value; an invalid one ends the command with exit 1. */
   protected async lockTimeoutMs(text: string): Promise<number> {
-    const { parseDuration } = await import('../state/lock.js')
+    const { parseDuration } = await import('../util/duration.js')
     const ms = parseDuration(text)
     if (ms === undefined) this.error(`--lock-timeout "${text}" is not a duration such as 0s, 500ms, 30s, 5m or 1h.`, { exit: EXIT.error })
     return ms
