@@ -97,6 +97,15 @@ describe('apply runs exactly the approved plan', function () {
     assert.equal(planned.status, 0, output(planned))
     writeFileSync(join(dir, 'main.hcl'), CONFIG('0.9'))
     writeFileSync(join(dir, 'notes.txt'), 'edited\n')
+    writeFileSync(join(dir, 'd.vars.hcl'), 'depth = 9\n')
+    // As in Terraform, values given now could only disagree with the plan's: refused before the lock or any call.
+    for (const given of [['--var', 'depth=7'], ['-var=depth=8'], ['--var-file', 'd.vars.hcl']]) {
+      const refused = await runCli(['apply', ...given, 'plan.json'], { cwd: dir, env })
+      assert.equal(refused.status, 1, output(refused))
+      assert.match(refused.stdout + refused.stderr, /Can't set variables when applying a saved plan/)
+      assert.equal((await createdJobs(ep)).size, 0)
+      assert.equal(existsSync(join(dir, 'sageform.state.json')), false)
+    }
     const applied = await runCli(['apply', '--json', 'plan.json'], { cwd: dir, env })
     assert.equal(applied.status, 0, output(applied))
     const state = readState(dir)

@@ -44,6 +44,8 @@ export interface BestTrainingJobRecord {
   objective: number
   /** ModelArtifacts.S3ModelArtifacts of the training job. */
   model_artifacts: string
+  /** A warm start's overall best launched by a parent: that parent tuning job (absent: the job's own training job). */
+  tuning_job?: string
 }
 
 export interface ResourceState {
