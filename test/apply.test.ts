@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { executePlan, type ApplyEvent, type ExecuteOptions, type RequestResolver } from '../src/apply/engine.js'
 import { summarize, type Plan, type ResourceChange } from '../src/plan/types.js'
 import { TAG } from '../src/model/kinds.js'
-import { FAKE_ARN_PREFIX, FakeSageMaker } from '../src/sagemaker/fake.js'
+import { FAKE_ARN_PREFIX, FakeSageMaker } from './helpers/fake-sagemaker.js'
 import { SageMakerError, tagList, type CreateTrainingJobRequest } from '../src/sagemaker/types.js'
 import type { JobRecord, State } from '../src/model/state.js'
 

@@ -2,7 +2,7 @@
 // tests pin the requests (X-Amz-Target and JSON body) that reading a job's logs sends, the nextToken and
 // nextForwardToken it follows, and how the service's errors come back.
 import assert from 'node:assert/strict'
-import { FakeSageMaker } from '../src/sagemaker/fake.js'
+import { FakeSageMaker } from './helpers/fake-sagemaker.js'
 import { TRAINING_JOB_LOG_GROUP as GROUP } from '../src/sagemaker/logs.js'
 import { AwsJsonDouble, dummyAwsEnv, isolateAwsEnvPerTest, nockOnly } from './helpers/aws.js'
 

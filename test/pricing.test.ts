@@ -284,7 +284,8 @@ describe('plan cost: prices', () => {
   })
 
   it('takes any PriceListApi (the fake), and maps its errors', async () => {
-    const { FakePriceList, PriceListError } = await import('../src/sagemaker/price-list.js')
+    const { PriceListError } = await import('../src/sagemaker/price-list.js')
+    const { FakePriceList } = await import('./helpers/fake-price-list.js')
     const fake = new FakePriceList({ 'us-east-1': { prices: { 'ml.m5.large': 0.2 }, publication_date: PUBLISHED } })
     const priced = await plan(configDir({ 'main.hcl': HCL() }), { priceList: fake })
     assert.deepEqual(fake.calls, ['us-east-1'])

@@ -9,7 +9,7 @@ import {
   NO_REGION_MESSAGE,
   type SageMakerClientOptions,
 } from '../src/sagemaker/client.js'
-import { FAKE_ARN_PREFIX, FakeSageMaker } from '../src/sagemaker/fake.js'
+import { FAKE_ARN_PREFIX, FakeSageMaker } from './helpers/fake-sagemaker.js'
 import {
   isResourceInUse,
   isResourceNotFound,

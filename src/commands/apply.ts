@@ -151,7 +151,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       const logsDone = streaming && prepared.api
         ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
         : undefined
-      const { parseDuration } = await import('../state/lock.js')
+      const { parseDuration } = await import('../util/duration.js')
       const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: parseDuration(flags['lock-timeout']) ?? 0 })
       await logsDone
       this.markChanged(flags['detailed-exitcode'], result)

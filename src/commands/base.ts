@@ -140,6 +140,22 @@ export abstract class BaseCommand extends Command {
     return undefined
   }
 
+  /**
+   * Sets the exit status from the diagnostics and, without --json, prints the result on stdout and the diagnostics on
+   * stderr (so that `sageform output --raw x` and `sageform state list` stay clean in pipes); returns the --json payload.
+   */
+  protected async finish<T extends { diagnostics: Diagnostic[] }>(result: T, renderer: () => Promise<(result: T, style: Style) => string>): Promise<T> {
+    if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
+    if (this.jsonEnabled()) return result
+    const text = (await renderer())(result, this.style)
+    if (text) this.log(text)
+    if (result.diagnostics.length > 0) {
+      const { renderDiagnostics } = await import('../ui/diagnostics.js')
+      this.logToStderr(renderDiagnostics(result.diagnostics, this.style))
+    }
+    return result
+  }
+
   private commandName(): string {
     return (this.id ?? '').split(':').join(' ')
   }

@@ -1,9 +1,8 @@
 import { Args } from '@oclif/core'
-import { chdirFlag } from './base.js'
-import { StateCommand } from './state-base.js'
+import { BaseCommand, chdirFlag } from './base.js'
 import type { ForceUnlockResult } from '../services/force-unlock.js'
 
-export default class ForceUnlock extends StateCommand {
+export default class ForceUnlock extends BaseCommand {
   static override summary = 'Remove a state lock left behind by a run that died.'
   static override description = `The lock is removed only when ID is the one it holds (a command that cannot get the lock prints it), so a mistyped ID cannot break a running apply's lock. Removing the lock of a run that is still going lets two runs write the state at once: check first.
 

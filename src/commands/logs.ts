@@ -28,7 +28,7 @@ Exit status: 0 success; 1 error.`
     const { flags, args } = await this.parse(LogsCommand)
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
-    const { parseDuration } = await import('../state/lock.js')
+    const { parseDuration } = await import('../util/duration.js')
     const pollIntervalMs = parseDuration(flags['poll-interval'])
     if (pollIntervalMs === undefined || pollIntervalMs === 0) this.error(`--poll-interval "${flags['poll-interval']}" is not a duration such as 500ms, 2s or 1m.`, { exit: EXIT.error })
     const { logs } = await import('../services/logs.js')

@@ -1,9 +1,8 @@
 import { Args, Flags } from '@oclif/core'
-import { chdirFlag } from './base.js'
-import { StateCommand } from './state-base.js'
+import { BaseCommand, chdirFlag } from './base.js'
 import type { OutputResult } from '../services/output.js'
 
-export default class Output extends StateCommand {
+export default class Output extends BaseCommand {
   static override summary = 'Show the outputs recorded in the state by the last apply.'
   static override description = `Without NAME, every output; with NAME, that output's value. Sensitive values print as <sensitive>, except with --raw NAME or --json (as terraform output -raw / -json). Reads sageform.state.json only.
 

@@ -1,10 +1,9 @@
 import { Args, Flags } from '@oclif/core'
-import { EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
 import { variableSources } from './args.js'
-import { StateCommand } from './state-base.js'
 import type { ResultsResult } from '../services/results.js'
 
-export default class ResultsCommand extends StateCommand {
+export default class ResultsCommand extends BaseCommand {
   static override summary = "Rank a tuning job's training jobs by the objective and chart its convergence."
   static override description = `Lists the training jobs of the resource's current tuning job (or, with --job, of an earlier one from its history), best objective first (following the objective's Maximize or Minimize; jobs without a final objective last): status, objective, each tuned hyperparameter and duration, the best job marked ★. Below, the objective over launch order as a text chart, with the running best, as wide as the terminal. --json and --csv give the same rows to programs and notebooks.
 

@@ -1,9 +1,8 @@
 import { Args } from '@oclif/core'
-import { chdirFlag } from './base.js'
-import { StateCommand } from './state-base.js'
+import { BaseCommand, chdirFlag } from './base.js'
 import type { StateListResult } from '../services/state-list.js'
 
-export default class StateList extends StateCommand {
+export default class StateList extends BaseCommand {
   static override summary = 'List the resources recorded in the state, with their current job and its status.'
   static override description = `Reads sageform.state.json only: no SageMaker call, no lock. The status is the last one recorded (by apply or plan). Give addresses or resource types to list only those.
 

@@ -1,9 +1,8 @@
 import { Args } from '@oclif/core'
-import { chdirFlag } from './base.js'
-import { StateCommand } from './state-base.js'
+import { BaseCommand, chdirFlag } from './base.js'
 import type { StateShowResult } from '../services/state-show.js'
 
-export default class StateShow extends StateCommand {
+export default class StateShow extends BaseCommand {
   static override summary = 'Show one resource in the state: its current job and the jobs it replaced.'
   static override description = `Reads sageform.state.json only: no SageMaker call, no lock.
 

@@ -1,7 +1,7 @@
 // The narrow CloudWatch Logs surface sageform reads training job logs through. Like types.ts it has no run-time SDK
-// dependency: logs-client.ts implements it over @aws-sdk/client-cloudwatch-logs, logs-fake.ts in memory. Failures are
-// SageMakerError, with the same codes (`ResourceNotFound` for a missing log group or stream, `CredentialsError`,
-// `ConfigError`, the service's own otherwise), so callers handle one kind of error for both services.
+// dependency: logs-client.ts implements it over @aws-sdk/client-cloudwatch-logs, test/helpers/fake-logs.ts in
+// memory. Failures are SageMakerError, with the same codes (`ResourceNotFound` for a missing log group or stream,
+// `CredentialsError`, `ConfigError`, the service's own otherwise), so callers handle one kind of error for both services.
 
 /** Where SageMaker writes training job logs: one stream per instance, `<job>/algo-<n>-<epoch seconds>`. */
 export const TRAINING_JOB_LOG_GROUP = '/aws/sagemaker/TrainingJobs'

@@ -1,5 +1,5 @@
 // SageMaker training prices from AWS's Price List Query API, behind a narrow interface (the SDK client is in
-// pricing.ts and loaded only when a plan needs prices), with the parser of GetProducts' PriceList and a fake.
+// pricing.ts and loaded only when a plan needs prices), with the parser of GetProducts' PriceList.
 //
 // The query (GetProducts, ServiceCode "AmazonSageMaker"), as assumed from the AmazonSageMaker offer file:
 //   TERM_MATCH regionCode = <the plan's region>   e.g. "us-east-1" (the attribute beside "location": "US East (N. Virginia)")
@@ -105,20 +105,4 @@ export function parseTrainingPriceList(items: readonly unknown[], region: string
     prices[instance] = Math.max(prices[instance] ?? 0, usd)
   }
   return { region, prices, publication_date: published }
-}
-
-/** Answers from a table per region (a missing region has no prices); records each region asked for. */
-export class FakePriceList implements PriceListApi {
-  readonly calls: string[] = []
-  constructor(
-    private readonly table: Record<string, Omit<TrainingPrices, 'region'>>,
-    private readonly failure?: PriceListError,
-  ) {}
-
-  async trainingPrices(region: string): Promise<TrainingPrices> {
-    this.calls.push(region)
-    if (this.failure) throw this.failure
-    const found = this.table[region]
-    return { region, prices: { ...(found?.prices ?? {}) }, publication_date: found?.publication_date ?? null }
-  }
 }

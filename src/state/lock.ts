@@ -10,7 +10,6 @@ import { readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Diagnostic } from '../diagnostics/index.js'
-import { sumOfUnits } from '../util/duration.js'
 import { errnoCode, statePath } from './store.js'
 
 export interface LockInfo {
@@ -145,11 +144,6 @@ export async function forceUnlockIn(slot: LockSlot, id: string): Promise<ForceUn
     }
   }
   return { ok: true, removed: holder }
-}
-
-/** `--lock-timeout` values: Go-style durations such as `0s`, `500ms`, `30s`, `5m`, `1h`, `1m30s`. */
-export function parseDuration(text: string): number | undefined {
-  return text === '0' ? 0 : sumOfUnits(text, { ms: 1, s: 1000, m: 60_000, h: 3_600_000 })
 }
 
 class SlotLock implements HeldLock {

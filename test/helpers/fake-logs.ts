@@ -1,8 +1,8 @@
 // In-memory LogsApi for service tests. It keeps the service rules readers depend on: a missing group or stream is
 // ResourceNotFound, pages are limited, and the forward token of the last page comes back unchanged until events are
 // added (the test adds them as the simulated job runs).
-import type { LogEvent, LogEventsPage, LogStream, LogsApi } from './logs.js'
-import { SageMakerError } from './types.js'
+import type { LogEvent, LogEventsPage, LogStream, LogsApi } from '../../src/sagemaker/logs.js'
+import { SageMakerError } from '../../src/sagemaker/types.js'
 
 export type FakeLogsCall = { op: 'describeLogStreams'; input: [group: string, prefix: string] } | { op: 'getLogEvents'; input: [group: string, stream: string, token: string | undefined] }
 

@@ -17,9 +17,9 @@ import {
   type SearchResource,
   type Tag,
   type TrainingJobStatus,
-} from './types.js'
+} from '../../src/sagemaker/types.js'
 
-import { RUNNING_STATUSES } from '../model/kinds.js'
+import { RUNNING_STATUSES } from '../../src/model/kinds.js'
 
 export const FAKE_ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012'
 
