@@ -97,21 +97,26 @@ describe('escaping what reaches the terminal', () => {
     })
 
     it('apply --wait (plain lines), the drift line of plan, plan --markdown, watch, state show, show and logs', async () => {
-      const applied = await cli(['apply', '--auto-approve', '--wait', '--poll-interval', '1s'])
-      const shown = `exit ${applied.status}\n--- stdout\n${applied.stdout}\n--- stderr\n${applied.stderr}`
-      assert.equal(applied.status, 3, shown)
-      clean(applied, 'apply --wait')
-      assert.ok(applied.stdout.includes(`AlgorithmError: ${SHOWN}`), shown)
-
-      const planned = await cli(['plan', '--out', 'plan.json'])
+      // Without --wait nothing records the failure: once the job has failed, plan reports it as drift.
+      const created = await cli(['apply', '--auto-approve'])
+      assert.equal(created.status, 0, created.stdout + created.stderr)
+      let planned = await cli(['plan', '--out', 'plan.json'])
+      for (let i = 0; i < 100 && !/is Failed/.test(planned.stdout); i++) planned = await cli(['plan', '--out', 'plan.json'])
       clean(planned, 'plan')
       assert.match(planned.stdout, /~ sagemaker_training_job\.boom: job .* is Failed \(AlgorithmError: boom\\x1b\]0;pwned/)
-      for (const args of [['plan', '--markdown'], ['show', '--markdown', 'plan.json'], ['watch'], ['state', 'show', 'sagemaker_training_job.boom'], ['logs', 'sagemaker_training_job.boom'], ['plan', '--json'], ['watch', '--json']]) {
+      // plan --json before watch: watch records the failure, and the drift is gone.
+      for (const args of [['plan', '--markdown'], ['show', '--markdown', 'plan.json'], ['plan', '--json'], ['watch'], ['state', 'show', 'sagemaker_training_job.boom'], ['logs', 'sagemaker_training_job.boom'], ['watch', '--json']]) {
         const run = await cli(args)
         clean(run, args.join(' '))
         assert.ok((run.stdout + run.stderr).includes('pwned'), `${args.join(' ')} shows the reason:\n${run.stdout}\n${run.stderr}`)
       }
       clean(await cli(['show']), 'show')
+
+      const applied = await cli(['apply', '--auto-approve', '--replace', 'sagemaker_training_job.boom', '--wait', '--poll-interval', '1s'])
+      const shown = `exit ${applied.status}\n--- stdout\n${applied.stdout}\n--- stderr\n${applied.stderr}`
+      assert.equal(applied.status, 3, shown)
+      clean(applied, 'apply --wait')
+      assert.ok(applied.stdout.includes(`AlgorithmError: ${SHOWN}`), shown)
     })
 
     it('validate shows a manifest line holding raw escape bytes escaped, in its diagnostic', async () => {
