@@ -12,7 +12,7 @@ import { FakeSageMaker } from '../src/sagemaker/fake.js'
 import type { HyperParameterTrainingJobSummary, SageMakerApi } from '../src/sagemaker/types.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import { objectiveOf, rankTrainingJobs, type ResultsResult } from '../src/services/results.js'
-import type { JobRecord, State } from '../src/state/types.js'
+import type { JobRecord, State } from '../src/model/state.js'
 import { axisLabel, objectiveChart } from '../src/ui/chart.js'
 import { csvField, formatDuration, renderResults, resultsCsv, shortNumber } from '../src/ui/results.js'
 import { makeStyle } from '../src/ui/style.js'
@@ -420,6 +420,7 @@ describe('results and best_model against the local endpoint', function () {
       strategy: 'Random',
       objective: { metric_name: 'validation:rmse', type: 'Minimize' },
       best_training_job: result.training_jobs[0]!.name,
+      overall_best_training_job: null,
       current: true,
       generation: 1,
     })

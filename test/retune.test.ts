@@ -8,7 +8,7 @@ import { plan, remoteKey, retuneToleranceSeconds, type RemoteJob } from '../src/
 import { policyViolations } from '../src/planner/policy.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
-import type { JobRecord, State } from '../src/state/types.js'
+import type { JobRecord, State } from '../src/model/state.js'
 import { configDir, DEFAULT_RANGES, IMAGE, LR_ONLY, retunableTuning as tuning, TRAINING_BODY, type TuningVariant as Variant } from './helpers/config.js'
 
 const NOW = new Date('2026-11-23T12:00:00Z')

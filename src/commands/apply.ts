@@ -1,6 +1,6 @@
 import { Args, Flags, type Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
@@ -30,6 +30,8 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true }),
     parallelism: parallelismFlag,
     'lock-timeout': lockTimeoutFlag,
+    // The plan apply makes itself (cron, CI) is checked as plan's is; a saved plan was checked when it was made.
+    'quota-check': quotaCheckFlag,
     logs: Flags.boolean({ description: 'With --wait: also stream the CloudWatch logs of the training jobs this apply started (plain lines, no live view).', dependsOn: ['wait'] }),
     wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
     'poll-interval': pollIntervalFlag,
@@ -60,6 +62,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       profile: flags.profile,
       planFile: args.planfile,
       lockTimeout: flags['lock-timeout'],
+      quotaCheck: flags['quota-check'] && !args.planfile ? {} : undefined,
       ...this.mode(flags),
     }
     const { Interrupts } = await import('./interrupt.js')

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
 import type { PlanResult } from '../services/plan.js'
 
@@ -20,7 +20,7 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     parallelism: parallelismFlag,
     cost: Flags.boolean({ description: 'Show the most each new job can cost, in instance-hours and on-demand USD (--no-cost skips prices entirely).', default: true, allowNo: true }),
     pricing: Flags.string({ description: 'Pinned prices: a JSON file of instance type to USD per hour (default: sageform.pricing.json beside the manifests, when present).' }),
-    'quota-check': Flags.boolean({ description: 'Check the new jobs against the account\'s SageMaker quotas (Service Quotas and running jobs; --no-quota-check skips it).', default: true, allowNo: true }),
+    'quota-check': quotaCheckFlag,
     markdown: Flags.boolean({ description: 'Print the plan as Markdown (a summary table and collapsible diffs) for a pull-request comment; not with --json.' }),
   }
 
@@ -30,7 +30,7 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { planService } = await import('../services/plan.js')
-    const { writePlanFile, withoutSnapshot } = await import('../plan/file.js')
+    const [{ writePlanFile }, { withoutSnapshot }] = await Promise.all([import('../state/plan-file.js'), import('../plan/file.js')])
     const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined, quotaCheck: flags['quota-check'] ? {} : undefined })
     if (result.plan && flags.out && !result.plan.diagnostics.some((d) => d.severity === 'error')) await writePlanFile(flags.out, result.plan)
     const plan = result.plan && withoutSnapshot(result.plan)
@@ -44,7 +44,7 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
       if (flags.out && !failed) this.logToStderr(`Saved the plan to ${flags.out}.`)
     } else if (!this.jsonEnabled()) {
       const { renderPlanResult } = await import('../ui/plan.js')
-      this.log(renderPlanResult({ plan, diagnostics: result.diagnostics }, this.style, failed ? undefined : flags.out))
+      this.log(renderPlanResult({ plan, diagnostics: result.diagnostics }, this.style, failed || !flags.out ? undefined : { path: flags.out, chdir: this.typedChdir }))
     }
     return { plan, diagnostics: result.diagnostics }
   }

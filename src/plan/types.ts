@@ -2,7 +2,7 @@
 // refuse it later if the world moved on. Apply is driven only by `changes`.
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ResourceType } from '../config/module.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import type { JobCost, JobCostUnknown, PlanCost } from './cost.js'
 import type { QuotaCheck } from './quota.js'
 

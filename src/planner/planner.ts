@@ -7,7 +7,7 @@ import { withDefaults } from '../model/defaults.js'
 import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
-import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
+import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
 import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
 
 export { toJson }

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
 import { executePlan, type ApplyEvent, type ApplyResult, type RequestResolver } from '../apply/engine.js'
-import { readPlanFile, withoutSnapshot } from '../plan/file.js'
+import { withoutSnapshot } from '../plan/file.js'
+import { readPlanFile } from '../state/plan-file.js'
 import { hasUnknownJson, summarize, type Plan, type ResourceChange } from '../plan/types.js'
 import { jobName, specHash } from '../planner/identity.js'
 import { policyViolations } from '../planner/policy.js'
@@ -15,7 +16,7 @@ import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types
 import type { StateBackend } from '../state/backend.js'
 import { parseDuration, type HeldLock } from '../state/lock.js'
 import { newState, writeAtomic } from '../state/store.js'
-import type { JsonValue, State } from '../state/types.js'
+import type { JsonValue, State } from '../model/state.js'
 import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './configuration.js'
 import { connect } from './connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
@@ -63,6 +64,14 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
+  // Terraform's rule: a saved plan carries the values it was made with, so values given now could only disagree.
+  if (options.planFile && options.variables.length > 0) {
+    diags.error("Can't set variables when applying a saved plan", {
+      detail: `--var and --var-file cannot be used with a saved plan file: ${options.planFile} holds the variable values it was made with, and apply uses those.`,
+      hint: 'Apply the plan without --var/--var-file, or make a new plan with the new values: sageform plan --out FILE.',
+    })
+    return { diagnostics: diags.items }
+  }
   const { backend, diagnostics } = await openState(options.dir)
   if (!backend) return { diagnostics }
   const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
@@ -112,6 +121,14 @@ async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags
   diags.append(diagnostics)
   if (diags.hasErrors) return undefined
   const current = { lineage: state?.lineage ?? null, serial: state?.serial ?? 0 }
+  if (plan.state.lineage !== null && current.lineage !== plan.state.lineage) {
+    // Not "stale": nothing was applied since to the plan's state; this is another one (another directory, backend).
+    diags.error('Saved plan is for another state', {
+      detail: `The plan was made against state ${plan.state.lineage} serial ${plan.state.serial}, but ${current.lineage === null ? `${backend.location} does not exist` : `${backend.location} is state ${current.lineage}`}: the plan was made in another directory (or with another backend).`,
+      hint: 'Apply it from the directory it was made in: sageform -chdir=DIR apply FILE, as plan --out printed.',
+    })
+    return undefined
+  }
   if (current.lineage !== plan.state.lineage || current.serial !== plan.state.serial) {
     diags.error('Saved plan is stale', {
       detail: `The plan was made against state ${plan.state.lineage ?? '(none)'} serial ${plan.state.serial}; the state is now ${current.lineage ?? '(none)'} serial ${current.serial}. Something was applied since.`,

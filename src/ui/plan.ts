@@ -1,10 +1,11 @@
 // Renders a plan the way Terraform does: a symbol per action, a per-attribute diff (multi-line values as a line diff),
 // drift found during refresh, and the summary line.
 import { resourceOf } from '../config/address.js'
+import { isAbsolute, join } from 'node:path'
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
@@ -245,13 +246,23 @@ function quotaSection(plan: Plan, style: Style): string[] {
   return [quotaHeading(check), ...check.items.map((i) => color(`  ${quotaItemLine(i)}`, i.outcome))]
 }
 
-export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagnostic[] }, style: Style, savedTo?: string): string {
+/** `savedTo.chdir`: the -chdir the plan was made with, as typed, so the printed apply command works from there too. */
+export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagnostic[] }, style: Style, savedTo?: { path: string; chdir?: string }): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error')
   // A plan refused only by quotas still shows what it would do and the quota figures, then why it cannot start.
   const quotaErrors = result.plan?.quota_check?.items.filter((i) => i.outcome === 'exceeds').length ?? 0
   if (result.plan && errors.length > 0 && errors.length === quotaErrors) return [renderPlan(result.plan, style), '', renderDiagnostics(errors, style)].join('\n')
   if (!result.plan || errors.length > 0) return renderDiagnostics(result.diagnostics, style)
   const out = [renderPlan(result.plan, style)]
-  if (savedTo) out.push('', `Saved the plan to ${savedTo}. Apply exactly these changes with: sageform apply ${savedTo}`)
+  if (savedTo) {
+    const { path, chdir } = savedTo
+    const where = chdir && !isAbsolute(path) ? join(chdir, path) : path
+    out.push('', `Saved the plan to ${where}. Apply exactly these changes with: sageform ${chdir ? `-chdir=${shellWord(chdir)} ` : ''}apply ${shellWord(path)}`)
+  }
   return out.join('\n')
+}
+
+/** A word the shell reads back unchanged: as is when plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
 }
