@@ -8,7 +8,7 @@ const e2e = [
   'endpoint', 'escaping', 'fmt', 'interrupts', 'lazy-view', 'logs-endpoint', 'logs', 'manifests', 'markdown',
   'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'readme', 'refactor-e2e', 'results',
   'retune-e2e', 's3-backend', 'sensitivity', 'state-commands', 'state', 'terraform-migration', 'timeouts',
-  'usage-errors', 'watch-e2e',
+  'usage-errors', 'watch-e2e', 'apply-wait-records', 'chdir-e2e', 'help', 'readme', 'refresh-only', 'target',
 ].map((name) => `test/${name}.test.ts`)
 
 module.exports = { common, e2e }

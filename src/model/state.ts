@@ -6,8 +6,6 @@ export const STATE_FORMAT_VERSION = 1
 
 import type { ResourceType } from '../config/module.js'
 
-export type { ResourceType }
-
 /** One SageMaker job that a resource created or adopted. Jobs are immutable, so a changed spec means a new record. */
 export interface JobRecord {
   name: string

@@ -11,7 +11,8 @@ import { hasUnknownJson, summarize, type Plan, type ResourceChange } from '../pl
 import { jobName, specHash } from '../planner/identity.js'
 import { policyViolations } from '../planner/policy.js'
 import { savedPlanProblems } from '../planner/verify.js'
-import { TAG, toJson } from '../planner/planner.js'
+import { toJson } from '../planner/planner.js'
+import { TAG } from '../model/kinds.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { parseDuration, type HeldLock } from '../state/lock.js'
@@ -64,6 +65,10 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
+  if (options.planFile && options.targets?.length) {
+    diags.error("Can't use -target when applying a saved plan", { detail: `${options.planFile} already holds only the changes its own -target chose (if any).`, hint: 'Make the plan with -target instead: sageform plan -target=ADDRESS --out FILE.' })
+    return { diagnostics: diags.items }
+  }
   // Terraform's rule: a saved plan carries the values it was made with, so values given now could only disagree.
   if (options.planFile && options.variables.length > 0) {
     diags.error("Can't set variables when applying a saved plan", {
@@ -250,6 +255,12 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       diags.error('Apply interrupted', {
         detail: `Changes already running were finished and recorded${skipped > 0 ? `; ${skipped} change${skipped === 1 ? ' was' : 's were'} not started` : ''}. The state holds every job that was created.`,
         hint: 'Run sageform apply again to carry out the rest of the plan.',
+      })
+    }
+    if (plan.targets?.length) {
+      diags.warning('Applied changes may be incomplete', {
+        detail: `The plan was made with -target (${plan.targets.join(', ')}), so other changes the configuration asks for may not have been applied.`,
+        hint: 'Run sageform plan without -target to see what is left; -target is for exceptional use only.',
       })
     }
     // destroy leaves no outputs, as Terraform's does.

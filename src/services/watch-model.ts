@@ -2,8 +2,8 @@
 // answer becomes a JobSnapshot (snapshotOf), and two snapshots of the same job become the events a log prints
 // (diffJob), so the whole of the watch logic short of the network is tested without one.
 import type { DescribeHyperParameterTuningJobResponse, DescribeTrainingJobResponse } from '../sagemaker/types.js'
-import type { ResourceType } from '../model/state.js'
-import { jobFamily } from '../config/module.js'
+import { jobFamily, type ResourceType } from '../config/module.js'
+import { TERMINAL_STATUSES } from '../model/kinds.js'
 
 /** One job to follow: a managed resource's current job. */
 export interface WatchTarget {
@@ -102,10 +102,11 @@ export type WatchEvent =
   /** Polling backed off: SageMaker throttled a Describe (or one failed); the next tick comes after `intervalMs`. */
   | (EventBase & { kind: 'backoff'; reason: 'throttled' | 'error'; intervalMs: number })
 
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped', 'DeleteFailed', 'NotFound'])
+/** What ends a watch: SageMaker's terminal statuses, a failed delete, or a job SageMaker no longer has. */
+const WATCH_ENDED: ReadonlySet<string> = new Set([...TERMINAL_STATUSES, 'DeleteFailed', 'NotFound'])
 
 export function isTerminal(job: Pick<JobSnapshot, 'status'>): boolean {
-  return TERMINAL_STATUSES.has(job.status)
+  return WATCH_ENDED.has(job.status)
 }
 
 export function pendingSnapshot(target: WatchTarget): JobSnapshot {

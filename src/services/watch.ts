@@ -15,11 +15,9 @@ import { openState, readStateFrom } from './state.js'
 import type { StateBackend } from '../state/backend.js'
 import type { Evaluated } from './apply.js'
 import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from './watch-model.js'
-import { jobFamily } from '../config/module.js'
+import { jobOps } from '../sagemaker/jobs.js'
 
 export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from './watch-model.js'
-
-export const DEFAULT_POLL_INTERVAL = '5s'
 
 export interface PollOptions {
   /** The delay between two ticks while nothing goes wrong. Default 5 s. */
@@ -53,7 +51,7 @@ export function isThrottling(err: unknown): boolean {
 }
 
 async function describe(api: SageMakerApi, target: WatchTarget): Promise<Described> {
-  const d = jobFamily(target.type) === 'training' ? await api.describeTrainingJob(target.name) : await api.describeTuningJob(target.name)
+  const d = await jobOps(api, target.type).describeRaw(target.name)
   return d.found ? d.job : undefined
 }
 
