@@ -4,9 +4,9 @@
 const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 20000, reporter: 'spec' }
 
 const e2e = [
-  'apply-wait-logs', 'apply-wait-records', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed', 'disk-full', 'e2e', 'endpoint-quotas',
+  'apply-wait-logs', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed', 'disk-full', 'e2e', 'endpoint-quotas',
   'endpoint', 'escaping', 'fmt', 'interrupts', 'lazy-view', 'logs-endpoint', 'logs', 'manifests', 'markdown',
-  'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'readme', 'refactor-e2e', 'results',
+  'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'refactor-e2e', 'results',
   'retune-e2e', 's3-backend', 'sensitivity', 'state-commands', 'state', 'terraform-migration', 'timeouts',
   'usage-errors', 'watch-e2e', 'apply-wait-records', 'chdir-e2e', 'help', 'readme', 'refresh-only', 'target',
 ].map((name) => `test/${name}.test.ts`)
