@@ -127,6 +127,9 @@ describe('apply --wait and watch record what they saw', function () {
       const plan = await cli('plan')
       expectExit(plan, 0)
       assert.doesNotMatch(plan.stdout + plan.stderr, /outside sageform/)
+      const serial = state().serial
+      expectExit(await cli('watch'), 3)
+      assert.equal(state().serial, serial, 'watching finished jobs already recorded writes nothing')
     })
   })
 })

@@ -424,6 +424,7 @@ describe('results and best_model against the local endpoint', function () {
       strategy: 'Random',
       objective: { metric_name: 'validation:rmse', type: 'Minimize' },
       best_training_job: result.training_jobs[0]!.name,
+      overall_best_training_job: null,
       current: true,
       generation: 1,
     })

@@ -54,6 +54,21 @@ async function run(api: ScriptedApi, names: string[], options: PollOptions = {})
 }
 
 describe('watch service: polling', () => {
+  it('follows the jobs onEnded returns once others have ended (apply --wait\'s deferred warm starts), until they end too', async () => {
+    const api = new ScriptedApi({ parent: [running, completed], other: [running, running, completed], child: [running, completed] })
+    const ended: string[][] = []
+    const { ticks, last } = await run(api, ['parent', 'other'], {
+      onEnded: async (jobs) => {
+        ended.push(jobs.map((j) => j.name))
+        return jobs.some((j) => j.name === 'parent') ? [target('child')] : []
+      },
+    })
+    assert.deepEqual(ended, [['parent'], ['other'], ['child']])
+    assert.deepEqual(ticks, [['parent', 'other'], ['parent', 'other'], ['other', 'child'], ['child']])
+    assert.deepEqual(last.jobs.map((j) => [j.name, j.status]), [['parent', 'Completed'], ['other', 'Completed'], ['child', 'Completed']])
+    assert.equal(last.done, true)
+  })
+
   it('describes each unfinished job once per tick and stops once every job has finished', async () => {
     const api = new ScriptedApi({ a: [running, completed], b: [running, running, completed] })
     const { ticks, waits, updates, last } = await run(api, ['a', 'b'])

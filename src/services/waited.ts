@@ -149,7 +149,9 @@ export async function recordWaited(options: RecordWaitedOptions): Promise<Diagno
   }
   const problems = await underLock(options.backend, options.operation, options.lockWaitMs, async (state) => {
     const next: State = structuredClone(state)
-    for (const { job, patch } of seen) patchJob(next, job.address, job.name, patch)
+    // A record that already says all this keeps its updated_at: a watch of finished jobs writes nothing.
+    const news = (record: JobRecord, patch: Partial<JobRecord>) => Object.entries(patch).some(([key, value]) => key !== 'updated_at' && JSON.stringify(record[key as keyof JobRecord]) !== JSON.stringify(value))
+    for (const { job, patch } of seen) patchJob(next, job.address, job.name, (record) => (news(record, patch) ? patch : {}))
     const outputs = options.configuration ? outputsOf(next, options.configuration) : next.outputs
     const changed = JSON.stringify(next.resources) !== JSON.stringify(state.resources) || JSON.stringify(outputs ?? {}) !== JSON.stringify(state.outputs ?? {})
     if (changed) await options.backend.write({ ...next, serial: state.serial + 1, ...(outputs ? { outputs } : {}) })
