@@ -5,7 +5,7 @@ import { summarize, type Plan, type ResourceChange } from '../src/plan/types.js'
 import { TAG } from '../src/planner/planner.js'
 import { FAKE_ARN_PREFIX, FakeSageMaker } from '../src/sagemaker/fake.js'
 import { SageMakerError, tagList, type CreateTrainingJobRequest } from '../src/sagemaker/types.js'
-import type { JobRecord, State } from '../src/state/types.js'
+import type { JobRecord, State } from '../src/model/state.js'
 
 const LINEAGE = '6f1c2a4e-0000-4000-8000-0000000000aa'
 const NOW = '2026-11-23T12:00:00.000Z'

@@ -9,13 +9,13 @@ import { join } from 'node:path'
 import { ListTrainingJobsCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker'
 import type { ApplyPayload } from '../src/services/apply.js'
 import type { PlanResult } from '../src/services/plan.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, schemaErrors, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, type OpenEndpoint } from './helpers/endpoint.js'
 import { refuse, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js'
 
-const open = endpointsOfSuite({ timeScale: 1 })
+const open = endpointsOfSuite({ manualClock: {} })
 const proxies: FaultProxy[] = []
 after(async () => {
   for (const proxy of proxies) await proxy.close()

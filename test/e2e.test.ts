@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SageMakerClient, paginateSearch, type TrainingJob } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint, type EndpointOptions } from '../src/endpoint/server.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 

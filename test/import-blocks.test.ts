@@ -6,7 +6,7 @@ import { plan, remoteKey, type RemoteJob, type RemoteSnapshot } from '../src/pla
 import { toJson } from '../src/planner/identity.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { renderPlan } from '../src/ui/plan.js'
 import { makeStyle } from '../src/ui/style.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeTrainingJobCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
 import type { Plan } from '../src/plan/types.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, root, runCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, type OpenEndpoint } from './helpers/endpoint.js'
 
-const open = endpointsOfSuite({ timeScale: 1 })
+const open = endpointsOfSuite({ manualClock: {} })
 
 function output(run: CliRun): string {
   return `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`

@@ -6,7 +6,7 @@ import { specHash, jobName } from '../src/planner/identity.js'
 import { plan, remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../src/planner/planner.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import { loadConfiguration } from '../src/services/configuration.js'
-import type { JobRecord, State } from '../src/state/types.js'
+import type { JobRecord, State } from '../src/model/state.js'
 import { configDir, TRAINING_BODY, tuningResource } from './helpers/config.js'
 
 const LINEAGE = '11111111-2222-3333-4444-555555555555'

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { ServiceQuotasClient, RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas'
 import { SageMakerClient, CreateTrainingJobCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, schemaErrors, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { trainingJob } from './helpers/endpoint.js'
@@ -50,7 +50,7 @@ describe('quotas end to end: plan refuses, the quota is raised, plan passes, app
 
   before(async () => {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-    endpoint = await startEndpoint({ timeScale: 1, quotas: { [M5_LARGE]: 0 } })
+    endpoint = await startEndpoint({ manualClock: {}, quotas: { [M5_LARGE]: 0 } })
   })
   after(async () => {
     await endpoint.close()

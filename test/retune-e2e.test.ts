@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DescribeHyperParameterTuningJobCommand } from '@aws-sdk/client-sagemaker'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
 import { retunableTuning } from './helpers/config.js'
 import { endpointsOfSuite } from './helpers/endpoint.js'
@@ -59,6 +59,33 @@ describe('scheduled re-tuning, end to end', function () {
     assert.equal(state().resources[ADDRESS]!.current!.name, gen2.name)
     const shown = await runCli(['state', 'show', ADDRESS], { cwd: dir, env: endpointEnv(endpoint.url) })
     assert.match(shown.stdout, new RegExp(`${gen1.name}\\s+Completed\\s+generation 1\\s+\\S+\\s+best objective ${after.history[0]!.best_training_job!.objective}`))
+  })
+})
+
+describe('scheduled re-tuning: a timer of period retune_every, end to end', function () {
+  this.timeout(180_000)
+  // Slow enough that a run's own duration moves the service's clock by minutes, not hours: the runs come on time.
+  const open = endpointsOfSuite({ timeScale: 60 })
+  const dirs: string[] = []
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('every run of a daily timer starts a generation, the earlier ones half an hour early (jitter within the tolerance)', async () => {
+    const { endpoint } = await open()
+    const dir = mkdtempSync(join(tmpdir(), 'sageform-timer-'))
+    dirs.push(dir)
+    writeFileSync(join(dir, 'main.hcl'), retunableTuning({ lifecycle: 'retune_every = "1d"\n    keep_generations = 3', extra: 'warm_start_from_previous = true' }))
+    const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+    const generations: number[] = []
+    for (let run = 0; run < 4; run++) {
+      // The timer fires: a day after the previous run, or half an hour before that (each generation runs for hours on
+      // the service's clock, so "due a day after the previous one completed" would skip every other run).
+      if (run > 0) endpoint.advanceClock(run % 2 === 1 ? DAY_SECONDS - 1800 : DAY_SECONDS)
+      const cron = await runCli(['apply', '--auto-approve', '--detailed-exitcode'], { cwd: dir, env: endpointEnv(endpoint.url) })
+      expectExit(cron, 2)
+      generations.push(state().resources[ADDRESS]!.current!.generation!)
+    }
+    assert.deepEqual(generations, [1, 2, 3, 4])
+    assert.deepEqual(state().resources[ADDRESS]!.history.map((r) => r.status), ['Completed', 'Completed', 'Completed'])
   })
 })
 

@@ -8,7 +8,7 @@ import { describedRequest, importedSpecHash, sameRequest } from '../planner/impo
 import { limitExceededHelp } from '../planner/quota.js'
 import { JOB_KINDS } from '../model/types.js'
 import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
-import type { JobRecord, JsonValue } from '../state/types.js'
+import type { JobRecord, JsonValue } from '../model/state.js'
 import { bestTrainingJobFields } from './best.js'
 import { isRunning, jobOps, requestStop, type JobOps, type LiveJob, type Poller } from './jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'

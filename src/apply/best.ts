@@ -2,7 +2,7 @@
 // BestTrainingJob, plus the model artifacts only DescribeTrainingJob knows. Read once the tuning job has ended, so the
 // recorded value does not move under a pipeline that reads it.
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import type { BestTrainingJobRecord, JobRecord, ResourceType } from '../state/types.js'
+import type { BestTrainingJobRecord, JobRecord, ResourceType } from '../model/state.js'
 import { jobFamily } from '../config/module.js'
 
 /** Tuning job statuses after which the best training job no longer changes. */

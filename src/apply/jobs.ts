@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { RUNNING_STATUSES } from '../planner/planner.js'
 import { isResourceNotFound, type CreateHyperParameterTuningJobRequest, type CreateTrainingJobRequest, type SageMakerApi } from '../sagemaker/types.js'
-import type { ResourceType } from '../state/types.js'
+import type { ResourceType } from '../model/state.js'
 import type { WaitOptions } from './types.js'
 import { jobFamily, RESOURCE_TYPES } from '../config/module.js'
 

@@ -3,7 +3,7 @@
 import { addressFromTag } from '../config/address.js'
 import { pendingJobs, RUNNING_STATUSES, TAG } from '../planner/planner.js'
 import type { ResourceChange } from '../plan/types.js'
-import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
+import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
 
 function entry(state: State, change: Pick<ResourceChange, 'address' | 'type'>): ResourceState {
   return (state.resources[change.address] ??= { type: change.type, history: [] })

@@ -86,7 +86,7 @@ export interface JobResource {
   lifecycle: {
     preventDestroy: boolean
     ignoreChanges: string[]
-    /** retune_every: once the current job completed this long ago, the plan starts a new generation of the same spec. */
+    /** retune_every: once the current job has completed and started this long ago, the plan starts a new generation of the same spec. */
     retuneEverySeconds?: number
     /** keep_generations: finished jobs older than the newest N generations are deleted from SageMaker. */
     keepGenerations?: number

@@ -2,7 +2,7 @@
 // refuse it later if the world moved on. Apply is driven only by `changes`.
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ResourceType } from '../config/module.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import type { JobCost, JobCostUnknown, PlanCost } from './cost.js'
 import type { QuotaCheck } from './quota.js'
 
@@ -15,7 +15,7 @@ export const PLAN_FORMAT_VERSION = '1.0'
  * stop     a resource removed from the configuration: stop its job if running, then forget it
  * adopt    a job with the resource's deterministic name already exists (an apply died before writing state)
  * import   an import block names an existing job (`before`) for a resource that has none: apply records it
- * retune   lifecycle.retune_every: the current job completed long enough ago, so a new generation of the same spec runs
+ * retune   lifecycle.retune_every: the current job completed and started long enough ago, so a new generation of the same spec runs
  * delete   lifecycle.keep_generations: a finished job of an older generation (`deposed`) is deleted from SageMaker
  * no-op    nothing to do; the live status is shown
  */
@@ -68,7 +68,7 @@ export interface AttributeChange {
  * tags_changed, settings_changed, tags_and_settings_changed   update
  * job_exists          adopt: a job with the resource's name and sageform's tags exists but is not in state
  * import_differs      import: the job differs from the configuration, so a later plan replaces it
- * retune_due          retune (reason_args.completed_ago_seconds, retune_every_seconds)
+ * retune_due          retune (reason_args.started_ago_seconds, retune_every_seconds)
  * old_generation      delete: older than the newest keep_generations (reason_args.keep)
  * removed_running, removed_finished   stop: the resource left the configuration
  * destroy_running, destroy_finished   stop: destroy

@@ -8,7 +8,7 @@ import { manifestMembers } from '../model/build.js'
 import { withDefaults } from '../model/defaults.js'
 import type { Spelling } from '../model/terraform.js'
 import type { ApiObject, ApiValue, JobResource } from '../model/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 
 export const HASH_LENGTH = 8
 

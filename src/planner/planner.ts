@@ -7,7 +7,7 @@ import { withDefaults } from '../model/defaults.js'
 import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
-import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
+import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
 import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
 
 export { toJson }
@@ -211,14 +211,14 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
       attribute_changes: attributeChanges(resource, current),
     }
   }
-  const retune = retuneSchedule(resource, current, live)
-  if (retune && retune.dueAt <= input.now) {
+  const retune = retuneSchedule(resource.lifecycle.retuneEverySeconds, current, live)
+  if (retune && retune.runsFrom <= input.now) {
     const next = desiredIdentity(resource, state, true)
     return {
       ...base,
       action: 'retune',
       reason: 'retune_due',
-      reason_args: { completed_ago_seconds: Math.floor((input.now.getTime() - retune.endedAt.getTime()) / 1000), retune_every_seconds: resource.lifecycle.retuneEverySeconds! },
+      reason_args: { started_ago_seconds: Math.floor((input.now.getTime() - retune.startedAt.getTime()) / 1000), retune_every_seconds: resource.lifecycle.retuneEverySeconds! },
       retune_due_at: retune.dueAt.toISOString(),
       before,
       after: plannedJob(resource, next),
@@ -263,16 +263,30 @@ function planImport(resource: JobResource, target: ImportTarget, input: PlannerI
 }
 
 /**
- * When the current job is due for a new generation: retune_every after it completed. A job that has not completed
- * (running, failed or stopped) is never due: a re-tune repeats a success on fresh data, it does not retry a failure.
+ * How early a run may come and still count as on time for a re-tune: a tenth of retune_every, at most an hour. A timer
+ * with the same period as retune_every fires a little late or early (cron's minute, systemd's RandomizedDelaySec, a
+ * wait for the lock) and the job it starts is created some time after the run began; without this slack a run that
+ * came a minute earlier, relative to the previous generation's start, than the one before it would find nothing due
+ * and the schedule would skip a whole period.
  */
-function retuneSchedule(resource: JobResource, current: JobRecord, live: RemoteJob | undefined): { endedAt: Date; dueAt: Date } | undefined {
-  const every = resource.lifecycle.retuneEverySeconds
-  if (every === undefined || (live?.status ?? current.status) !== 'Completed') return undefined
-  const ended = live?.ended_at ?? current.ended_at
-  if (!ended) return undefined
-  const endedAt = new Date(ended)
-  return { endedAt, dueAt: new Date(endedAt.getTime() + every * 1000) }
+export function retuneToleranceSeconds(everySeconds: number): number {
+  return Math.min(Math.floor(everySeconds / 10), 3600)
+}
+
+/**
+ * When the current job is due for a new generation: retune_every after it *started* (SageMaker's CreationTime), so a
+ * timer of the same period re-tunes on every run however long each generation takes; a run up to the tolerance early
+ * counts. A run late by several periods starts one generation, whose own start is the next one's reference. A job that
+ * has not completed (running, failed or stopped) is never due: a re-tune repeats a success on fresh data, it does not
+ * retry a failure.
+ */
+export function retuneSchedule(everySeconds: number | undefined, current: Pick<JobRecord, 'status' | 'created_at'>, live: Pick<RemoteJob, 'status' | 'created_at'> | undefined): { startedAt: Date; dueAt: Date; runsFrom: Date } | undefined {
+  if (everySeconds === undefined || (live?.status ?? current.status) !== 'Completed') return undefined
+  const started = live?.created_at ?? current.created_at
+  if (!started) return undefined
+  const startedAt = new Date(started)
+  const dueAt = new Date(startedAt.getTime() + everySeconds * 1000)
+  return { startedAt, dueAt, runsFrom: new Date(dueAt.getTime() - retuneToleranceSeconds(everySeconds) * 1000) }
 }
 
 /** Every job a resource has had, newest generation first, each with its live status when the refresh saw it. */

@@ -5,7 +5,7 @@ import { jobFamily, type JobFamily, type ResourceType } from '../config/module.j
 import type { Diagnostic } from '../diagnostics/index.js'
 import { pendingJobs, remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../planner/planner.js'
 import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../sagemaker/types.js'
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 import { mapLimit } from '../util/pool.js'
 import { jobOps } from '../apply/jobs.js'
 import { JOB_KINDS } from '../model/types.js'

@@ -3,9 +3,9 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import { jobFamily, RESOURCE_TYPES, type ResourceType } from '../config/module.js'
 import { normalizeAddress, parseAddress, resourceOf } from '../config/address.js'
-import { moveEntry } from '../state/moves.js'
+import { moveEntry } from '../model/state.js'
 import { StateWriteRefused } from '../state/store.js'
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 import { lockBackend, openState, readStateFrom } from './state.js'
 import { notInState } from './state-show.js'
 

@@ -1,6 +1,6 @@
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import { normalizeAddress, resourceOf } from '../config/address.js'
-import type { JobRecord, ResourceType } from '../state/types.js'
+import type { JobRecord, ResourceType } from '../model/state.js'
 import { loadState } from './state.js'
 
 export interface StateShowOptions {

@@ -5,7 +5,7 @@ import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from 
 import { localBackend, objectStoreBackend, type StateBackend } from '../state/backend.js'
 import type { AcquireLockResult, LockOptions } from '../state/lock.js'
 import type { ReadStateResult } from '../state/store.js'
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 
 /**
  * The backend the configuration in `dir` names: its `backend "s3"` block's, else the local file. Only the blocks are

@@ -2,7 +2,7 @@
 // answer becomes a JobSnapshot (snapshotOf), and two snapshots of the same job become the events a log prints
 // (diffJob), so the whole of the watch logic short of the network is tested without one.
 import type { DescribeHyperParameterTuningJobResponse, DescribeTrainingJobResponse } from '../sagemaker/types.js'
-import type { ResourceType } from '../state/types.js'
+import type { ResourceType } from '../model/state.js'
 import { jobFamily } from '../config/module.js'
 
 /** One job to follow: a managed resource's current job. */

@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path'
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
@@ -53,7 +53,7 @@ export function reasonText(change: ResourceChange): string | undefined {
     case 'import_differs':
       return 'the job differs from the configuration: a later plan replaces it'
     case 'retune_due':
-      return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+      return `job ${job} started ${formatInterval(Number(args.started_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
     case 'old_generation':
       return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
     case 'removed_running':
