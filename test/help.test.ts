@@ -34,7 +34,7 @@ describe('help', function () {
     }
   })
 
-  it('an unknown command or topic asked about: exit 1 with a did-you-mean, and --json gets the error payload', async () => {
+  it('an unknown command or topic asked about: exit 1 with a did-you-mean, --json gets the error payload; -chdir does not get in the way', async () => {
     for (const [argv, says] of [
       [['help', 'plna'], /Unknown command "plna": did you mean "plan"\?/],
       [['plna', '-h'], /Unknown command "plna": did you mean "plan"\?/],
@@ -46,6 +46,9 @@ describe('help', function () {
       assert.equal(run.status, 1, argv.join(' '))
       assert.match(run.stderr, says, argv.join(' '))
     }
+    const chdir = await runInProcess(['-chdir=examples', 'help', 'plan'])
+    assert.equal(chdir.status, 0, chdir.stderr)
+    assert.match(chdir.stdout, /USAGE\n {2}\$ sageform plan/)
     const json = await runInProcess(['plna', '--json'])
     assert.equal(json.status, 1)
     assert.match((JSON.parse(json.stdout) as { error: { message: string } }).error.message, /did you mean "plan"/)

@@ -1,11 +1,11 @@
 // The two halves of the mocha suite. End-to-end files start processes (the built CLI, tmux) or open sockets (the
 // local endpoint, fault proxies, servers); every other test file is a unit test: in-process, no sockets. A new test
-// file is a unit test unless it is listed here. `npx mocha test/x.test.ts` runs one file with the common options.
+// file is a unit test unless it is listed here (test/suites.test.ts checks that none that should be is missing). `npx mocha test/x.test.ts` runs one file with the common options.
 const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 20000, reporter: 'spec' }
 
 const e2e = [
-  'apply-wait-logs', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed', 'disk-full', 'e2e', 'endpoint-quotas',
-  'apply-wait-records', 'chdir-e2e', 'endpoint', 'escaping', 'fmt', 'help', 'import-guard', 'interrupts',
+  'apply-wait-logs', 'apply-wait-records', 'chdir-e2e', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed',
+  'disk-full', 'e2e', 'endpoint', 'endpoint-quotas', 'escaping', 'fmt', 'help', 'import-guard', 'interrupts',
   'lazy-view', 'local-endpoint-faults', 'logs', 'logs-endpoint', 'manifests', 'markdown', 'package',
   'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'readme', 'refactor-e2e',
   'refresh-only', 'replace-hint-e2e', 'results', 'retune-e2e', 's3-backend', 'sensitivity', 'state',

@@ -76,6 +76,7 @@ const HELP_FLAGS = new Set(['-h', '-help', '--help'])
  */
 export function helpCommandArgv(argv: readonly string[]): string[] {
   if (argv[0] !== 'help') return [...argv]
-  const rest = argv.slice(1).filter((arg) => !HELP_FLAGS.has(arg))
+  // A hoisted `-chdir=DIR` (sageform -chdir=DIR help plan) changes nothing about help.
+  const rest = argv.slice(1).filter((arg) => !HELP_FLAGS.has(arg) && !arg.startsWith('--chdir='))
   return rest.length === 0 && argv.length > 1 ? ['help', 'help'] : ['help', ...rest]
 }
