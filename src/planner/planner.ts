@@ -15,7 +15,8 @@ import { MAX_WARM_START_PARENTS } from '../model/build.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
-import { addressTag, resourceOf, shellWord } from '../config/address.js'
+import { addressTag, resourceOf } from '../config/address.js'
+import { shellWord } from '../util/shell.js'
 
 /** Statuses after which a job changes no more (and a warm-start parent may be used). */
 export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
