@@ -8,7 +8,8 @@ const e2e = [
   'endpoint', 'escaping', 'fmt', 'import-guard', 'interrupts', 'lazy-view', 'local-endpoint-faults', 'logs-endpoint',
   'logs', 'manifests', 'markdown', 'package', 'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e',
   'quota-nock', 'refactor-e2e', 'replace-hint-e2e', 'results', 'retune-e2e', 's3-backend', 'sensitivity',
-  'state-commands', 'state', 'terraform-migration', 'timeouts', 'usage-errors', 'watch-e2e',
+  'state-commands', 'state', 'terraform-migration', 'timeouts', 'usage-errors', 'watch-e2e', 'apply-wait-records',
+  'chdir-e2e', 'help', 'readme', 'refresh-only', 'target',
 ].map((name) => `test/${name}.test.ts`)
 
 module.exports = { common, e2e }

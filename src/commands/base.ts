@@ -14,10 +14,14 @@ export const parallelismFlag = Flags.integer({ description: 'How many SageMaker 
 
 export const quotaCheckFlag = Flags.boolean({ description: 'Check the new jobs against the account\'s SageMaker quotas (Service Quotas and running jobs; --no-quota-check skips it).', default: true, allowNo: true })
 
+export const targetFlag = Flags.string({ description: 'Plan only this resource (every instance) or instance, and what it depends on (destroy: what depends on it); repeatable. For exceptional use, as in Terraform.', multiple: true, multipleNonGreedy: true })
+
+export const refreshOnlyFlag = Flags.boolean({ description: 'Only record what SageMaker says now (statuses, best training jobs, outputs) in the state: no job is created, stopped or updated.' })
+
 export const chdirFlag = Flags.string({ char: 'C', description: 'Work in this directory, as terraform -chdir does: the configuration (*.hcl), the state and relative paths in other flags and arguments are read there.', default: '.' })
 export const variableFlags = {
-  var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true }),
-  'var-file': Flags.string({ description: 'Read variable values from an HCL file (repeatable; later wins).', multiple: true }),
+  var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true, multipleNonGreedy: true }),
+  'var-file': Flags.string({ description: 'Read variable values from an HCL file (repeatable; later wins).', multiple: true, multipleNonGreedy: true }),
 }
 
 /**
@@ -75,7 +79,8 @@ export abstract class BaseCommand extends Command {
       try {
         process.chdir(flags.chdir)
         this.typedChdir = flags.chdir
-        flags.chdir = '.'
+        // Absolute: the files messages name (the state, a manifest) can be found from where the command was typed.
+        flags.chdir = process.cwd()
       } catch {
         // reported by the command
       }

@@ -76,6 +76,7 @@ export interface AttributeChange {
  * destroy_delete      delete: destroy --delete removes this job record from SageMaker
  * deposed_running     stop: a job the resource replaced (`deposed`) may still run
  * deposed_finished    no-op: a deposed job has ended; apply moves it to history
+ * status_changed      no-op of -refresh-only: SageMaker's status differs from the recorded one (reason_args.recorded_status)
  */
 export type ChangeReason =
   | 'no_current_job'
@@ -98,6 +99,7 @@ export type ChangeReason =
   | 'destroy_delete'
   | 'deposed_running'
   | 'deposed_finished'
+  | 'status_changed'
 
 export interface ResourceChange {
   address: string
@@ -172,6 +174,10 @@ export interface Plan {
   /** The state the plan was made against; apply refuses a plan whose state has moved on. */
   state: { lineage: string | null; serial: number }
   refreshed: boolean
+  /** -target: the plan holds only these addresses' changes and their dependencies' (destroy: their dependents'). */
+  targets?: string[]
+  /** -refresh-only: every change is a no-op; apply only records what SageMaker says (statuses, best jobs, outputs). */
+  refresh_only?: boolean
   /** When the plan was made, on SageMaker's clock (ISO 8601): re-tunes are due relative to it. */
   planned_at?: string
   changes: ResourceChange[]
@@ -191,7 +197,8 @@ export function summarize(changes: readonly ResourceChange[]): PlanSummary {
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op' || c.previous_address !== undefined)
+  // A refresh-only plan's change is a status to record.
+  return plan.changes.some((c) => c.action !== 'no-op' || c.previous_address !== undefined || c.reason === 'status_changed')
 }
 
 /** Does this change start a new job for its resource (create, replace, retune)? */

@@ -8,39 +8,17 @@ import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget,
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
-import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
+import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } from './identity.js'
 
 export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
+import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
+import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
-import { addressTag, resourceOf } from '../config/address.js'
+import { addressTag, normalizeAddress, resourceOf } from '../config/address.js'
 import { shellWord } from '../util/shell.js'
-
-/** Statuses after which a job changes no more (and a warm-start parent may be used). */
-export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
-export const RUNNING_STATUSES = new Set(['InProgress', 'Stopping'])
-
-/** What sageform tags every job it creates with; SageMaker copies a tuning job's tags onto its training jobs. */
-export const TAG = { address: 'sageform:address', lineage: 'sageform:lineage', specHash: 'sageform:spec-hash' } as const
-
-export interface RemoteJob {
-  type: ResourceType
-  name: string
-  arn: string
-  status: string
-  secondary_status?: string
-  failure_reason?: string
-  /** Absent when the refresh could not read them (Search refused: Describe alone carries no tags). */
-  tags?: Record<string, string>
-  created_at?: string
-  ended_at?: string
-  /** The job's Create request from Describe: read only for the jobs import blocks name. */
-  request?: JsonValue
-  /** A training job a tuning job launched (Describe's TuningJobArn): never importable. */
-  tuning_job_arn?: string
-}
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {
@@ -97,6 +75,10 @@ export interface PlannerInput {
   destroy?: boolean
   /** destroy --delete: instead, every job record is deleted from SageMaker (stopped first if it runs), then forgotten. */
   deleteJobs?: boolean
+  /** -target: only these addresses (resources or instances), with their dependencies (destroy: their dependents). */
+  targets?: readonly string[]
+  /** -refresh-only: no job is created, stopped or updated; apply records what SageMaker says in the state. */
+  refreshOnly?: boolean
 }
 
 export function plan(given: PlannerInput): Plan {
@@ -133,20 +115,25 @@ export function plan(given: PlannerInput): Plan {
       if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
     }
   }
-  for (const change of changes) {
+  // Refresh only: the records as they are in the file (no moves), each one recorded as SageMaker has it now.
+  const planned = input.refreshOnly ? refreshOnlyChanges(given.state, input.remote) : changes
+  const targeted = input.targets?.length ? targetChanges(planned, { targets: input.targets, dependencies: new Map(input.config.resources.map((r) => [r.address, r.dependsOn])), destroy: Boolean(input.destroy) }, diags) : planned
+  for (const change of input.refreshOnly ? [] : targeted) {
     const previous = moves.previous.get(change.address)
     if (previous && !change.deposed) change.previous_address = previous
   }
-  markSensitive(changes, sensitiveTexts(input.config))
+  markSensitive(targeted, sensitiveTexts(input.config))
   return {
     format_version: PLAN_FORMAT_VERSION,
     config_hash: input.configHash,
     state: { lineage: input.state?.lineage ?? null, serial: input.state?.serial ?? 0 },
     refreshed: input.remote !== undefined,
     planned_at: input.now.toISOString(),
-    changes,
-    drift,
-    summary: summarize(changes),
+    changes: targeted,
+    drift: !input.targets?.length ? drift : drift.filter((d) => targeted.some((c) => c.address === d.address)),
+    summary: summarize(targeted),
+    ...(input.targets?.length ? { targets: input.targets.map(normalizeAddress) } : {}),
+    ...(input.refreshOnly ? { refresh_only: true } : {}),
     diagnostics: diags.items,
   }
 }
@@ -393,8 +380,6 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
   return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
 }
 
-const UPDATABLE = updatableTrainingPaths()
-
 /** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
 function trainingUpdate(resource: JobResource, record: JobRecord, status: string | undefined, diags: Diagnostics): Record<string, JsonValue> | undefined {
   if (resource.kind.family !== 'training' || !record.request) return undefined
@@ -403,7 +388,7 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
   const update: Record<string, JsonValue> = {}
   for (const path of UPDATABLE) {
     const d = digJson(desired, path)
-    if (canonical(d) === canonical(digJson(recorded, path))) continue
+    if (canonicalJson(d) === canonicalJson(digJson(recorded, path))) continue
     if (d === undefined) continue
     const [member, inner] = path as [string, string | undefined]
     update[member] = inner ? { ...((update[member] as Record<string, JsonValue>) ?? {}), [inner]: d } : d
@@ -419,11 +404,6 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
     return undefined
   }
   return update
-}
-
-
-function canonical(v: JsonValue | undefined): string {
-  return JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val)) ?? 'undefined'
 }
 
 /**
@@ -470,6 +450,23 @@ function planRemoved(address: string, resourceState: ResourceState, remote: Remo
 export function pendingJobs(resourceState: ResourceState | undefined): JobRecord[] {
   if (!resourceState) return []
   return [...(resourceState.deposed ?? []), ...resourceState.history.filter((r) => RUNNING_STATUSES.has(r.status) && !r.deleted_at)]
+}
+
+/**
+ * -refresh-only: a no-op per job the state records, carrying SageMaker's view (apply records its status, and a tuning
+ * job's best training job), and the end of deposed jobs that have ended; never a stop, create or update.
+ */
+function refreshOnlyChanges(state: State | undefined, remote: RemoteSnapshot | undefined): ResourceChange[] {
+  return Object.entries(state?.resources ?? {}).flatMap(([address, resourceState]) => {
+    const ended = planDeposed(address, resourceState, remote).filter((c) => c.action === 'no-op')
+    const current = resourceState.current
+    if (!current) return ended
+    const { job: live } = refreshed(current, resourceState.type, remote)
+    const before = jobRef(current, live)
+    const statusChanged = live !== undefined && live.status !== current.status
+    const change: ResourceChange = { address, type: resourceState.type, action: 'no-op', ...(statusChanged ? { reason: 'status_changed' as const, reason_args: { recorded_status: current.status } } : {}), before, attribute_changes: [], depends_on: [] }
+    return [...ended, change]
+  })
 }
 
 /**
@@ -548,7 +545,7 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key)
     const a = after.get(key)
-    if (b && a && canonical(b.value) === canonical(a.value)) continue
+    if (b && a && canonicalJson(b.value) === canonicalJson(a.value)) continue
     const path = (a ?? b)!.path
     const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue

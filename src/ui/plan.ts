@@ -74,6 +74,8 @@ export function reasonText(change: ResourceChange): string | undefined {
       return `job ${job} was replaced but is still ${change.before?.status ?? 'running'}: stop pending`
     case 'deposed_finished':
       return `replaced job ${job} has ${change.before?.status ? `ended (${change.before.status})` : 'gone'}; moved to history`
+    case 'status_changed':
+      return `job ${job}: ${args.recorded_status ?? 'unknown'} → ${change.before?.status ?? 'unknown'}`
   }
 }
 
@@ -212,8 +214,9 @@ export function renderPlan(plan: Plan, style: Style): string {
     for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${oneLine(d.detail)}`)
     out.push('')
   }
-  const changes = plan.changes.filter(isShown)
-  const unchanged = plan.changes.filter((c) => !isShown(c))
+  if (plan.refresh_only) out.push(...refreshOnlyLines(plan, style))
+  const changes = plan.refresh_only ? [] : plan.changes.filter(isShown)
+  const unchanged = plan.refresh_only ? [] : plan.changes.filter((c) => !isShown(c))
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
     for (const c of unchanged) {
@@ -222,7 +225,9 @@ export function renderPlan(plan: Plan, style: Style): string {
     }
     out.push('')
   }
-  if (changes.length === 0) {
+  if (plan.refresh_only) {
+    // refreshOnlyLines said it all.
+  } else if (changes.length === 0) {
     out.push(style.green(style.bold('No changes.')) + ' Your jobs match the configuration.')
   } else {
     out.push('sageform will perform the following actions:', '')
@@ -235,6 +240,19 @@ export function renderPlan(plan: Plan, style: Style): string {
   const warnings = plan.diagnostics.filter((d) => d.severity === 'warning')
   if (warnings.length > 0) out.push('', renderDiagnostics(warnings, style))
   return out.join('\n')
+}
+
+/** A refresh-only plan: what apply would record, and Terraform's word that nothing else happens. */
+function refreshOnlyLines(plan: Plan, style: Style): string[] {
+  const recorded = plan.changes.filter((c) => c.reason === 'status_changed' || c.reason === 'deposed_finished')
+  const out = recorded.map((c) => `  ${style.yellow('~')} ${c.address}: ${reasonText(c)}`)
+  for (const c of plan.changes.filter((c) => !recorded.includes(c))) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})`))
+  if (out.length > 0) out.push('')
+  if (recorded.length === 0 && plan.drift.length === 0) return [...out, style.green(style.bold('No changes.')) + ' The state already records what SageMaker says.']
+  return [
+    ...out,
+    `This is a refresh-only plan, so sageform will not create, stop or update any job. Applying it records what SageMaker says now in the state (${recorded.length} status${recorded.length === 1 ? '' : 'es'}, best training jobs, outputs) without changing anything remote.`,
+  ]
 }
 
 function quotaSection(plan: Plan, style: Style): string[] {
