@@ -106,8 +106,3 @@ export function addressFromTag(value: string): string {
   if (key === undefined) return base
   return instanceAddress(base, key.replace(/@([0-9a-f]+)@/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16))))
 }
-
-/** An address as one shell word: quoted only when it holds characters a shell would read (`x["a"]`, `x[0]`). */
-export function shellWord(address: string): string {
-  return /^[\w.-]+$/.test(address) ? address : `'${address.replace(/'/g, `'\\''`)}'`
-}

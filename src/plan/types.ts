@@ -134,7 +134,7 @@ export interface ResourceChange {
   depends_on: string[]
   /** lifecycle.retune_every: when the current job is (or was) due for a new generation, on SageMaker's clock (ISO 8601). */
   retune_due_at?: string
-  /** no-op whose current job Failed or was Stopped: the command that starts a new job for it (nothing else would). */
+  /** no-op whose current job Failed or was Stopped: the command (run in the configuration directory) that starts a new job for it. */
   replace_command?: string
   /** create and replace: the most the new job can cost (absent with plan --no-cost). */
   cost?: JobCost | JobCostUnknown

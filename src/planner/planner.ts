@@ -17,7 +17,8 @@ import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.j
 import { resolveMoves } from './moves.js'
 import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest, tuningChildRefusal } from './imports.js'
-import { addressFromTag, addressTag, normalizeAddress, resourceOf, shellWord } from '../config/address.js'
+import { addressFromTag, addressTag, normalizeAddress, resourceOf } from '../config/address.js'
+import { shellWord } from '../util/shell.js'
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import { SENSITIVE_TEXT, type AttributeChange, type Plan, type ResourceChange } from '../plan/types.js'
 import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
+import { shellWord } from '../util/shell.js'
 import { formatDuration } from './duration.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
@@ -306,9 +307,4 @@ export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagn
     out.push('', `Saved the plan to ${where}. Apply exactly these changes with: sageform ${chdir ? `-chdir=${shellWord(chdir)} ` : ''}apply ${shellWord(path)}`)
   }
   return out.join('\n')
-}
-
-/** A word the shell reads back unchanged: as is when plain, else single-quoted. */
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
 }
