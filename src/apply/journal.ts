@@ -1,7 +1,7 @@
 // The engine's working copy of the state and the only way to change it. Every step that changed SageMaker is recorded
 // and written before the action moves on, so a crash loses at most the step in flight; writes are queued so that
 // concurrent actions never write at once and each write carries every step recorded before it.
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 
 /** A state write failed; `step` says what was done in SageMaker but is not on disk. */
 export class PersistFailed extends Error {

@@ -25,7 +25,7 @@ import {
   writeState,
   type ReadStateResult,
 } from './store.js'
-import type { State } from './types.js'
+import type { State } from '../model/state.js'
 
 export interface StateBackend {
   /** The state's path or URL, for messages. */
