@@ -13,7 +13,8 @@ import { Sensitive, containsSensitive, newObject, unmarkDeep, type Value } from 
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli } from './helpers/cli.js'
-import { TRAINING_BODY } from './helpers/config.js'
+import { configDir, TRAINING_BODY } from './helpers/config.js'
+import { loadConfiguration } from '../src/services/configuration.js'
 
 const SECRET = 'Tok3n-Sekr1t-Value'
 
@@ -388,6 +389,29 @@ output "leak" {
         rmSync(bad, { recursive: true, force: true })
       }
     })
+  })
+})
+
+// A saved plan carries the variable values; apply evaluates them again, so the marks and exact numbers must survive.
+describe('a saved plan\'s configuration snapshot', () => {
+  it('holds plain values, and loading it marks the sensitive variables again and restores numbers beyond a double', async () => {
+    const dir = configDir({
+      'main.hcl': `variable "token" {\n  type      = string\n  sensitive = true\n}\n\nvariable "seed" {\n  type = number\n}\n\nresource "sagemaker_training_job" "a" {\n  hyper_parameters = { t = var.token, s = var.seed, next = var.seed + 1 }\n${TRAINING_BODY}}\n`,
+    })
+    try {
+      const env = { SAGEFORM_VAR_token: SECRET, SAGEFORM_VAR_seed: '99999999999999999999' }
+      const planned = await loadConfiguration({ dir, variables: [], env })
+      assert.deepEqual(planned.diagnostics, [])
+      assert.deepEqual(planned.snapshot!.variables, { seed: '99999999999999999999', token: SECRET })
+      const applied = await loadConfiguration({ dir, variables: [], env: {}, snapshot: JSON.parse(JSON.stringify(planned.snapshot)) })
+      assert.deepEqual(applied.diagnostics, [])
+      const [before, after] = [planned, applied].map((l) => l.config!.resources[0]!)
+      assert.deepEqual(after!.request, before!.request)
+      assert.deepEqual(after!.request.HyperParameters, { t: SECRET, s: '99999999999999999999', next: '100000000000000000000' })
+      assert.deepEqual([...after!.sensitivePaths], ['HyperParameters.t'])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

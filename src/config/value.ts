@@ -157,3 +157,16 @@ export function valuesEqual(a: Value, b: Value): boolean {
   }
   return false
 }
+
+/** JSON's kinds of value: what plainValue gives. */
+export type PlainValue = null | string | number | boolean | PlainValue[] | { [key: string]: PlainValue }
+
+/** A known value as plain JSON data, for saving: marks removed, a number beyond a double as its digits. */
+export function plainValue(v: Value): PlainValue {
+  const [value] = unmark(v)
+  if (value instanceof BigNumber) return value.toString()
+  if (Array.isArray(value)) return value.map(plainValue)
+  if (isObject(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, plainValue(value[k]!)]))
+  if (value instanceof Unknown) return null
+  return value as PlainValue
+}

@@ -303,3 +303,20 @@ async function readVarFile(path: string, module: Module, diags: Diagnostics): Pr
   return out
 }
 
+
+/**
+ * A saved plan's variable values (plainValue: no marks, big numbers as digits) as resolveVariables gave them: each
+ * converted to its declared type again (the digits become the exact number) and marked when declared sensitive.
+ */
+export function restoreVariables(module: Module, saved: ObjectValue): ObjectValue {
+  const out = newObject(Object.entries(saved))
+  for (const decl of module.variables.values()) {
+    if (!(decl.name in out)) continue
+    let value: Value = out[decl.name]!
+    const type = decl.type ? typeConstraint(decl.type, new Diagnostics()) : undefined
+    const converted = type ? convert(value, type) : undefined
+    if (converted && 'value' in converted) value = converted.value
+    out[decl.name] = decl.sensitive ? markSensitive(value) : value
+  }
+  return out
+}

@@ -6,8 +6,8 @@ import { readRegularFile } from '../config/functions.js'
 import { relative, resolve } from 'node:path'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { loadModule, moduleFromSources, type Module } from '../config/module.js'
-import { newObject, type ObjectValue, type Value } from '../config/value.js'
-import { resolveVariables, type VariableSource } from '../config/variables.js'
+import { newObject, plainValue, type ObjectValue, type Value } from '../config/value.js'
+import { resolveVariables, restoreVariables, type VariableSource } from '../config/variables.js'
 import { buildConfiguration, type BuildOptions } from '../model/build.js'
 import type { Configuration } from '../model/types.js'
 import { validateConfiguration } from '../model/validate.js'
@@ -49,7 +49,7 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
   diags.append(diagnostics)
   if (!module) return { diagnostics: diags.items }
   let variables: ObjectValue
-  if (options.snapshot) variables = valueOfJson(options.snapshot.variables) as ObjectValue
+  if (options.snapshot) variables = restoreVariables(module, valueOfJson(options.snapshot.variables) as ObjectValue)
   else {
     const resolved = await resolveVariables(module, { sources: options.variables, env: options.env })
     diags.append(resolved.diagnostics)
@@ -69,7 +69,7 @@ export async function loadConfiguration(options: LoadConfigurationOptions): Prom
   diags.append(first.diagnostics)
   const snapshot: ConfigurationSnapshot = {
     files: options.snapshot?.files ?? module.files.map((file) => ({ name: relative(dir, resolve(file.path)), source: file.source })),
-    variables: JSON.parse(canonicalJson(variables)) as Record<string, JsonValue>,
+    variables: JSON.parse(canonicalJson(plainValue(variables))) as Record<string, JsonValue>,
     ...(Object.keys(reads).length > 0 ? { file_reads: { ...reads } } : {}),
   }
   return { config: first.config, diagnostics: diags.items, fingerprint: snapshotHash(snapshot), snapshot, evaluate }
