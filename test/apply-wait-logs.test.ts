@@ -7,7 +7,7 @@ import { configDir, TRAINING_BODY } from './helpers/config.js'
 
 describe('apply --wait --logs', () => {
   let endpoint: Endpoint
-  before(async () => (endpoint = await startEndpoint({ timeScale: 600 })))
+  before(async () => (endpoint = await startEndpoint({ manualClock: { secondsPerRequest: 10 } })))
   after(() => endpoint.close())
 
   it('streams the training logs of the jobs it started, then the wait summary, exit 0', async () => {

@@ -6,15 +6,16 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import nock from 'nock'
 import type { Plan } from '../src/plan/types.js'
-import { writePlanFile } from '../src/plan/file.js'
-import { TAG } from '../src/planner/planner.js'
+import { writePlanFile } from '../src/state/plan-file.js'
+import { TAG } from '../src/model/kinds.js'
 import type { ApplyOptions, ApplyPayload } from '../src/services/apply.js'
 import type { PlanOptions } from '../src/services/plan.js'
 import { statePath } from '../src/state/store.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { AwsJsonDouble, dummyAwsEnv, isolateAwsEnvPerTest, nockOnly, type Body, type Reply } from './helpers/aws.js'
-import { sageform, schemaErrors, root } from './helpers/cli.js'
+import { sageform, schemaErrors } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
+import { exampleCopy } from './helpers/examples.js'
 
 const ENDPOINT = 'https://api.sagemaker.us-east-1.amazonaws.com'
 const ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012:training-job'
@@ -520,7 +521,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
     })
 
     it('plan --json on examples/bayesian-tuning matches schemas/plan.json', () => {
-      const { status, stdout, stderr } = sageform(['plan', '--json', '--refresh=false', '-C', join(root, 'examples', 'bayesian-tuning')])
+      const { status, stdout, stderr } = sageform(['plan', '--json', '--refresh=false', '-C', exampleCopy('bayesian-tuning')])
       assert.equal(status, 0, stderr)
       const payload = JSON.parse(stdout) as { plan: Plan; diagnostics: unknown[] }
       assert.deepEqual(schemaErrors('plan', payload), [])

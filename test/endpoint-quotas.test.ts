@@ -30,7 +30,7 @@ function tuning(name: string, parallel: number, resourceConfig: object, extra: o
 }
 
 describe('local endpoint: SageMaker quotas', () => {
-  const open = endpointsOfSuite({ timeScale: 1 })
+  const open = endpointsOfSuite({ manualClock: {} })
   let ep: OpenEndpoint
   let sq: ServiceQuotasClient
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { root } from './helpers/cli.js'
+import { exampleCopy } from './helpers/examples.js'
 
 const VIEW_PACKAGES = /^(ink|react|react-dom|react-reconciler)(\/|$)/
 
@@ -69,7 +70,7 @@ describe('the live view is loaded only when drawn', () => {
     before(function () {
       if (!existsSync(join(root, 'dist', 'ui', 'live', 'view.js'))) this.skip()
       work = mkdtempSync(join(tmpdir(), 'sageform-lazy-'))
-      cpSync(join(root, 'examples', 'bayesian-tuning'), join(work, 'example'), { recursive: true })
+      cpSync(exampleCopy('bayesian-tuning'), join(work, 'example'), { recursive: true })
     })
     after(() => work && rmSync(work, { recursive: true, force: true }))
 

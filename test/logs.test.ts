@@ -12,7 +12,7 @@ import { TRAINING_JOB_LOG_GROUP as GROUP } from '../src/sagemaker/logs.js'
 import { SageMakerError, type DescribeTrainingJobResponse, type SageMakerApi } from '../src/sagemaker/types.js'
 import { logsEndpoint } from '../src/services/connection.js'
 import { followLogs, hostOf, type LogLine, type LogsClients } from '../src/services/logs.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { isolateAwsEnv } from './helpers/aws.js'
 import { endpointEnv, runCli } from './helpers/cli.js'
 
@@ -165,7 +165,7 @@ describe('logs', function () {
     let clients: LogsClients
     let restoreEnv: () => void
     before(async () => {
-      endpoint = await startEndpoint({ timeScale: 400 })
+      endpoint = await startEndpoint({ manualClock: { secondsPerRequest: 5 } })
       sm = new SageMakerClient({ endpoint: endpoint.url, region: 'us-east-1', credentials: CREDENTIALS })
       // Loaded the way the CLI loads them, so the SDK's classes are the ones the clients check errors against.
       const { createSageMakerClient } = await import('../src/sagemaker/client.js')
@@ -275,7 +275,7 @@ describe('logs', function () {
 
     it("warns that a job which has not started has no logs yet, and errors on a job SageMaker does not have", async () => {
       const { logs } = await import('../src/services/logs.js')
-      const slow = await startEndpoint({ timeScale: 1 })
+      const slow = await startEndpoint({ manualClock: {} })
       try {
         const { createSageMakerClient } = await import('../src/sagemaker/client.js')
         const { createLogsClient } = await import('../src/sagemaker/logs-client.js')
@@ -298,7 +298,7 @@ describe('logs', function () {
   describe('the CLI', () => {
     let endpoint: Endpoint
     before(async () => {
-      endpoint = await startEndpoint({ timeScale: 400 })
+      endpoint = await startEndpoint({ manualClock: { secondsPerRequest: 5 } })
     })
     after(() => endpoint.close())
 

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { renderPlanMarkdown } from '../src/ui/markdown.js'
 import { PLAN_FORMAT_VERSION, summarize, type Plan, type ResourceChange } from '../src/plan/types.js'
-import { root, sageform } from './helpers/cli.js'
+import { sageform } from './helpers/cli.js'
+import { exampleCopy } from './helpers/examples.js'
 
 const changes: ResourceChange[] = [
   {
@@ -213,7 +214,7 @@ _Planned from the state file alone (\`--refresh=false\`)._`,
 })
 
 describe('plan --markdown and show --markdown (built CLI)', () => {
-  const example = join(root, 'examples', 'bayesian-tuning')
+  const example = exampleCopy('bayesian-tuning')
 
   it('print the same Markdown, with no ANSI even when colour is forced', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sageform-md-'))

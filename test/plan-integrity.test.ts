@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DescribeTrainingJobCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
 import type { Plan } from '../src/plan/types.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, root, runCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, type OpenEndpoint } from './helpers/endpoint.js'
 
-const open = endpointsOfSuite({ timeScale: 1 })
+const open = endpointsOfSuite({ manualClock: {} })
 
 function output(run: CliRun): string {
   return `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
@@ -97,6 +97,15 @@ describe('apply runs exactly the approved plan', function () {
     assert.equal(planned.status, 0, output(planned))
     writeFileSync(join(dir, 'main.hcl'), CONFIG('0.9'))
     writeFileSync(join(dir, 'notes.txt'), 'edited\n')
+    writeFileSync(join(dir, 'd.vars.hcl'), 'depth = 9\n')
+    // As in Terraform, values given now could only disagree with the plan's: refused before the lock or any call.
+    for (const given of [['--var', 'depth=7'], ['-var=depth=8'], ['--var-file', 'd.vars.hcl']]) {
+      const refused = await runCli(['apply', ...given, 'plan.json'], { cwd: dir, env })
+      assert.equal(refused.status, 1, output(refused))
+      assert.match(refused.stdout + refused.stderr, /Can't set variables when applying a saved plan/)
+      assert.equal((await createdJobs(ep)).size, 0)
+      assert.equal(existsSync(join(dir, 'sageform.state.json')), false)
+    }
     const applied = await runCli(['apply', '--json', 'plan.json'], { cwd: dir, env })
     assert.equal(applied.status, 0, output(applied))
     const state = readState(dir)

@@ -5,7 +5,7 @@ import type { ApiObject, PolicySettings } from '../src/model/types.js'
 import type { Plan, ResourceChange } from '../src/plan/types.js'
 import { withCost, type PriceBook } from '../src/planner/cost.js'
 import { instanceTypeViolations, policyViolations, requestInstanceTypes } from '../src/planner/policy.js'
-import type { JsonValue } from '../src/state/types.js'
+import type { JsonValue } from '../src/model/state.js'
 import { configDir, load, TRAINING_BODY } from './helpers/config.js'
 import { sageform } from './helpers/cli.js'
 

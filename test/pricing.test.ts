@@ -9,8 +9,9 @@ import nock from 'nock'
 import type { Plan } from '../src/plan/types.js'
 import type { PlanOptions } from '../src/services/plan.js'
 import { AWS_JSON_HEADERS, dummyAwsEnv, isolateAwsEnvPerTest } from './helpers/aws.js'
-import { root, sageform, schemaErrors } from './helpers/cli.js'
+import { sageform, schemaErrors } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
+import { exampleCopy } from './helpers/examples.js'
 
 const PRICING_ENDPOINT = 'https://api.pricing.us-east-1.amazonaws.com'
 const PUBLISHED = '2026-11-01T00:00:00Z'
@@ -318,7 +319,7 @@ describe('plan cost through the built CLI (npm run build first)', () => {
   it('plan on examples/xgboost-training shows the job\'s size and the total with the cached prices\' date', () => {
     const cache = tempCache()
     writeFileSync(join(cache, 'sagemaker-training-prices.us-east-1.json'), JSON.stringify({ format_version: 1, region: 'us-east-1', prices: { 'ml.m5.xlarge': 0.23 }, publication_date: PUBLISHED, fetched_at: new Date().toISOString() }))
-    const { status, stdout, stderr } = sageform(['plan', '--refresh=false', '-C', join(root, 'examples', 'xgboost-training')], { env: offline(cache) })
+    const { status, stdout, stderr } = sageform(['plan', '--refresh=false', '-C', exampleCopy('xgboost-training')], { env: offline(cache) })
     assert.equal(status, 0, stderr)
     const lines = stdout.split('\n')
     assert.ok(lines.includes('  # max size: 1 × ml.m5.xlarge × 1h = 1 instance-hour, $0.23; wall time ≤ 2h; managed spot: up to 90% cheaper, billed time only'), stdout)
@@ -327,7 +328,7 @@ describe('plan cost through the built CLI (npm run build first)', () => {
   })
 
   it('plan with the price list unreachable: "price unknown", exit 0', () => {
-    const { status, stdout, stderr } = sageform(['plan', '--refresh=false', '-C', join(root, 'examples', 'bayesian-tuning')], { env: offline(tempCache()) })
+    const { status, stdout, stderr } = sageform(['plan', '--refresh=false', '-C', exampleCopy('bayesian-tuning')], { env: offline(tempCache()) })
     assert.equal(status, 0, stderr)
     assert.match(stdout, /\nCost: at most 60 instance-hours of ml\.g5\.xlarge, price unknown \(price list unreachable\)\.\n/)
     assert.doesNotMatch(stdout, /\$/)
@@ -337,7 +338,7 @@ describe('plan cost through the built CLI (npm run build first)', () => {
     const cache = tempCache()
     const pricing = join(cache, 'pinned.json')
     writeFileSync(pricing, JSON.stringify({ 'ml.m5.2xlarge': 0.461, 'ml.c5.2xlarge': 0.408 }))
-    const example = join(root, 'examples', 'hyperband-multi-algorithm')
+    const example = exampleCopy('hyperband-multi-algorithm')
     const run = sageform(['plan', '--json', '--refresh=false', '--pricing', pricing, '-C', example], { env: offline(cache) })
     assert.equal(run.status, 0, run.stderr)
     const payload = JSON.parse(run.stdout) as { plan: Plan }

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ServiceQuotasClient, RequestServiceQuotaIncreaseCommand } from '@aws-sdk/client-service-quotas'
-import { SageMakerClient, CreateTrainingJobCommand } from '@aws-sdk/client-sagemaker'
+import { SageMakerClient, CreateTrainingJobCommand, ListTrainingJobsCommand } from '@aws-sdk/client-sagemaker'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, schemaErrors, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { trainingJob } from './helpers/endpoint.js'
@@ -50,7 +50,7 @@ describe('quotas end to end: plan refuses, the quota is raised, plan passes, app
 
   before(async () => {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-    endpoint = await startEndpoint({ timeScale: 1, quotas: { [M5_LARGE]: 0 } })
+    endpoint = await startEndpoint({ manualClock: {}, quotas: { [M5_LARGE]: 0 } })
   })
   after(async () => {
     await endpoint.close()
@@ -133,6 +133,30 @@ describe('quotas end to end: plan refuses, the quota is raised, plan passes, app
     const after = JSON.parse(readFileSync(join(more, 'sageform.state.json'), 'utf8')) as State
     assert.equal(after.resources['sagemaker_training_job.other']?.current?.status, 'InProgress')
     assert.equal(after.resources['sagemaker_training_job.second']?.current, undefined)
+  })
+
+  it('apply without a plan file (the cron path) checks the plan it makes: refused before anything is created', async () => {
+    const zero = await startEndpoint({ timeScale: 1, quotas: { [M5_LARGE]: 0 } })
+    try {
+      const dir = workDir(resource('cron'))
+      const env = endpointEnv(zero.url)
+      const refused = await runCli(['apply', '--auto-approve'], { cwd: dir, env })
+      assert.equal(refused.status, 1, output(refused))
+      const text = (refused.stdout + refused.stderr).replace(/\s+/g, ' ')
+      assert.match(text, /Plan exceeds the SageMaker quota "ml\.m5\.large for training job usage"/)
+      assert.ok(text.includes(`aws service-quotas request-service-quota-increase --service-code sagemaker --quota-code ${M5_LARGE_CODE} --desired-value 1 --region us-east-1`), output(refused))
+      const sm = new SageMakerClient({ ...clientConfig(), endpoint: zero.url })
+      assert.deepEqual((await sm.send(new ListTrainingJobsCommand({}))).TrainingJobSummaries, [])
+      // Skipped on request (Terraform's single dash too): the Create itself is then refused, and explained.
+      const unchecked = await runCli(['apply', '-auto-approve', '-no-quota-check'], { cwd: dir, env })
+      assert.equal(unchecked.status, 1, output(unchecked))
+      assert.doesNotMatch(unchecked.stdout + unchecked.stderr, /Plan exceeds the SageMaker quota/)
+      assert.ok((unchecked.stdout + unchecked.stderr).replace(/\s+/g, ' ').includes('The SageMaker quota "ml.m5.large for training job usage" (L-611FA074) is 0'), output(unchecked))
+      assert.deepEqual((await sm.send(new ListTrainingJobsCommand({}))).TrainingJobSummaries, [])
+      sm.destroy()
+    } finally {
+      await zero.close()
+    }
   })
 
   it('the AWS CLI reads the endpoint\'s Service Quotas API (when aws is installed)', async function () {

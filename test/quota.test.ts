@@ -6,7 +6,7 @@ import type { QuotaItem } from '../src/plan/quota.js'
 import type { Plan, ResourceChange } from '../src/plan/types.js'
 import { checkQuotas, jobNeed, limitExceededHelp, quotaDiagnostics, runningUsage, type Amounts, type QuotaValue } from '../src/planner/quota.js'
 import type { SearchRecord } from '../src/sagemaker/types.js'
-import type { JsonValue } from '../src/state/types.js'
+import type { JsonValue } from '../src/model/state.js'
 
 const M5 = 'ml.m5.xlarge'
 const P3 = 'ml.p3.2xlarge'

@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DescribeHyperParameterTuningJobCommand } from '@aws-sdk/client-sagemaker'
-import type { State } from '../src/state/types.js'
-import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
+import type { State } from '../src/model/state.js'
+import { endpointEnv, runCli, schemaErrors, type CliRun } from './helpers/cli.js'
+import type { ResultsResult } from '../src/services/results.js'
 import { retunableTuning } from './helpers/config.js'
 import { endpointsOfSuite } from './helpers/endpoint.js'
 
@@ -59,6 +60,62 @@ describe('scheduled re-tuning, end to end', function () {
     assert.equal(state().resources[ADDRESS]!.current!.name, gen2.name)
     const shown = await runCli(['state', 'show', ADDRESS], { cwd: dir, env: endpointEnv(endpoint.url) })
     assert.match(shown.stdout, new RegExp(`${gen1.name}\\s+Completed\\s+generation 1\\s+\\S+\\s+best objective ${after.history[0]!.best_training_job!.objective}`))
+
+    // Generation 2 warm-started from generation 1: its best model is the best of both (OverallBestTrainingJob).
+    for (let i = 0; i < 200 && (await describe(gen2.name)).HyperParameterTuningJobStatus !== 'Completed'; i++) await sleep(100)
+    const live2 = await describe(gen2.name)
+    const overall = live2.OverallBestTrainingJob!
+    const best1 = after.history[0]!.best_training_job!
+    assert.equal(overall.FinalHyperParameterTuningJobObjectiveMetric!.Value, Math.max(best1.objective, live2.BestTrainingJob!.FinalHyperParameterTuningJobObjectiveMetric!.Value!))
+    expectExit(await cron(), 0)
+    const recorded = state().resources[ADDRESS]!.current!.best_training_job!
+    assert.equal(recorded.name, overall.TrainingJobName, 'best_training_job is the overall best')
+    assert.equal(recorded.tuning_job, overall.TuningJobName === gen2.name ? undefined : gen1.name)
+    const results = await runCli(['results', ADDRESS, '--json'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(results, 0)
+    const payload = JSON.parse(results.stdout) as ResultsResult
+    assert.deepEqual(schemaErrors('results', payload), [])
+    assert.deepEqual(payload.tuning_job!.overall_best_training_job, { name: overall.TrainingJobName, tuning_job: overall.TuningJobName, generation: overall.TuningJobName === gen1.name ? 1 : 2, objective: overall.FinalHyperParameterTuningJobObjectiveMetric!.Value })
+    const compared = await runCli(['results', ADDRESS, '--generations', '--json'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(compared, 0)
+    const generations = (JSON.parse(compared.stdout) as ResultsResult).generations!
+    assert.deepEqual(schemaErrors('results', JSON.parse(compared.stdout)), [])
+    assert.deepEqual(generations.map((g) => [g.generation, g.name, g.status, g.current, g.objective]), [
+      [1, gen1.name, 'Completed', false, best1.objective],
+      [2, gen2.name, 'Completed', true, live2.BestTrainingJob!.FinalHyperParameterTuningJobObjectiveMetric!.Value],
+    ])
+    const text = await runCli(['results', ADDRESS, '--generations'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(text, 0)
+    assert.match(text.stdout, /2 generations, objective validation:accuracy \(Maximize\)/)
+    assert.match(text.stdout, new RegExp(`2 \\(current\\)\\s+${gen2.name}\\s+Completed`))
+    assert.match(text.stdout, /Best generation: [12] /)
+  })
+})
+
+describe('scheduled re-tuning: a timer of period retune_every, end to end', function () {
+  this.timeout(180_000)
+  // Slow enough that a run's own duration moves the service's clock by minutes, not hours: the runs come on time.
+  const open = endpointsOfSuite({ timeScale: 60 })
+  const dirs: string[] = []
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+
+  it('every run of a daily timer starts a generation, the earlier ones half an hour early (jitter within the tolerance)', async () => {
+    const { endpoint } = await open()
+    const dir = mkdtempSync(join(tmpdir(), 'sageform-timer-'))
+    dirs.push(dir)
+    writeFileSync(join(dir, 'main.hcl'), retunableTuning({ lifecycle: 'retune_every = "1d"\n    keep_generations = 3', extra: 'warm_start_from_previous = true' }))
+    const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+    const generations: number[] = []
+    for (let run = 0; run < 4; run++) {
+      // The timer fires: a day after the previous run, or half an hour before that (each generation runs for hours on
+      // the service's clock, so "due a day after the previous one completed" would skip every other run).
+      if (run > 0) endpoint.advanceClock(run % 2 === 1 ? DAY_SECONDS - 1800 : DAY_SECONDS)
+      const cron = await runCli(['apply', '--auto-approve', '--detailed-exitcode'], { cwd: dir, env: endpointEnv(endpoint.url) })
+      expectExit(cron, 2)
+      generations.push(state().resources[ADDRESS]!.current!.generation!)
+    }
+    assert.deepEqual(generations, [1, 2, 3, 4])
+    assert.deepEqual(state().resources[ADDRESS]!.history.map((r) => r.status), ['Completed', 'Completed', 'Completed'])
   })
 })
 

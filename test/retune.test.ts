@@ -4,11 +4,12 @@ import assert from 'node:assert/strict'
 import type { Configuration } from '../src/model/types.js'
 import type { Plan, ResourceChange } from '../src/plan/types.js'
 import { jobName, specHash } from '../src/planner/identity.js'
-import { plan, remoteKey, type RemoteJob } from '../src/planner/planner.js'
+import { plan, remoteKey, retuneToleranceSeconds } from '../src/planner/planner.js'
+import { type RemoteJob } from '../src/model/kinds.js'
 import { policyViolations } from '../src/planner/policy.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
-import type { JobRecord, State } from '../src/state/types.js'
+import type { JobRecord, State } from '../src/model/state.js'
 import { configDir, DEFAULT_RANGES, IMAGE, LR_ONLY, retunableTuning as tuning, TRAINING_BODY, type TuningVariant as Variant } from './helpers/config.js'
 
 const NOW = new Date('2026-11-23T12:00:00Z')
@@ -29,6 +30,8 @@ interface Generation {
   generation: number
   status?: string
   endedDaysAgo?: number
+  /** When it started (SageMaker's CreationTime); default a day before it ended. */
+  startedDaysAgo?: number
   deleted?: boolean
   request?: unknown
 }
@@ -44,7 +47,7 @@ async function stateWith(hcl: string, generations: Generation[]): Promise<State>
       arn: `arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/${name}`,
       spec_hash: hash,
       status: g.status ?? 'Completed',
-      created_at: new Date(NOW.getTime() - ((g.endedDaysAgo ?? 1) + 1) * DAY).toISOString(),
+      created_at: new Date(NOW.getTime() - (g.startedDaysAgo ?? (g.endedDaysAgo ?? 1) + 1) * DAY).toISOString(),
       updated_at: NOW.toISOString(),
       generation: g.generation,
       ...(g.endedDaysAgo !== undefined ? { ended_at: new Date(NOW.getTime() - g.endedDaysAgo * DAY).toISOString() } : {}),
@@ -86,10 +89,12 @@ describe('planner: scheduled re-tuning', () => {
 
   describe('retune_every', () => {
     const cases: Array<{ name: string; current: Generation; expect: ResourceChange['action']; due?: boolean }> = [
-      { name: 'due: completed longer ago than retune_every', current: { generation: 1, endedDaysAgo: 8 }, expect: 'retune', due: true },
-      { name: 'due at exactly retune_every', current: { generation: 1, endedDaysAgo: 7 }, expect: 'retune', due: true },
-      { name: 'not due: completed 6 days ago', current: { generation: 1, endedDaysAgo: 6 }, expect: 'no-op', due: true },
-      { name: 'never completed: still running', current: { generation: 1, status: 'InProgress' }, expect: 'no-op' },
+      { name: 'due: started longer ago than retune_every', current: { generation: 1, startedDaysAgo: 8, endedDaysAgo: 7 }, expect: 'retune', due: true },
+      { name: 'due at exactly retune_every after it started, though it completed later', current: { generation: 1, startedDaysAgo: 7, endedDaysAgo: 5 }, expect: 'retune', due: true },
+      { name: 'due within the tolerance before that (an hour for 7d)', current: { generation: 1, startedDaysAgo: 7 - 0.5 / 24, endedDaysAgo: 5 }, expect: 'retune', due: true },
+      { name: 'not due: started 6 days ago', current: { generation: 1, startedDaysAgo: 6, endedDaysAgo: 1 }, expect: 'no-op', due: true },
+      { name: 'not due: beyond the tolerance (2 hours early)', current: { generation: 1, startedDaysAgo: 7 - 2 / 24, endedDaysAgo: 5 }, expect: 'no-op', due: true },
+      { name: 'never completed: still running', current: { generation: 1, status: 'InProgress', startedDaysAgo: 9 }, expect: 'no-op' },
       { name: 'never completed: failed long ago', current: { generation: 1, status: 'Failed', endedDaysAgo: 30 }, expect: 'no-op' },
       { name: 'never completed: stopped long ago', current: { generation: 1, status: 'Stopped', endedDaysAgo: 30 }, expect: 'no-op' },
     ]
@@ -98,16 +103,20 @@ describe('planner: scheduled re-tuning', () => {
         const state = await stateWith(weekly, [c.current])
         const change = main(await planOf(weekly, state))
         assert.equal(change.action, c.expect)
-        if (c.due) assert.equal(change.retune_due_at, new Date(NOW.getTime() - (c.current.endedDaysAgo! - 7) * DAY).toISOString())
+        if (c.due) assert.equal(change.retune_due_at, new Date(NOW.getTime() - (c.current.startedDaysAgo! - 7) * DAY).toISOString())
         else assert.equal(change.retune_due_at, undefined)
       })
     }
+
+    it('the tolerance is a tenth of retune_every, at most an hour', () => {
+      assert.deepEqual([30 * 60, 3600, 86_400, 7 * 86_400].map(retuneToleranceSeconds), [180, 360, 3600, 3600])
+    })
 
     it('re-tunes a training job too (a new job on fresh data; no warm start)', async () => {
       const hcl = `resource "sagemaker_training_job" "nightly" {\n${TRAINING_BODY}\n  lifecycle {\n    retune_every = "12h"\n  }\n}\n`
       const resource = (await configOf(hcl)).resources[0]!
       const name = jobName(resource, specHash(resource, 1)) as string
-      const state: State = { format_version: 1, lineage: 'l', serial: 1, resources: { 'sagemaker_training_job.nightly': { type: 'sagemaker_training_job', history: [], current: { name, arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`, spec_hash: specHash(resource, 1) as string, status: 'Completed', created_at: NOW.toISOString(), updated_at: NOW.toISOString(), ended_at: new Date(NOW.getTime() - 13 * 3_600_000).toISOString(), generation: 1, request: JSON.parse(JSON.stringify(resource.request)) } } } }
+      const state: State = { format_version: 1, lineage: 'l', serial: 1, resources: { 'sagemaker_training_job.nightly': { type: 'sagemaker_training_job', history: [], current: { name, arn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`, spec_hash: specHash(resource, 1) as string, status: 'Completed', created_at: new Date(NOW.getTime() - 14 * 3_600_000).toISOString(), updated_at: NOW.toISOString(), ended_at: new Date(NOW.getTime() - 13 * 3_600_000).toISOString(), generation: 1, request: JSON.parse(JSON.stringify(resource.request)) } } } }
       const change = (await planOf(hcl, state)).changes[0]!
       assert.equal(change.action, 'retune')
       assert.equal(change.after!.generation, 2)
@@ -121,7 +130,7 @@ describe('planner: scheduled re-tuning', () => {
     })
 
     it('judges due-ness on the clock it is given (SageMaker\'s), not this machine\'s', async () => {
-      const state = await stateWith(weekly, [{ generation: 1, endedDaysAgo: 6 }])
+      const state = await stateWith(weekly, [{ generation: 1, startedDaysAgo: 6, endedDaysAgo: 5 }])
       assert.equal(main(await planOf(weekly, state, new Date(NOW.getTime() + 2 * DAY))).action, 'retune')
     })
 
@@ -130,6 +139,79 @@ describe('planner: scheduled re-tuning', () => {
       const changed = tuning({ lifecycle: 'retune_every = "7d"', statics: { epochs: '20' } })
       assert.equal(main(await planOf(changed, state)).action, 'replace')
     })
+  })
+
+  describe('cron timelines', () => {
+    const MINUTE = 60_000
+    interface Timeline {
+      name: string
+      every: string
+      /** The timer's period: retune_every, except in the last case. */
+      periodMs: number
+      /** Each run's offset from its slot k × period (ms); null: the run did not happen. */
+      runs: Array<number | null>
+      /** How long each generation runs, from its start to Completed. */
+      jobMs: number
+      /** From the run's start to the job's CreationTime (planning, a wait for the lock, the Create call). */
+      latencyMs: number
+      /** Which runs (by slot) start a generation; slot 0 starts the first one. */
+      starts: number[]
+    }
+    const H = 60 * MINUTE
+    const timelines: Timeline[] = [
+      { name: 'weekly cron on the minute, two-day jobs: every run re-tunes', every: '7d', periodMs: 7 * DAY, runs: [0, 0, 0, 0, 0], jobMs: 2 * DAY, latencyMs: 40_000, starts: [0, 1, 2, 3, 4] },
+      { name: 'weekly systemd timer, RandomizedDelaySec=15m (±15 minutes between runs)', every: '7d', periodMs: 7 * DAY, runs: [15 * MINUTE, 0, 15 * MINUTE, 2 * MINUTE, 14 * MINUTE, 0], jobMs: 2 * DAY, latencyMs: 3 * MINUTE, starts: [0, 1, 2, 3, 4, 5] },
+      { name: 'a run waited 10 minutes for the lock, the next did not', every: '7d', periodMs: 7 * DAY, runs: [0, 10 * MINUTE, 0, 0], jobMs: DAY, latencyMs: 10 * MINUTE + 30_000, starts: [0, 1, 2, 3] },
+      { name: 'the issue\'s 30m schedule: every run of a 30-minute cron re-tunes', every: '30m', periodMs: 30 * MINUTE, runs: [0, 0, 0, 0, 0, 0], jobMs: 12 * MINUTE, latencyMs: 20_000, starts: [0, 1, 2, 3, 4, 5] },
+      { name: '30m cron with ±1 minute of jitter', every: '30m', periodMs: 30 * MINUTE, runs: [MINUTE, -MINUTE, MINUTE, 0, -MINUTE, MINUTE], jobMs: 12 * MINUTE, latencyMs: 30_000, starts: [0, 1, 2, 3, 4, 5] },
+      { name: 'a skipped run (machine off): the next run starts one generation', every: '7d', periodMs: 7 * DAY, runs: [0, null, 0, 0], jobMs: DAY, latencyMs: 30_000, starts: [0, 2, 3] },
+      { name: 'a job longer than the period: due at the first run after it completed', every: '7d', periodMs: 7 * DAY, runs: [0, 0, 0, 0, 0], jobMs: 10 * DAY, latencyMs: 30_000, starts: [0, 2, 4] },
+      { name: 'a run late by more than a period starts one generation, and the next is due a period after it', every: '7d', periodMs: 7 * DAY, runs: [0, null, 3 * DAY, 0, 0], jobMs: DAY, latencyMs: 30_000, starts: [0, 2, 4] },
+      { name: 'a run far earlier than its slot (an extra manual apply) starts nothing', every: '7d', periodMs: 7 * DAY, runs: [0, -2 * DAY, 0], jobMs: DAY, latencyMs: 30_000, starts: [0, 2] },
+      { name: 'an hourly timer on a daily schedule: once a day, never an hour early', every: '1d', periodMs: H, runs: Array.from({ length: 50 }, () => 0), jobMs: 2 * H, latencyMs: 30_000, starts: [0, 24, 48] },
+    ]
+
+    for (const t of timelines) {
+      it(t.name, async () => {
+        const hcl = tuning({ lifecycle: `retune_every = "${t.every}"` })
+        const resource = (await configOf(hcl)).resources[0]!
+        const origin = NOW.getTime()
+        let current: { generation: number; startedAt: number } | undefined
+        const started: number[] = []
+        for (const [slot, offset] of t.runs.entries()) {
+          if (offset === null) continue
+          const runAt = origin + slot * t.periodMs + offset
+          if (!current) {
+            current = { generation: 1, startedAt: runAt + t.latencyMs }
+            started.push(slot)
+            continue
+          }
+          const hash = specHash(resource, current.generation) as string
+          const name = jobName(resource, hash) as string
+          const completed = runAt >= current.startedAt + t.jobMs
+          const record: JobRecord = {
+            name,
+            arn: `arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/${name}`,
+            spec_hash: hash,
+            status: 'InProgress',
+            created_at: new Date(current.startedAt).toISOString(),
+            updated_at: new Date(current.startedAt).toISOString(),
+            generation: current.generation,
+            request: JSON.parse(JSON.stringify(resource.request)) as JobRecord['request'],
+            tags: {},
+          }
+          const state: State = { format_version: 1, lineage: 'lineage-1', serial: 1, resources: { [ADDRESS]: { type: 'sagemaker_hyperparameter_tuning_job', current: record, history: [] } } }
+          const live = { status: completed ? 'Completed' : 'InProgress', created_at: record.created_at, ...(completed ? { ended_at: new Date(current.startedAt + t.jobMs).toISOString() } : {}) }
+          const config = await configOf(hcl, state)
+          const change = main(plan({ config, state, remote: remoteOf(state, { [name]: live }), replace: new Set(), configHash: 'test', now: new Date(runAt) }))
+          if (change.action === 'retune') {
+            current = { generation: current.generation + 1, startedAt: runAt + t.latencyMs }
+            started.push(slot)
+          } else assert.equal(change.action, 'no-op', `slot ${slot}`)
+        }
+        assert.deepEqual(started, t.starts)
+      })
+    }
   })
 
   describe('generation naming', () => {

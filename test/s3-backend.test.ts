@@ -12,7 +12,7 @@ import { createS3Store } from '../src/sagemaker/s3.js'
 import { objectStoreBackend, type StateBackend } from '../src/state/backend.js'
 import type { LockInfo } from '../src/state/lock.js'
 import { newState, StateWriteRefused } from '../src/state/store.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { AwsJsonDouble, dummyAwsEnv, isolateAwsEnvPerTest, nockOnly } from './helpers/aws.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
 

@@ -11,7 +11,7 @@ import { functions } from '../src/config/functions.js'
 import { parseHcl } from '../src/config/parse.js'
 import { Sensitive, containsSensitive, newObject, unmarkDeep, type Value } from '../src/config/value.js'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { acquireLock, forceUnlock, lockPath, parseDuration, processStart, type LockInfo } from '../src/state/lock.js'
 import { localBackend } from '../src/state/backend.js'
 import { backupPath, newState, readState, StateSerializer, statePath, StateWriteRefused, writeState } from '../src/state/store.js'
-import type { State } from '../src/state/types.js'
+import type { State } from '../src/model/state.js'
 
 function sampleState(serial: number, lineage = '6f1c2a4e-0000-4000-8000-000000000001'): State {
   const job = (name: string) => ({
@@ -97,7 +97,7 @@ describe('state file', () => {
       await writeState(dir, sampleState(2))
       const lock = await acquireLock(dir, { operation: 'apply', timeoutMs: 0 })
       assert.ok(lock.ok)
-      const { writePlanFile } = await import('../src/plan/file.js')
+      const { writePlanFile } = await import('../src/state/plan-file.js')
       await writeFile(join(dir, 'plan.json'), '{}', { mode: 0o644 })
       await writePlanFile(join(dir, 'plan.json'), { format_version: 1 } as never)
       for (const path of [statePath(dir), backupPath(dir), lockPath(dir), join(dir, 'plan.json')]) {

@@ -12,7 +12,7 @@ import { plan } from '../src/planner/planner.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import { parseState } from '../src/state/store.js'
-import type { JsonValue, State } from '../src/state/types.js'
+import type { JsonValue, State } from '../src/model/state.js'
 import { configDir } from './helpers/config.js'
 
 const root = join(import.meta.dirname, 'fixtures', 'terraform')

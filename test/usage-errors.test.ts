@@ -4,9 +4,9 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { run } from '../src/cli.js'
 import { COMMANDS } from '../src/commands/index.js'
 import { runCli, schemaErrors, type CliRun } from './helpers/cli.js'
+import { runInProcess } from './helpers/in-process.js'
 import { mapLimit } from '../src/util/pool.js'
 
 interface Case {
@@ -34,30 +34,6 @@ function casesFor(id: string, ctor: Ctor): Case[] {
   if (required.length > 0) cases.push({ command: id, kind: 'missing argument', args: words, says: new RegExp(`Missing ${required.length} required arg`) })
   if (ctor.strict !== false) cases.push({ command: id, kind: 'extra argument', args: [...words, ...args.map((_, i) => `arg${i}`), 'one-too-many'], says: /Unexpected argument.*one-too-many/ })
   return cases
-}
-
-/** Runs the CLI's entry point in this process (oclif parses before any command runs, so nothing else happens). */
-async function runInProcess(argv: string[]): Promise<CliRun> {
-  const out: string[] = []
-  const err: string[] = []
-  const { write: writeOut } = process.stdout
-  const { write: writeErr } = process.stderr
-  const saved = process.exitCode
-  // oclif's flush() leaves a 'drain' listener behind whenever the write it tries completes at once; harmless in a
-  // process that runs one command, a leak warning in one that runs seventy.
-  const drainListeners = new Set(process.stdout.listeners('drain'))
-  process.exitCode = undefined
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write
-  try {
-    await run(argv)
-    return { status: Number(process.exitCode ?? 0), signal: null, stdout: out.join(''), stderr: err.join(''), seconds: 0 }
-  } finally {
-    process.stdout.write = writeOut
-    process.stderr.write = writeErr
-    process.exitCode = saved
-    for (const listener of process.stdout.listeners('drain')) if (!drainListeners.has(listener)) process.stdout.removeListener('drain', listener as () => void)
-  }
 }
 
 describe('usage errors: every command', function () {

@@ -4,7 +4,7 @@
 // so an apply of N steps makes far fewer than N writes when writing is the slow part, and never two writes at once.
 // Each write serialises again only the resources its steps touched (see StateSerializer).
 import { StateSerializer, type StateImage } from '../state/store.js'
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 
 /** A state write failed; `step` says what was done in SageMaker but is not on disk. */
 export class PersistFailed extends Error {

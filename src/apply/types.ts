@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { Action, ChangeReason, Plan, ResourceChange } from '../plan/types.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import type { StateImage } from '../state/store.js'
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 
 export type ResolvedRequest = { request: Record<string, unknown> } | { error: string }
 

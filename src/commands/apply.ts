@@ -1,6 +1,6 @@
 import { Args, Flags, type Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, variableFlags } from './base.js'
+import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, refreshOnlyFlag, targetFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
@@ -19,7 +19,7 @@ export default class ApplyCommand extends BaseCommand {
 With --wait, apply then follows the jobs it created, replaced, updated or adopted until each has finished: a live view on a terminal, one timestamped line per change elsewhere (as \`sageform watch\`).
 
 Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 error, including a refused confirmation or a stale plan; 3 with --wait, every job ended but not all Completed; 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM: the changes running were finished and recorded, the rest not started, the lock released (with --wait, while waiting: the jobs keep running). A usage error is 1, never 2. With --detailed-exitcode, 2 instead of 0 when the apply changed something (started, stopped, updated or deleted a job): a scheduled \`apply --auto-approve --detailed-exitcode\` exits 0 when nothing was due and 2 when it started a new generation.`
-  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json', '<%= config.bin %> apply --auto-approve --wait', '<%= config.bin %> apply --auto-approve --detailed-exitcode']
+  static override examples = ['<%= config.bin %> apply', '<%= config.bin %> apply --auto-approve', '<%= config.bin %> apply plan.json', '<%= config.bin %> apply --auto-approve --wait', '<%= config.bin %> apply -refresh-only', '<%= config.bin %> apply --auto-approve --detailed-exitcode']
   static override args = { planfile: Args.string({ description: 'A plan saved by `sageform plan --out FILE`.' }) }
   static override flags = {
     chdir: chdirFlag,
@@ -27,9 +27,13 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     ...connectionFlags,
     'auto-approve': Flags.boolean({ description: 'Apply without asking for confirmation.' }),
     refresh: Flags.boolean({ description: 'Read live job status from SageMaker before planning.', default: true, allowNo: true }),
-    replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true }),
+    replace: Flags.string({ description: 'Force a new job for this resource (repeatable).', multiple: true, multipleNonGreedy: true }),
+    target: targetFlag,
+    'refresh-only': refreshOnlyFlag,
     parallelism: parallelismFlag,
     'lock-timeout': lockTimeoutFlag,
+    // The plan apply makes itself (cron, CI) is checked as plan's is; a saved plan was checked when it was made.
+    'quota-check': quotaCheckFlag,
     logs: Flags.boolean({ description: 'With --wait: also stream the CloudWatch logs of the training jobs this apply started (plain lines, no live view).', dependsOn: ['wait'] }),
     wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
     'poll-interval': pollIntervalFlag,
@@ -55,11 +59,14 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       env: process.env,
       refresh: flags.refresh,
       replace: flags.replace ?? [],
+      targets: flags.target,
+      refreshOnly: flags['refresh-only'],
       parallelism: flags.parallelism,
       region: flags.region,
       profile: flags.profile,
       planFile: args.planfile,
       lockTimeout: flags['lock-timeout'],
+      quotaCheck: flags['quota-check'] && !args.planfile ? {} : undefined,
       ...this.mode(flags),
     }
     const { Interrupts } = await import('./interrupt.js')
@@ -128,7 +135,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     )
     result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
-    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location))
+    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location, waitMs !== undefined && result.applied))
     if (interrupts.exitCode) {
       process.exitCode = interrupts.exitCode
       return result
@@ -142,7 +149,8 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       const logsDone = streaming && prepared.api
         ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
         : undefined
-      const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
+      const { parseDuration } = await import('../state/lock.js')
+      const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: parseDuration(flags['lock-timeout']) ?? 0 })
       await logsDone
       this.markChanged(flags['detailed-exitcode'], result)
       return { ...result, wait }

@@ -4,15 +4,18 @@ import type { VariableSource } from '../config/variables.js'
 
 /**
  * `-name[=value]` → `--name[=value]` when `name` is one of the command's long flags, and Terraform's
- * `-refresh=false` → `--no-refresh` for boolean flags; nothing after `--` changes.
+ * `-refresh=false` (or `-no-refresh`) → `--no-refresh` for boolean flags; nothing after `--` changes.
  */
 export function normalizeTerraformFlags(argv: readonly string[], longFlags: ReadonlySet<string>, booleanFlags: ReadonlySet<string> = new Set()): string[] {
   const end = argv.indexOf('--')
   return argv.map((arg, i) => {
     if (end !== -1 && i >= end) return arg
     const m = /^--?([a-z][a-z0-9-]+)(=.*)?$/.exec(arg)
-    if (!m || !longFlags.has(m[1]!)) return arg
+    if (!m) return arg
     const [, name, value] = m
+    // `-no-refresh`: the negation oclif offers for a boolean flag, in the same single-dash spelling.
+    if (name!.startsWith('no-') && booleanFlags.has(name!.slice(3)) && value === undefined) return `--${name}`
+    if (!longFlags.has(name!)) return arg
     if (booleanFlags.has(name!) && (value === '=false' || value === '=true')) return value === '=true' ? `--${name}` : `--no-${name}`
     return `--${name}${value ?? ''}`
   })
@@ -63,4 +66,16 @@ export function variableSources(argv: readonly string[]): { sources: VariableSou
     }
   }
   return { sources, errors }
+}
+
+const HELP_FLAGS = new Set(['-h', '-help', '--help'])
+
+/**
+ * `sageform help X -h` is `sageform help X`, and `sageform help -h` asks about help itself: oclif would show the root
+ * help for both, since its help skips the word "help".
+ */
+export function helpCommandArgv(argv: readonly string[]): string[] {
+  if (argv[0] !== 'help') return [...argv]
+  const rest = argv.slice(1).filter((arg) => !HELP_FLAGS.has(arg))
+  return rest.length === 0 && argv.length > 1 ? ['help', 'help'] : ['help', ...rest]
 }

@@ -1,4 +1,5 @@
 import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
+import type { Input, ParserOutput } from '@oclif/core/interfaces'
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import { REQUEST_TIMEOUT_ENV, parseRequestTimeout } from '../sagemaker/timeouts.js'
 import { jsonSafe, terminalSafe } from '../ui/escape.js'
@@ -11,10 +12,16 @@ export const connectionFlags = {
 }
 export const parallelismFlag = Flags.integer({ description: 'How many SageMaker calls and actions run at once.', default: 10, min: 1 })
 
-export const chdirFlag = Flags.string({ char: 'C', description: 'Directory holding the configuration (*.hcl), like terraform -chdir.', default: '.' })
+export const quotaCheckFlag = Flags.boolean({ description: 'Check the new jobs against the account\'s SageMaker quotas (Service Quotas and running jobs; --no-quota-check skips it).', default: true, allowNo: true })
+
+export const targetFlag = Flags.string({ description: 'Plan only this resource (every instance) or instance, and what it depends on (destroy: what depends on it); repeatable. For exceptional use, as in Terraform.', multiple: true, multipleNonGreedy: true })
+
+export const refreshOnlyFlag = Flags.boolean({ description: 'Only record what SageMaker says now (statuses, best training jobs, outputs) in the state: no job is created, stopped or updated.' })
+
+export const chdirFlag = Flags.string({ char: 'C', description: 'Work in this directory, as terraform -chdir does: the configuration (*.hcl), the state and relative paths in other flags and arguments are read there.', default: '.' })
 export const variableFlags = {
-  var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true }),
-  'var-file': Flags.string({ description: 'Read variable values from an HCL file (repeatable; later wins).', multiple: true }),
+  var: Flags.string({ description: 'Set a variable: --var name=value (repeatable; later wins).', multiple: true, multipleNonGreedy: true }),
+  'var-file': Flags.string({ description: 'Read variable values from an HCL file (repeatable; later wins).', multiple: true, multipleNonGreedy: true }),
 }
 
 /**
@@ -57,6 +64,29 @@ export abstract class BaseCommand extends Command {
 
   protected style: Style = makeStyle(false)
   private colored = false
+  /** The directory given with -chdir/-C, as typed: hints that name files put it first, so they work where they were typed. */
+  protected typedChdir: string | undefined
+
+  /**
+   * Terraform's -chdir: the process works in that directory, so relative paths in flags and arguments (--var-file,
+   * --out, a plan file, --pricing) are read from there, as Terraform reads them. A directory that cannot be entered is
+   * left to the command, which reports it as it reports any unreadable configuration directory.
+   */
+  protected override async parse<F extends Record<string, unknown>, B extends Record<string, unknown>, A extends Record<string, unknown>>(options?: Input<F, B, A>, argv?: string[]): Promise<ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv)
+    const flags = parsed.flags as { chdir?: unknown }
+    if (typeof flags.chdir === 'string' && flags.chdir !== '.') {
+      try {
+        process.chdir(flags.chdir)
+        this.typedChdir = flags.chdir
+        // Absolute: the files messages name (the state, a manifest) can be found from where the command was typed.
+        flags.chdir = process.cwd()
+      } catch {
+        // reported by the command
+      }
+    }
+    return parsed
+  }
 
   override async init(): Promise<void> {
     const ctor = this.ctor as typeof BaseCommand
@@ -121,7 +151,7 @@ export abstract class BaseCommand extends Command {
       const ctor = this.ctor as typeof BaseCommand
       const defined = Object.entries({ ...ctor.baseFlags, ...(ctor.flags ?? {}) }).flatMap(([name, f]) => [name, ...(f.type === 'boolean' && f.allowNo ? [`no-${name}`] : [])])
       const names = flags.map(String)
-      const suggestion = names.length === 1 ? didYouMean(names[0]!.replace(/^-+/, ''), [...defined, 'json']) : undefined
+      const suggestion = names.length === 1 ? didYouMean(names[0]!.replace(/^-+/, ''), [...defined, ...(ctor.enableJsonFlag ? ['json'] : [])]) : undefined
       return `Unknown flag${names.length > 1 ? 's' : ''} ${names.join(', ')} for "${this.config.bin} ${this.commandName()}"${suggestion ? `: did you mean --${suggestion}?` : '.'}`
     }
     const text = oneSentence(err.message.replace(/\nSee more help with --help$/, ''))

@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core'
 import ApplyCommand from './apply.js'
 
-// apply's flags but --wait, --poll-interval, --logs and --detailed-exitcode: destroy stops jobs, it has none to wait for. The flags' type stays
-// apply's (as the args' does) so the shared flow type-checks; --delete is read through mode().
-const { wait: _wait, 'poll-interval': _pollInterval, logs: _logs, 'detailed-exitcode': _detailedExitcode, ...applyFlags } = ApplyCommand.flags
+// apply's flags but those destroy cannot honour: --wait, --poll-interval, --logs and --detailed-exitcode (it stops jobs, it
+// has none to wait for) and --replace --quota-check and --refresh-only (it starts no job, and forgets what it would record). The flags' type stays apply's (as the args' does) so the shared
+// flow type-checks; --delete is read through mode().
+const { wait: _wait, 'poll-interval': _pollInterval, logs: _logs, 'detailed-exitcode': _detailedExitcode, replace: _replace, 'quota-check': _quotaCheck, 'refresh-only': _refreshOnly, ...applyFlags } = ApplyCommand.flags
 
 export default class DestroyCommand extends ApplyCommand {
   static override summary = 'Stop every running job sageform manages and forget them all.'

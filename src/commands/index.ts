@@ -4,6 +4,7 @@ import Apply from './apply.js'
 import Convert from './convert.js'
 import Destroy from './destroy.js'
 import Fmt from './fmt.js'
+import Help from './help.js'
 import ForceUnlock from './force-unlock.js'
 import Import from './import.js'
 import LocalEndpoint from './local-endpoint.js'
@@ -24,6 +25,7 @@ export const COMMANDS = {
   convert: Convert,
   destroy: Destroy,
   fmt: Fmt,
+  help: Help,
   'local-endpoint': LocalEndpoint,
   logs: Logs,
   'force-unlock': ForceUnlock,

@@ -26,6 +26,12 @@ export interface EndpointOptions {
   dataDir?: string
   /** Simulated seconds per real second (60: a simulated minute passes each second). */
   timeScale?: number
+  /**
+   * The simulated clock ignores real time (and timeScale): it starts at the real time and moves only by advanceClock()
+   * and by `secondsPerRequest` on every request received. Tests use it so that what a job shows depends on what the
+   * test did, never on how busy the machine is.
+   */
+  manualClock?: { secondsPerRequest?: number }
   /** Added to every response. */
   latencyMs?: number
   /** Share of requests answered with ThrottlingException, 0..1. */
@@ -65,7 +71,10 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     if (!(rate >= 0 && rate <= 1)) throw new Error(`${name} must be between 0 and 1 (got ${rate})`)
   }
   const store = new Store(options.dataDir)
-  const clock = new SimClock(timeScale, store.load())
+  const startedAt = Date.now() / 1000
+  const clock = new SimClock(timeScale, store.load(), options.manualClock ? () => startedAt : undefined)
+  const secondsPerRequest = options.manualClock?.secondsPerRequest ?? 0
+  if (!(secondsPerRequest >= 0)) throw new Error(`secondsPerRequest must be at least 0 (got ${secondsPerRequest})`)
   const faults = seededRandom(options.seed ?? 0)
   const counts: Record<string, number> = {}
   const model = apiModel()
@@ -106,6 +115,7 @@ export async function startEndpoint(options: EndpointOptions = {}): Promise<Endp
     const operation = target.startsWith(prefix) ? target.slice(prefix.length) : undefined
     const counted = operation ?? (target || '(no target)')
     counts[counted] = (counts[counted] ?? 0) + 1
+    if (secondsPerRequest > 0) clock.advance(secondsPerRequest)
     // Both draws happen on every request so that one rate does not shift the other's sequence.
     const throttled = faults() < throttleRate
     const failed = faults() < errorRate

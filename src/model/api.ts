@@ -1,7 +1,7 @@
 // SageMaker's own API model (botocore service-2.json subset, api/sagemaker-subset.json): shapes, constraints and the
 // manifest spelling of every member. Everything sageform knows about field names and limits comes from here.
-import { readFileSync } from 'node:fs'
 import { formatNumber } from '../config/value.js'
+import { readShippedFile } from '../util/shipped.js'
 
 export interface MemberRef {
   shape: string
@@ -51,7 +51,7 @@ export interface ApiModel {
 let cached: ApiModel | undefined
 
 export function apiModel(): ApiModel {
-  cached ??= JSON.parse(readFileSync(new URL('../../api/sagemaker-subset.json', import.meta.url), 'utf8')) as ApiModel
+  cached ??= JSON.parse(readShippedFile('api/sagemaker-subset.json')) as ApiModel
   return cached
 }
 

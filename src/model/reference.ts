@@ -3,7 +3,7 @@
 import { isScalar, shape, structure, type Shape } from './api.js'
 import { manifestMembers, MAX_WARM_START_PARENTS } from './build.js'
 import { memberName, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
-import { JOB_KINDS } from './types.js'
+import { JOB_KINDS } from './kinds.js'
 import { MANAGED_TAG_COUNT, NAME_SUFFIX_LENGTH } from './validate.js'
 
 const MANAGED = new Set(['TrainingJobName', 'HyperParameterTuningJobName', 'Tags'])
@@ -26,7 +26,7 @@ export function renderReference(): string {
     out.push(`- \`name_prefix\` — string, default: the resource label with \`_\` as \`-\`. sageform appends \`-\` and 8 hex characters of the spec hash, so at most ${(nameShape.max ?? 0) - NAME_SUFFIX_LENGTH} characters.`)
     out.push(`- \`tags\` — map of string, at most ${(shape('TagList').max ?? 50) - MANAGED_TAG_COUNT} entries (sageform adds ${MANAGED_TAG_COUNT} of its own, \`sageform:*\`).`)
     out.push('- `depends_on` — list of resource addresses to create first, besides those referenced.')
-    out.push('- `lifecycle` block — `prevent_destroy` (bool), `ignore_changes` (list of attribute paths), `retune_every` (duration: a whole number of `s`, `m`, `h` or `d`, or a sum such as `1d12h`; once the current job completed that long ago, plan proposes a new generation of the same spec; not with a pinned `name`), `keep_generations` (number ≥ 1: finished jobs older than the newest N generations are deleted from SageMaker).')
+    out.push('- `lifecycle` block — `prevent_destroy` (bool), `ignore_changes` (list of attribute paths), `retune_every` (duration: a whole number of `s`, `m`, `h` or `d`, or a sum such as `1d12h`; once the current job has completed and started that long ago (less a tolerance of a tenth, at most an hour), plan proposes a new generation of the same spec; not with a pinned `name`), `keep_generations` (number ≥ 1: finished jobs older than the newest N generations are deleted from SageMaker).')
     if (kind.requestShape === 'CreateHyperParameterTuningJobRequest') {
       out.push(`- \`warm_start_from_previous\` — bool. Each new generation warm-starts from the previous generations that Completed or were Stopped, newest first, at most ${MAX_WARM_START_PARENTS} (and only those keep_generations keeps). The type is \`IdenticalDataAndAlgorithm\` unless \`warm_start_config { warm_start_type = "TransferLearning" }\` says otherwise; the manifest then names no parents.`)
     }

@@ -2,7 +2,7 @@
 // refuse it later if the world moved on. Apply is driven only by `changes`.
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ResourceType } from '../config/module.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import type { JobCost, JobCostUnknown, PlanCost } from './cost.js'
 import type { QuotaCheck } from './quota.js'
 
@@ -15,7 +15,7 @@ export const PLAN_FORMAT_VERSION = '1.0'
  * stop     a resource removed from the configuration: stop its job if running, then forget it
  * adopt    a job with the resource's deterministic name already exists (an apply died before writing state)
  * import   an import block names an existing job (`before`) for a resource that has none: apply records it
- * retune   lifecycle.retune_every: the current job completed long enough ago, so a new generation of the same spec runs
+ * retune   lifecycle.retune_every: the current job completed and started long enough ago, so a new generation of the same spec runs
  * delete   lifecycle.keep_generations: a finished job of an older generation (`deposed`) is deleted from SageMaker
  * no-op    nothing to do; the live status is shown
  */
@@ -68,7 +68,7 @@ export interface AttributeChange {
  * tags_changed, settings_changed, tags_and_settings_changed   update
  * job_exists          adopt: a job with the resource's name and sageform's tags exists but is not in state
  * import_differs      import: the job differs from the configuration, so a later plan replaces it
- * retune_due          retune (reason_args.completed_ago_seconds, retune_every_seconds)
+ * retune_due          retune (reason_args.started_ago_seconds, retune_every_seconds)
  * old_generation      delete: older than the newest keep_generations (reason_args.keep)
  * removed_running, removed_finished   stop: the resource left the configuration
  * destroy_running, destroy_finished   stop: destroy
@@ -76,6 +76,7 @@ export interface AttributeChange {
  * destroy_delete      delete: destroy --delete removes this job record from SageMaker
  * deposed_running     stop: a job the resource replaced (`deposed`) may still run
  * deposed_finished    no-op: a deposed job has ended; apply moves it to history
+ * status_changed      no-op of -refresh-only: SageMaker's status differs from the recorded one (reason_args.recorded_status)
  */
 export type ChangeReason =
   | 'no_current_job'
@@ -98,6 +99,7 @@ export type ChangeReason =
   | 'destroy_delete'
   | 'deposed_running'
   | 'deposed_finished'
+  | 'status_changed'
 
 export interface ResourceChange {
   address: string
@@ -170,6 +172,10 @@ export interface Plan {
   /** The state the plan was made against; apply refuses a plan whose state has moved on. */
   state: { lineage: string | null; serial: number }
   refreshed: boolean
+  /** -target: the plan holds only these addresses' changes and their dependencies' (destroy: their dependents'). */
+  targets?: string[]
+  /** -refresh-only: every change is a no-op; apply only records what SageMaker says (statuses, best jobs, outputs). */
+  refresh_only?: boolean
   /** When the plan was made, on SageMaker's clock (ISO 8601): re-tunes are due relative to it. */
   planned_at?: string
   changes: ResourceChange[]
@@ -189,7 +195,8 @@ export function summarize(changes: readonly ResourceChange[]): PlanSummary {
 }
 
 export function hasChanges(plan: Pick<Plan, 'changes'>): boolean {
-  return plan.changes.some((c) => c.action !== 'no-op' || c.previous_address !== undefined)
+  // A refresh-only plan's change is a status to record.
+  return plan.changes.some((c) => c.action !== 'no-op' || c.previous_address !== undefined || c.reason === 'status_changed')
 }
 
 /** Does this change start a new job for its resource (create, replace, retune)? */

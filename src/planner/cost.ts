@@ -19,7 +19,7 @@
 //   on-demand prices (spot prices vary), and a spot job's wall time is MaxWaitTimeInSeconds when set.
 import type { InstanceHours, JobCost, JobCostUnknown, PlanCost, PriceSource, TrainingJobsBasis } from '../plan/cost.js'
 import { startsJob, type Plan, type ResourceChange } from '../plan/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { jobFamily } from '../config/module.js'
 
 /** StoppingCondition.MaxRuntimeInSeconds when left out: "The default value is 1 day." */

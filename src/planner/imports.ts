@@ -5,7 +5,7 @@ import type { Diagnostics } from '../diagnostics/index.js'
 import { shape } from '../model/api.js'
 import { withDefaults } from '../model/defaults.js'
 import type { ApiObject, ImportTarget, JobResource } from '../model/types.js'
-import type { JsonValue, State } from '../state/types.js'
+import type { JsonValue, State } from '../model/state.js'
 import { canonicalJson, toJson } from './identity.js'
 
 /** Keeps only what the Create request shape has: Describe adds statuses, timestamps and outputs. */

@@ -6,8 +6,7 @@ import { Diagnostics } from '../diagnostics/index.js'
 import { resourceOf } from '../config/address.js'
 import { chainOrder, keyless } from '../model/moves.js'
 import type { Configuration, MoveStatement, Repetition } from '../model/types.js'
-import { moveEntry } from '../state/moves.js'
-import type { State } from '../state/types.js'
+import { moveEntry, type State } from '../model/state.js'
 
 export interface ResolvedMoves {
   state: State | undefined

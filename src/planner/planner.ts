@@ -7,37 +7,17 @@ import { withDefaults } from '../model/defaults.js'
 import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
-import type { JobRecord, JsonValue, ResourceState, State } from '../state/types.js'
-import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
+import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
+import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } from './identity.js'
 
 export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
+import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
+import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest } from './imports.js'
-import { addressTag, resourceOf } from '../config/address.js'
-
-/** Statuses after which a job changes no more (and a warm-start parent may be used). */
-export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
-export const RUNNING_STATUSES = new Set(['InProgress', 'Stopping'])
-
-/** What sageform tags every job it creates with; SageMaker copies a tuning job's tags onto its training jobs. */
-export const TAG = { address: 'sageform:address', lineage: 'sageform:lineage', specHash: 'sageform:spec-hash' } as const
-
-export interface RemoteJob {
-  type: ResourceType
-  name: string
-  arn: string
-  status: string
-  secondary_status?: string
-  failure_reason?: string
-  /** Absent when the refresh could not read them (Search refused: Describe alone carries no tags). */
-  tags?: Record<string, string>
-  created_at?: string
-  ended_at?: string
-  /** The job's Create request from Describe: read only for the jobs import blocks name. */
-  request?: JsonValue
-}
+import { addressTag, normalizeAddress, resourceOf } from '../config/address.js'
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {
@@ -94,6 +74,10 @@ export interface PlannerInput {
   destroy?: boolean
   /** destroy --delete: instead, every job record is deleted from SageMaker (stopped first if it runs), then forgotten. */
   deleteJobs?: boolean
+  /** -target: only these addresses (resources or instances), with their dependencies (destroy: their dependents). */
+  targets?: readonly string[]
+  /** -refresh-only: no job is created, stopped or updated; apply records what SageMaker says in the state. */
+  refreshOnly?: boolean
 }
 
 export function plan(given: PlannerInput): Plan {
@@ -130,20 +114,25 @@ export function plan(given: PlannerInput): Plan {
       if (resourceState.current) changes.push(planRemoved(address, resourceState, input.remote, drift, false))
     }
   }
-  for (const change of changes) {
+  // Refresh only: the records as they are in the file (no moves), each one recorded as SageMaker has it now.
+  const planned = input.refreshOnly ? refreshOnlyChanges(given.state, input.remote) : changes
+  const targeted = input.targets?.length ? targetChanges(planned, { targets: input.targets, dependencies: new Map(input.config.resources.map((r) => [r.address, r.dependsOn])), destroy: Boolean(input.destroy) }, diags) : planned
+  for (const change of input.refreshOnly ? [] : targeted) {
     const previous = moves.previous.get(change.address)
     if (previous && !change.deposed) change.previous_address = previous
   }
-  markSensitive(changes, sensitiveTexts(input.config))
+  markSensitive(targeted, sensitiveTexts(input.config))
   return {
     format_version: PLAN_FORMAT_VERSION,
     config_hash: input.configHash,
     state: { lineage: input.state?.lineage ?? null, serial: input.state?.serial ?? 0 },
     refreshed: input.remote !== undefined,
     planned_at: input.now.toISOString(),
-    changes,
-    drift,
-    summary: summarize(changes),
+    changes: targeted,
+    drift: !input.targets?.length ? drift : drift.filter((d) => targeted.some((c) => c.address === d.address)),
+    summary: summarize(targeted),
+    ...(input.targets?.length ? { targets: input.targets.map(normalizeAddress) } : {}),
+    ...(input.refreshOnly ? { refresh_only: true } : {}),
     diagnostics: diags.items,
   }
 }
@@ -201,14 +190,14 @@ function planResource(resource: JobResource, input: PlannerInput, drift: Drift[]
       attribute_changes: attributeChanges(resource, current),
     }
   }
-  const retune = retuneSchedule(resource, current, live)
-  if (retune && retune.dueAt <= input.now) {
+  const retune = retuneSchedule(resource.lifecycle.retuneEverySeconds, current, live)
+  if (retune && retune.runsFrom <= input.now) {
     const next = desiredIdentity(resource, state, true)
     return {
       ...base,
       action: 'retune',
       reason: 'retune_due',
-      reason_args: { completed_ago_seconds: Math.floor((input.now.getTime() - retune.endedAt.getTime()) / 1000), retune_every_seconds: resource.lifecycle.retuneEverySeconds! },
+      reason_args: { started_ago_seconds: Math.floor((input.now.getTime() - retune.startedAt.getTime()) / 1000), retune_every_seconds: resource.lifecycle.retuneEverySeconds! },
       retune_due_at: retune.dueAt.toISOString(),
       before,
       after: plannedJob(resource, next),
@@ -253,16 +242,30 @@ function planImport(resource: JobResource, target: ImportTarget, input: PlannerI
 }
 
 /**
- * When the current job is due for a new generation: retune_every after it completed. A job that has not completed
- * (running, failed or stopped) is never due: a re-tune repeats a success on fresh data, it does not retry a failure.
+ * How early a run may come and still count as on time for a re-tune: a tenth of retune_every, at most an hour. A timer
+ * with the same period as retune_every fires a little late or early (cron's minute, systemd's RandomizedDelaySec, a
+ * wait for the lock) and the job it starts is created some time after the run began; without this slack a run that
+ * came a minute earlier, relative to the previous generation's start, than the one before it would find nothing due
+ * and the schedule would skip a whole period.
  */
-function retuneSchedule(resource: JobResource, current: JobRecord, live: RemoteJob | undefined): { endedAt: Date; dueAt: Date } | undefined {
-  const every = resource.lifecycle.retuneEverySeconds
-  if (every === undefined || (live?.status ?? current.status) !== 'Completed') return undefined
-  const ended = live?.ended_at ?? current.ended_at
-  if (!ended) return undefined
-  const endedAt = new Date(ended)
-  return { endedAt, dueAt: new Date(endedAt.getTime() + every * 1000) }
+export function retuneToleranceSeconds(everySeconds: number): number {
+  return Math.min(Math.floor(everySeconds / 10), 3600)
+}
+
+/**
+ * When the current job is due for a new generation: retune_every after it *started* (SageMaker's CreationTime), so a
+ * timer of the same period re-tunes on every run however long each generation takes; a run up to the tolerance early
+ * counts. A run late by several periods starts one generation, whose own start is the next one's reference. A job that
+ * has not completed (running, failed or stopped) is never due: a re-tune repeats a success on fresh data, it does not
+ * retry a failure.
+ */
+export function retuneSchedule(everySeconds: number | undefined, current: Pick<JobRecord, 'status' | 'created_at'>, live: Pick<RemoteJob, 'status' | 'created_at'> | undefined): { startedAt: Date; dueAt: Date; runsFrom: Date } | undefined {
+  if (everySeconds === undefined || (live?.status ?? current.status) !== 'Completed') return undefined
+  const started = live?.created_at ?? current.created_at
+  if (!started) return undefined
+  const startedAt = new Date(started)
+  const dueAt = new Date(startedAt.getTime() + everySeconds * 1000)
+  return { startedAt, dueAt, runsFrom: new Date(dueAt.getTime() - retuneToleranceSeconds(everySeconds) * 1000) }
 }
 
 /** Every job a resource has had, newest generation first, each with its live status when the refresh saw it. */
@@ -371,8 +374,6 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
   return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
 }
 
-const UPDATABLE = updatableTrainingPaths()
-
 /** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
 function trainingUpdate(resource: JobResource, record: JobRecord, status: string | undefined, diags: Diagnostics): Record<string, JsonValue> | undefined {
   if (resource.kind.family !== 'training' || !record.request) return undefined
@@ -381,7 +382,7 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
   const update: Record<string, JsonValue> = {}
   for (const path of UPDATABLE) {
     const d = digJson(desired, path)
-    if (canonical(d) === canonical(digJson(recorded, path))) continue
+    if (canonicalJson(d) === canonicalJson(digJson(recorded, path))) continue
     if (d === undefined) continue
     const [member, inner] = path as [string, string | undefined]
     update[member] = inner ? { ...((update[member] as Record<string, JsonValue>) ?? {}), [inner]: d } : d
@@ -397,11 +398,6 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
     return undefined
   }
   return update
-}
-
-
-function canonical(v: JsonValue | undefined): string {
-  return JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val)) ?? 'undefined'
 }
 
 /**
@@ -448,6 +444,23 @@ function planRemoved(address: string, resourceState: ResourceState, remote: Remo
 export function pendingJobs(resourceState: ResourceState | undefined): JobRecord[] {
   if (!resourceState) return []
   return [...(resourceState.deposed ?? []), ...resourceState.history.filter((r) => RUNNING_STATUSES.has(r.status) && !r.deleted_at)]
+}
+
+/**
+ * -refresh-only: a no-op per job the state records, carrying SageMaker's view (apply records its status, and a tuning
+ * job's best training job), and the end of deposed jobs that have ended; never a stop, create or update.
+ */
+function refreshOnlyChanges(state: State | undefined, remote: RemoteSnapshot | undefined): ResourceChange[] {
+  return Object.entries(state?.resources ?? {}).flatMap(([address, resourceState]) => {
+    const ended = planDeposed(address, resourceState, remote).filter((c) => c.action === 'no-op')
+    const current = resourceState.current
+    if (!current) return ended
+    const { job: live } = refreshed(current, resourceState.type, remote)
+    const before = jobRef(current, live)
+    const statusChanged = live !== undefined && live.status !== current.status
+    const change: ResourceChange = { address, type: resourceState.type, action: 'no-op', ...(statusChanged ? { reason: 'status_changed' as const, reason_args: { recorded_status: current.status } } : {}), before, attribute_changes: [], depends_on: [] }
+    return [...ended, change]
+  })
 }
 
 /**
@@ -526,7 +539,7 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key)
     const a = after.get(key)
-    if (b && a && canonical(b.value) === canonical(a.value)) continue
+    if (b && a && canonicalJson(b.value) === canonicalJson(a.value)) continue
     const path = (a ?? b)!.path
     const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue

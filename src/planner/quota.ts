@@ -15,8 +15,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import { QUOTA, increaseCommand, instanceQuotaName, knownQuotaCode, parseLimitMessage } from '../model/quotas.js'
 import type { QuotaCheck, QuotaItem, QuotaOutcome, QuotaUnit } from '../plan/quota.js'
 import { digJson, startsJob, type Plan, type ResourceChange } from '../plan/types.js'
-import type { SearchRecord } from '../sagemaker/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { jobSize } from './cost.js'
 
 /** A quota's applied value, by name. */
@@ -67,8 +66,14 @@ export function jobNeed(type: ResourceChange['type'], request: JsonValue): JobNe
   return { held, perJob }
 }
 
+/** The part of a SageMaker Search record (SearchRecord) the usage count reads. */
+export interface RunningRecord {
+  TrainingJob?: { TrainingJobName?: string; TuningJobArn?: string }
+  HyperParameterTuningJob?: { HyperParameterTuningJobName?: string; HyperParameterTuningJobArn?: string }
+}
+
 /** What each InProgress job holds now, by job name (training jobs of a running tuning job are inside its entry). */
-export function runningUsage(training: readonly SearchRecord[], tuning: readonly SearchRecord[]): Map<string, Amounts> {
+export function runningUsage(training: readonly RunningRecord[], tuning: readonly RunningRecord[]): Map<string, Amounts> {
   const out = new Map<string, Amounts>()
   const tuningNames = new Map<string, string>()
   for (const record of tuning) {

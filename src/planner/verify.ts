@@ -4,7 +4,7 @@
 // name a job the state holds for that address. The policy's limits are checked again on the plan as it stands.
 import type { Configuration, JobResource } from '../model/types.js'
 import { digJson, startsJob, type Plan, type ResourceChange } from '../plan/types.js'
-import type { JobRecord, JsonValue, State } from '../state/types.js'
+import type { JobRecord, JsonValue, State } from '../model/state.js'
 import { canonicalJson, jobName, specHash, toJson } from './identity.js'
 import { resolveMoves } from './moves.js'
 import { desiredIdentity, pendingJobs } from './planner.js'

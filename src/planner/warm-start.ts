@@ -7,7 +7,7 @@ import type { Diagnostics } from '../diagnostics/index.js'
 import type { JobResource, WarmStartType } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { digJson, hasUnknownJson, startsJob, type ResourceChange } from '../plan/types.js'
-import type { JsonValue, State } from '../state/types.js'
+import type { JsonValue, State } from '../model/state.js'
 import { canonicalJson, toJson } from './identity.js'
 
 /** SageMaker's limit on tunable-to-static changes plus changed static values between a parent and its child. */

@@ -5,17 +5,19 @@ import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
 import { executePlan, type ApplyEvent, type ApplyResult, type RequestResolver } from '../apply/engine.js'
-import { readPlanFile, withoutSnapshot } from '../plan/file.js'
+import { withoutSnapshot } from '../plan/file.js'
+import { readPlanFile } from '../state/plan-file.js'
 import { hasUnknownJson, summarize, type Plan, type ResourceChange } from '../plan/types.js'
 import { jobName, specHash } from '../planner/identity.js'
 import { policyViolations } from '../planner/policy.js'
 import { savedPlanProblems } from '../planner/verify.js'
-import { TAG, toJson } from '../planner/planner.js'
+import { toJson } from '../planner/planner.js'
+import { TAG } from '../model/kinds.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { parseDuration, type HeldLock } from '../state/lock.js'
 import { newState, writeAtomic } from '../state/store.js'
-import type { JsonValue, State } from '../state/types.js'
+import type { JsonValue, State } from '../model/state.js'
 import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './configuration.js'
 import { connect } from './connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
@@ -63,6 +65,18 @@ export async function lockState(backend: StateBackend, lockTimeout: string, oper
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
+  if (options.planFile && options.targets?.length) {
+    diags.error("Can't use -target when applying a saved plan", { detail: `${options.planFile} already holds only the changes its own -target chose (if any).`, hint: 'Make the plan with -target instead: sageform plan -target=ADDRESS --out FILE.' })
+    return { diagnostics: diags.items }
+  }
+  // Terraform's rule: a saved plan carries the values it was made with, so values given now could only disagree.
+  if (options.planFile && options.variables.length > 0) {
+    diags.error("Can't set variables when applying a saved plan", {
+      detail: `--var and --var-file cannot be used with a saved plan file: ${options.planFile} holds the variable values it was made with, and apply uses those.`,
+      hint: 'Apply the plan without --var/--var-file, or make a new plan with the new values: sageform plan --out FILE.',
+    })
+    return { diagnostics: diags.items }
+  }
   const { backend, diagnostics } = await openState(options.dir)
   if (!backend) return { diagnostics }
   const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
@@ -112,6 +126,14 @@ async function loadSavedPlan(options: ApplyOptions, backend: StateBackend, diags
   diags.append(diagnostics)
   if (diags.hasErrors) return undefined
   const current = { lineage: state?.lineage ?? null, serial: state?.serial ?? 0 }
+  if (plan.state.lineage !== null && current.lineage !== plan.state.lineage) {
+    // Not "stale": nothing was applied since to the plan's state; this is another one (another directory, backend).
+    diags.error('Saved plan is for another state', {
+      detail: `The plan was made against state ${plan.state.lineage} serial ${plan.state.serial}, but ${current.lineage === null ? `${backend.location} does not exist` : `${backend.location} is state ${current.lineage}`}: the plan was made in another directory (or with another backend).`,
+      hint: 'Apply it from the directory it was made in: sageform -chdir=DIR apply FILE, as plan --out printed.',
+    })
+    return undefined
+  }
   if (current.lineage !== plan.state.lineage || current.serial !== plan.state.serial) {
     diags.error('Saved plan is stale', {
       detail: `The plan was made against state ${plan.state.lineage ?? '(none)'} serial ${plan.state.serial}; the state is now ${current.lineage ?? '(none)'} serial ${current.serial}. Something was applied since.`,
@@ -235,6 +257,12 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
         hint: 'Run sageform apply again to carry out the rest of the plan.',
       })
     }
+    if (plan.targets?.length) {
+      diags.warning('Applied changes may be incomplete', {
+        detail: `The plan was made with -target (${plan.targets.join(', ')}), so other changes the configuration asks for may not have been applied.`,
+        hint: 'Run sageform plan without -target to see what is left; -target is for exceptional use only.',
+      })
+    }
     // destroy leaves no outputs, as Terraform's does.
     await recordOutputs(result.state, options.destroy ? undefined : prepared.configuration, backend, diags)
     return payload(true, plan, result.results, diags.items, options.destroy ? 'destroy' : 'apply')
@@ -283,7 +311,7 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
  * otherwise the plan's configuration evaluated again, in memory, now that the jobs it depends on exist. Either way the
  * policy's limits are checked with every request resolved so far before the job may be created.
  */
-function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver {
+export function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver {
   const resolved = new Map<ResourceChange, JsonValue>()
   return async (change, state) => {
     const built = buildRequest(change, state, configuration)
@@ -331,6 +359,17 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
 
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
 async function recordOutputs(state: State, configuration: Evaluated | undefined, backend: StateBackend, diags: Diagnostics): Promise<void> {
+  const outputs = outputsOf(state, configuration)
+  if (JSON.stringify(outputs) === JSON.stringify(state.outputs ?? {})) return
+  try {
+    await backend.write({ ...state, serial: state.serial + 1, outputs })
+  } catch (error) {
+    diags.warning('Outputs not recorded', { detail: (error as Error).message })
+  }
+}
+
+/** The configuration's outputs with every value the state makes known (unknown ones are left out). */
+export function outputsOf(state: State, configuration: Evaluated | undefined): NonNullable<State['outputs']> {
   const outputs: NonNullable<State['outputs']> = {}
   // Evaluating again only adds values to the outputs the configuration declares: with none, there is nothing to add.
   const declared = configuration !== undefined && configuration.config.outputs.size > 0
@@ -338,12 +377,7 @@ async function recordOutputs(state: State, configuration: Evaluated | undefined,
     if (findUnknown(output.value)) continue
     outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
   }
-  if (JSON.stringify(outputs) === JSON.stringify(state.outputs ?? {})) return
-  try {
-    await backend.write({ ...state, serial: state.serial + 1, outputs })
-  } catch (error) {
-    diags.warning('Outputs not recorded', { detail: (error as Error).message })
-  }
+  return outputs
 }
 
 /**

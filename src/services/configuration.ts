@@ -15,7 +15,7 @@ import { validateMoves } from '../model/moves.js'
 import type { ConfigurationSnapshot } from '../plan/types.js'
 import { canonicalJson } from '../planner/identity.js'
 import { instanceTypeViolations } from '../planner/policy.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 
 export interface LoadConfigurationOptions {
   dir: string

@@ -1,5 +1,5 @@
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { loadState } from './state.js'
 
 export interface OutputOptions {

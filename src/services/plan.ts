@@ -10,7 +10,7 @@ import { resolveMoves } from '../planner/moves.js'
 import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import type { BestTrainingJobRecord, State } from '../state/types.js'
+import type { BestTrainingJobRecord, State } from '../model/state.js'
 import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
 import { describeImports, refresh, searchRefusedWarning } from './refresh.js'
 import { loadState, readStateFrom } from './state.js'
@@ -26,6 +26,10 @@ export interface PlanOptions extends ConnectionOptions {
   refresh: boolean
   replace: string[]
   parallelism: number
+  /** -refresh-only: record what SageMaker says (statuses, best jobs, outputs), create or stop nothing. */
+  refreshOnly?: boolean
+  /** -target: plan only these resources or instances (and what they need); absent or empty plans everything. */
+  targets?: string[]
   /** Plan the removal of everything in state (`sageform destroy`). */
   destroy?: boolean
   /** With destroy: delete every job record from SageMaker too (`destroy --delete`), as one planned delete per record. */
@@ -62,19 +66,23 @@ export function referenceAttributes(state: State | undefined, replace: ReadonlyS
       ['status', exists ? current.status : later('status')],
       ['failure_reason', exists ? (current.failure_reason ?? null) : later('failure_reason')],
       ...(resource.kind.family === 'tuning'
-        ? [['best_training_job', exists && current.best_training_job ? bestTrainingJobValue(current.best_training_job) : later('best_training_job')] as [string, Value]]
+        ? [['best_training_job', exists && current.best_training_job ? bestTrainingJobValue(current.best_training_job, current.name) : later('best_training_job')] as [string, Value]]
         : []),
     ])
   }
 }
 
-/** A recorded best training job as a reference reads it: hyperparameters a map of string, objective a number. */
-function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
+/**
+ * A recorded best training job as a reference reads it: hyperparameters a map of string, objective a number, and
+ * tuning_job the tuning job that launched it (`owner` itself, or the warm-start parent holding the overall best).
+ */
+function bestTrainingJobValue(best: BestTrainingJobRecord, owner: string): ObjectValue {
   return newObject([
     ['name', best.name],
     ['hyperparameters', newObject(Object.entries(best.hyperparameters))],
     ['objective', best.objective],
     ['model_artifacts', best.model_artifacts],
+    ['tuning_job', best.tuning_job ?? owner],
   ])
 }
 
@@ -86,8 +94,17 @@ export interface Planned extends PlanResult {
 }
 
 /** `backend`: the state apply has already opened and locked, read here instead of finding it again. */
-export async function planService(options: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
+export async function planService(given: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
   const diags = new Diagnostics()
+  if (given.refreshOnly) {
+    // Terraform's rules: a refresh-only plan reads SageMaker, and forces nothing.
+    if (!given.refresh) diags.error('Incompatible options', { detail: '-refresh-only and -refresh=false cannot be used together: a refresh-only plan is the refresh.' })
+    if (given.replace.length > 0) diags.error('Incompatible options', { detail: '-replace cannot be used with -refresh-only: a refresh-only plan starts no job.' })
+    if (given.destroy) diags.error('Incompatible options', { detail: '-refresh-only cannot be used with destroy.' })
+    if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
+  }
+  // Nothing is started by a refresh-only plan: no cost to estimate, no quota to check.
+  const options = given.refreshOnly ? { ...given, cost: undefined, quotaCheck: undefined } : given
   const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
   if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
@@ -134,7 +151,7 @@ export async function planService(options: PlanOptions, api?: SageMakerApi, back
       return { plan: null, diagnostics: diags.items }
     }
   }
-  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now, destroy: options.destroy, deleteJobs: options.deleteJobs })
+  const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now, destroy: options.destroy, deleteJobs: options.deleteJobs, targets: options.targets, refreshOnly: options.refreshOnly })
   diags.append(result.diagnostics)
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.

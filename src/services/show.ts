@@ -1,8 +1,9 @@
 // `sageform show [PLANFILE]`: a saved plan, or what the state file records.
 import type { Diagnostic } from '../diagnostics/index.js'
-import { readPlanFile, withoutSnapshot } from '../plan/file.js'
+import { withoutSnapshot } from '../plan/file.js'
+import { readPlanFile } from '../state/plan-file.js'
 import type { Plan } from '../plan/types.js'
-import type { State } from '../state/types.js'
+import type { State } from '../model/state.js'
 import { loadState } from './state.js'
 
 export interface ShowOptions {

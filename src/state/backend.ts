@@ -26,7 +26,7 @@ import {
   type ReadStateResult,
   type StateImage,
 } from './store.js'
-import type { State } from './types.js'
+import type { State } from '../model/state.js'
 
 function imageOf(state: State | StateImage): StateImage {
   return 'text' in state ? state : stateImage(state)

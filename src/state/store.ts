@@ -10,7 +10,7 @@ import {
   STATE_FORMAT_VERSION,
   type JobRecord,
   type State,
-} from './types.js'
+} from '../model/state.js'
 
 export type ReadStateResult =
   | { kind: 'missing' }

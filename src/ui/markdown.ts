@@ -3,7 +3,7 @@
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { oneLine } from './escape.js'
 import { quotaFigures, quotaHeading } from './quota.js'
@@ -121,7 +121,8 @@ export function renderPlanMarkdown(plan: Plan): string {
   const changes = plan.changes.filter(isShown)
   const unchanged = plan.changes.filter((c) => !isShown(c))
   const out: string[] = [PLAN_COMMENT_MARKER]
-  out.push(changes.length === 0 ? '### No changes. Your jobs match the configuration.' : `### ${summaryLine(plan)}`, '')
+  const recorded = plan.changes.filter((c) => c.reason === 'status_changed').length
+  out.push(plan.refresh_only ? `### Refresh only: ${recorded} status${recorded === 1 ? '' : 'es'} to record; no job is created, stopped or updated.` : changes.length === 0 ? '### No changes. Your jobs match the configuration.' : `### ${summaryLine(plan)}`, '')
   if (changes.length > 0) {
     out.push('| | Action | Resource | Job | Notes |', '|---|---|---|---|---|')
     for (const c of changes) out.push(`| ${code(symbol(c))} | ${c.action} | ${code(c.address)} | ${jobCell(c)} | ${notesCell(c)} |`)
@@ -130,7 +131,7 @@ export function renderPlanMarkdown(plan: Plan): string {
   }
   if (unchanged.length > 0) {
     out.push('**Up to date:**', '')
-    for (const c of unchanged) out.push(`- ${code(c.address)}: job ${c.before ? code(c.before.name) : '(none)'} (${c.before?.status ?? 'unknown status'})`)
+    for (const c of unchanged) out.push(`- ${code(c.address)}: ${c.reason === 'status_changed' ? reasonText(c)! : `job ${c.before ? code(c.before.name) : '(none)'} (${c.before?.status ?? 'unknown status'})`}`)
     out.push('')
   }
   if (plan.drift.length > 0) {

@@ -1,7 +1,7 @@
 // `sageform output`: values in HCL notation, as `terraform output` prints them. Sensitive values print as <sensitive>,
 // in the listing and by name; only --raw NAME and --json give them, as Terraform's -raw and -json do.
 import type { OutputResult } from '../services/output.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import type { Style } from './style.js'
 
 export function renderOutputs(result: OutputResult, style: Style, options: { name?: string; raw?: boolean } = {}): string {

@@ -1,10 +1,11 @@
 // Renders a plan the way Terraform does: a symbol per action, a per-attribute diff (multi-line values as a line diff),
 // drift found during refresh, and the summary line.
 import { resourceOf } from '../config/address.js'
+import { isAbsolute, join } from 'node:path'
 import { diffLines } from 'diff'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { AttributeChange, Plan, ResourceChange } from '../plan/types.js'
-import type { JsonValue } from '../state/types.js'
+import type { JsonValue } from '../model/state.js'
 import { jobCostLine, totalCostLine } from './cost.js'
 import { quotaHeading, quotaItemLine } from './quota.js'
 import { renderDiagnostics } from './diagnostics.js'
@@ -52,7 +53,7 @@ export function reasonText(change: ResourceChange): string | undefined {
     case 'import_differs':
       return 'the job differs from the configuration: a later plan replaces it'
     case 'retune_due':
-      return `job ${job} completed ${formatInterval(Number(args.completed_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
+      return `job ${job} started ${formatInterval(Number(args.started_ago_seconds))} ago; retune_every is ${formatInterval(Number(args.retune_every_seconds))}`
     case 'old_generation':
       return `generation ${change.before?.generation ?? 1} is older than the newest ${args.keep} (keep_generations)`
     case 'removed_running':
@@ -71,6 +72,8 @@ export function reasonText(change: ResourceChange): string | undefined {
       return `job ${job} was replaced but is still ${change.before?.status ?? 'running'}: stop pending`
     case 'deposed_finished':
       return `replaced job ${job} has ${change.before?.status ? `ended (${change.before.status})` : 'gone'}; moved to history`
+    case 'status_changed':
+      return `job ${job}: ${args.recorded_status ?? 'unknown'} → ${change.before?.status ?? 'unknown'}`
   }
 }
 
@@ -217,14 +220,17 @@ export function renderPlan(plan: Plan, style: Style): string {
     for (const d of plan.drift) out.push(`  ${style.yellow('~')} ${d.address}: ${oneLine(d.detail)}`)
     out.push('')
   }
-  const changes = plan.changes.filter(isShown)
-  const unchanged = plan.changes.filter((c) => !isShown(c))
+  if (plan.refresh_only) out.push(...refreshOnlyLines(plan, style))
+  const changes = plan.refresh_only ? [] : plan.changes.filter(isShown)
+  const unchanged = plan.refresh_only ? [] : plan.changes.filter((c) => !isShown(c))
   if (unchanged.length > 0) {
     out.push(style.dim('Up to date:'))
     for (const c of unchanged) out.push(style.dim(c.deposed ? `  = ${c.address}: ${reasonText(c)}` : `  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})${c.retune_due_at ? `, re-tune due ${c.retune_due_at}` : ''}`))
     out.push('')
   }
-  if (changes.length === 0) {
+  if (plan.refresh_only) {
+    // refreshOnlyLines said it all.
+  } else if (changes.length === 0) {
     out.push(style.green(style.bold('No changes.')) + ' Your jobs match the configuration.')
   } else {
     out.push('sageform will perform the following actions:', '')
@@ -239,19 +245,42 @@ export function renderPlan(plan: Plan, style: Style): string {
   return out.join('\n')
 }
 
+/** A refresh-only plan: what apply would record, and Terraform's word that nothing else happens. */
+function refreshOnlyLines(plan: Plan, style: Style): string[] {
+  const recorded = plan.changes.filter((c) => c.reason === 'status_changed' || c.reason === 'deposed_finished')
+  const out = recorded.map((c) => `  ${style.yellow('~')} ${c.address}: ${reasonText(c)}`)
+  for (const c of plan.changes.filter((c) => !recorded.includes(c))) out.push(style.dim(`  = ${c.address}: job ${c.before?.name} (${c.before?.status ?? 'unknown status'})`))
+  if (out.length > 0) out.push('')
+  if (recorded.length === 0 && plan.drift.length === 0) return [...out, style.green(style.bold('No changes.')) + ' The state already records what SageMaker says.']
+  return [
+    ...out,
+    `This is a refresh-only plan, so sageform will not create, stop or update any job. Applying it records what SageMaker says now in the state (${recorded.length} status${recorded.length === 1 ? '' : 'es'}, best training jobs, outputs) without changing anything remote.`,
+  ]
+}
+
 function quotaSection(plan: Plan, style: Style): string[] {
   const check = plan.quota_check!
   const color = (line: string, outcome: string) => (outcome === 'exceeds' ? style.red(line) : outcome === 'fits' ? style.dim(line) : style.yellow(line))
   return [quotaHeading(check), ...check.items.map((i) => color(`  ${quotaItemLine(i)}`, i.outcome))]
 }
 
-export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagnostic[] }, style: Style, savedTo?: string): string {
+/** `savedTo.chdir`: the -chdir the plan was made with, as typed, so the printed apply command works from there too. */
+export function renderPlanResult(result: { plan: Plan | null; diagnostics: Diagnostic[] }, style: Style, savedTo?: { path: string; chdir?: string }): string {
   const errors = result.diagnostics.filter((d) => d.severity === 'error')
   // A plan refused only by quotas still shows what it would do and the quota figures, then why it cannot start.
   const quotaErrors = result.plan?.quota_check?.items.filter((i) => i.outcome === 'exceeds').length ?? 0
   if (result.plan && errors.length > 0 && errors.length === quotaErrors) return [renderPlan(result.plan, style), '', renderDiagnostics(errors, style)].join('\n')
   if (!result.plan || errors.length > 0) return renderDiagnostics(result.diagnostics, style)
   const out = [renderPlan(result.plan, style)]
-  if (savedTo) out.push('', `Saved the plan to ${savedTo}. Apply exactly these changes with: sageform apply ${savedTo}`)
+  if (savedTo) {
+    const { path, chdir } = savedTo
+    const where = chdir && !isAbsolute(path) ? join(chdir, path) : path
+    out.push('', `Saved the plan to ${where}. Apply exactly these changes with: sageform ${chdir ? `-chdir=${shellWord(chdir)} ` : ''}apply ${shellWord(path)}`)
+  }
   return out.join('\n')
+}
+
+/** A word the shell reads back unchanged: as is when plain, else single-quoted. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
 }

@@ -5,7 +5,7 @@ import type { StateListResult } from '../services/state-list.js'
 import type { StateRmResult } from '../services/state-rm.js'
 import type { StateMvResult } from '../services/state-mv.js'
 import type { StateShowResult } from '../services/state-show.js'
-import type { JobRecord } from '../state/types.js'
+import type { JobRecord } from '../model/state.js'
 import { hideSensitive } from '../plan/types.js'
 import type { Style } from './style.js'
 

@@ -6,8 +6,6 @@ export const STATE_FORMAT_VERSION = 1
 
 import type { ResourceType } from '../config/module.js'
 
-export type { ResourceType }
-
 /** One SageMaker job that a resource created or adopted. Jobs are immutable, so a changed spec means a new record. */
 export interface JobRecord {
   name: string
@@ -46,6 +44,8 @@ export interface BestTrainingJobRecord {
   objective: number
   /** ModelArtifacts.S3ModelArtifacts of the training job. */
   model_artifacts: string
+  /** A warm start's overall best launched by a parent: that parent tuning job (absent: the job's own training job). */
+  tuning_job?: string
 }
 
 export interface ResourceState {
@@ -78,4 +78,15 @@ export interface State {
   /** Keyed by resource address, e.g. `sagemaker_training_job.xgb`. */
   resources: Record<string, ResourceState>
   outputs?: Record<string, OutputState>
+}
+
+// Moving a resource's record to another address: the jobs, their history and the outputs stay as they are, only the
+// key changes. Used by moved blocks (planned, then done by apply) and by `sageform state mv`.
+
+/** The state with the entry at `from` under `to` instead; the caller has checked that `to` is free. */
+export function moveEntry(state: State, from: string, to: string): State {
+  const resources: State['resources'] = {}
+  // Keep the file's order: the moved entry takes its old place.
+  for (const [address, entry] of Object.entries(state.resources)) resources[address === from ? to : address] = entry
+  return { ...state, resources }
 }
