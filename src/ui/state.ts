@@ -54,7 +54,7 @@ export function renderStateShow(result: StateShowResult, style: Style): string {
 
 /** One earlier job: its generation and result (a tuning job's best objective), and whether it was deleted since. */
 function historyRow(job: JobRecord): string[] {
-  const best = job.best_training_job ? `best objective ${job.best_training_job.objective}` : ''
+  const best = job.best_training_job ? `best objective ${job.best_training_job.objective}${job.best_training_job.tuning_job ? ` (overall, from ${job.best_training_job.tuning_job})` : ''}` : ''
   return [job.name, job.status, `generation ${job.generation ?? 1}`, job.created_at, [best, job.deleted_at && `deleted ${job.deleted_at}`, job.failure_reason].filter(Boolean).join('; ')]
 }
 
@@ -76,7 +76,7 @@ function jobLines(job: JobRecord, style: Style): string[] {
     ['created_at', job.created_at],
     ['updated_at', job.updated_at],
     ['ended_at', job.ended_at],
-    ['best_objective', job.best_training_job === undefined ? undefined : `${job.best_training_job.objective} (${job.best_training_job.name})`],
+    ['best_objective', job.best_training_job === undefined ? undefined : `${job.best_training_job.objective} (${job.best_training_job.name}${job.best_training_job.tuning_job ? `, overall best of the warm start, launched by ${job.best_training_job.tuning_job}` : ''})`],
     ['tags', job.tags && Object.keys(job.tags).length > 0 ? tagsText(job) : undefined],
   ]
   const shown = fields.filter((f): f is [string, string] => f[1] !== undefined)
