@@ -15,7 +15,7 @@ import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, type OpenEndpoint } from './helpers/endpoint.js'
 import { refuse, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js'
 
-const open = endpointsOfSuite({ manualClock: {} })
+const open = endpointsOfSuite({ timeScale: 1 })
 const proxies: FaultProxy[] = []
 after(async () => {
   for (const proxy of proxies) await proxy.close()

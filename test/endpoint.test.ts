@@ -294,6 +294,24 @@ describe('local SageMaker endpoint', function () {
       assert.deepEqual(combos.sort(), ['dart/2', 'dart/4', 'dart/6', 'gbtree/2', 'gbtree/4', 'gbtree/6'])
     })
 
+    it('a warm start with IdenticalDataAndAlgorithm reports OverallBestTrainingJob across its parent; TransferLearning does not', async () => {
+      await sm.send(new CreateHyperParameterTuningJobCommand(tuningJob('warm-parent')))
+      const parent = await waitFor(() => describeTuning('warm-parent'), finished)
+      for (const type of ['IdenticalDataAndAlgorithm', 'TransferLearning'] as const) {
+        await sm.send(new CreateHyperParameterTuningJobCommand({ ...tuningJob(`warm-${type}`), WarmStartConfig: { ParentHyperParameterTuningJobs: [{ HyperParameterTuningJobName: 'warm-parent' }], WarmStartType: type } }))
+      }
+      const identical = await waitFor(() => describeTuning('warm-IdenticalDataAndAlgorithm'), finished)
+      const transfer = await waitFor(() => describeTuning('warm-TransferLearning'), finished)
+      assert.equal(transfer.OverallBestTrainingJob, undefined)
+      const candidates = [parent.BestTrainingJob!, identical.BestTrainingJob!]
+      const top = Math.max(...candidates.map((b) => b.FinalHyperParameterTuningJobObjectiveMetric!.Value!))
+      const overall = identical.OverallBestTrainingJob!
+      assert.equal(overall.FinalHyperParameterTuningJobObjectiveMetric?.Value, top)
+      const holders = candidates.filter((b) => b.FinalHyperParameterTuningJobObjectiveMetric!.Value === top)
+      assert.ok(holders.some((b) => b.TrainingJobName === overall.TrainingJobName && b.TuningJobName === overall.TuningJobName), 'the best of the parent\'s and its own, naming the tuning job that launched it')
+      assert.equal(identical.BestTrainingJob?.TuningJobName, 'warm-IdenticalDataAndAlgorithm')
+    })
+
     it('completes when the target objective value is reached', async () => {
       const limits = { MaxNumberOfTrainingJobs: 30, MaxParallelTrainingJobs: 3 }
       await sm.send(new CreateHyperParameterTuningJobCommand(tuningJob('target-1', { ResourceLimits: limits, TuningJobCompletionCriteria: { TargetObjectiveMetricValue: 0.95 } })))

@@ -2,7 +2,8 @@
 // nothing is imported twice, and a missing or already managed job is an error.
 import assert from 'node:assert/strict'
 import type { Plan } from '../src/plan/types.js'
-import { plan, remoteKey, type RemoteJob, type RemoteSnapshot } from '../src/planner/planner.js'
+import { plan, remoteKey, type RemoteSnapshot } from '../src/planner/planner.js'
+import { type RemoteJob } from '../src/model/kinds.js'
 import { toJson } from '../src/planner/identity.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'

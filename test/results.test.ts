@@ -154,7 +154,7 @@ function resultsFixture(): ResultsResult {
   return {
     format_version: '1.0',
     address: 'sagemaker_hyperparameter_tuning_job.hpo',
-    tuning_job: { name: 'hpo', arn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/hpo', status: 'Completed', strategy: 'Random', objective: { metric_name: 'validation:auc', type: 'Maximize' }, best_training_job: 'hpo-002', current: true, generation: 1 },
+    tuning_job: { name: 'hpo', arn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/hpo', status: 'Completed', strategy: 'Random', objective: { metric_name: 'validation:auc', type: 'Maximize' }, best_training_job: 'hpo-002', overall_best_training_job: null, current: true, generation: 1 },
     hyperparameters: ['name', 'note,x', 'optimizer'],
     training_jobs: rankTrainingJobs(jobs, 'Maximize', 'hpo-002'),
     diagnostics: [],
@@ -284,7 +284,7 @@ output "best_eta" { value = sagemaker_hyperparameter_tuning_job.hpo.best_trainin
     const running = await loadConfiguration({ dir, variables: [], env: {}, resourceAttributes: referenceAttributes(state(tuningRecord('hpo-1', 'InProgress')), new Set()) })
     assert.equal(String(running.config!.outputs.get('best_model')!.value), '(known after apply)')
     const done = await loadConfiguration({ dir, variables: [], env: {}, resourceAttributes: referenceAttributes(state(tuningRecord('hpo-1', 'Completed', { best_training_job: BEST })), new Set()) })
-    assert.deepEqual(JSON.parse(JSON.stringify(done.config!.outputs.get('best_model')!.value)), BEST)
+    assert.deepEqual(JSON.parse(JSON.stringify(done.config!.outputs.get('best_model')!.value)), { ...BEST, tuning_job: 'hpo-1' }, 'tuning_job: the tuning job that launched it')
     assert.equal(done.config!.outputs.get('best_eta')!.value, '0.2')
 
     const training = await load(`
@@ -442,7 +442,7 @@ describe('results and best_model against the local endpoint', function () {
     const best = result.training_jobs[0]!
     const expected = { name: best.name, hyperparameters: best.hyperparameters, objective: best.objective, model_artifacts: `s3://bucket/out/${best.name}/output/model.tar.gz` }
     assert.deepEqual(current.best_training_job, expected)
-    assert.deepEqual(readState(dir).outputs?.best_model, { value: expected })
+    assert.deepEqual(readState(dir).outputs?.best_model, { value: { ...expected, tuning_job: current.name } })
 
     // A later generation: the job ranked above is now in the resource's history, and --job still shows it.
     const state = readState(dir)
@@ -484,7 +484,7 @@ describe('results and best_model against the local endpoint', function () {
     const output = JSON.parse((await ok(['output', '--json', 'best_model'])).stdout)
     assert.deepEqual(schemaErrors('output', output), [])
     const best = output.outputs.best_model.value
-    assert.deepEqual(Object.keys(best), ['name', 'hyperparameters', 'objective', 'model_artifacts'])
+    assert.deepEqual(Object.keys(best), ['name', 'hyperparameters', 'objective', 'model_artifacts', 'tuning_job'])
     assert.match(best.name, new RegExp(`^${name}-00[1-5]-[0-9a-f]{8}$`))
     assert.deepEqual(Object.keys(best.hyperparameters), ['eta', 'max_depth'])
     assert.equal(typeof best.objective, 'number')

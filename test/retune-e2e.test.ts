@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { DescribeHyperParameterTuningJobCommand } from '@aws-sdk/client-sagemaker'
 import type { State } from '../src/model/state.js'
-import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
+import { endpointEnv, runCli, schemaErrors, type CliRun } from './helpers/cli.js'
+import type { ResultsResult } from '../src/services/results.js'
 import { retunableTuning } from './helpers/config.js'
 import { endpointsOfSuite } from './helpers/endpoint.js'
 
@@ -59,6 +60,35 @@ describe('scheduled re-tuning, end to end', function () {
     assert.equal(state().resources[ADDRESS]!.current!.name, gen2.name)
     const shown = await runCli(['state', 'show', ADDRESS], { cwd: dir, env: endpointEnv(endpoint.url) })
     assert.match(shown.stdout, new RegExp(`${gen1.name}\\s+Completed\\s+generation 1\\s+\\S+\\s+best objective ${after.history[0]!.best_training_job!.objective}`))
+
+    // Generation 2 warm-started from generation 1: its best model is the best of both (OverallBestTrainingJob).
+    for (let i = 0; i < 200 && (await describe(gen2.name)).HyperParameterTuningJobStatus !== 'Completed'; i++) await sleep(100)
+    const live2 = await describe(gen2.name)
+    const overall = live2.OverallBestTrainingJob!
+    const best1 = after.history[0]!.best_training_job!
+    assert.equal(overall.FinalHyperParameterTuningJobObjectiveMetric!.Value, Math.max(best1.objective, live2.BestTrainingJob!.FinalHyperParameterTuningJobObjectiveMetric!.Value!))
+    expectExit(await cron(), 0)
+    const recorded = state().resources[ADDRESS]!.current!.best_training_job!
+    assert.equal(recorded.name, overall.TrainingJobName, 'best_training_job is the overall best')
+    assert.equal(recorded.tuning_job, overall.TuningJobName === gen2.name ? undefined : gen1.name)
+    const results = await runCli(['results', ADDRESS, '--json'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(results, 0)
+    const payload = JSON.parse(results.stdout) as ResultsResult
+    assert.deepEqual(schemaErrors('results', payload), [])
+    assert.deepEqual(payload.tuning_job!.overall_best_training_job, { name: overall.TrainingJobName, tuning_job: overall.TuningJobName, generation: overall.TuningJobName === gen1.name ? 1 : 2, objective: overall.FinalHyperParameterTuningJobObjectiveMetric!.Value })
+    const compared = await runCli(['results', ADDRESS, '--generations', '--json'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(compared, 0)
+    const generations = (JSON.parse(compared.stdout) as ResultsResult).generations!
+    assert.deepEqual(schemaErrors('results', JSON.parse(compared.stdout)), [])
+    assert.deepEqual(generations.map((g) => [g.generation, g.name, g.status, g.current, g.objective]), [
+      [1, gen1.name, 'Completed', false, best1.objective],
+      [2, gen2.name, 'Completed', true, live2.BestTrainingJob!.FinalHyperParameterTuningJobObjectiveMetric!.Value],
+    ])
+    const text = await runCli(['results', ADDRESS, '--generations'], { cwd: dir, env: endpointEnv(endpoint.url) })
+    expectExit(text, 0)
+    assert.match(text.stdout, /2 generations, objective validation:accuracy \(Maximize\)/)
+    assert.match(text.stdout, new RegExp(`2 \\(current\\)\\s+${gen2.name}\\s+Completed`))
+    assert.match(text.stdout, /Best generation: [12] /)
   })
 })
 

@@ -4,11 +4,11 @@
 const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 20000, reporter: 'spec' }
 
 const e2e = [
-  'apply-wait-logs', 'chdir-e2e', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed', 'disk-full', 'e2e', 'endpoint-quotas',
-  'endpoint', 'escaping', 'fmt', 'help', 'interrupts', 'lazy-view', 'logs-endpoint', 'logs', 'manifests', 'markdown',
-  'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'refactor-e2e', 'refresh-only', 'results',
-  'retune-e2e', 's3-backend', 'sensitivity', 'state-commands', 'state', 'target', 'terraform-migration', 'timeouts',
-  'usage-errors', 'watch-e2e',
+  'apply-wait-logs', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed', 'disk-full', 'e2e', 'endpoint-quotas',
+  'endpoint', 'escaping', 'fmt', 'interrupts', 'lazy-view', 'logs-endpoint', 'logs', 'manifests', 'markdown',
+  'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'refactor-e2e', 'results',
+  'retune-e2e', 's3-backend', 'sensitivity', 'state-commands', 'state', 'terraform-migration', 'timeouts',
+  'usage-errors', 'watch-e2e', 'apply-wait-records', 'chdir-e2e', 'help', 'readme', 'refresh-only', 'target',
 ].map((name) => `test/${name}.test.ts`)
 
 module.exports = { common, e2e }

@@ -2,6 +2,10 @@
 import assert from 'node:assert/strict'
 import type { DescribeHyperParameterTuningJobResponse, DescribeTrainingJobResponse } from '../src/sagemaker/types.js'
 import { diffJob, isTerminal, jobJson, pendingSnapshot, snapshotOf, tuningProgress, watchOutcome, type JobSnapshot, type WatchTarget } from '../src/services/watch-model.js'
+import { renderWatchEvent } from '../src/ui/watch-log.js'
+import { makeStyle } from '../src/ui/style.js'
+
+const plain = makeStyle(false)
 
 const T0 = Date.parse('2026-11-23T12:00:00.000Z')
 const at = (seconds: number) => new Date(T0 + seconds * 1000)
@@ -71,6 +75,17 @@ describe('watch model: snapshots of Describe answers', () => {
     assert.deepEqual(s.best, { job: 'hpo-5e6f7a8b-003-aaaaaaaa', metric: 'validation:auc', value: 0.91, goal: 'Maximize' })
     assert.equal(s.elapsedMs, 600_000, 'ConsumedResources.RuntimeInSeconds is later than the local clock')
     assert.equal(s.secondaryStatus, undefined)
+  })
+
+  it('a warm start\'s best is OverallBestTrainingJob, saying which parent launched it', () => {
+    const own = best('hpo-5e6f7a8b-003-aaaaaaaa', 0.91).BestTrainingJob!
+    const parent = { ...best('parent-1-007-bbbbbbbb', 0.95).BestTrainingJob!, TuningJobName: 'parent-1' }
+    const warm = snapshotOf(TUNING, tuning({ Completed: 5 }, { BestTrainingJob: { ...own, TuningJobName: TUNING.name }, OverallBestTrainingJob: parent }), T0)
+    assert.deepEqual(warm.best, { job: 'parent-1-007-bbbbbbbb', metric: 'validation:auc', value: 0.95, goal: 'Maximize', tuningJob: 'parent-1' })
+    assert.match(renderWatchEvent({ kind: 'best', address: TUNING.address, name: TUNING.name, best: warm.best!, at: T0 }, plain), /best validation:auc = 0\.95 \(parent-1-007-bbbbbbbb, from parent parent-1\)$/)
+    assert.deepEqual(jobJson(warm).best, { job: 'parent-1-007-bbbbbbbb', metric: 'validation:auc', value: 0.95, tuning_job: 'parent-1' })
+    const ownBest = snapshotOf(TUNING, tuning({ Completed: 5 }, { BestTrainingJob: { ...own, TuningJobName: TUNING.name }, OverallBestTrainingJob: { ...own, TuningJobName: TUNING.name } }), T0)
+    assert.equal(ownBest.best?.tuningJob, undefined, 'its own training job needs no parent named')
   })
 
   it('marks a job SageMaker does not know as NotFound, which is terminal', () => {

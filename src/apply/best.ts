@@ -1,8 +1,10 @@
 // A tuning job's best training job for the state file (attribute best_training_job): DescribeHyperParameterTuningJob's
+// OverallBestTrainingJob when it has one (a warm start: the best of its own and its parents' training jobs), else its
 // BestTrainingJob, plus the model artifacts only DescribeTrainingJob knows. Read once the tuning job has ended, so the
 // recorded value does not move under a pipeline that reads it.
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import type { BestTrainingJobRecord, JobRecord, ResourceType } from '../model/state.js'
+import type { BestTrainingJobRecord, JobRecord } from '../model/state.js'
+import type { ResourceType } from '../config/module.js'
 import { jobFamily } from '../config/module.js'
 
 /** Tuning job statuses after which the best training job no longer changes. */
@@ -14,13 +16,14 @@ export const ENDED_TUNING_STATUSES: ReadonlySet<string> = new Set(['Completed', 
  */
 export async function readBestTrainingJob(api: SageMakerApi, name: string): Promise<BestTrainingJobRecord | undefined> {
   const tuning = await api.describeTuningJob(name)
-  const best = tuning.found ? tuning.job.BestTrainingJob : undefined
+  const best = tuning.found ? (tuning.job.OverallBestTrainingJob ?? tuning.job.BestTrainingJob) : undefined
   const objective = best?.FinalHyperParameterTuningJobObjectiveMetric?.Value
   if (!best?.TrainingJobName || objective === undefined) return undefined
   const training = await api.describeTrainingJob(best.TrainingJobName)
   const artifacts = training.found ? training.job.ModelArtifacts?.S3ModelArtifacts : undefined
   if (!artifacts) return undefined
-  return { name: best.TrainingJobName, hyperparameters: sortedRecord(best.TunedHyperParameters ?? {}), objective, model_artifacts: artifacts }
+  const parent = best.TuningJobName !== undefined && best.TuningJobName !== name ? { tuning_job: best.TuningJobName } : {}
+  return { name: best.TrainingJobName, hyperparameters: sortedRecord(best.TunedHyperParameters ?? {}), objective, model_artifacts: artifacts, ...parent }
 }
 
 /**

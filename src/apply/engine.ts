@@ -4,7 +4,8 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ResourceChange } from '../plan/types.js'
 import { ACTIONS, StepFailed, errorText, type ActionContext } from './actions.js'
-import { NOUN, poller } from './jobs.js'
+import { poller } from './jobs.js'
+import { JOB_KINDS } from '../model/kinds.js'
 import { PersistFailed, StateJournal } from './journal.js'
 import { moveRecords } from './records.js'
 import type { ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions, FailureKind } from './types.js'
@@ -168,7 +169,7 @@ function explain(err: unknown, change: ResourceChange): Failure {
 }
 
 function startMessage(change: ResourceChange): string {
-  const noun = NOUN[change.type]
+  const noun = JOB_KINDS[change.type].shortNoun
   const old = change.before?.name
   switch (change.action) {
     case 'create':

@@ -1,7 +1,8 @@
 // State edits the actions share, each meant to run inside StateJournal.record. A resource's jobs move one way:
 // created or adopted → current → history (replaced), or the whole entry goes (removed from the configuration).
 import { addressFromTag } from '../config/address.js'
-import { pendingJobs, RUNNING_STATUSES, TAG } from '../planner/planner.js'
+import { pendingJobs } from '../planner/planner.js'
+import { RUNNING_STATUSES, TAG } from '../model/kinds.js'
 import type { ResourceChange } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
 

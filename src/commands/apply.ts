@@ -135,7 +135,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     )
     result.diagnostics.unshift(...ownDiagnostics)
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
-    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location))
+    if (!this.jsonEnabled() && (changes || result.summary.failed > 0)) this.log(renderApplySummary(result, this.style, prepared.backend.location, waitMs !== undefined && result.applied))
     if (interrupts.exitCode) {
       process.exitCode = interrupts.exitCode
       return result
@@ -149,7 +149,8 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       const logsDone = streaming && prepared.api
         ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
         : undefined
-      const wait = await waitForApplied(prepared.api, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs })
+      const { parseDuration } = await import('../state/lock.js')
+      const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: parseDuration(flags['lock-timeout']) ?? 0 })
       await logsDone
       this.markChanged(flags['detailed-exitcode'], result)
       return { ...result, wait }

@@ -3,8 +3,8 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ProviderSettings } from '../model/types.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
-import type { ApplyPayload } from '../services/apply.js'
-import type { WatchJobJson, WatchTarget } from '../services/watch-model.js'
+import type { ApplyPayload, PreparedApply } from '../services/apply.js'
+import type { JobSnapshot, WatchJobJson, WatchTarget } from '../services/watch-model.js'
 import type { Style } from '../ui/style.js'
 import { EXIT } from './base.js'
 import { jobFamily } from '../config/module.js'
@@ -25,6 +25,8 @@ export interface FollowOptions {
   /** The user wants colour (and so, on a terminal outside CI, the live view). */
   color: boolean
   intervalMs: number
+  /** apply --wait: jobs to follow as well once some have ended (deferred warm starts, created then). */
+  onEnded?: (ended: JobSnapshot[]) => Promise<WatchTarget[]>
 }
 
 export interface Followed {
@@ -48,7 +50,7 @@ export async function followJobs(api: SageMakerApi, targets: WatchTarget[], opti
   let last: Awaited<ReturnType<typeof presentWatch>>
   let error: Diagnostic | undefined
   try {
-    last = await presentWatch(watchJobs(api, targets, { intervalMs: options.intervalMs, signal: controller.signal }), {
+    last = await presentWatch(watchJobs(api, targets, { intervalMs: options.intervalMs, signal: controller.signal, ...(options.onEnded ? { onEnded: options.onEnded } : {}) }), {
       live,
       style: options.style,
       write: options.json ? () => {} : options.log,
@@ -80,25 +82,47 @@ export async function pollIntervalOf(text: string): Promise<number | string> {
 }
 
 /**
- * apply --wait: follows the jobs the apply created, replaced, updated or adopted. A failure to follow them is added to
- * the payload's diagnostics; the exit status is the apply's when that failed, else the wait's.
+ * apply --wait: follows the jobs the apply created, replaced, updated or adopted, creates each deferred warm start as
+ * soon as the jobs it waits for have ended (and follows it too), then records what it saw in the state (see
+ * services/waited.ts). A failure to follow the jobs is added to the payload's diagnostics; the exit status is the
+ * apply's when that failed, else the wait's.
  */
-export async function waitForApplied(api: SageMakerApi, result: ApplyPayload, options: FollowOptions): Promise<WaitPayload> {
+export async function waitForApplied(prepared: PreparedApply, result: ApplyPayload, options: FollowOptions & { lockWaitMs: number }): Promise<WaitPayload> {
   const { appliedTargets } = await import('../services/watch.js')
-  const targets = appliedTargets(result)
+  const { DeferredStarts, recordWaited } = await import('../services/waited.js')
+  const { renderEvent } = await import('../ui/apply.js')
+  const { wantsLiveView } = await import('../ui/watch.js')
+  const api = prepared.api!
+  // Lines between the live view's frames would tear them: the view shows the new job's row instead.
+  const quiet = options.json || wantsLiveView(options.color)
+  const deferred = new DeferredStarts(prepared, result, (event) => {
+    const line = quiet ? undefined : renderEvent(event, options.style)
+    if (line) options.log(line)
+  })
+  const applied = appliedTargets(result)
+  const parents = deferred.parents(applied)
+  const targets = [...applied, ...parents]
   if (targets.length === 0) {
     if (!options.json) options.log('\nNo jobs to wait for: this apply created, replaced, updated or adopted none.')
     return { all_completed: true, interrupted: false, jobs: [] }
   }
   if (!options.json) options.log('')
-  const followed = await followJobs(api, targets, options)
-  if (followed.error) {
-    result.diagnostics.push(followed.error)
-    if (!options.json) {
+  const followed = await followJobs(api, targets, { ...options, onEnded: (ended) => deferred.startReady(ended) })
+  const report = async (diagnostics: Diagnostic[]) => {
+    result.diagnostics.push(...diagnostics)
+    if (!options.json && diagnostics.length > 0) {
       const { renderDiagnostics } = await import('../ui/diagnostics.js')
-      options.log(renderDiagnostics([followed.error], options.style))
+      options.log(renderDiagnostics(diagnostics, options.style))
     }
   }
+  await report(deferred.diagnostics)
+  if (followed.error) await report([followed.error])
+  else {
+    const jobs = [...appliedTargets(result), ...parents]
+    await report(await recordWaited({ api, backend: prepared.backend, jobs, configuration: prepared.configuration, operation: 'apply', lockWaitMs: options.lockWaitMs, parallelism: prepared.options.parallelism }))
+  }
+  // A deferred change that could not be created is an apply error, whatever the jobs waited for did.
+  if (deferred.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error
   if (process.exitCode === undefined || process.exitCode === EXIT.ok) process.exitCode = followed.exitCode
   return followed.wait
 }

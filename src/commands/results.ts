@@ -23,6 +23,7 @@ Exit status: 0 success; 1 error.`
     ...connectionFlags,
     job: Flags.string({ description: 'A job of the resource from its history (an earlier generation) instead of the current one.' }),
     csv: Flags.boolean({ description: 'Print CSV (RFC 4180): a header and one row per training job, ranked.', default: false }),
+    generations: Flags.boolean({ description: "Compare the resource's generations (re-tunes, replacements): each one's status and best objective, and a warm start's overall best.", default: false, exclusive: ['csv'] }),
   }
 
   async run(): Promise<ResultsResult> {
@@ -31,7 +32,7 @@ Exit status: 0 success; 1 error.`
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { results } = await import('../services/results.js')
-    const result = await results({ dir: flags.chdir, address: args.address, job: flags.job, variables: sources, env: process.env, region: flags.region, profile: flags.profile })
+    const result = await results({ dir: flags.chdir, address: args.address, job: flags.job, generations: flags.generations, variables: sources, env: process.env, region: flags.region, profile: flags.profile })
     if (flags.csv && result.tuning_job) {
       const { resultsCsv } = await import('../ui/results.js')
       const { terminalSafe } = await import('../ui/escape.js')
@@ -40,7 +41,8 @@ Exit status: 0 success; 1 error.`
     }
     return this.finish(result, async () => {
       const { renderResults } = await import('../ui/results.js')
-      return (r, style) => (flags.csv ? '' : renderResults(r, style, { width: process.stdout.columns || 80 }))
+      const { renderGenerations } = await import('../ui/results.js')
+      return (r, style) => (flags.csv ? '' : flags.generations ? renderGenerations(r, style) : renderResults(r, style, { width: process.stdout.columns || 80 }))
     })
   }
 }

@@ -13,7 +13,7 @@ export interface WatchPayload extends WaitPayload {
 
 export default class WatchCommand extends BaseCommand {
   static override summary = 'Follow the managed jobs until they finish: status, secondary status, tuning progress and best objective.'
-  static override description = `Reads the current job of every resource in the state (or of the resources named) and polls SageMaker until each has reached a terminal status. On a terminal it draws a live view; off a terminal, in CI, or with --no-color/NO_COLOR it prints one timestamped line per change. It never writes the state and never stops a job: Ctrl-C stops watching only.
+  static override description = `Reads the current job of every resource in the state (or of the resources named) and polls SageMaker until each has reached a terminal status. On a terminal it draws a live view; off a terminal, in CI, or with --no-color/NO_COLOR it prints one timestamped line per change. It never stops a job (Ctrl-C stops watching only) and holds no lock while it waits: at the end it takes the state lock for one write, recording each job's final status, times, failure reason and best training job, and the outputs.
 
 Exit status: 0 every job Completed; 3 every job ended but not all Completed (Failed, Stopped, not found); 1 error; 130 interrupted.`
   static override examples = ['<%= config.bin %> watch', '<%= config.bin %> watch sagemaker_hyperparameter_tuning_job.hpo', '<%= config.bin %> watch --poll-interval 30s --json']
@@ -44,6 +44,13 @@ Exit status: 0 every job Completed; 3 every job ended but not all Completed (Fai
     const followed = await followJobs(prepared.api, prepared.targets, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')), intervalMs: prepared.intervalMs })
     const diagnostics = [...prepared.diagnostics, ...(followed.error ? [followed.error] : [])]
     if (followed.error) return this.failed({ ...followed.wait, diagnostics }, diagnostics)
+    const { recordWatched } = await import('../services/watch.js')
+    const recorded = await recordWatched(prepared)
+    diagnostics.push(...recorded)
+    if (!this.jsonEnabled() && recorded.length > 0) {
+      const { renderDiagnostics } = await import('../ui/diagnostics.js')
+      this.logToStderr(renderDiagnostics(recorded, this.style))
+    }
     process.exitCode = followed.exitCode
     return { ...followed.wait, diagnostics }
   }

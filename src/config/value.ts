@@ -35,10 +35,6 @@ export function isObject(v: Value): v is ObjectValue {
   return prototype === null || prototype === Object.prototype
 }
 
-export function isSensitive(v: Value): v is Sensitive {
-  return v instanceof Sensitive
-}
-
 /** Marks a value (once: a marked value is not wrapped twice). */
 export function markSensitive(v: Value, marked = true): Value {
   return marked && !(v instanceof Sensitive) ? new Sensitive(v) : v

@@ -401,7 +401,8 @@ function tuningView(ctx: Context, tj: TuningJobRecord, at: number): JsonObject {
       Failed: count(children, (c) => c.ended && c.objectiveValue === undefined),
     },
     BestTrainingJob: best?.summary,
-    OverallBestTrainingJob: tj.spec.WarmStartConfig ? overallBest(ctx, tj, best, at)?.summary : undefined,
+    // Documented for IdenticalDataAndAlgorithm warm starts only: a TransferLearning job's objective is not comparable.
+    OverallBestTrainingJob: tj.spec.WarmStartConfig?.WarmStartType === 'IdenticalDataAndAlgorithm' ? overallBest(ctx, tj, best, at)?.summary : undefined,
     FailureReason: status === 'Failed' ? 'All training jobs failed.' : undefined,
     TuningJobCompletionDetails: { NumberOfTrainingJobsObjectiveNotImproving: jobsSinceBest(children) },
     ConsumedResources: { RuntimeInSeconds: Math.round((ended ? (tj.endedAt as number) : at) - tj.creationTime) },
@@ -409,7 +410,7 @@ function tuningView(ctx: Context, tj: TuningJobRecord, at: number): JsonObject {
   return view
 }
 
-/** With warm start, the best job among this tuning job's and its parents'. */
+/** With warm start, the best job among the training jobs this tuning job and its parents launched. */
 function overallBest(ctx: Context, tj: TuningJobRecord, own: ChildInfo | undefined, at: number): ChildInfo | undefined {
   const candidates = own ? [own] : []
   for (const parent of tj.spec.WarmStartConfig?.ParentHyperParameterTuningJobs ?? []) {

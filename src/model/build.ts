@@ -12,7 +12,8 @@ import { Unknown, containsSensitive, findUnknown, isObject, isUnknown, markSensi
 import { sumOfUnits } from '../util/duration.js'
 import { isScalar, shape, structure, type StringShape } from './api.js'
 import { memberName, spelledMembers, type Spelling } from './terraform.js'
-import { JOB_KINDS, apiPathKey, type ImportTarget, type ApiObject, type ApiValue, type Configuration, type JobKind, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
+import { apiPathKey, type ImportTarget, type ApiObject, type ApiValue, type Configuration, type JobName, type JobResource, type OutputValue, type PolicySettings, type SourceEntry, type WarmStartType } from './types.js'
+import { JOB_KINDS, type JobKind } from './kinds.js'
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
 export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const

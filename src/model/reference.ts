@@ -3,7 +3,7 @@
 import { isScalar, shape, structure, type Shape } from './api.js'
 import { manifestMembers, MAX_WARM_START_PARENTS } from './build.js'
 import { memberName, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
-import { JOB_KINDS } from './types.js'
+import { JOB_KINDS } from './kinds.js'
 import { MANAGED_TAG_COUNT, NAME_SUFFIX_LENGTH } from './validate.js'
 
 const MANAGED = new Set(['TrainingJobName', 'HyperParameterTuningJobName', 'Tags'])

@@ -6,8 +6,6 @@ export const STATE_FORMAT_VERSION = 1
 
 import type { ResourceType } from '../config/module.js'
 
-export type { ResourceType }
-
 /** One SageMaker job that a resource created or adopted. Jobs are immutable, so a changed spec means a new record. */
 export interface JobRecord {
   name: string
@@ -46,6 +44,8 @@ export interface BestTrainingJobRecord {
   objective: number
   /** ModelArtifacts.S3ModelArtifacts of the training job. */
   model_artifacts: string
+  /** A warm start's overall best launched by a parent: that parent tuning job (absent: the job's own training job). */
+  tuning_job?: string
 }
 
 export interface ResourceState {

@@ -1,64 +1,13 @@
 // The typed model: what the manifest asks SageMaker for, resource by resource, with every value located in its file.
 import type { SourceRange } from '../diagnostics/index.js'
-import type { JobFamily, ResourceType } from '../config/module.js'
 import type { Unknown, Value } from '../config/value.js'
 import type { InstanceKey } from '../config/address.js'
-import { PROVIDER_RESOURCES, type NativeResourceType, type ProviderResourceType, type Spelling } from './terraform.js'
+import type { JobKind } from './kinds.js'
 
 /** A request value as sent to the API (PascalCase members), where any leaf may still be unknown until apply. */
 export type ApiValue = string | number | boolean | Unknown | ApiValue[] | ApiObject
 export interface ApiObject {
   [member: string]: ApiValue
-}
-
-export interface JobKind {
-  type: ResourceType
-  requestShape: 'CreateTrainingJobRequest' | 'CreateHyperParameterTuningJobRequest'
-  nameMember: 'TrainingJobName' | 'HyperParameterTuningJobName'
-  /** What the API calls the job in messages. */
-  noun: 'training job' | 'hyperparameter tuning job'
-  family: JobFamily
-  /** How the resource's arguments are spelt: sageform's snake_case, or terraform-provider-aws's (src/model/terraform.ts). */
-  spelling: Spelling
-  /** The argument that pins the job name, and the reference attribute that reads it. */
-  nameArgument: string
-  /** Provider arguments the request has no member for, with why sageform does not act on them. */
-  providerOnly: Readonly<Record<string, string>>
-}
-
-const NATIVE_KINDS: Record<NativeResourceType, JobKind> = {
-  sagemaker_training_job: {
-    type: 'sagemaker_training_job',
-    requestShape: 'CreateTrainingJobRequest',
-    nameMember: 'TrainingJobName',
-    noun: 'training job',
-    family: 'training',
-    spelling: 'native',
-    nameArgument: 'name',
-    providerOnly: {},
-  },
-  sagemaker_hyperparameter_tuning_job: {
-    type: 'sagemaker_hyperparameter_tuning_job',
-    requestShape: 'CreateHyperParameterTuningJobRequest',
-    nameMember: 'HyperParameterTuningJobName',
-    noun: 'hyperparameter tuning job',
-    family: 'tuning',
-    spelling: 'native',
-    nameArgument: 'name',
-    providerOnly: {},
-  },
-}
-
-/** A provider resource is its native kind read in the provider's spelling. */
-function providerKind(type: ProviderResourceType): JobKind {
-  const { native, nameArgument, providerOnly } = PROVIDER_RESOURCES[type]
-  return { ...NATIVE_KINDS[native], type, spelling: 'provider', nameArgument, providerOnly }
-}
-
-export const JOB_KINDS: Record<ResourceType, JobKind> = {
-  ...NATIVE_KINDS,
-  aws_sagemaker_training_job: providerKind('aws_sagemaker_training_job'),
-  aws_sagemaker_hyper_parameter_tuning_job: providerKind('aws_sagemaker_hyper_parameter_tuning_job'),
 }
 
 /** Where a request value came from: its source range and its manifest spelling (`resource_config.instance_count`). */

@@ -17,7 +17,7 @@ export const HASH_LENGTH = 8
  * structure contributes its members (ResourceConfig → KeepAlivePeriodInSeconds only), anything else the whole member.
  * They are left out of the identity so that changing them updates the job in place instead of replacing it.
  */
-export function updatableTrainingPaths(): string[][] {
+function updatableTrainingPaths(): string[][] {
   const update = structure('UpdateTrainingJobRequest')
   const paths: string[][] = []
   for (const [member, ref] of Object.entries(update.members)) {
@@ -31,7 +31,8 @@ export function updatableTrainingPaths(): string[][] {
   return paths
 }
 
-const UPDATABLE = updatableTrainingPaths()
+/** The API paths UpdateTrainingJob changes in place (updatableTrainingPaths). */
+export const UPDATABLE = updatableTrainingPaths()
 
 /** `resource_config.instance_type` → ['ResourceConfig', 'InstanceType'], following list items of repeated blocks. */
 export function apiPathOf(requestShape: string, manifestPath: string, spelling: Spelling = 'native'): Array<string | number> | undefined {

@@ -8,37 +8,16 @@ import { isSensitivePath, type ApiObject, type Configuration, type ImportTarget,
 import { manifestPath } from '../model/validate.js'
 import { digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
-import { canonicalJson, identitySpec, jobName, specHash, toJson, updatableTrainingPaths } from './identity.js'
+import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } from './identity.js'
 
 export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/build.js'
+import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { targetChanges } from './target.js'
 import { importsByAddress, sameRequest } from './imports.js'
 import { addressTag, normalizeAddress, resourceOf } from '../config/address.js'
-
-/** Statuses after which a job changes no more (and a warm-start parent may be used). */
-export const TERMINAL_STATUSES = new Set(['Completed', 'Failed', 'Stopped'])
-export const RUNNING_STATUSES = new Set(['InProgress', 'Stopping'])
-
-/** What sageform tags every job it creates with; SageMaker copies a tuning job's tags onto its training jobs. */
-export const TAG = { address: 'sageform:address', lineage: 'sageform:lineage', specHash: 'sageform:spec-hash' } as const
-
-export interface RemoteJob {
-  type: ResourceType
-  name: string
-  arn: string
-  status: string
-  secondary_status?: string
-  failure_reason?: string
-  /** Absent when the refresh could not read them (Search refused: Describe alone carries no tags). */
-  tags?: Record<string, string>
-  created_at?: string
-  ended_at?: string
-  /** The job's Create request from Describe: read only for the jobs import blocks name. */
-  request?: JsonValue
-}
 
 /** What SageMaker said about the jobs the plan cares about, keyed by `remoteKey(type, name)`. */
 export interface RemoteSnapshot {
@@ -395,8 +374,6 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
   return Object.keys(set).length || remove.length ? { set, remove, before } : undefined
 }
 
-const UPDATABLE = updatableTrainingPaths()
-
 /** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
 function trainingUpdate(resource: JobResource, record: JobRecord, status: string | undefined, diags: Diagnostics): Record<string, JsonValue> | undefined {
   if (resource.kind.family !== 'training' || !record.request) return undefined
@@ -405,7 +382,7 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
   const update: Record<string, JsonValue> = {}
   for (const path of UPDATABLE) {
     const d = digJson(desired, path)
-    if (canonical(d) === canonical(digJson(recorded, path))) continue
+    if (canonicalJson(d) === canonicalJson(digJson(recorded, path))) continue
     if (d === undefined) continue
     const [member, inner] = path as [string, string | undefined]
     update[member] = inner ? { ...((update[member] as Record<string, JsonValue>) ?? {}), [inner]: d } : d
@@ -421,11 +398,6 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
     return undefined
   }
   return update
-}
-
-
-function canonical(v: JsonValue | undefined): string {
-  return JSON.stringify(v, (_k, val) => (val && typeof val === 'object' && !Array.isArray(val) ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : 1))) : val)) ?? 'undefined'
 }
 
 /**
@@ -567,7 +539,7 @@ export function attributeChanges(resource: JobResource, record: Pick<JobRecord, 
   for (const key of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(key)
     const a = after.get(key)
-    if (b && a && canonical(b.value) === canonical(a.value)) continue
+    if (b && a && canonicalJson(b.value) === canonicalJson(a.value)) continue
     const path = (a ?? b)!.path
     const mp = manifestPath(shapeName, path, resource.kind.spelling)
     if (ignored.some((i) => mp === i || mp.startsWith(`${i}.`) || mp.startsWith(`${i}[`))) continue

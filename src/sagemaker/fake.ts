@@ -19,6 +19,8 @@ import {
   type TrainingJobStatus,
 } from './types.js'
 
+import { RUNNING_STATUSES } from '../model/kinds.js'
+
 export const FAKE_ARN_PREFIX = 'arn:aws:sagemaker:us-east-1:123456789012'
 
 export type FakeOp = keyof SageMakerApi
@@ -238,7 +240,6 @@ const tuningKind: JobKind<DescribeHyperParameterTuningJobResponse> = {
 }
 
 // Stopping and Stopped are spelled the same in both status enums, so the lifecycle below serves both kinds.
-const RUNNING = new Set(['InProgress', 'Stopping'])
 
 class JobTable<Job extends object> {
   private readonly jobs = new Map<string, { arn: string; job: Job }>()
@@ -292,7 +293,7 @@ class JobTable<Job extends object> {
   delete(name: string): string {
     const { arn, job } = this.get(name)
     const status = this.kind.status(job) ?? ''
-    if (RUNNING.has(status)) {
+    if (RUNNING_STATUSES.has(status)) {
       throw new SageMakerError('ResourceInUse', `${this.kind.noun} ${name} is ${status}; stop it before deleting it.`)
     }
     this.jobs.delete(nameKey(name))

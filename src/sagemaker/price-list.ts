@@ -15,6 +15,7 @@
 // The instance type is `instanceName`, else `instanceType` without its "-Training" suffix, else the part of
 // `usagetype` after "-Train:". Only on-demand hourly USD prices count; should two products name the same instance
 // type, the higher price is kept (the figure is an upper bound).
+import { KindedServiceError } from './service-error.js'
 
 export interface TrainingPrices {
   region: string
@@ -38,15 +39,8 @@ export interface PriceListApi {
  */
 export type PriceListErrorKind = 'credentials' | 'unreachable' | 'service'
 
-export class PriceListError extends Error {
+export class PriceListError extends KindedServiceError<PriceListErrorKind> {
   override readonly name = 'PriceListError'
-  constructor(
-    readonly kind: PriceListErrorKind,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause })
-  }
 }
 
 export const SAGEMAKER_SERVICE_CODE = 'AmazonSageMaker'

@@ -1,5 +1,6 @@
 // The account's SageMaker quotas from the Service Quotas API, behind a narrow interface (the SDK client is in
-// service-quotas.ts and loaded only when a plan checks quotas), with a fake for tests.
+// service-quotas.ts and loaded only when a plan checks quotas).
+import { KindedServiceError } from './service-error.js'
 
 /** One quota as ListServiceQuotas returns it, reduced to what the plan check reads. */
 export interface ServiceQuota {
@@ -25,35 +26,6 @@ export interface ServiceQuotasApi {
  */
 export type ServiceQuotasErrorKind = 'credentials' | 'denied' | 'unreachable' | 'service'
 
-export class ServiceQuotasError extends Error {
+export class ServiceQuotasError extends KindedServiceError<ServiceQuotasErrorKind> {
   override readonly name = 'ServiceQuotasError'
-  constructor(
-    readonly kind: ServiceQuotasErrorKind,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause })
-  }
-}
-
-/** Answers from a list; records each call. */
-export class FakeServiceQuotas implements ServiceQuotasApi {
-  calls = 0
-  constructor(
-    public quotas: ServiceQuota[],
-    private readonly failure?: ServiceQuotasError,
-  ) {}
-
-  async sageMakerQuotas(): Promise<ServiceQuota[]> {
-    this.calls++
-    if (this.failure) throw this.failure
-    return this.quotas.map((q) => ({ ...q }))
-  }
-
-  async sageMakerQuota(code: string): Promise<ServiceQuota | undefined> {
-    this.calls++
-    if (this.failure) throw this.failure
-    const found = this.quotas.find((q) => q.code === code)
-    return found && { ...found }
-  }
 }

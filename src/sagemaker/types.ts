@@ -115,14 +115,6 @@ export function isResourceLimitExceeded(err: unknown): err is SageMakerError {
   return isSageMakerError(err, 'ResourceLimitExceeded')
 }
 
-/**
- * SageMaker does not keep one spelling of an ARN: ListHyperParameterTuningJobs has been seen returning tuning job
- * ARNs in lower case (boto/boto3#4606) while Create and Describe keep the name's case. Compare ARNs only with this.
- */
-export function sameArn(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase()
-}
-
 /** SageMaker's `[{Key, Value}]` tag list as a record; sageform handles tags as records everywhere else. */
 export function tagRecord(tags: readonly Tag[] | undefined): Record<string, string> {
   return Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))

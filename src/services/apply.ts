@@ -11,7 +11,8 @@ import { hasUnknownJson, summarize, type Plan, type ResourceChange } from '../pl
 import { jobName, specHash } from '../planner/identity.js'
 import { policyViolations } from '../planner/policy.js'
 import { savedPlanProblems } from '../planner/verify.js'
-import { TAG, toJson } from '../planner/planner.js'
+import { toJson } from '../planner/planner.js'
+import { TAG } from '../model/kinds.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import { parseDuration, type HeldLock } from '../state/lock.js'
@@ -310,7 +311,7 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
  * otherwise the plan's configuration evaluated again, in memory, now that the jobs it depends on exist. Either way the
  * policy's limits are checked with every request resolved so far before the job may be created.
  */
-function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver {
+export function requestResolver(plan: Plan, configuration: Evaluated): RequestResolver {
   const resolved = new Map<ResourceChange, JsonValue>()
   return async (change, state) => {
     const built = buildRequest(change, state, configuration)
@@ -356,17 +357,23 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
 
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
 async function recordOutputs(state: State, configuration: Evaluated | undefined, backend: StateBackend, diags: Diagnostics): Promise<void> {
-  const outputs: NonNullable<State['outputs']> = {}
-  for (const [name, output] of configuration?.evaluate(referenceAttributes(state, new Set())).config.outputs ?? []) {
-    if (findUnknown(output.value)) continue
-    outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
-  }
+  const outputs = outputsOf(state, configuration)
   if (JSON.stringify(outputs) === JSON.stringify(state.outputs ?? {})) return
   try {
     await backend.write({ ...state, serial: state.serial + 1, outputs })
   } catch (error) {
     diags.warning('Outputs not recorded', { detail: (error as Error).message })
   }
+}
+
+/** The configuration's outputs with every value the state makes known (unknown ones are left out). */
+export function outputsOf(state: State, configuration: Evaluated | undefined): NonNullable<State['outputs']> {
+  const outputs: NonNullable<State['outputs']> = {}
+  for (const [name, output] of configuration?.evaluate(referenceAttributes(state, new Set())).config.outputs ?? []) {
+    if (findUnknown(output.value)) continue
+    outputs[name] = { value: JSON.parse(JSON.stringify(output.value)) as JsonValue, ...(output.sensitive ? { sensitive: true } : {}) }
+  }
+  return outputs
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Configuration, JobResource } from '../model/types.js'
 import { specHash, toJson } from '../planner/identity.js'
 import { describedRequest, importedSpecHash, sameRequest } from '../planner/imports.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
+import { jobOps } from '../sagemaker/jobs.js'
 import type { StateBackend } from '../state/backend.js'
 import { newState, StateWriteRefused } from '../state/store.js'
 import { terraformStateJobs } from '../state/terraform.js'
@@ -18,7 +19,7 @@ import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
 import { referenceAttributes } from './plan.js'
 import { describe, remoteFromSearch } from './refresh.js'
-import { TAG } from '../planner/planner.js'
+import { TAG } from '../model/kinds.js'
 import { openState, readStateFrom } from './state.js'
 import type { VariableSource } from '../config/variables.js'
 
@@ -230,7 +231,7 @@ async function adoptJob({ state, config, client }: ImportContext, address: strin
   }
   const live = await describe(client, resource.kind.type, jobName)
   if (!live) return { problem: { summary: 'No such job', detail: `SageMaker has no ${resource.kind.noun} named "${jobName}".` } }
-  const raw = resource.kind.family === 'training' ? await client.describeTrainingJob(jobName) : await client.describeTuningJob(jobName)
+  const raw = await jobOps(client, resource.kind.type).describeRaw(jobName)
   const request = describedRequest(resource.kind.requestShape, resource.kind.nameMember, raw.found ? raw.job : undefined)
   const hash = specHash(resource, 1)
   const matches = typeof hash === 'string' && !findUnknown(resource.request as never) && sameRequest(resource.kind.requestShape, toJson(resource.request), request)

@@ -16,9 +16,9 @@ import { connect, connectLogs, type ConnectionOptions } from './connection.js'
 import { loadState } from './state.js'
 import { notInState } from './state-show.js'
 import { jobFamily } from '../config/module.js'
+import { TERMINAL_STATUSES } from '../model/kinds.js'
 
 export const DEFAULT_POLL_INTERVAL_MS = 5000
-const TERMINAL = new Set(['Completed', 'Failed', 'Stopped'])
 
 export interface LogLine {
   /** The training job. */
@@ -80,7 +80,7 @@ export async function followLogs(options: FollowLogsOptions): Promise<FollowLogs
     // The status first: when it is terminal, the read below sees everything the job wrote.
     const described = await api.describeTrainingJob(jobName)
     const job = described.found ? described.job : undefined
-    const ended = job === undefined || TERMINAL.has(job.TrainingJobStatus ?? '')
+    const ended = job === undefined || TERMINAL_STATUSES.has(job.TrainingJobStatus ?? '')
     Object.assign(result, statusOf(job))
     hosts = Math.max(hosts, instanceCount(job))
     // Listing streams is rate-limited account-wide: once every instance's stream is known, only the last read lists again.
@@ -279,6 +279,6 @@ function explain(read: FollowLogsResult, follow: boolean, diags: Diagnostics): v
   if (read.missingGroup) {
     diags.error(`CloudWatch Logs has no log group ${TRAINING_JOB_LOG_GROUP} in this region, so training job ${read.jobName} left no logs there; check the region, and that the job's role may write to CloudWatch Logs.`)
   } else if (read.streams === 0) {
-    diags.warning(`Training job ${read.jobName} has written no logs${TERMINAL.has(read.status) ? '' : ' yet'}.`)
+    diags.warning(`Training job ${read.jobName} has written no logs${TERMINAL_STATUSES.has(read.status) ? '' : ' yet'}.`)
   }
 }

@@ -66,19 +66,23 @@ export function referenceAttributes(state: State | undefined, replace: ReadonlyS
       ['status', exists ? current.status : later('status')],
       ['failure_reason', exists ? (current.failure_reason ?? null) : later('failure_reason')],
       ...(resource.kind.family === 'tuning'
-        ? [['best_training_job', exists && current.best_training_job ? bestTrainingJobValue(current.best_training_job) : later('best_training_job')] as [string, Value]]
+        ? [['best_training_job', exists && current.best_training_job ? bestTrainingJobValue(current.best_training_job, current.name) : later('best_training_job')] as [string, Value]]
         : []),
     ])
   }
 }
 
-/** A recorded best training job as a reference reads it: hyperparameters a map of string, objective a number. */
-function bestTrainingJobValue(best: BestTrainingJobRecord): ObjectValue {
+/**
+ * A recorded best training job as a reference reads it: hyperparameters a map of string, objective a number, and
+ * tuning_job the tuning job that launched it (`owner` itself, or the warm-start parent holding the overall best).
+ */
+function bestTrainingJobValue(best: BestTrainingJobRecord, owner: string): ObjectValue {
   return newObject([
     ['name', best.name],
     ['hyperparameters', newObject(Object.entries(best.hyperparameters))],
     ['objective', best.objective],
     ['model_artifacts', best.model_artifacts],
+    ['tuning_job', best.tuning_job ?? owner],
   ])
 }
 

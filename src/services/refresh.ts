@@ -3,12 +3,13 @@
 // return (it is eventually consistent) are looked up one by one.
 import { jobFamily, type JobFamily, type ResourceType } from '../config/module.js'
 import type { Diagnostic } from '../diagnostics/index.js'
-import { pendingJobs, remoteKey, TAG, type RemoteJob, type RemoteSnapshot } from '../planner/planner.js'
+import { pendingJobs, remoteKey, type RemoteSnapshot } from '../planner/planner.js'
+import { TAG, type RemoteJob } from '../model/kinds.js'
 import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../sagemaker/types.js'
 import type { State } from '../model/state.js'
 import { mapLimit } from '../util/pool.js'
-import { jobOps } from '../apply/jobs.js'
-import { JOB_KINDS } from '../model/types.js'
+import { jobOps } from '../sagemaker/jobs.js'
+import { JOB_KINDS } from '../model/kinds.js'
 import { describedRequest } from '../planner/imports.js'
 
 const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
@@ -100,7 +101,7 @@ export async function describeImports(api: SageMakerApi, jobs: ReadonlyArray<{ t
     const job = await describe(api, type, name)
     if (!job) return undefined
     const kind = JOB_KINDS[type]
-    const described = kind.family === 'training' ? await api.describeTrainingJob(name) : await api.describeTuningJob(name)
+    const described = await jobOps(api, type).describeRaw(name)
     return { ...job, request: describedRequest(kind.requestShape, kind.nameMember, described.found ? described.job : undefined) }
   })
   return found.filter((job) => job !== undefined)

@@ -19,6 +19,8 @@ export interface ResultsOptions extends ConnectionOptions {
   address: string
   /** A job of the resource other than its current one: an earlier generation, from its history. */
   job?: string
+  /** Compare the resource's generations instead: each one's best training job (results.generations). */
+  generations?: boolean
   /** For the provider block (region, profile, endpoint); the rest of the configuration does not matter here. */
   variables: VariableSource[]
   env: NodeJS.ProcessEnv
@@ -56,9 +58,37 @@ export interface TuningJobInfo {
   /** The tuning job's objective: ranking follows its type. */
   objective: { metric_name: string | null; type: ObjectiveType }
   best_training_job: string | null
+  /**
+   * OverallBestTrainingJob, which SageMaker returns for an IdenticalDataAndAlgorithm warm start: the best of its own and
+   * its parents' training jobs. Null otherwise.
+   */
+  overall_best_training_job: OverallBest | null
   /** Whether this is the resource's current job (false with --job for an earlier generation). */
   current: boolean
   generation: number | null
+}
+
+/** A warm start's best training job across its parents: which tuning job (and generation of the resource) launched it. */
+export interface OverallBest {
+  name: string
+  tuning_job: string | null
+  /** The generation of this resource that tuning job is; null for a parent outside the resource. */
+  generation: number | null
+  objective: number | null
+}
+
+/** `results --generations`: one row per job the resource has had, oldest generation first. */
+export interface GenerationResult {
+  generation: number | null
+  name: string
+  status: string
+  current: boolean
+  /** Deleted by keep_generations: what the state recorded, SageMaker having nothing more to say. */
+  deleted: boolean
+  /** The generation's own best (BestTrainingJob), or as recorded. */
+  best_training_job: string | null
+  objective: number | null
+  overall_best_training_job: OverallBest | null
 }
 
 /** The `results --json` payload (schemas/results.json). */
@@ -71,6 +101,8 @@ export interface ResultsResult {
   hyperparameters: string[]
   /** Ranked: best objective first, jobs without a final objective last (in launch order). */
   training_jobs: TrainingJobResult[]
+  /** With --generations: every generation's best, oldest first. */
+  generations?: GenerationResult[]
   diagnostics: Diagnostic[]
 }
 
@@ -97,6 +129,25 @@ export async function results(given: ResultsOptions, api?: SageMakerApi): Promis
 
   const client = api ?? (await connect(options, await providerSettings(options), diags))
   if (!client) return empty()
+  const records = [...resource.history, ...(resource.current ? [resource.current] : [])]
+  const overallOf = (described: DescribeHyperParameterTuningJobResponse): OverallBest | null => {
+    const overall = described.OverallBestTrainingJob
+    if (!overall?.TrainingJobName) return null
+    const holder = overall.TuningJobName ?? null
+    const held = records.find((r) => r.name === holder)
+    const generation = held ? (held.generation ?? 1) : null
+    return { name: overall.TrainingJobName, tuning_job: holder, generation, objective: overall.FinalHyperParameterTuningJobObjectiveMetric?.Value ?? null }
+  }
+  let generations: GenerationResult[] | undefined
+  if (options.generations) {
+    try {
+      generations = await compareGenerations(client, records, resource.current, overallOf)
+    } catch (error) {
+      if (!isSageMakerError(error)) throw error
+      diags.error('Cannot read the tuning jobs from SageMaker', { detail: `${error.code}: ${error.message}`, address: options.address })
+      return empty()
+    }
+  }
   let described: DescribeHyperParameterTuningJobResponse
   let summaries: HyperParameterTrainingJobSummary[]
   try {
@@ -125,13 +176,38 @@ export async function results(given: ResultsOptions, api?: SageMakerApi): Promis
       strategy: described.HyperParameterTuningJobConfig?.Strategy ?? null,
       objective,
       best_training_job: best,
+      overall_best_training_job: overallOf(described),
       current: record === resource.current,
       generation: record.generation ?? null,
     },
     hyperparameters: [...new Set(ranked.flatMap((j) => Object.keys(j.hyperparameters)))].sort(),
     training_jobs: ranked,
+    ...(generations ? { generations } : {}),
     diagnostics: diags.items,
   }
+}
+
+/** Each generation's best, from SageMaker (one Describe each), or as recorded once SageMaker no longer has the job. */
+async function compareGenerations(api: SageMakerApi, records: JobRecord[], current: JobRecord | undefined, overallOf: (d: DescribeHyperParameterTuningJobResponse) => OverallBest | null): Promise<GenerationResult[]> {
+  const rows = await Promise.all(
+    records.map(async (record): Promise<GenerationResult> => {
+      const found = record.deleted_at ? undefined : await api.describeTuningJob(record.name)
+      const described = found?.found ? found.job : undefined
+      const recorded = record.best_training_job
+      const own = described?.BestTrainingJob
+      return {
+        generation: record.generation ?? null,
+        name: record.name,
+        status: described?.HyperParameterTuningJobStatus ?? record.status,
+        current: record === current,
+        deleted: record.deleted_at !== undefined,
+        best_training_job: own?.TrainingJobName ?? (recorded && !recorded.tuning_job ? recorded.name : null),
+        objective: own ? (own.FinalHyperParameterTuningJobObjectiveMetric?.Value ?? null) : recorded && !recorded.tuning_job ? recorded.objective : null,
+        overall_best_training_job: described ? overallOf(described) : null,
+      }
+    }),
+  )
+  return rows.sort((a, b) => (a.generation ?? 0) - (b.generation ?? 0))
 }
 
 /** The job to show: --job from the resource's jobs (current or history), else the current one. */

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import { filterMatches } from '../config/address.js'
-import type { ResourceType } from '../model/state.js'
+import type { ResourceType } from '../config/module.js'
 import { loadState } from './state.js'
 
 export interface StateListOptions {

@@ -3,10 +3,8 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import { jobFamily, RESOURCE_TYPES, type ResourceType } from '../config/module.js'
 import { normalizeAddress, parseAddress, resourceOf } from '../config/address.js'
-import { moveEntry } from '../model/state.js'
-import { StateWriteRefused } from '../state/store.js'
-import type { State } from '../model/state.js'
-import { lockBackend, openState, readStateFrom } from './state.js'
+import { moveEntry, type State } from '../model/state.js'
+import { editState } from './state.js'
 import { notInState } from './state-show.js'
 
 export interface StateMvOptions {
@@ -30,34 +28,19 @@ export interface StateMvResult {
 }
 
 export async function stateMv(options: StateMvOptions): Promise<StateMvResult> {
-  const result: StateMvResult = { format_version: '1.0', dry_run: options.dryRun, moved: [], serial: null, backup: null, diagnostics: [] }
-  const { backend, diagnostics: backendDiagnostics } = await openState(options.dir)
-  if (!backend) return { ...result, diagnostics: backendDiagnostics }
-  const lock = await lockBackend(backend, { operation: 'state mv', timeoutMs: options.lockTimeoutMs })
-  if (!lock.ok) return { ...result, diagnostics: [lock.diagnostic] }
-  try {
-    const { state, diagnostics } = await readStateFrom(backend)
-    if (diagnostics.length > 0 || !state) return { ...result, diagnostics: diagnostics.length > 0 ? diagnostics : [notInState(options.source, [], false)] }
+  const done = await editState({ dir: options.dir, operation: 'state mv', lockTimeoutMs: options.lockTimeoutMs, missing: () => notInState(options.source, [], false) }, (state) => {
     const planned = plannedMoves(state, normalizeAddress(options.source), normalizeAddress(options.destination))
-    if ('error' in planned) return { ...result, diagnostics: [planned.error] }
+    if ('error' in planned) return { diagnostics: [planned.error] }
     const moved = planned.pairs.map(([from, to]) => ({ from, to, job: state.resources[from]!.current?.name ?? null }))
-    if (options.dryRun) return { ...result, moved }
+    if (options.dryRun) return { diagnostics: [], value: moved }
     let next: State = structuredClone(state)
     for (const [from, to, type] of planned.pairs) {
       next = moveEntry(next, from, to)
       next.resources[to]!.type = type
     }
-    next.serial += 1
-    try {
-      await backend.write(next)
-    } catch (err) {
-      if (!(err instanceof StateWriteRefused)) throw err
-      return { ...result, diagnostics: [{ severity: 'error', summary: 'The state was not changed', detail: err.message }] }
-    }
-    return { ...result, moved, serial: next.serial, backup: backend.backupLocation }
-  } finally {
-    await lock.lock.release()
-  }
+    return { diagnostics: [], value: moved, next }
+  })
+  return { format_version: '1.0', dry_run: options.dryRun, moved: done.value ?? [], serial: done.serial ?? null, backup: done.backup ?? null, diagnostics: done.diagnostics }
 }
 
 /** Which records move where, with Terraform's checks: the source exists, the destination is free, the kinds match. */

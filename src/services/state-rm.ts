@@ -3,8 +3,7 @@
 // tags and offers to adopt it again.
 import { normalizeAddress, resourceOf } from '../config/address.js'
 import type { Diagnostic } from '../diagnostics/index.js'
-import { StateWriteRefused } from '../state/store.js'
-import { lockBackend, openState, readStateFrom } from './state.js'
+import { editState } from './state.js'
 import { notInState } from './state-show.js'
 
 export interface StateRmOptions {
@@ -28,39 +27,22 @@ export interface StateRmResult {
 }
 
 export async function stateRm(options: StateRmOptions): Promise<StateRmResult> {
-  const result: StateRmResult = { format_version: '1.0', dry_run: options.dryRun, removed: [], serial: null, backup: null, diagnostics: [] }
-  const { backend, diagnostics: backendDiagnostics } = await openState(options.dir)
-  if (!backend) return { ...result, diagnostics: backendDiagnostics }
-  const lock = await lockBackend(backend, { operation: 'state rm', timeoutMs: options.lockTimeoutMs })
-  if (!lock.ok) return { ...result, diagnostics: [lock.diagnostic] }
-  try {
-    const { state, diagnostics } = await readStateFrom(backend)
-    if (diagnostics.length > 0 || !state) return { ...result, diagnostics: diagnostics.length > 0 ? diagnostics : [notInState(options.addresses[0] ?? '', [], false)] }
+  const done = await editState({ dir: options.dir, operation: 'state rm', lockTimeoutMs: options.lockTimeoutMs, missing: () => notInState(options.addresses[0] ?? '', [], false) }, (state, tookOver) => {
     const known = Object.keys(state.resources)
     // A resource address names all of its instances, as in terraform state rm.
     const wanted = options.addresses.map(normalizeAddress)
     const addresses = [...new Set(wanted.flatMap((a) => (state.resources[a] ? [a] : known.filter((k) => resourceOf(k) === a))))]
     const missing = wanted.filter((a) => !state.resources[a] && !known.some((k) => resourceOf(k) === a))
-    if (missing.length > 0) return { ...result, diagnostics: missing.map((a) => notInState(a, known, true)) }
-
+    if (missing.length > 0) return { diagnostics: missing.map((a) => notInState(a, known, true)) }
     const removed = addresses.map((address) => ({ address, job: state.resources[address]!.current?.name ?? null, status: state.resources[address]!.current?.status ?? null }))
     const warnings: Diagnostic[] = removed
       .filter((r) => r.status === 'InProgress' || r.status === 'Stopping')
       .map((r) => ({ severity: 'warning', summary: 'The job keeps running', detail: `${r.job} is ${r.status} in SageMaker; sageform no longer tracks it.`, address: r.address }))
-    if (lock.lock.tookOver) warnings.unshift(lock.lock.tookOver)
-    if (options.dryRun) return { ...result, removed, diagnostics: warnings }
-
+    if (tookOver) warnings.unshift(tookOver)
+    if (options.dryRun) return { diagnostics: warnings, value: removed }
     const next = structuredClone(state)
     for (const address of addresses) delete next.resources[address]
-    next.serial += 1
-    try {
-      await backend.write(next)
-    } catch (err) {
-      if (!(err instanceof StateWriteRefused)) throw err
-      return { ...result, diagnostics: [{ severity: 'error', summary: 'The state was not changed', detail: err.message }] }
-    }
-    return { ...result, removed, serial: next.serial, backup: backend.backupLocation, diagnostics: warnings }
-  } finally {
-    await lock.lock.release()
-  }
+    return { diagnostics: warnings, value: removed, next }
+  })
+  return { format_version: '1.0', dry_run: options.dryRun, removed: done.value ?? [], serial: done.serial ?? null, backup: done.backup ?? null, diagnostics: done.diagnostics }
 }

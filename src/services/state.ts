@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from '../config/module.js'
 import { localBackend, objectStoreBackend, type StateBackend } from '../state/backend.js'
 import type { AcquireLockResult, LockOptions } from '../state/lock.js'
-import type { ReadStateResult } from '../state/store.js'
+import { StateWriteRefused, type ReadStateResult } from '../state/store.js'
 import type { State } from '../model/state.js'
 
 /**
@@ -70,5 +70,43 @@ export async function readStateFrom(backend: StateBackend): Promise<{ state?: St
       return { diagnostics: [{ severity: 'error', summary: 'The state file cannot be read', detail: result.message.includes(path) ? result.message : `${path}: ${result.message}`, hint: `sageform will not overwrite it. Restore ${backend.backupLocation}, or repair the file by hand.` }] }
     case 'too-new':
       return { diagnostics: [{ severity: 'error', summary: 'The state file is from a newer sageform', detail: `${path} has format version ${result.version}, which this version cannot read.`, hint: 'Upgrade sageform; the file is left untouched.' }] }
+  }
+}
+
+/** What a state edit decided: its diagnostics, what it reports, and the state to write (none: write nothing). */
+export interface StateEdit<T> {
+  diagnostics: Diagnostic[]
+  value?: T
+  next?: State
+}
+
+/**
+ * One edit of the state as the `state` commands make it, without touching SageMaker: open the backend, take the lock
+ * for `operation`, read the state, let `edit` decide, write its result with the next serial, release the lock. A
+ * missing state is `missing`; a write another run's state refuses reports only that.
+ */
+export async function editState<T>(
+  options: { dir: string; operation: string; lockTimeoutMs: number; missing: () => Diagnostic },
+  edit: (state: State, tookOver: Diagnostic | undefined) => StateEdit<T>,
+): Promise<StateEdit<T> & { serial?: number; backup?: string | null }> {
+  const { backend, diagnostics: backendDiagnostics } = await openState(options.dir)
+  if (!backend) return { diagnostics: backendDiagnostics }
+  const lock = await lockBackend(backend, { operation: options.operation, timeoutMs: options.lockTimeoutMs })
+  if (!lock.ok) return { diagnostics: [lock.diagnostic] }
+  try {
+    const { state, diagnostics } = await readStateFrom(backend)
+    if (diagnostics.length > 0 || !state) return { diagnostics: diagnostics.length > 0 ? diagnostics : [options.missing()] }
+    const { next, ...decided } = edit(state, lock.lock.tookOver)
+    if (!next) return decided
+    next.serial = state.serial + 1
+    try {
+      await backend.write(next)
+    } catch (err) {
+      if (!(err instanceof StateWriteRefused)) throw err
+      return { diagnostics: [{ severity: 'error', summary: 'The state was not changed', detail: err.message }] }
+    }
+    return { ...decided, serial: next.serial, backup: backend.backupLocation }
+  } finally {
+    await lock.lock.release()
   }
 }

@@ -2,8 +2,8 @@
 // answer becomes a JobSnapshot (snapshotOf), and two snapshots of the same job become the events a log prints
 // (diffJob), so the whole of the watch logic short of the network is tested without one.
 import type { DescribeHyperParameterTuningJobResponse, DescribeTrainingJobResponse } from '../sagemaker/types.js'
-import type { ResourceType } from '../model/state.js'
-import { jobFamily } from '../config/module.js'
+import { jobFamily, type ResourceType } from '../config/module.js'
+import { TERMINAL_STATUSES } from '../model/kinds.js'
 
 /** One job to follow: a managed resource's current job. */
 export interface WatchTarget {
@@ -24,12 +24,17 @@ export interface TuningCounters {
   max?: number
 }
 
-/** BestTrainingJob: the training job with the best objective so far. */
+/**
+ * The training job with the best objective so far: OverallBestTrainingJob for a warm start (its own and its parents'
+ * training jobs), else BestTrainingJob.
+ */
 export interface BestJob {
   job: string
   metric: string
   value: number
   goal?: string
+  /** When a warm-start parent launched it: that parent tuning job. */
+  tuningJob?: string
 }
 
 export interface SecondaryTransition {
@@ -97,10 +102,11 @@ export type WatchEvent =
   /** Polling backed off: SageMaker throttled a Describe (or one failed); the next tick comes after `intervalMs`. */
   | (EventBase & { kind: 'backoff'; reason: 'throttled' | 'error'; intervalMs: number })
 
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped', 'DeleteFailed', 'NotFound'])
+/** What ends a watch: SageMaker's terminal statuses, a failed delete, or a job SageMaker no longer has. */
+const WATCH_ENDED: ReadonlySet<string> = new Set([...TERMINAL_STATUSES, 'DeleteFailed', 'NotFound'])
 
 export function isTerminal(job: Pick<JobSnapshot, 'status'>): boolean {
-  return TERMINAL_STATUSES.has(job.status)
+  return WATCH_ENDED.has(job.status)
 }
 
 export function pendingSnapshot(target: WatchTarget): JobSnapshot {
@@ -149,10 +155,12 @@ function tuningSnapshot(base: Base, j: DescribeHyperParameterTuningJobResponse):
     failed: (c.RetryableError ?? 0) + (c.NonRetryableError ?? 0),
     ...(max !== undefined ? { max } : {}),
   }
-  const metric = j.BestTrainingJob?.FinalHyperParameterTuningJobObjectiveMetric
+  const summary = j.OverallBestTrainingJob ?? j.BestTrainingJob
+  const metric = summary?.FinalHyperParameterTuningJobObjectiveMetric
+  const parent = summary?.TuningJobName !== undefined && summary.TuningJobName !== base.name ? { tuningJob: summary.TuningJobName } : {}
   const best: BestJob | undefined =
-    j.BestTrainingJob?.TrainingJobName && metric?.MetricName !== undefined && metric.Value !== undefined
-      ? { job: j.BestTrainingJob.TrainingJobName, metric: metric.MetricName, value: metric.Value, ...(metric.Type ? { goal: metric.Type } : {}) }
+    summary?.TrainingJobName && metric?.MetricName !== undefined && metric.Value !== undefined
+      ? { job: summary.TrainingJobName, metric: metric.MetricName, value: metric.Value, ...(metric.Type ? { goal: metric.Type } : {}), ...parent }
       : undefined
   const created = ms(j.CreationTime)
   const ended = TERMINAL_STATUSES.has(status) ? (ms(j.HyperParameterTuningEndTime) ?? ms(j.LastModifiedTime)) : undefined
@@ -201,7 +209,7 @@ export function diffJob(prev: JobSnapshot, next: JobSnapshot, at: number): Watch
   }
   const events: WatchEvent[] = [...secondaryEvents(prev, next, who)]
   if (next.counters && !sameCounters(prev.counters, next.counters)) events.push({ ...who, kind: 'counters', counters: next.counters })
-  if (next.best && (prev.best?.job !== next.best.job || prev.best.value !== next.best.value)) events.push({ ...who, kind: 'best', best: next.best })
+  if (next.best && (prev.best?.job !== next.best.job || prev.best.value !== next.best.value || prev.best.tuningJob !== next.best.tuningJob)) events.push({ ...who, kind: 'best', best: next.best })
   if (prev.status !== next.status) {
     events.push({
       ...who,
@@ -276,7 +284,7 @@ export interface WatchJobJson {
   failure_reason?: string
   elapsed_seconds?: number
   training_jobs?: { completed: number; in_progress: number; stopped_early: number; failed: number; max?: number }
-  best?: { job: string; metric: string; value: number }
+  best?: { job: string; metric: string; value: number; tuning_job?: string }
 }
 
 export function jobJson(job: JobSnapshot): WatchJobJson {
@@ -290,6 +298,6 @@ export function jobJson(job: JobSnapshot): WatchJobJson {
     ...(job.failureReason ? { failure_reason: job.failureReason } : {}),
     ...(job.elapsedMs !== undefined ? { elapsed_seconds: Math.round(job.elapsedMs / 1000) } : {}),
     ...(c ? { training_jobs: { completed: c.completed, in_progress: c.inProgress, stopped_early: c.stoppedEarly, failed: c.failed, ...(c.max !== undefined ? { max: c.max } : {}) } } : {}),
-    ...(job.best ? { best: { job: job.best.job, metric: job.best.metric, value: job.best.value } } : {}),
+    ...(job.best ? { best: { job: job.best.job, metric: job.best.metric, value: job.best.value, ...(job.best.tuningJob ? { tuning_job: job.best.tuningJob } : {}) } } : {}),
   }
 }

@@ -11,13 +11,13 @@ import type { VariableSource } from '../config/variables.js'
 import type { ApplyPayload } from './apply.js'
 import { loadConfiguration } from './configuration.js'
 import { connect, type ConnectionOptions } from './connection.js'
-import { loadState } from './state.js'
+import { openState, readStateFrom } from './state.js'
+import type { StateBackend } from '../state/backend.js'
+import type { Evaluated } from './apply.js'
 import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from './watch-model.js'
-import { jobFamily } from '../config/module.js'
+import { jobOps } from '../sagemaker/jobs.js'
 
 export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from './watch-model.js'
-
-export const DEFAULT_POLL_INTERVAL = '5s'
 
 export interface PollOptions {
   /** The delay between two ticks while nothing goes wrong. Default 5 s. */
@@ -33,6 +33,8 @@ export interface PollOptions {
   now?: () => number
   /** Waits between ticks; tests record the delays instead of waiting. Resolves early when `signal` aborts. */
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Called with the jobs that reached a terminal status in a tick; the jobs it returns are followed from then on. */
+  onEnded?: (ended: JobSnapshot[]) => Promise<WatchTarget[]>
 }
 
 /** One tick: everything known now, and what changed since the previous tick. */
@@ -49,7 +51,7 @@ export function isThrottling(err: unknown): boolean {
 }
 
 async function describe(api: SageMakerApi, target: WatchTarget): Promise<Described> {
-  const d = jobFamily(target.type) === 'training' ? await api.describeTrainingJob(target.name) : await api.describeTuningJob(target.name)
+  const d = await jobOps(api, target.type).describeRaw(target.name)
   return d.found ? d.job : undefined
 }
 
@@ -69,7 +71,8 @@ export async function* watchJobs(api: SageMakerApi, targets: readonly WatchTarge
   const now = options.now ?? Date.now
   const wait = options.wait ?? abortableWait
   const { signal } = options
-  const jobs: JobSnapshot[] = targets.map(pendingSnapshot)
+  const followed = [...targets]
+  const jobs: JobSnapshot[] = followed.map(pendingSnapshot)
   let order = jobs.map((_, i) => i)
   let interval = base
   let throttled = false
@@ -87,7 +90,7 @@ export async function* watchJobs(api: SageMakerApi, targets: readonly WatchTarge
       while (next < active.length && !throttledNow && !signal?.aborted) {
         const i = active[next++]!
         try {
-          const described = await describe(api, targets[i]!)
+          const described = await describe(api, followed[i]!)
           answers.set(i, { described, at: now() })
         } catch (err) {
           if (isThrottling(err)) throttledNow = true
@@ -101,11 +104,13 @@ export async function* watchJobs(api: SageMakerApi, targets: readonly WatchTarge
     // Events in target order, whatever order the answers came in.
     const at = now()
     const events: WatchEvent[] = []
+    const ended: JobSnapshot[] = []
     for (const i of active) {
       const answer = answers.get(i)
       if (answer) {
-        const fresh = snapshotOf(targets[i]!, answer.described, answer.at)
+        const fresh = snapshotOf(followed[i]!, answer.described, answer.at)
         events.push(...diffJob(jobs[i]!, fresh, at))
+        if (isTerminal(fresh)) ended.push(fresh)
         jobs[i] = fresh
       }
       const failure = failures.get(i)
@@ -118,6 +123,12 @@ export async function* watchJobs(api: SageMakerApi, targets: readonly WatchTarge
       interval = Math.min(interval * 2, max)
       events.push({ kind: 'backoff', reason: throttledNow ? 'throttled' : 'error', intervalMs: interval, at })
     } else interval = Math.max(base, Math.floor(interval / 2))
+    // apply --wait: a deferred warm start is created once its parents have ended, and followed like the others.
+    for (const target of ended.length > 0 && options.onEnded ? await options.onEnded(ended) : []) {
+      followed.push(target)
+      jobs.push(pendingSnapshot(target))
+      order.push(jobs.length - 1)
+    }
     const update = snapshot()
     yield { snapshot: update, events }
     if (update.done) return
@@ -140,6 +151,10 @@ export interface PreparedWatch {
   targets: WatchTarget[]
   intervalMs?: number
   diagnostics: Diagnostic[]
+  /** Where what the watch saw is recorded once it ends (recordWatched). */
+  backend?: StateBackend
+  /** For the outputs recorded with it; absent when the configuration has errors. */
+  configuration?: Evaluated
 }
 
 /** The poll interval flag: a duration of at least 100 ms (sub-second is for tests against the local endpoint). */
@@ -160,7 +175,9 @@ export function pollIntervalMs(text: string, diags: Diagnostics): number | undef
 export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch> {
   const diags = new Diagnostics()
   const intervalMs = pollIntervalMs(options.pollInterval, diags)
-  const { state, diagnostics } = await loadState(options.dir)
+  const { backend, diagnostics: opened } = await openState(options.dir)
+  diags.append(opened)
+  const { state, diagnostics } = backend ? await readStateFrom(backend) : { state: undefined, diagnostics: [] }
   diags.append(diagnostics)
   if (diags.hasErrors || intervalMs === undefined) return { targets: [], diagnostics: diags.items }
   const resources = Object.entries(state?.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -176,7 +193,15 @@ export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch
   if (targets.length === 0) return { targets, intervalMs, diagnostics: diags.items }
   const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })
   const api = await connect(options, loaded.config?.provider ?? {}, diags)
-  return { api, targets, intervalMs, diagnostics: diags.items }
+  const configuration = loaded.config && loaded.evaluate && !loaded.diagnostics.some((d) => d.severity === 'error') ? { config: loaded.config, evaluate: loaded.evaluate } : undefined
+  return { api, targets, intervalMs, diagnostics: diags.items, backend, ...(configuration ? { configuration } : {}) }
+}
+
+/** After `watch`: what it saw, recorded under the lock taken for that one write (services/waited.ts). */
+export async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
+  if (!prepared.api || !prepared.backend) return []
+  const { recordWaited } = await import('./waited.js')
+  return recordWaited({ api: prepared.api, backend: prepared.backend, jobs: prepared.targets, configuration: prepared.configuration, operation: 'watch', lockWaitMs: 0, parallelism: 4 })
 }
 
 /**

@@ -47,7 +47,8 @@ export function renderEvent(event: ApplyEvent, style: Style, now: Date = new Dat
 }
 
 /** `location`: where the state is (a path, or s3://bucket/key), as the backend names it. */
-export function renderApplySummary(result: ApplyPayload, style: Style, location: string): string {
+/** `waiting`: apply --wait follows, and creates the deferred changes once their parents have ended. */
+export function renderApplySummary(result: ApplyPayload, style: Style, location: string, waiting = false): string {
   const s = result.summary
   const parts = [`${s.created} created`, `${s.replaced} replaced`, `${s.updated} updated`, `${s.stopped} stopped`]
   if (s.forgotten) parts.push(`${s.forgotten} forgotten`)
@@ -64,7 +65,7 @@ export function renderApplySummary(result: ApplyPayload, style: Style, location:
   if (result.mode === 'destroy') {
     out.push(s.deleted !== undefined ? `${s.deleted} job record${s.deleted === 1 ? '' : 's'} deleted from SageMaker.` : style.dim('The jobs remain in SageMaker\'s history (and keep their names); destroy --delete also deletes the records.'))
   }
-  if (s.deferred) out.push(style.yellow(`${s.deferred} deferred: run sageform apply again once the jobs they wait for have finished.`))
+  if (s.deferred) out.push(style.yellow(waiting ? `${s.deferred} deferred: created below once the jobs they wait for have finished.` : `${s.deferred} deferred: run sageform apply again once the jobs they wait for have finished.`))
   out.push(style.dim(`The state of every step is in ${location}.`))
   return out.join('\n')
 }

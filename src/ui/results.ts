@@ -1,6 +1,6 @@
 // `sageform results`: the ranked training jobs of a tuning job as a table, the objective over launch order as a chart
 // (chart.ts), and the same rows as CSV for notebooks (RFC 4180).
-import type { ResultsResult, TrainingJobResult } from '../services/results.js'
+import type { GenerationResult, OverallBest, ResultsResult, TrainingJobResult } from '../services/results.js'
 import { chartLegend, objectiveChart } from './chart.js'
 import type { Style } from './style.js'
 
@@ -33,6 +33,8 @@ export function renderResults(result: ResultsResult, style: Style, options: Rend
   lines.push(chartLegend(tuning.objective.type, width, style))
   const best = jobs.find((j) => j.best)
   if (best) lines.push('', `${style.bold('Best:')} ${best.name} ${tuning.objective.metric_name ?? 'objective'} = ${best.objective ?? '-'}`)
+  const overall = tuning.overall_best_training_job
+  if (overall && overall.tuning_job !== tuning.name) lines.push(`${style.bold('Overall best (warm start):')} ${overall.name} ${tuning.objective.metric_name ?? 'objective'} = ${overall.objective ?? '-'}, ${holderText(overall)}`)
   return lines.join('\n')
 }
 
@@ -118,4 +120,39 @@ export function resultsCsv(result: ResultsResult): string {
   const header = [...CSV_COLUMNS, ...result.hyperparameters.map((h) => (fixed.has(h) ? `hyperparameter:${h}` : h))]
   const row = (j: TrainingJobResult) => [...CSV_COLUMNS.map((c) => j[c]), ...result.hyperparameters.map((h) => j.hyperparameters[h] ?? null)]
   return [header, ...result.training_jobs.map(row)].map((cells) => cells.map(csvField).join(',') + '\r\n').join('')
+}
+
+/** Which tuning job launched a warm start's overall best: a generation of this resource, or another parent. */
+function holderText(overall: OverallBest): string {
+  const job = overall.tuning_job ?? 'a parent tuning job'
+  return overall.generation === null ? `from parent ${job}` : `from generation ${overall.generation} (${job})`
+}
+
+/** `results --generations`: each generation's status and best objective, and where a warm start's overall best is. */
+export function renderGenerations(result: ResultsResult, style: Style): string {
+  const generations = result.generations ?? []
+  if (!result.tuning_job || generations.length === 0) return ''
+  const metric = result.tuning_job.objective.metric_name ?? 'objective'
+  const header = ['generation', 'tuning job', 'status', metric, 'best training job', 'overall best (warm start)']
+  const rows = generations.map((g) => [
+    `${g.generation ?? '-'}${g.current ? ' (current)' : ''}`,
+    g.name,
+    g.deleted ? `${g.status}, deleted` : g.status,
+    g.objective === null ? '-' : String(g.objective),
+    g.best_training_job ?? '-',
+    g.overall_best_training_job && g.overall_best_training_job.tuning_job !== g.name ? `${g.overall_best_training_job.objective ?? '-'} ${holderText(g.overall_best_training_job)}` : '',
+  ])
+  for (const row of rows) row.forEach((cell, i) => (row[i] = cell.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))))
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)))
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()
+  const scored = generations.filter((g) => g.objective !== null)
+  const better = (a: number, b: number) => (result.tuning_job!.objective.type === 'Minimize' ? a < b : a > b)
+  const top = scored.reduce<GenerationResult | undefined>((acc, g) => (acc === undefined || better(g.objective!, acc.objective!) ? g : acc), undefined)
+  return [
+    `${style.bold(result.address)}: ${generations.length} generation${generations.length === 1 ? '' : 's'}, objective ${metric} (${result.tuning_job.objective.type})`,
+    '',
+    style.bold(line(header)),
+    ...rows.map((cells, i) => (generations[i] === top ? style.bold(line(cells)) : line(cells))),
+    ...(top ? ['', `${style.bold('Best generation:')} ${top.generation ?? '-'} (${top.name}), ${metric} = ${top.objective}`] : []),
+  ].join('\n')
 }

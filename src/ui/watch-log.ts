@@ -61,7 +61,7 @@ export function renderWatchEvent(event: WatchEvent, style: Style): string {
     case 'counters':
       return `${who} training jobs: ${formatCounters(event.counters)}`
     case 'best':
-      return `${who} best ${event.best.metric} = ${style.bold(formatObjective(event.best.value))} (${event.best.job})`
+      return `${who} best ${event.best.metric} = ${style.bold(formatObjective(event.best.value))} (${event.best.job}${event.best.tuningJob ? `, from parent ${event.best.tuningJob}` : ''})`
     case 'status':
       return `${who} ${event.from} → ${statusColor(event.to, style)(event.to)}${after(event.elapsedMs)}${event.failureReason ? `: ${oneLine(event.failureReason)}` : ''}`
     case 'missing':

@@ -88,7 +88,7 @@ function JobRows({ job, columns, now, frame, stopped }: { job: JobSnapshot; colu
           {'    '}
           {job.best ? (
             <>
-              best {job.best.metric} = <Text bold>{formatObjective(job.best.value)}</Text> <Text dimColor>({job.best.job})</Text>
+              best {job.best.metric} = <Text bold>{formatObjective(job.best.value)}</Text> <Text dimColor>({job.best.job}{job.best.tuningJob ? `, from parent ${job.best.tuningJob}` : ''})</Text>
             </>
           ) : (
             <Text dimColor>best: no objective reported yet</Text>
