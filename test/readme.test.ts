@@ -66,8 +66,8 @@ describe('README: the by-hand steps', function () {
 
     assert.deepEqual(files(repo), before, 'the by-hand steps leave no file in the tree')
     const [work] = readdirSync(temp)
-    // No backup: the backup is the state from before the run (as Terraform's), and there was none.
     assert.ok(work, 'mktemp made the working copy under TMPDIR')
+    // No backup: the backup is the state from before the run (as Terraform's), and there was none.
     assert.deepEqual(files(join(temp, work)), ['main.hcl', 'plan.json', 'sageform.state.json'])
   })
 })
