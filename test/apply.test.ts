@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { executePlan, type ApplyEvent, type ExecuteOptions, type RequestResolver } from '../src/apply/engine.js'
+import { sageformTags } from '../src/apply/records.js'
 import { summarize, type Plan, type ResourceChange } from '../src/plan/types.js'
 import { TAG } from '../src/model/kinds.js'
 import { FAKE_ARN_PREFIX, FakeSageMaker } from './helpers/fake-sagemaker.js'
@@ -59,13 +60,15 @@ function planOf(changes: ResourceChange[]): Plan {
   return { format_version: '1.0', config_hash: 'cfg', state: { lineage: LINEAGE, serial: 7 }, refreshed: true, changes, drift: [], summary: summarize(changes), diagnostics: [] }
 }
 
-/** The contract's resolver: the plan's request with the name and the user's and sageform's tags. */
-const resolver: RequestResolver = async (change, current) => {
+/** The contract's resolver: the plan's request with the name and the user's tags (the engine adds sageform's). */
+const resolver: RequestResolver = async (change) => {
   const after = change.after!
   const nameMember = change.type === 'sagemaker_training_job' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
-  const tags = { ...after.tags, [TAG.address]: change.address, [TAG.lineage]: current.lineage, [TAG.specHash]: after.spec_hash! }
-  return { request: { ...(after.request as object), [nameMember]: after.name, Tags: tagList(tags) } }
+  return { request: { ...(after.request as object), [nameMember]: after.name, Tags: tagList(after.tags as Record<string, string>) } }
 }
+
+/** The tags of a job sageform created for `label` from the spec of job `name`. */
+const ownTags = (label: string, name: string) => sageformTags({ address: addr(label), lineage: LINEAGE, specHash: hashOf(name) })
 
 function harness(initial: State = state(), api = new FakeSageMaker()) {
   const writes: State[] = []
@@ -273,7 +276,7 @@ describe('apply engine', () => {
 
     it('adopts the job when the name is taken by this resource\'s own job (an apply died before saving state)', async () => {
       const { api, writes, run } = harness()
-      api.seedTrainingJob('a-job', { status: 'Completed', tags: { team: 'ml', [TAG.address]: addr('a'), [TAG.lineage]: LINEAGE, [TAG.specHash]: hashOf('a-job') } })
+      api.seedTrainingJob('a-job', { status: 'Completed', tags: { team: 'ml', ...ownTags('a', 'a-job') } })
       const result = await run([create('a')])
       assert.deepEqual(result.errors, [])
       assert.equal(result.results[0]!.outcome, 'done')
@@ -308,21 +311,36 @@ describe('apply engine', () => {
 
     it('holds the resolver to its contract and reports a request it cannot build, sending nothing', async () => {
       const { api, run } = harness()
-      const result = await run([create('a'), create('b'), create('c')], {
+      const unhashed = { ...create('e'), after: { ...create('e').after!, spec_hash: null } }
+      const result = await run([create('a'), create('b'), create('c'), create('d'), unhashed], {
         resolveRequest: async (change, s) => {
           if (change.address === addr('a')) return { error: 'sagemaker_training_job.parent.name is not known yet' }
           const built = await resolver(change, s)
           if (!('request' in built)) return built
           if (change.address === addr('b')) return { request: { ...built.request, Tags: tagList({ team: 'ml', [TAG.address]: change.address }) } }
+          if (change.address === addr('d')) return { ...built, specHash: 'another-hash' }
+          if (change.address === addr('e')) return built
           return { request: { ...built.request, RoleArn: { $unknown: 'var.role' } } }
         },
       })
       assert.deepEqual(result.errors.map((e) => [e.summary, e.detail]), [
         ['Cannot build the request for sagemaker_training_job.a', 'sagemaker_training_job.parent.name is not known yet'],
-        ['Invalid request for sagemaker_training_job.b', `The request's Tags must include ${TAG.lineage} = ${LINEAGE}, ${TAG.specHash} = ${hashOf('b-job')}.`],
+        ['Invalid request for sagemaker_training_job.b', `The request's Tags must hold the user's tags only; sageform adds ${TAG.address} itself.`],
         ['Invalid request for sagemaker_training_job.c', 'RoleArn is not known yet.'],
+        ['Invalid request for sagemaker_training_job.d', `The request's spec hash another-hash is not the plan's ${hashOf('d-job')}.`],
+        ['Invalid request for sagemaker_training_job.e', 'The request has no spec hash, and the plan has none either.'],
       ])
       assert.deepEqual(api.calls, [])
+    })
+
+    it('tags a job whose spec hash the plan could not know with the hash the resolver computed', async () => {
+      const { api, run } = harness()
+      const unhashed = { ...create('a'), after: { ...create('a').after!, spec_hash: null } }
+      const result = await run([unhashed], { resolveRequest: async (change, s) => ({ ...(await resolver(change, s)), specHash: 'resolved-hash' }) })
+      assert.deepEqual(result.errors, [])
+      const sent = api.calls[0]!.input as CreateTrainingJobRequest
+      assert.deepEqual(sent.Tags, tagList({ team: 'ml', ...sageformTags({ address: addr('a'), lineage: LINEAGE, specHash: 'resolved-hash' }) }))
+      assert.equal(result.state.resources[addr('a')]!.current!.spec_hash, 'resolved-hash')
     })
 
     it('stops starting changes once a state write fails, and still returns what was done', async () => {
@@ -430,7 +448,7 @@ describe('apply engine', () => {
     it('with a pinned name: stops the old job, waits for it, deletes it, then creates the new one', async () => {
       const old = record('pinned', 'InProgress')
       const { api, writes, run } = harness(state({ [addr('a')]: { type: 'sagemaker_training_job', current: old, history: [] } }))
-      api.seedTrainingJob('pinned', { tags: { [TAG.address]: addr('a'), [TAG.lineage]: LINEAGE, [TAG.specHash]: hashOf('pinned') } })
+      api.seedTrainingJob('pinned', { tags: ownTags('a', 'pinned') })
       const change: ResourceChange = {
         ...create('a', { name: 'pinned' }),
         action: 'replace',

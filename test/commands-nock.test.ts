@@ -8,6 +8,7 @@ import nock from 'nock'
 import type { Plan } from '../src/plan/types.js'
 import { writePlanFile } from '../src/state/plan-file.js'
 import { TAG } from '../src/model/kinds.js'
+import { sageformTags } from '../src/apply/records.js'
 import type { ApplyOptions, ApplyPayload } from '../src/services/apply.js'
 import type { PlanOptions } from '../src/services/plan.js'
 import { statePath } from '../src/state/store.js'
@@ -75,7 +76,7 @@ function searchRecord(name: string, status: string, tags: Record<string, string>
 
 /** sageform's three tags plus the user's, as a job it created carries them. */
 function ownTags(job: { name: string; spec_hash: string; tags?: Record<string, string> }, lineage: string, address = ADDRESS) {
-  return { ...job.tags, [TAG.address]: address, [TAG.lineage]: lineage, [TAG.specHash]: job.spec_hash }
+  return { ...job.tags, ...sageformTags({ address, lineage, specHash: job.spec_hash }) }
 }
 
 // Mocha require()s this file, so tsx compiles it and its static imports to CommonJS, while the services load the SDK
@@ -410,7 +411,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
       assert.equal(planned.action, 'create')
       const name = planned.after!.name!
       const specHash = planned.after!.spec_hash!
-      const orphanTags = { team: 'ml', env: 'dev', [TAG.address]: ADDRESS, [TAG.lineage]: LINEAGE, [TAG.specHash]: specHash }
+      const orphanTags = { team: 'ml', env: 'dev', ...sageformTags({ address: ADDRESS, lineage: LINEAGE, specHash }) }
       const arn = `${ARN_PREFIX}/${name}`
 
       sm.on('Search', [200, { Results: [searchRecord(name, 'InProgress', orphanTags)] }])

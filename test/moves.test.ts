@@ -5,6 +5,7 @@ import type { Plan } from '../src/plan/types.js'
 import { jobName, specHash } from '../src/planner/identity.js'
 import { plan, remoteKey, type RemoteSnapshot } from '../src/planner/planner.js'
 import { TAG, type RemoteJob } from '../src/model/kinds.js'
+import { sageformTags } from '../src/apply/records.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import type { State } from '../src/model/state.js'
@@ -43,7 +44,7 @@ function live(state: State): RemoteSnapshot {
   const jobs = new Map<string, RemoteJob>()
   for (const [address, r] of Object.entries(state.resources)) {
     const job = r.current!
-    jobs.set(remoteKey(r.type, job.name), { type: r.type, name: job.name, arn: job.arn, status: job.status, tags: { [TAG.address]: addressTag(address), [TAG.lineage]: state.lineage } })
+    jobs.set(remoteKey(r.type, job.name), { type: r.type, name: job.name, arn: job.arn, status: job.status, tags: sageformTags({ address, lineage: state.lineage, specHash: job.spec_hash }) })
   }
   return { jobs }
 }

@@ -1,11 +1,11 @@
 // Table-driven planner tests: configuration text + state + remote snapshot in, plan out. No network.
 import assert from 'node:assert/strict'
 import type { ResourceType } from '../src/config/module.js'
-import { addressTag } from '../src/config/address.js'
 import type { Plan } from '../src/plan/types.js'
 import { specHash, jobName } from '../src/planner/identity.js'
 import { plan, remoteKey, type RemoteSnapshot } from '../src/planner/planner.js'
 import { TAG, type RemoteJob } from '../src/model/kinds.js'
+import { sageformTags } from '../src/apply/records.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import type { JobRecord, State } from '../src/model/state.js'
@@ -55,7 +55,7 @@ function remote(state: State, overrides: Record<string, Partial<RemoteJob> | 'mi
   const jobs = new Map<string, RemoteJob>()
   for (const [address, r] of Object.entries(state.resources)) {
     if (!r.current || overrides[address] === 'missing') continue
-    const job: RemoteJob = { type: r.type, name: r.current.name, arn: r.current.arn, status: r.current.status, tags: { ...r.current.tags, [TAG.address]: addressTag(address), [TAG.lineage]: state.lineage }, ...(overrides[address] as Partial<RemoteJob> | undefined) }
+    const job: RemoteJob = { type: r.type, name: r.current.name, arn: r.current.arn, status: r.current.status, tags: { ...r.current.tags, ...sageformTags({ address, lineage: state.lineage, specHash: r.current.spec_hash }) }, ...(overrides[address] as Partial<RemoteJob> | undefined) }
     jobs.set(remoteKey(r.type, job.name), job)
   }
   for (const job of extra) jobs.set(remoteKey(job.type, job.name), job)

@@ -6,6 +6,7 @@ import type { Plan, ResourceChange } from '../src/plan/types.js'
 import { jobName, specHash } from '../src/planner/identity.js'
 import { plan, remoteKey, retuneToleranceSeconds } from '../src/planner/planner.js'
 import { type RemoteJob } from '../src/model/kinds.js'
+import { sageformTags } from '../src/apply/records.js'
 import { policyViolations } from '../src/planner/policy.js'
 import { loadConfiguration } from '../src/services/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
@@ -65,7 +66,7 @@ function remoteOf(state: State, overrides: Record<string, Partial<RemoteJob>> = 
   for (const [address, entry] of Object.entries(state.resources)) {
     for (const record of [...entry.history, ...(entry.current ? [entry.current] : [])]) {
       if (record.deleted_at) continue
-      jobs.set(remoteKey(entry.type, record.name), { type: entry.type, name: record.name, arn: record.arn, status: record.status, ended_at: record.ended_at, tags: { 'sageform:address': address }, ...overrides[record.name] })
+      jobs.set(remoteKey(entry.type, record.name), { type: entry.type, name: record.name, arn: record.arn, status: record.status, ended_at: record.ended_at, tags: sageformTags({ address, lineage: state.lineage, specHash: record.spec_hash }), ...overrides[record.name] })
     }
   }
   return { jobs }

@@ -7,13 +7,14 @@ import { TAG } from '../model/kinds.js'
 import { describedRequest, importedSpecHash, sameRequest, tuningChildRefusal } from '../planner/imports.js'
 import { limitExceededHelp } from '../planner/quota.js'
 import { JOB_KINDS } from '../model/kinds.js'
-import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
+import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagList, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
+import { RESERVED_TAG_PREFIX } from '../model/validate.js'
 import type { JobRecord, JsonValue } from '../model/state.js'
 import { bestTrainingJobFields } from './best.js'
 import { isRunning, requestStop, type Poller } from './jobs.js'
 import { jobOps, type JobOps, type LiveJob } from '../sagemaker/jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'
-import { applyTrainingUpdate, dropRecord, finalFields, forget, GONE_STATUS, ownershipProblem, patchJob, recordDeposed, retireCurrent, setCurrent, unknownPath, userTags } from './records.js'
+import { applyTrainingUpdate, dropRecord, finalFields, forget, GONE_STATUS, ownershipProblem, patchJob, recordDeposed, retireCurrent, sageformTags, setCurrent, unknownPath, userTags } from './records.js'
 import type { RequestResolver } from './types.js'
 import { jobFamily } from '../config/module.js'
 
@@ -74,7 +75,7 @@ interface CreateRequest {
   userTags: Record<string, string>
 }
 
-/** Asks the caller for the Create request and holds it to the RequestResolver contract before anything is sent. */
+/** Asks the caller for the Create request, holds it to the RequestResolver contract and adds sageform's tags. */
 async function buildRequest(change: ResourceChange, ctx: ActionContext, ops: JobOps): Promise<CreateRequest> {
   const summary = `Cannot build the request for ${change.address}`
   let resolved
@@ -85,29 +86,27 @@ async function buildRequest(change: ResourceChange, ctx: ActionContext, ops: Job
   }
   if ('error' in resolved) throw new StepFailed(summary, resolved.error)
   const { request } = resolved
-  const problem = contractProblem(change, ops, request, ctx.journal.state.lineage)
+  const specHash = change.after?.spec_hash || resolved.specHash || ''
+  const problem = contractProblem(change, ops, resolved, specHash)
   if (problem) throw new StepFailed(`Invalid request for ${change.address}`, problem, { hint: 'This is a bug in sageform; nothing was sent to SageMaker.' })
   const { [ops.nameMember]: name, Tags, ...body } = request
-  const tags = tagRecord(Tags as Tag[])
-  return { name: name as string, request, body: body as JsonValue, specHash: tags[TAG.specHash]!, userTags: userTags(tags) }
+  const user = tagRecord(Tags as Tag[] | undefined)
+  const tags = { ...user, ...sageformTags({ address: change.address, lineage: ctx.journal.state.lineage, specHash }) }
+  return { name: name as string, request: { ...request, Tags: tagList(tags) }, body: body as JsonValue, specHash, userTags: user }
 }
 
-function contractProblem(change: ResourceChange, ops: JobOps, request: Record<string, unknown>, lineage: string): string | undefined {
+function contractProblem(change: ResourceChange, ops: JobOps, resolved: { request: Record<string, unknown>; specHash?: string }, specHash: string): string | undefined {
+  const { request } = resolved
   const name = request[ops.nameMember]
   if (typeof name !== 'string' || name === '') return `The request has no ${ops.nameMember}.`
   if (change.after?.name && name !== change.after.name) return `The request names the job ${name}, but the plan named it ${change.after.name}.`
+  if (!specHash) return 'The request has no spec hash, and the plan has none either.'
+  if (resolved.specHash && resolved.specHash !== specHash) return `The request's spec hash ${resolved.specHash} is not the plan's ${specHash}.`
   const list = request.Tags
   const isTag = (t: unknown) => typeof t === 'object' && t !== null && typeof (t as Tag).Key === 'string' && typeof (t as Tag).Value === 'string'
-  if (!Array.isArray(list) || !list.every(isTag)) return 'The request has no Tags list of {Key, Value}.'
-  const tags = tagRecord(list as Tag[])
-  const expected: Array<[string, string | null | undefined]> = [
-    [TAG.address, addressTag(change.address)],
-    [TAG.lineage, lineage],
-    [TAG.specHash, change.after?.spec_hash],
-  ]
-  // A spec hash the plan could not know is the resolver's to compute; it must still be there.
-  const wrong = expected.filter(([key, value]) => (value ? tags[key] !== value : !tags[key])).map(([key, value]) => (value ? `${key} = ${value}` : key))
-  if (wrong.length > 0) return `The request's Tags must include ${wrong.join(', ')}.`
+  if (list !== undefined && (!Array.isArray(list) || !list.every(isTag))) return 'The request\'s Tags is not a list of {Key, Value}.'
+  const reserved = Object.keys(tagRecord(list as Tag[] | undefined)).filter((key) => key.startsWith(RESERVED_TAG_PREFIX))
+  if (reserved.length > 0) return `The request's Tags must hold the user's tags only; sageform adds ${reserved.join(', ')} itself.`
   const unknown = unknownPath(request)
   if (unknown) return `${unknown} is not known yet.`
   return undefined

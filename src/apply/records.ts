@@ -1,6 +1,6 @@
 // State edits the actions share, each meant to run inside StateJournal.record. A resource's jobs move one way:
 // created or adopted → current → history (replaced), or the whole entry goes (removed from the configuration).
-import { addressFromTag } from '../config/address.js'
+import { addressFromTag, addressTag } from '../config/address.js'
 import { pendingJobs } from '../planner/planner.js'
 import { RUNNING_STATUSES, TAG } from '../model/kinds.js'
 import type { ResourceChange } from '../plan/types.js'
@@ -99,6 +99,14 @@ export function dropRecord(state: State, address: string, name: string): void {
 /** The status seen when a job ended, with the time SageMaker gave (or now). */
 export function finalFields(status: string | undefined, at: string, endedAt?: string): Partial<JobRecord> {
   return status ? { status, updated_at: at, ...(endedAt ? { ended_at: endedAt } : {}) } : { updated_at: at }
+}
+
+/**
+ * The tags sageform gives every job it creates, besides the user's: which resource and which state file it belongs to,
+ * and which spec it was created from. Adoption (ownershipProblem), refresh and `import --lineage` read them back.
+ */
+export function sageformTags(job: { address: string; lineage: string; specHash: string }): Record<string, string> {
+  return { [TAG.address]: addressTag(job.address), [TAG.lineage]: job.lineage, [TAG.specHash]: job.specHash }
 }
 
 /** The user's tags: everything but sageform's own, which the state implies. */

@@ -7,7 +7,8 @@ import type { SageMakerApi } from '../sagemaker/types.js'
 import type { StateImage } from '../state/store.js'
 import type { State } from '../model/state.js'
 
-export type ResolvedRequest = { request: Record<string, unknown> } | { error: string }
+/** `specHash` only when the plan could not compute it (`change.after.spec_hash` is null): the hash of the spec as now resolved. */
+export type ResolvedRequest = { request: Record<string, unknown>; specHash?: string } | { error: string }
 
 /**
  * Builds the concrete Create request for a create or replace, called once per change just before SageMaker is asked and
@@ -18,12 +19,11 @@ export type ResolvedRequest = { request: Record<string, unknown> } | { error: st
  * The request is complete, in API spelling, with no `{"$unknown": ...}` left anywhere:
  * - the name member (`TrainingJobName` or `HyperParameterTuningJobName`) is set, and equals `change.after.name`
  *   whenever the plan already knew the name;
- * - `Tags` holds the user's tags plus sageform's three: `sageform:address` = `change.address`, `sageform:lineage` =
- *   `state.lineage`, and `sageform:spec-hash` = `change.after.spec_hash` (or, when the plan could not compute the hash,
- *   the hash of the spec as now resolved).
+ * - `Tags`, when present, holds the user's tags only. The engine adds sageform's three itself (sageformTags in
+ *   records.ts): they are how a job created by a run that died before saving state is found and adopted instead of
+ *   duplicated, so no caller may get them wrong.
  *
- * The engine checks all of this and fails the change, without calling SageMaker, when the request breaks it: the tags
- * are how a job created by a run that died before saving state is found and adopted instead of duplicated.
+ * The engine checks all of this and fails the change, without calling SageMaker, when the request breaks it.
  * `{ error }` means the request still cannot be built (a value is still unknown); the change fails with that reason.
  */
 export type RequestResolver = (change: ResourceChange, state: State) => Promise<ResolvedRequest>

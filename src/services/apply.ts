@@ -1,6 +1,5 @@
 // `sageform apply [PLANFILE]`: take the lock, make (or load and check) a plan, and once confirmed let the engine run it,
 // recording every step in the state file as it happens.
-import { addressTag } from '../config/address.js'
 import { join } from 'node:path'
 import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { findUnknown } from '../config/value.js'
@@ -12,7 +11,6 @@ import { jobName, specHash } from '../planner/identity.js'
 import { policyViolations } from '../planner/policy.js'
 import { savedPlanProblems } from '../planner/verify.js'
 import { toJson } from '../planner/planner.js'
-import { TAG } from '../model/kinds.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import type { HeldLock } from '../state/lock.js'
@@ -321,7 +319,8 @@ export function requestResolver(plan: Plan, configuration: Evaluated): RequestRe
     const built = buildRequest(change, state, configuration)
     if ('error' in built) return built
     // Without a policy there is nothing to check (and rebuilding the changes for each of N creates would cost O(N²)).
-    if (!configuration.config.policy) return { request: built.request }
+    const resolvedRequest = { request: built.request, ...(built.specHash ? { specHash: built.specHash } : {}) }
+    if (!configuration.config.policy) return resolvedRequest
     resolved.set(change, built.body)
     const changes = plan.changes.map((c) => (resolved.has(c) && c.after ? { ...c, after: { ...c.after, request: resolved.get(c)! } } : c))
     const refused = policyViolations(configuration.config.policy, { changes }, { costEstimated: false }).filter((d) => d.severity === 'error')
@@ -329,11 +328,11 @@ export function requestResolver(plan: Plan, configuration: Evaluated): RequestRe
       resolved.delete(change)
       return { error: `${refused.map((d) => `${d.summary}: ${d.detail ?? ''}`).join(' ')} (with values known only at apply time; nothing was sent)` }
     }
-    return { request: built.request }
+    return resolvedRequest
   }
 }
 
-function buildRequest(change: ResourceChange, state: State, configuration: Evaluated): { request: Record<string, unknown>; body: JsonValue } | { error: string } {
+function buildRequest(change: ResourceChange, state: State, configuration: Evaluated): { request: Record<string, unknown>; specHash?: string; body: JsonValue } | { error: string } {
   const after = change.after!
   let request = after.request as Record<string, JsonValue>
   let name = after.name
@@ -357,8 +356,8 @@ function buildRequest(change: ResourceChange, state: State, configuration: Evalu
     userTags = resource.tags as Record<string, string>
   }
   const nameMember = jobFamily(change.type) === 'training' ? 'TrainingJobName' : 'HyperParameterTuningJobName'
-  const tags = { ...userTags, [TAG.address]: addressTag(change.address), [TAG.lineage]: state.lineage, [TAG.specHash]: hash }
-  return { request: { ...request, [nameMember]: name, Tags: tagList(tags) }, body: request }
+  // sageform's own tags are the engine's to add.
+  return { request: { ...request, [nameMember]: name, Tags: tagList(userTags) }, ...(hash === after.spec_hash ? {} : { specHash: hash }), body: request }
 }
 
 /** Outputs are evaluated against the final state, so names and ARNs of new jobs appear in `sageform output`. */
