@@ -240,7 +240,7 @@ describe('local SageMaker endpoint', function () {
 
     it('launches children within the limits and reports the best job', async () => {
       const arn = (await sm.send(new CreateHyperParameterTuningJobCommand(tuningJob('MyTune')))).HyperParameterTuningJobArn
-      assert.equal(arn, 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/mytune')
+      assert.equal(arn, 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/MyTune')
       const job = await waitFor(() => describeTuning('MyTune'), finished)
       assert.equal(job.HyperParameterTuningJobStatus, 'Completed')
       assert.equal(job.HyperParameterTuningJobConfig?.TrainingJobEarlyStoppingType, 'Off')
@@ -407,7 +407,7 @@ describe('local SageMaker endpoint', function () {
       )
     })
 
-    it('lists tuning jobs and searches them with their tags, comparing ARNs without case', async () => {
+    it('lists tuning jobs and searches them with their tags, by the ARN exactly as Create returned it', async () => {
       const listed = await sm.send(new ListHyperParameterTuningJobsCommand({ NameContains: 'mytune' }))
       assert.deepEqual(listed.HyperParameterTuningJobSummaries?.map((s) => s.HyperParameterTuningJobName), ['MyTune'])
       await sm.send(new AddTagsCommand({ ResourceArn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/MyTune', Tags: [{ Key: 'stage', Value: 'dev' }] }))

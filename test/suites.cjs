@@ -4,7 +4,7 @@
 const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 20000, reporter: 'spec' }
 
 const e2e = [
-  'apply-wait-logs', 'apply-wait-records', 'chdir-e2e', 'ci-examples', 'cli-validate', 'commands-nock', 'deposed',
+  'apply-wait-logs', 'apply-wait-records', 'chdir-e2e', 'ci-examples', 'cli-validate', 'commands-nock', 'contract', 'deposed',
   'disk-full', 'e2e', 'endpoint', 'endpoint-quotas', 'escaping', 'fmt', 'help', 'import-guard', 'interrupts',
   'lazy-view', 'local-endpoint-faults', 'logs', 'logs-endpoint', 'manifests', 'markdown', 'package',
   'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'readme', 'refactor-e2e',

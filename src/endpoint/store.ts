@@ -121,9 +121,10 @@ export class Store {
 
   /** ARNs are compared without regard to case: the service lower-cases tuning job ARNs (boto/boto3#4606). */
   byArn(arn: string): TrainingJobRecord | TuningJobRecord | undefined {
-    const wanted = arn.toLowerCase()
+    // Exactly as Create and Describe return it: the service refuses a differently-cased ARN ("Resource does not exist",
+    // boto/boto3#4606, where ListHyperParameterTuningJobs' lower-cased ARNs fail in ListTags).
     for (const jobs of [this.trainingJobs, this.tuningJobs]) {
-      for (const job of jobs.values()) if (job.arn.toLowerCase() === wanted) return job
+      for (const job of jobs.values()) if (job.arn === arn) return job
     }
     return undefined
   }
@@ -150,7 +151,7 @@ export function trainingJobArn(ctx: Context, name: string): string {
   return `${arnPrefix(ctx)}:training-job/${name}`
 }
 
-/** The service lower-cases the name in tuning job ARNs. */
+/** With the name's case, as Create and Describe return it (boto/boto3#4606: only the List call lower-cases it). */
 export function tuningJobArn(ctx: Context, name: string): string {
-  return `${arnPrefix(ctx)}:hyper-parameter-tuning-job/${name.toLowerCase()}`
+  return `${arnPrefix(ctx)}:hyper-parameter-tuning-job/${name}`
 }

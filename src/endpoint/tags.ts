@@ -1,4 +1,4 @@
-// AddTags, ListTags and DeleteTags on training and tuning job ARNs (matched without regard to case).
+// AddTags, ListTags and DeleteTags on training and tuning job ARNs (matched exactly, as the service does).
 import { validationError } from './errors.js'
 import { pageRequest, paginate } from './listing.js'
 import type { Context } from './store.js'
@@ -10,7 +10,7 @@ const MAX_TAGS = 50
 function tagged(ctx: Context, input: JsonObject): { tags: Tag[] } {
   const arn = String(input.ResourceArn)
   const resource = ctx.store.byArn(arn)
-  if (!resource) throw validationError(`Resource ${arn} does not exist.`)
+  if (!resource) throw validationError('Resource does not exist')
   return resource
 }
 
@@ -27,7 +27,7 @@ export function addTags(ctx: Context, input: JsonObject): JsonObject {
 
 export function listTags(ctx: Context, input: JsonObject): JsonObject {
   const resource = tagged(ctx, input)
-  const page = paginate(resource.tags, () => undefined, (t) => t.Key, pageRequest(input, `ListTags:${String(input.ResourceArn).toLowerCase()}`, MAX_TAGS))
+  const page = paginate(resource.tags, () => undefined, (t) => t.Key, pageRequest(input, `ListTags:${String(input.ResourceArn)}`, MAX_TAGS))
   return { Tags: page.items.map((t) => ({ Key: t.Key, Value: t.Value })), NextToken: page.nextToken }
 }
 

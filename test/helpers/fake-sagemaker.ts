@@ -126,6 +126,48 @@ export class FakeSageMaker implements SageMakerApi {
     this.tuningChildren.delete(nameKey(name))
   }
 
+  /**
+   * Service time passing, for tests that need what only time brings: stops complete, and a running tuning job created
+   * through createTuningJob launches training jobs (MaxParallelTrainingJobs at a time, up to MaxNumberOfTrainingJobs),
+   * named, tagged and linked as the service's are, while those it launched before complete.
+   */
+  elapse(): void {
+    this.training.settle()
+    for (const [key, children] of this.tuningChildren) {
+      const described = this.tuning.describe(key)
+      if (!described.found) continue
+      const tj = described.job
+      const status = tj.HyperParameterTuningJobStatus
+      for (const child of children) {
+        const live = this.training.describe(child.TrainingJobName ?? '')
+        const childStatus = live.found ? live.job.TrainingJobStatus : undefined
+        if (childStatus === 'InProgress') {
+          const ended = status === 'InProgress' ? 'Completed' : 'Stopped'
+          this.training.end(child.TrainingJobName ?? '', ended)
+          child.TrainingJobStatus = ended
+        } else if (childStatus) child.TrainingJobStatus = childStatus
+      }
+      if (status !== 'InProgress') continue
+      const limits = tj.HyperParameterTuningJobConfig?.ResourceLimits
+      const launch = Math.min(limits?.MaxParallelTrainingJobs ?? 0, (limits?.MaxNumberOfTrainingJobs ?? 0) - children.length)
+      if (launch <= 0) this.tuning.end(key, 'Completed')
+      for (let i = 0; i < launch; i++) children.push(this.launchChild(tj, children.length + 1))
+    }
+    this.tuning.settle()
+  }
+
+  private launchChild(tj: DescribeHyperParameterTuningJobResponse, index: number): HyperParameterTrainingJobSummary {
+    const name = `${tj.HyperParameterTuningJobName ?? ''}-${String(index).padStart(3, '0')}-${(index * 2654435761 >>> 0).toString(16).padStart(8, '0')}`
+    const ranges = tj.HyperParameterTuningJobConfig?.ParameterRanges
+    const tuned = Object.fromEntries([...(ranges?.ContinuousParameterRanges ?? []), ...(ranges?.IntegerParameterRanges ?? [])].map((r) => [r.Name ?? '', r.MinValue ?? '']))
+    const { StaticHyperParameters, ...definition } = tj.TrainingJobDefinition ?? {}
+    // "Tags that you specify for the tuning job are also added to all training jobs that the tuning job launches."
+    const tags = this.tags.get(tj.HyperParameterTuningJobArn ?? '') ?? {}
+    const fields = { ...definition, HyperParameters: { ...StaticHyperParameters, ...tuned }, TuningJobArn: tj.HyperParameterTuningJobArn } as Partial<DescribeTrainingJobResponse>
+    const arn = this.create(this.training, name, fields, tags)
+    return { TrainingJobName: name, TrainingJobArn: arn, TuningJobName: tj.HyperParameterTuningJobName, TrainingJobStatus: 'InProgress', CreationTime: new Date(), TunedHyperParameters: tuned }
+  }
+
   async listTrainingJobsForTuningJob(tuningJobName: string): Promise<HyperParameterTrainingJobSummary[]> {
     this.record('listTrainingJobsForTuningJob', tuningJobName)
     const children = this.tuningChildren.get(nameKey(tuningJobName))
@@ -194,6 +236,8 @@ interface JobKind<Job> {
   build(name: string, arn: string, fields: Partial<Job>, now: Date): Job
   status(job: Job): string | undefined
   setStatus(job: Job, status: string): void
+  /** A terminal status reached now: the end time is set as the service sets it. */
+  end(job: Job, status: string): void
   searchRecord(job: Job, tags: Tag[]): SearchRecord
 }
 
@@ -215,6 +259,10 @@ const trainingKind: JobKind<DescribeTrainingJobResponse> = {
   setStatus: (job, status) => {
     job.TrainingJobStatus = status as TrainingJobStatus
   },
+  end: (job, status) => {
+    job.TrainingJobStatus = status as TrainingJobStatus
+    job.TrainingEndTime = new Date()
+  },
   searchRecord: (job, tags) => ({ TrainingJob: { ...job, Tags: tags } }),
 }
 
@@ -235,6 +283,10 @@ const tuningKind: JobKind<DescribeHyperParameterTuningJobResponse> = {
   status: (job) => job.HyperParameterTuningJobStatus,
   setStatus: (job, status) => {
     job.HyperParameterTuningJobStatus = status as HyperParameterTuningJobStatus
+  },
+  end: (job, status) => {
+    job.HyperParameterTuningJobStatus = status as HyperParameterTuningJobStatus
+    job.HyperParameterTuningEndTime = new Date()
   },
   searchRecord: (job, tags) => ({ HyperParameterTuningJob: { ...job, Tags: tags } }),
 }
@@ -261,7 +313,7 @@ class JobTable<Job extends object> {
     if (!entry) return { found: false }
     const seen = structuredClone(entry.job)
     // A stop completes in the background: the first Describe after it still says Stopping, the next one Stopped.
-    if (this.kind.status(entry.job) === 'Stopping') this.kind.setStatus(entry.job, 'Stopped')
+    if (this.kind.status(entry.job) === 'Stopping') this.kind.end(entry.job, 'Stopped')
     return { found: true, job: seen }
   }
 
@@ -269,14 +321,23 @@ class JobTable<Job extends object> {
     this.kind.setStatus(this.get(name).job, status)
   }
 
+  end(name: string, status: string): void {
+    this.kind.end(this.get(name).job, status)
+  }
+
+  /** Only an InProgress job can be stopped, a Stopping one included (worded as the service words it). */
   stop(name: string): void {
     const { job } = this.get(name)
     const status = this.kind.status(job)
-    if (status === 'Stopping') return
     if (status !== 'InProgress') {
-      throw new SageMakerError('ValidationException', `${this.kind.noun} ${name} is ${status}; only an InProgress job can be stopped.`)
+      throw new SageMakerError('ValidationException', `The request was rejected because the ${this.kind.noun.toLowerCase()} is in status ${status}.`)
     }
     this.kind.setStatus(job, 'Stopping')
+  }
+
+  /** Jobs whose stop has completed by now. */
+  settle(): void {
+    for (const { job } of this.jobs.values()) if (this.kind.status(job) === 'Stopping') this.kind.end(job, 'Stopped')
   }
 
   /** Like UpdateTrainingJob: only a job that is still InProgress takes changes. */
