@@ -149,40 +149,39 @@ for (const [doubleName, open] of Object.entries(DOUBLES)) {
       }
     })
 
+    /** Stop asked, Describe says Stopping; once the stop has completed, Stopped with an end time, and Stop is refused. */
+    async function stopAndSettle(type: 'sagemaker_training_job' | 'sagemaker_hyperparameter_tuning_job', name: string): Promise<SageMakerError> {
+      const ops = jobOps(double.api, type)
+      await ops.stop(name)
+      assert.equal((await ops.describe(name))?.status, 'Stopping')
+      double.elapse(HOUR)
+      const stopped = await ops.describe(name)
+      assert.equal(stopped?.status, 'Stopped')
+      assert.ok(stopped?.ended_at, 'a stopped job has its end time (TrainingEndTime, HyperParameterTuningEndTime)')
+      const again = await rejection(ops.stop(name))
+      assert.equal(again.code, 'ValidationException')
+      // What apply does with that refusal: the job had already ended, so its own status is recorded.
+      assert.equal(await requestStop(ops, name), 'Stopped')
+      return again
+    }
+
     it('stops a training job: Stopping, then Stopped with an end time; a job no longer InProgress cannot be stopped (ValidationException)', async () => {
       await double.api.createTrainingJob(training('Stop-1'))
       // Past the start of training: TrainingEndTime is "the time after model artifacts are uploaded" for a stopped job.
       double.elapse(240)
       assert.equal((await jobOps(double.api, 'sagemaker_training_job').describe('Stop-1'))?.status, 'InProgress')
-      await double.api.stopTrainingJob('Stop-1')
-      const stopping = await double.api.describeTrainingJob('Stop-1')
-      assert.equal(stopping.found && stopping.job.TrainingJobStatus, 'Stopping')
-      double.elapse(HOUR)
-      const stopped = await jobOps(double.api, 'sagemaker_training_job').describe('Stop-1')
-      assert.equal(stopped?.status, 'Stopped')
-      assert.ok(stopped?.ended_at, 'a stopped job has TrainingEndTime')
-      const again = await rejection(double.api.stopTrainingJob('Stop-1'))
-      assert.equal(again.code, 'ValidationException')
+      const again = await stopAndSettle('sagemaker_training_job', 'Stop-1')
       const wire = onWire(double, again)
       if (wire) assert.deepEqual(wire, { code: 'ValidationException', message: 'The request was rejected because the training job is in status Stopped.' })
-      // What apply does with that refusal: the job had already ended, so its own status is recorded.
-      assert.equal(await requestStop(jobOps(double.api, 'sagemaker_training_job'), 'Stop-1'), 'Stopped')
     })
 
     it('stops a tuning job: Stopping, then Stopped, its training jobs stopped too; stopping it again is a ValidationException', async () => {
       await double.api.createTuningJob(tuning('StopTune'))
       double.elapse(60)
       assert.ok((await double.api.listTrainingJobsForTuningJob('StopTune')).some((c) => c.TrainingJobStatus === 'InProgress'))
-      await double.api.stopTuningJob('StopTune')
-      const stopping = await double.api.describeTuningJob('StopTune')
-      assert.equal(stopping.found && stopping.job.HyperParameterTuningJobStatus, 'Stopping')
-      double.elapse(HOUR)
-      const stopped = await jobOps(double.api, 'sagemaker_hyperparameter_tuning_job').describe('StopTune')
-      assert.equal(stopped?.status, 'Stopped')
+      await stopAndSettle('sagemaker_hyperparameter_tuning_job', 'StopTune')
       const children = await double.api.listTrainingJobsForTuningJob('StopTune')
       assert.deepEqual(children.filter((c) => c.TrainingJobStatus === 'InProgress' || c.TrainingJobStatus === 'Stopping'), [])
-      const again = await rejection(double.api.stopTuningJob('StopTune'))
-      assert.equal(again.code, 'ValidationException')
     })
 
     it('keeps tags per ARN as Create returned it: AddTags adds and overwrites, DeleteTags removes, another case of the ARN does not exist', async () => {

@@ -9,7 +9,7 @@ import { AWS_JSON_HEADERS, type Body, type Reply } from './aws.js'
 type Tag = { Key: string; Value: string }
 type Status = 'InProgress' | 'Stopping' | 'Stopped' | 'Completed' | 'Failed'
 
-interface TrainingJob {
+interface Job {
   name: string
   arn: string
   status: Status
@@ -17,18 +17,14 @@ interface TrainingJob {
   tags: Tag[]
   created: number
   ended?: number
+}
+
+interface TrainingJob extends Job {
   tuningArn?: string
   tuned?: Record<string, string>
 }
 
-interface TuningJob {
-  name: string
-  arn: string
-  status: Status
-  request: Body
-  tags: Tag[]
-  created: number
-  ended?: number
+interface TuningJob extends Job {
   children: string[]
 }
 
@@ -221,7 +217,7 @@ export class NockSageMaker {
     }
   }
 
-  private end(job: TrainingJob | TuningJob, status: Status): void {
+  private end(job: Job, status: Status): void {
     job.status = status
     job.ended = this.now
   }

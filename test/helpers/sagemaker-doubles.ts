@@ -22,7 +22,11 @@ export const REGION = 'us-east-1'
 const NOCK_ENDPOINT = 'https://api.sagemaker.us-east-1.amazonaws.com'
 /** Never retried: each double's errors reach the test as it sent them. */
 const ONE_ATTEMPT = { region: REGION, maxAttempts: 1 }
-const sdkConfig = (endpoint: string) => ({ ...ONE_ATTEMPT, endpoint, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } })
+function rawClient(endpoint: string): SageMakerClient {
+  // As sageform does for itself: the SDK's Node 20 deprecation notice says nothing about these tests.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+  return new SageMakerClient({ ...ONE_ATTEMPT, endpoint, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' } })
+}
 
 /** Each opens a fresh, empty double; the client ones need AWS credentials in the environment (dummyAwsEnv). */
 export const DOUBLES: Record<string, () => Promise<SageMakerDouble>> = {
@@ -37,7 +41,7 @@ export const DOUBLES: Record<string, () => Promise<SageMakerDouble>> = {
   'local endpoint': async () => {
     // Enough instances for a few hundred small jobs at once; the quotas themselves are endpoint-quotas.test.ts's.
     const endpoint = await startEndpoint({ manualClock: {}, quotas: { [instanceQuotaName('ml.m5.large', false)]: 1000, [QUOTA.instancesAcrossTraining]: 1000 } })
-    const sdk = new SageMakerClient(sdkConfig(endpoint.url))
+    const sdk = rawClient(endpoint.url)
     return {
       api: createSageMakerClient({ ...ONE_ATTEMPT, endpoint: endpoint.url }),
       wire: { sdk, requests: (operation) => endpoint.callCounts()[operation] ?? 0 },
@@ -50,7 +54,7 @@ export const DOUBLES: Record<string, () => Promise<SageMakerDouble>> = {
   },
   nock: async () => {
     const service = new NockSageMaker(NOCK_ENDPOINT)
-    const sdk = new SageMakerClient(sdkConfig(NOCK_ENDPOINT))
+    const sdk = rawClient(NOCK_ENDPOINT)
     return {
       api: createSageMakerClient({ ...ONE_ATTEMPT, endpoint: NOCK_ENDPOINT }),
       wire: { sdk, requests: (operation) => service.ops.filter((op) => op === operation).length },
