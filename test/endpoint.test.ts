@@ -409,7 +409,9 @@ describe('local SageMaker endpoint', function () {
 
     it('lists tuning jobs and searches them with their tags, by the ARN exactly as Create returned it', async () => {
       const listed = await sm.send(new ListHyperParameterTuningJobsCommand({ NameContains: 'mytune' }))
-      assert.deepEqual(listed.HyperParameterTuningJobSummaries?.map((s) => s.HyperParameterTuningJobName), ['MyTune'])
+      assert.deepEqual(listed.HyperParameterTuningJobSummaries?.map((s) => [s.HyperParameterTuningJobName, s.HyperParameterTuningJobArn]), [['MyTune', 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/mytune']])
+      // As the service does (boto/boto3#4606): List lower-cases the ARN, and the tag calls refuse that spelling.
+      await rejects(sm.send(new ListTagsCommand({ ResourceArn: listed.HyperParameterTuningJobSummaries![0]!.HyperParameterTuningJobArn })), 'ValidationException', 'Resource does not exist')
       await sm.send(new AddTagsCommand({ ResourceArn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/MyTune', Tags: [{ Key: 'stage', Value: 'dev' }] }))
       const found = await sm.send(
         new SearchCommand({ Resource: 'HyperParameterTuningJob', SearchExpression: { Filters: [{ Name: 'Tags.stage', Operator: 'Equals', Value: 'dev' }] } }),

@@ -484,7 +484,10 @@ export function listTuningJobs(ctx: Context, input: JsonObject): JsonObject {
     (view) => String(view.HyperParameterTuningJobName),
     pageRequest(input, 'ListHyperParameterTuningJobs'),
   )
-  return { HyperParameterTuningJobSummaries: page.items.map((view) => pickMembers('HyperParameterTuningJobSummary', view)), NextToken: page.nextToken }
+  // The service lower-cases the ARN here alone (boto/boto3#4606): Create, Describe and Search keep the name's case, and
+  // ListTags refuses the lower-cased one.
+  const summary = (view: JsonObject) => pickMembers('HyperParameterTuningJobSummary', { ...view, HyperParameterTuningJobArn: String(view.HyperParameterTuningJobArn).toLowerCase() })
+  return { HyperParameterTuningJobSummaries: page.items.map(summary), NextToken: page.nextToken }
 }
 
 export function listTuningJobChildren(ctx: Context, input: JsonObject): JsonObject {
