@@ -3,7 +3,7 @@
 // documented or observed behaviour each scenario states. Through SageMakerApi every double must answer alike; where a
 // double has a wire, what it put there (the error code and message SageMaker uses) is checked too.
 import assert from 'node:assert/strict'
-import { SearchCommand, type SearchCommandInput } from '@aws-sdk/client-sagemaker'
+import { ListTrainingJobsForHyperParameterTuningJobCommand, SearchCommand, type SearchCommandInput } from '@aws-sdk/client-sagemaker'
 import { sageformTags } from '../src/apply/records.js'
 import { requestStop } from '../src/apply/jobs.js'
 import { TAG } from '../src/model/kinds.js'
@@ -252,6 +252,13 @@ for (const [doubleName, open] of Object.entries(DOUBLES)) {
       assert.deepEqual(later.filter((c) => c.TrainingJobStatus === 'InProgress'), [])
       const done = await double.api.describeTuningJob('Kids')
       assert.equal(done.found && done.job.HyperParameterTuningJobStatus, 'Completed')
+      if (!double.wire) return
+      // The client reads 100 a page; the pages themselves, as the service's MaxResults and NextToken make them.
+      const page = (NextToken?: string) => double.wire!.sdk.send(new ListTrainingJobsForHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'Kids', SortBy: 'Name', MaxResults: 3, NextToken }))
+      const first = await page()
+      const second = await page(first.NextToken)
+      assert.deepEqual([first.TrainingJobSummaries?.length, second.TrainingJobSummaries?.length, second.NextToken], [3, 1, undefined])
+      assert.deepEqual([...first.TrainingJobSummaries!, ...second.TrainingJobSummaries!].map((c) => c.TrainingJobName), later.map((c) => c.TrainingJobName).sort())
     })
   })
 }
