@@ -174,7 +174,10 @@ export class NockSageMaker {
         resource === 'TrainingJob'
           ? [...this.training.values()].map((j) => ({ created: j.created, arn: j.arn, record: { TrainingJob: { ...trainingView(j), Tags: j.tags } }, fields: { TrainingJobStatus: j.status, ...tagFields(j.tags) } }))
           : [...this.tuning.values()].map((j) => ({ created: j.created, arn: j.arn, record: { HyperParameterTuningJob: { ...this.tuningView(j), Tags: j.tags } }, fields: { HyperParameterTuningJobStatus: j.status, ...tagFields(j.tags) } }))
-      const matching = records.filter((r) => filters.every((f) => (f.Operator ?? 'Equals') === 'Equals' && r.fields[f.Name] === f.Value))
+      // What sageform searches on; anything else would get a silently wrong answer, so it is refused.
+      const unsupported = filters.find((f) => (f.Operator ?? 'Equals') !== 'Equals' || !/^(Tags\.|TrainingJobStatus$|HyperParameterTuningJobStatus$)/.test(f.Name))
+      if (unsupported) throw validation(`This double searches with Equals on Tags.* and the status only, not ${unsupported.Name} ${unsupported.Operator ?? 'Equals'}.`)
+      const matching = records.filter((r) => filters.every((f) => r.fields[f.Name] === f.Value))
       const sign = b.SortOrder === 'Ascending' ? 1 : -1
       if (b.SortBy !== undefined && b.SortBy !== 'CreationTime') throw validation('This double sorts by CreationTime only.')
       matching.sort((x, y) => sign * (x.created - y.created || (x.arn < y.arn ? -1 : 1)))
@@ -300,9 +303,15 @@ function paged<T>(items: T[], body: Body, scope: string): { items: T[]; next?: s
   if (size < 1 || size > MAX_RESULTS) throw validation(`1 validation error detected: Value '${size}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${MAX_RESULTS}`)
   let start = 0
   if (typeof body.NextToken === 'string') {
-    const [tokenScope, offset] = JSON.parse(Buffer.from(body.NextToken, 'base64url').toString()) as [string, number]
-    if (tokenScope !== scope) throw validation('Invalid pagination token.')
-    start = offset
+    const decoded = (() => {
+      try {
+        return JSON.parse(Buffer.from(body.NextToken, 'base64url').toString()) as unknown
+      } catch {
+        return undefined
+      }
+    })()
+    if (!Array.isArray(decoded) || decoded[0] !== scope || typeof decoded[1] !== 'number') throw validation('Invalid pagination token.')
+    start = decoded[1]
   }
   const end = start + size
   return { items: items.slice(start, end), ...(end < items.length ? { next: Buffer.from(JSON.stringify([scope, end])).toString('base64url') } : {}) }
