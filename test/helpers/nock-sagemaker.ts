@@ -29,7 +29,7 @@ interface TuningJob extends Job {
 }
 
 const ACCOUNT_ARN = 'arn:aws:sagemaker:us-east-1:123456789012'
-/** Search's and ListTrainingJobsForHyperParameterTuningJob's MaxResults: 1..100, default 10. */
+/** MaxResults of Search and ListTrainingJobsForHyperParameterTuningJob: 1..100, "The default value is 10" (the latter's). */
 const MAX_RESULTS = 100
 const DEFAULT_MAX_RESULTS = 10
 /** How long a tuning job's training job runs here. */
