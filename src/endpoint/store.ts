@@ -119,10 +119,11 @@ export class Store {
     return this.tuningJobs.get(name.toLowerCase())
   }
 
-  /** ARNs are compared without regard to case: the service lower-cases tuning job ARNs (boto/boto3#4606). */
+  /**
+   * The ARN exactly as Create and Describe return it: the service refuses a differently-cased one ("Resource does not
+   * exist", boto/boto3#4606, where ListHyperParameterTuningJobs' lower-cased ARNs fail in ListTags).
+   */
   byArn(arn: string): TrainingJobRecord | TuningJobRecord | undefined {
-    // Exactly as Create and Describe return it: the service refuses a differently-cased ARN ("Resource does not exist",
-    // boto/boto3#4606, where ListHyperParameterTuningJobs' lower-cased ARNs fail in ListTags).
     for (const jobs of [this.trainingJobs, this.tuningJobs]) {
       for (const job of jobs.values()) if (job.arn === arn) return job
     }
