@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiModel, shape, snakeCase, structure } from '../src/model/api.js'
-import { manifestMembers } from '../src/model/build.js'
+import { manifestMembers } from '../src/model/decode.js'
 import { manifestPath } from '../src/model/validate.js'
 import { renderReference } from '../src/model/reference.js'
 

@@ -236,3 +236,14 @@ export function withExactLongs(shapeName: string, value: unknown): unknown {
   }
   return value
 }
+
+/** The instance types SageMaker accepts for training (and so for a policy's allowed_instance_types). */
+export function trainingInstanceTypes(): string[] {
+  const s = shape('TrainingInstanceType')
+  return s.type === 'string' ? (s.enum ?? []) : []
+}
+
+const WARM_START_CONFIG = structure('HyperParameterTuningJobWarmStartConfig')
+export const WARM_START_TYPES: readonly string[] = (shape(WARM_START_CONFIG.members.WarmStartType!.shape) as StringShape).enum ?? []
+/** The API's limit on warm-start parents (ParentHyperParameterTuningJobs max). */
+export const MAX_WARM_START_PARENTS: number = shape(WARM_START_CONFIG.members.ParentHyperParameterTuningJobs!.shape).max ?? 5

@@ -1,7 +1,7 @@
 // The manifest reference (docs/manifest-reference.md), rendered from the API model so it lists every writable
 // attribute and block with its constraints, and changes only when the model does.
-import { isScalar, shape, structure, type Shape } from './api.js'
-import { manifestMembers, MAX_WARM_START_PARENTS } from './build.js'
+import { isScalar, MAX_WARM_START_PARENTS, shape, structure, type Shape } from './api.js'
+import { manifestMembers } from './decode.js'
 import { memberName, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
 import { JOB_KINDS } from './kinds.js'
 import { MANAGED_TAG_COUNT, NAME_SUFFIX_LENGTH } from './validate.js'

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { Unknown, findUnknown } from '../config/value.js'
 import { shape, structure } from '../model/api.js'
-import { manifestMembers } from '../model/build.js'
+import { manifestMembers } from '../model/decode.js'
 import { withDefaults } from '../model/defaults.js'
 import type { Spelling } from '../model/terraform.js'
 import type { ApiObject, ApiValue, JobResource } from '../model/types.js'
