@@ -117,19 +117,25 @@ export interface Violation {
   message: string
 }
 
+/** What an integer or long member can carry on the wire: Java's int and long. */
+export const WIRE_BITS = { integer: 32, long: 64 } as const
+
 /**
- * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
- * cannot know yet (anything for which `isDeferred` is true) are skipped.
+ * What an integer member without bounds of its own can carry (WIRE_BITS). A long beyond what a double holds exactly is
+ * written as its decimal digits (a string), which the client sends as a JSON number.
  */
-/**
- * What an integer member without bounds of its own can carry: Java's int and long. A long beyond what a double holds
- * exactly is written as its decimal digits (a string), which the client sends as a JSON number.
- */
-const WIRE_RANGE: Record<string, readonly [bigint, bigint]> = { integer: [-(2n ** 31n), 2n ** 31n - 1n], long: [-(2n ** 63n), 2n ** 63n - 1n] }
+export const WIRE_RANGE: Record<keyof typeof WIRE_BITS, readonly [bigint, bigint]> = {
+  integer: [-(2n ** 31n), 2n ** 31n - 1n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n],
+}
 
 /** A long held as its digits (see WIRE_RANGE). */
 export const isLongDigits = (value: unknown): value is string => typeof value === 'string' && /^-?\d+$/.test(value)
 
+/**
+ * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
+ * cannot know yet (anything for which `isDeferred` is true) are skipped.
+ */
 export function checkShape(
   shapeName: string,
   value: unknown,
@@ -188,18 +194,18 @@ export function checkShape(
     case 'double': {
       if (s.type === 'long' && isLongDigits(value)) {
         const exact = BigInt(value)
-        const [min, max] = [s.min === undefined ? WIRE_RANGE.long![0] : BigInt(s.min), s.max === undefined ? WIRE_RANGE.long![1] : BigInt(s.max)]
+        const [min, max] = [s.min === undefined ? WIRE_RANGE.long[0] : BigInt(s.min), s.max === undefined ? WIRE_RANGE.long[1] : BigInt(s.max)]
         if (exact < min) fail('range', `must be at least ${min} (got ${value})`)
         else if (exact > max) fail('range', `must be at most ${max} (got ${value})`)
         return
       }
       if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', 'must be a number')
-      const whole = s.type === 'integer' || s.type === 'long'
-      if (whole && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${formatNumber(value)})`)
+      const wire = s.type === 'integer' || s.type === 'long' ? WIRE_RANGE[s.type] : undefined
+      if (wire && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${formatNumber(value)})`)
       // Without its own bounds an integer member is still an int32 or int64 on the wire.
-      const [min, max] = whole ? [s.min ?? Number(WIRE_RANGE[s.type]![0]), s.max ?? Number(WIRE_RANGE[s.type]![1])] : [s.min, s.max]
-      if (whole && !Number.isSafeInteger(value) && (BigInt(value) < WIRE_RANGE[s.type]![0] || BigInt(value) > WIRE_RANGE[s.type]![1])) {
-        fail('range', `must be at ${value < 0 ? 'least' : 'most'} ${WIRE_RANGE[s.type]![value < 0 ? 0 : 1]} (got ${formatNumber(value)})`)
+      const [min, max] = wire ? [s.min ?? Number(wire[0]), s.max ?? Number(wire[1])] : [s.min, s.max]
+      if (wire && !Number.isSafeInteger(value) && (BigInt(value) < wire[0] || BigInt(value) > wire[1])) {
+        fail('range', `must be at ${value < 0 ? 'least' : 'most'} ${wire[value < 0 ? 0 : 1]} (got ${formatNumber(value)})`)
       } else if (min !== undefined && value < min) fail('range', `must be at least ${formatNumber(min)} (got ${formatNumber(value)})`)
       else if (max !== undefined && value > max) fail('range', `must be at most ${formatNumber(max)} (got ${formatNumber(value)})`)
       return

@@ -15,18 +15,18 @@ import { type ImportTarget, type Configuration, type JobResource, type OutputVal
 import { type JobKind } from './kinds.js'
 
 /** Attributes a resource exposes to references, such as `sagemaker_training_job.a.arn`. */
-export const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
+const RESOURCE_ATTRIBUTES = ['name', 'arn', 'status', 'failure_reason'] as const
 
 /**
  * Attributes only one type of resource exposes, after RESOURCE_ATTRIBUTES: a tuning job's `best_training_job`
  * (`{name, hyperparameters, objective, model_artifacts}`, unknown until the tuning job has ended with a best job).
  */
-export const TYPE_ATTRIBUTES: Record<JobFamily, readonly string[]> = {
+const TYPE_ATTRIBUTES: Record<JobFamily, readonly string[]> = {
   training: [],
   tuning: ['best_training_job'],
 }
 
-export function resourceAttributeNames(type: ResourceType): string[] {
+function resourceAttributeNames(type: ResourceType): string[] {
   return [...RESOURCE_ATTRIBUTES, ...TYPE_ATTRIBUTES[jobFamily(type)]]
 }
 

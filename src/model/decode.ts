@@ -2,7 +2,7 @@
 // structure is a block, a list of structures a repeated block, a map or a list of scalars an attribute. Besides the
 // request: the job name, tags, lifecycle, depends_on, and where each value was written (for diagnostics).
 import { didYouMean, Diagnostics, suggestFrom, type SourceRange } from '../diagnostics/index.js'
-import { traversalPath, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
+import { literalItem, literalItemKey, traversalPath, type Attribute, type Block, type Body, type Expr } from '../config/ast.js'
 import { exprAddress, formatAddress, type InstanceKey } from '../config/address.js'
 import { Evaluator, POISON, type Scope } from '../config/eval.js'
 import type { ResourceDecl } from '../config/module.js'
@@ -10,8 +10,8 @@ import { checkBodyShape, jobFamily, RESOURCE_TYPES } from '../config/module.js'
 import { Unknown, containsSensitive, isObject, isUnknown, markSensitive, unmark, unmarkDeep, newObject, toBoolValue, toNumberValue, toNumeric, toStringValue, typeName, type Value } from '../config/value.js'
 import { isWhole, toBigInt, toDouble } from '../config/number.js'
 import { sumOfUnits } from '../util/duration.js'
-import { isScalar, shape, structure, WARM_START_TYPES } from './api.js'
-import { memberName, spelledMembers, type Spelling } from './terraform.js'
+import { isScalar, shape, structure, WARM_START_TYPES, WIRE_BITS, WIRE_RANGE } from './api.js'
+import { memberName, spelledMembers } from './terraform.js'
 import { apiPathKey, type ApiObject, type ApiValue, type JobName, type JobResource, type SourceEntry, type WarmStartType } from './types.js'
 import { JOB_KINDS, type JobKind } from './kinds.js'
 
@@ -22,11 +22,6 @@ function memberKind(shapeName: string): MemberKind {
   if (s.type === 'structure') return 'block'
   if (s.type === 'list' && shape(s.member.shape).type === 'structure') return 'blocks'
   return 'attribute'
-}
-
-/** Manifest name → API member name for a structure shape. */
-export function manifestMembers(shapeName: string, spelling: Spelling = 'native'): Map<string, string> {
-  return spelledMembers(shapeName, spelling)
 }
 
 /** `retune_every` values: a positive whole number of s, m, h or d, or a sum of them (`1d12h`), in seconds. */
@@ -165,7 +160,7 @@ export class ResourceDecoder {
       else {
         out[key] = text
         this.sources.set(apiPathKey(['Tags', key]), { range, manifestPath: `tags.${key}` })
-        this.sources.set(apiPathKey(['TagKeys', key]), { range: literalKey(attr.expr, key)?.range ?? range, manifestPath: `tags.${key}` })
+        this.sources.set(apiPathKey(['TagKeys', key]), { range: literalItemKey(attr.expr, key)?.range ?? range, manifestPath: `tags.${key}` })
       }
     }
     this.sources.set('Tags', { range: attr.expr.range, manifestPath: 'tags' })
@@ -299,9 +294,9 @@ export class ResourceDecoder {
       const s = shape(shapeName)
       if (s.type === 'map') return text
       if (s.type !== 'structure') return this.error('Invalid ignore_changes path', `"${text}" goes inside a value that has no attributes.`, range, 'lifecycle.ignore_changes')
-      const member = manifestMembers(shapeName, this.kind.spelling).get(step)
+      const member = spelledMembers(shapeName, this.kind.spelling).get(step)
       if (!member || MANAGED_MEMBERS.has(member)) {
-        const suggestion = didYouMean(step, manifestMembers(shapeName, this.kind.spelling).keys())
+        const suggestion = didYouMean(step, spelledMembers(shapeName, this.kind.spelling).keys())
         return this.error('Invalid ignore_changes path', `"${text}" does not name an argument of ${this.decl.type}: no "${step}" here.`, range, 'lifecycle.ignore_changes', suggestion ? `Did you mean "${suggestion}"?` : undefined)
       }
       const memberShape = structure(shapeName).members[member]!.shape
@@ -313,7 +308,7 @@ export class ResourceDecoder {
   }
 
   private structure(body: Body, shapeName: string, apiPath: Array<string | number>, manifestPath: string, scope: Scope = this.scope): ApiObject {
-    const members = manifestMembers(shapeName, this.kind.spelling)
+    const members = spelledMembers(shapeName, this.kind.spelling)
     const out: ApiObject = {}
     const isTop = apiPath.length === 0
     const known = (name: string) => {
@@ -323,7 +318,7 @@ export class ResourceDecoder {
     const candidates = () => [...members.keys()].filter((m) => known(m)).concat(isTop ? resourceArguments(this.kind) : [])
     // Names from the other spelling are a likely mix-up when moving between sageform's blocks and the provider's.
     const unknownHint = (name: string) => {
-      const other = manifestMembers(shapeName, this.kind.spelling === 'native' ? 'provider' : 'native').get(name)
+      const other = spelledMembers(shapeName, this.kind.spelling === 'native' ? 'provider' : 'native').get(name)
       const suggestion = other && known(memberName(shapeName, other, this.kind.spelling)) ? memberName(shapeName, other, this.kind.spelling) : didYouMean(name, candidates())
       return suggestion ? `Did you mean "${suggestion}"?${other ? ` That is how ${this.decl.type} spells "${name}".` : ''}` : undefined
     }
@@ -468,8 +463,7 @@ export class ResourceDecoder {
     if (n === undefined) return undefined
     if (!isWhole(n)) return toDouble(n)
     const exact = toBigInt(n)
-    const bits = BigInt(WIRE_BITS[type] - 1)
-    const [min, max] = [-(2n ** bits), 2n ** bits - 1n]
+    const [min, max] = WIRE_RANGE[type]
     if (exact < min || exact > max) {
       const shown = marked ? '' : ` ${exact}`
       this.error(`Invalid value for ${manifestPath}`, `The value${shown} is outside the range of a ${WIRE_BITS[type]}-bit integer, which SageMaker takes here: from ${min} to ${max}.`, range, manifestPath)
@@ -526,23 +520,6 @@ export class ResourceDecoder {
         return mismatch(`a ${s.type}`)
     }
   }
-}
-
-/** What an integer or long member can carry on the wire: Java's int and long. */
-const WIRE_BITS = { integer: 32, long: 64 } as const
-
-/** The sub-expression of a literal list item or object entry, so a diagnostic can point at the exact value. */
-export function literalItem(expr: Expr | undefined, key: string | number): Expr | undefined {
-  if (!expr) return undefined
-  if (expr.kind === 'paren') return literalItem(expr.inner, key)
-  if (typeof key === 'number') return expr.kind === 'tuple' ? expr.items[key] : undefined
-  if (expr.kind !== 'object') return undefined
-  return expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.value
-}
-
-function literalKey(expr: Expr, key: string): Expr | undefined {
-  if (expr.kind === 'paren') return literalKey(expr.inner, key)
-  return expr.kind === 'object' ? expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.key : undefined
 }
 
 /** The elements of a marked collection, each marked. */

@@ -1,12 +1,11 @@
 // The policy block: limits on what a configuration may start (instance hours, cost, instance types), evaluated like
 // the provider's settings, from variables only. The planner checks resources against them (planner/policy.ts).
 import { Diagnostics, suggestFrom } from '../diagnostics/index.js'
-import type { Attribute } from '../config/ast.js'
+import { literalItem, type Attribute } from '../config/ast.js'
 import { Evaluator, type Scope } from '../config/eval.js'
 import type { Module } from '../config/module.js'
 import { isUnknown, unmarkDeep, toNumberValue, toStringValue, typeName, type ObjectValue } from '../config/value.js'
 import { trainingInstanceTypes } from './api.js'
-import { literalItem } from './decode.js'
 import type { PolicySettings } from './types.js'
 
 /** The policy block's limits, evaluated like the provider's settings (variables only). */
