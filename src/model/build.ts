@@ -105,7 +105,7 @@ export function buildConfiguration(options: BuildOptions): { config: Configurati
     for (const instance of instances ?? []) {
       const address = instanceAddress(decl.address, instance.key)
       const instanceScope: Scope = instance.repetition ? { ...scope, roots: new Map([...scope.roots, instance.repetition]) } : scope
-      const resource = new ResourceDecoder(decl, address, instance.key, new Evaluator(once, address), instanceScope, diags, new Set(module.resources.keys())).decode()
+      const resource = new ResourceDecoder(decl, address, instance.key, new Evaluator(once, address), instanceScope, diags, module.resources).decode()
       resource.dependsOn = instanceDependencies(decl, node, resource.dependsOn, instanceScope, instancesOf)
       resources.push(resource)
       values.push([instance.key, spellAttributes(resource.kind, resourceAttributes(resource, refactoring))])

@@ -52,7 +52,8 @@ export class ResourceDecoder {
     private readonly evaluator: Evaluator,
     private readonly scope: Scope,
     private readonly diags: Diagnostics,
-    private readonly knownResources: ReadonlySet<string>,
+    /** Every declared resource, by address. */
+    private readonly knownResources: ReadonlyMap<string, ResourceDecl>,
   ) {}
 
   private get kind(): JobKind {
@@ -186,7 +187,7 @@ export class ResourceDecoder {
       const base = `${target.type}.${target.name}`
       if (base === this.decl.address) this.error('Self-referential depends_on', `${base} cannot depend on itself.`, item.range, 'depends_on')
       else if (!this.knownResources.has(base)) {
-        const suggestion = didYouMean(target.name, [...this.knownResources].filter((a) => a.startsWith(`${target.type}.`)).map((a) => a.slice(target.type.length + 1)))
+        const suggestion = didYouMean(target.name, [...this.knownResources.keys()].filter((a) => a.startsWith(`${target.type}.`)).map((a) => a.slice(target.type.length + 1)))
         this.error('Reference to undeclared resource', `A resource "${target.type}" "${target.name}" has not been declared.`, item.range, 'depends_on', suggestion ? `Did you mean "${suggestion}"?` : undefined)
       } else out.push(formatAddress(target))
     }
