@@ -160,7 +160,14 @@ export function pointRange(file: string, source: string, index: number): SourceR
 /** Turns UTF-16 indices (what web-tree-sitter reports for JS strings) into line, column and UTF-8 byte offsets. */
 export class Locator {
   private readonly lineStarts: number[] = [0]
-  private readonly ascii: boolean
+  /** UTF-8 byte offset of each line's start; absent when the source is ASCII (bytes are indices then). */
+  private readonly lineBytes?: number[]
+  /** The line of the last position asked for: ranges are asked for mostly in source order, so it is usually the next. */
+  private line = 0
+  /** The last few positions made, by index: a range often shares an end with the one made just before it. */
+  private readonly recentIndex = new Int32Array(4).fill(-1)
+  private readonly recentPosition: Position[] = []
+  private nextRecent = 0
 
   /** `insertions`: indices in the parsed text where EXPONENT_PATCH was inserted, ascending. */
   constructor(
@@ -169,7 +176,13 @@ export class Locator {
     private readonly insertions: readonly number[] = [],
   ) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1)
-    this.ascii = !/[^\x00-\x7f]/.test(source)
+    if (/[^\x00-\x7f]/.test(source)) {
+      let byte = 0
+      this.lineBytes = this.lineStarts.map((start, i) => {
+        if (i > 0) byte += Buffer.byteLength(source.slice(this.lineStarts[i - 1], start))
+        return byte
+      })
+    }
   }
 
   private original(index: number): number {
@@ -178,18 +191,36 @@ export class Locator {
     return index - shift
   }
 
-  position(index: number): Position {
-    let lo = 0
-    let hi = this.lineStarts.length - 1
+  private lineOf(index: number): number {
+    const starts = this.lineStarts
+    let lo = this.line
+    if (starts[lo]! <= index && (lo + 1 === starts.length || index < starts[lo + 1]!)) return lo
+    if (lo + 1 < starts.length && starts[lo + 1]! <= index && (lo + 2 === starts.length || index < starts[lo + 2]!)) return lo + 1
+    lo = 0
+    let hi = starts.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
-      if (this.lineStarts[mid]! <= index) lo = mid
+      if (starts[mid]! <= index) lo = mid
       else hi = mid - 1
     }
-    const byte = this.ascii ? index : Buffer.byteLength(this.source.slice(0, index))
-    // Columns count characters as HashiCorp's parser does, so an emoji is one column, not two UTF-16 units.
-    const column = this.ascii ? index - this.lineStarts[lo]! + 1 : [...this.source.slice(this.lineStarts[lo]!, index)].length + 1
-    return { line: lo + 1, column, byte }
+    return lo
+  }
+
+  position(index: number): Position {
+    for (let i = 0; i < 4; i++) if (this.recentIndex[i] === index) return this.recentPosition[i]!
+    const line = (this.line = this.lineOf(index))
+    const lineStart = this.lineStarts[line]!
+    let position: Position
+    if (!this.lineBytes) position = { line: line + 1, column: index - lineStart + 1, byte: index }
+    else {
+      // Columns count characters as HashiCorp's parser does, so an emoji is one column, not two UTF-16 units.
+      const text = this.source.slice(lineStart, index)
+      position = { line: line + 1, column: [...text].length + 1, byte: this.lineBytes[line]! + Buffer.byteLength(text) }
+    }
+    this.recentIndex[this.nextRecent] = index
+    this.recentPosition[this.nextRecent] = position
+    this.nextRecent = (this.nextRecent + 1) % 4
+    return position
   }
 
   /** A range from indices into the parsed text. */
@@ -199,7 +230,7 @@ export class Locator {
 
   indexOf(line: number, column: number): number {
     const start = this.lineStarts[Math.min(line, this.lineStarts.length) - 1] ?? 0
-    if (this.ascii) return Math.min(start + column - 1, this.source.length)
+    if (!this.lineBytes) return Math.min(start + column - 1, this.source.length)
     const chars = [...this.source.slice(start, start + (column - 1) * 2)].slice(0, column - 1)
     return start + chars.join('').length
   }
