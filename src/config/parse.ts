@@ -11,7 +11,8 @@ import { formatNumber } from './value.js'
 
 let parserPromise: Promise<{ parser: Parser; wasm: CursorExports }> | undefined
 
-function hclParser(): Promise<{ parser: Parser; wasm: CursorExports }> {
+/** The parser, and the WASM exports SyntaxTree.read walks its trees with (test/syntax-tree.test.ts checks that walk). */
+export function hclParser(): Promise<{ parser: Parser; wasm: CursorExports }> {
   parserPromise ??= (async () => {
     // Emscripten fills the object given to init with the module's exports, which SyntaxTree.read calls directly.
     const module = {}

@@ -38,7 +38,9 @@ const EXPORTS: ReadonlyArray<keyof CursorExports> = [
  */
 export function rawModule(module: object): CursorExports {
   const missing = EXPORTS.filter((name) => typeof (module as Record<string, unknown>)[name] !== 'function')
-  if (missing.length > 0) throw new Error(`web-tree-sitter no longer exports ${missing.join(', ')}; src/config/syntax-tree.ts walks the tree with them.`)
+  if (missing.length > 0) {
+    throw new Error(`web-tree-sitter was initialised before sageform's parser, or no longer exports ${missing.join(', ')}: src/config/syntax-tree.ts walks the tree with them.`)
+  }
   return module as CursorExports
 }
 
@@ -66,7 +68,8 @@ export class SyntaxTree {
   static read(tree: Tree, wasm: CursorExports, text: string): SyntaxTree {
     const { names, named, opaque } = languageTables(tree.language)
     const handle = (tree as unknown as Record<number, number>)[0]!
-    let capacity = 1024
+    // About one node per three characters in typical manifests: sized once for most files, doubled when not.
+    let capacity = Math.max(1024, text.length >> 1)
     let symbols = new Int32Array(capacity)
     let from = new Int32Array(capacity)
     let to = new Int32Array(capacity)
