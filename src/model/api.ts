@@ -143,45 +143,57 @@ export function checkShape(
   path: ApiPath = [],
   isDeferred: (v: unknown) => boolean = () => false,
 ): void {
+  check(shapeName, value, report, path, isDeferred)
+}
+
+/** A path made into an array only when a violation is reported: most values have none. */
+type LazyPath = ApiPath | { up: LazyPath; key: string | number }
+
+function pathOf(at: LazyPath): ApiPath {
+  return 'up' in at ? [...pathOf(at.up), at.key] : at
+}
+
+function check(shapeName: string, value: unknown, report: (v: Violation) => void, path: LazyPath, isDeferred: (v: unknown) => boolean): void {
   if (value === undefined || value === null || isDeferred(value)) return
   const s = shape(shapeName)
-  const fail = (constraint: Constraint, message: string, at: ApiPath = path, v: unknown = value) =>
-    report({ path: at, constraint, value: v, shapeName, message })
+  const fail = (constraint: Constraint, message: string, at: LazyPath = path, v: unknown = value) => report({ path: pathOf(at), constraint, value: v, shapeName, message })
   switch (s.type) {
     case 'structure': {
       if (typeof value !== 'object' || Array.isArray(value)) return fail('type', 'must be an object')
       const record = value as Record<string, unknown>
       for (const req of s.required ?? []) {
         if (record[req] === undefined || record[req] === null) {
-          report({ path: [...path, req], constraint: 'required', shapeName, message: 'is required' })
+          report({ path: pathOf({ up: path, key: req }), constraint: 'required', shapeName, message: 'is required' })
         }
       }
-      for (const [key, member] of Object.entries(record)) {
+      for (const key of Object.keys(record)) {
         const ref = s.members[key]
-        if (!ref) fail('member', `is not a member of ${shapeName}`, [...path, key], member)
-        else checkShape(ref.shape, member, report, [...path, key], isDeferred)
+        if (!ref) fail('member', `is not a member of ${shapeName}`, { up: path, key }, record[key])
+        else check(ref.shape, record[key], report, { up: path, key }, isDeferred)
       }
       return
     }
     case 'list': {
       if (!Array.isArray(value)) return fail('type', 'must be a list')
       checkCount(s, value.length, 'item', fail)
-      value.forEach((item, i) => checkShape(s.member.shape, item, report, [...path, i], isDeferred))
+      for (let i = 0; i < value.length; i++) check(s.member.shape, value[i], report, { up: path, key: i }, isDeferred)
       return
     }
     case 'map': {
       if (typeof value !== 'object' || Array.isArray(value)) return fail('type', 'must be a map')
-      const entries = Object.entries(value as Record<string, unknown>)
-      checkCount(s, entries.length, 'entry', fail)
-      for (const [k, v] of entries) {
-        checkShape(s.key.shape, k, (violation) => report({ ...violation, message: `key ${violation.message}` }), [...path, k], isDeferred)
-        checkShape(s.value.shape, v, report, [...path, k], isDeferred)
+      const record = value as Record<string, unknown>
+      const keys = Object.keys(record)
+      checkCount(s, keys.length, 'entry', fail)
+      const reportKey = (violation: Violation) => report({ ...violation, message: `key ${violation.message}` })
+      for (const k of keys) {
+        check(s.key.shape, k, reportKey, { up: path, key: k }, isDeferred)
+        check(s.value.shape, record[k], report, { up: path, key: k }, isDeferred)
       }
       return
     }
     case 'string': {
       if (typeof value !== 'string') return fail('type', 'must be a string')
-      const length = [...value].length
+      const length = codePoints(value)
       if (s.min !== undefined && length < s.min) fail('length', `must be at least ${s.min} character${s.min === 1 ? '' : 's'} long (got ${length})`)
       else if (s.max !== undefined && length > s.max) fail('length', `must be at most ${s.max} characters long (got ${length})`)
       if (s.enum && !s.enum.includes(value)) fail('enum', `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`)
@@ -219,6 +231,22 @@ export function checkShape(
     default:
       return
   }
+}
+
+/** Characters as the service counts them: code points, so a surrogate pair is one. */
+function codePoints(text: string): number {
+  let count = text.length
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--
+        i++
+      }
+    }
+  }
+  return count
 }
 
 function checkCount(s: ShapeBase, count: number, noun: string, fail: (c: Constraint, message: string) => void): void {
