@@ -8,19 +8,7 @@
 import type { Language, Tree } from 'web-tree-sitter'
 
 /** The WASM exports the walk calls; each takes the tree and works on the cursor held in the transfer buffer. */
-export interface CursorExports {
-  _ts_tree_root_node_wasm(tree: number): void
-  _ts_tree_cursor_new_wasm(tree: number): void
-  _ts_tree_cursor_delete_wasm(tree: number): void
-  _ts_tree_cursor_goto_first_child_wasm(tree: number): number
-  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number
-  _ts_tree_cursor_goto_parent_wasm(tree: number): number
-  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number
-  _ts_tree_cursor_start_index_wasm(tree: number): number
-  _ts_tree_cursor_end_index_wasm(tree: number): number
-}
-
-const EXPORTS: ReadonlyArray<keyof CursorExports> = [
+const EXPORTS = [
   '_ts_tree_root_node_wasm',
   '_ts_tree_cursor_new_wasm',
   '_ts_tree_cursor_delete_wasm',
@@ -30,7 +18,9 @@ const EXPORTS: ReadonlyArray<keyof CursorExports> = [
   '_ts_tree_cursor_current_node_type_id_wasm',
   '_ts_tree_cursor_start_index_wasm',
   '_ts_tree_cursor_end_index_wasm',
-]
+] as const
+
+export type CursorExports = Record<(typeof EXPORTS)[number], (tree: number) => number>
 
 /**
  * The module object given to `Parser.init` is the one Emscripten fills with the WASM exports: checked here, so that a
