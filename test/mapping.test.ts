@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { apiModel, shape, snakeCase, structure } from '../src/model/api.js'
-import { manifestMembers } from '../src/model/build.js'
+import { spelledMembers } from '../src/model/terraform.js'
 import { manifestPath } from '../src/model/validate.js'
 import { renderReference } from '../src/model/reference.js'
 
@@ -30,7 +30,7 @@ describe('API model → manifest mapping', () => {
       if (s.type === 'list') return visit(s.member.shape, path)
       if (s.type !== 'structure' || seen.has(shapeName)) return
       seen.add(shapeName)
-      const names = manifestMembers(shapeName)
+      const names = spelledMembers(shapeName, 'native')
       assert.equal(names.size, Object.keys(s.members).length, `collision in ${shapeName} (${path})`)
       for (const [snake, member] of names) {
         assert.match(snake, /^[a-z0-9]+(_[a-z0-9]+)*$/, `${shapeName}.${member}`)

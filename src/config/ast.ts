@@ -224,3 +224,18 @@ export function subExpressions(e: Expr): Expr[] {
 function partExpressions(parts: TemplatePart[]): Expr[] {
   return parts.flatMap((p) => (p.kind === 'interp' ? [p.expr] : p.kind === 'if' ? [p.condition, ...partExpressions(p.then), ...partExpressions(p.otherwise)] : p.kind === 'for' ? [p.collection, ...partExpressions(p.body)] : []))
 }
+
+/** The sub-expression of a literal list item or object entry, so a diagnostic can point at the exact value. */
+export function literalItem(expr: Expr | undefined, key: string | number): Expr | undefined {
+  if (!expr) return undefined
+  if (expr.kind === 'paren') return literalItem(expr.inner, key)
+  if (typeof key === 'number') return expr.kind === 'tuple' ? expr.items[key] : undefined
+  if (expr.kind !== 'object') return undefined
+  return expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.value
+}
+
+/** The key expression of a literal object entry, so a diagnostic about a key can point at it. */
+export function literalItemKey(expr: Expr, key: string): Expr | undefined {
+  if (expr.kind === 'paren') return literalItemKey(expr.inner, key)
+  return expr.kind === 'object' ? expr.items.find((i) => i.key.kind === 'literal' && String(i.key.value) === key)?.key : undefined
+}

@@ -36,12 +36,14 @@ function nodeReferences(node: GraphNode): Reference[] {
 /** Topological order (dependencies first, otherwise declaration order); nodes on a cycle are left out. */
 export function dependencyOrder(nodes: GraphNode[], diags: Diagnostics): GraphNode[] {
   const byAddress = new Map(nodes.map((n) => [n.address, n]))
+  const edges = new Map<string, string[]>()
   for (const node of nodes) {
-    for (const ref of nodeReferences(node).filter((r) => r.target === node.address)) {
+    const refs = nodeReferences(node)
+    for (const ref of refs.filter((r) => r.target === node.address)) {
       diags.error('Self-referential expression', { detail: `${node.address} refers to itself.`, range: ref.expr.range, address: node.address, hint: 'A value cannot depend on itself; use a variable or another resource.' })
     }
+    edges.set(node.address, [...new Set(refs.map((r) => r.target))].filter((t) => byAddress.has(t) && t !== node.address))
   }
-  const edges = new Map(nodes.map((n) => [n.address, [...new Set(nodeReferences(n).map((r) => r.target))].filter((t) => byAddress.has(t) && t !== n.address)]))
   const state = new Map<string, 'visiting' | 'done' | 'cyclic'>()
   const order: GraphNode[] = []
   const stack: string[] = []

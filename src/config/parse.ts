@@ -6,18 +6,22 @@ import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr, TemplatePart } from './ast.js'
 import { SPLAT_ITEM } from './ast.js'
+import { rawModule, SyntaxTree, type CursorExports } from './syntax-tree.js'
 import { formatNumber } from './value.js'
 
-let parserPromise: Promise<Parser> | undefined
+let parserPromise: Promise<{ parser: Parser; wasm: CursorExports }> | undefined
 
-function hclParser(): Promise<Parser> {
+/** The parser, and the WASM exports SyntaxTree.read walks its trees with (test/syntax-tree.test.ts checks that walk). */
+export function hclParser(): Promise<{ parser: Parser; wasm: CursorExports }> {
   parserPromise ??= (async () => {
-    await Parser.init()
+    // Emscripten fills the object given to init with the module's exports, which SyntaxTree.read calls directly.
+    const module = {}
+    await Parser.init(module)
     const require = createRequire(import.meta.url)
     const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))
     const parser = new Parser()
     parser.setLanguage(language)
-    return parser
+    return { parser, wasm: rawModule(module) }
   })()
   return parserPromise
 }
@@ -28,7 +32,7 @@ export interface ParseResult {
 }
 
 export async function parseHcl(path: string, source: string): Promise<ParseResult> {
-  const parser = await hclParser()
+  const { parser, wasm } = await hclParser()
   let tree = parser.parse(source)
   let text = source
   // Each round of error recovery may hide further exponent literals behind the first, so patch until none is left.
@@ -47,13 +51,14 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
   try {
     const root = tree.rootNode
     if (root.hasError) return { diagnostics: await syntaxDiagnostics(path, source, root) }
-    const nonDecimal = nonDecimalNumber(root)
-    if (nonDecimal) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
+    const syntax = SyntaxTree.read(tree, wasm, text)
+    const nonDecimal = nonDecimalNumber(syntax)
+    if (nonDecimal !== undefined) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
     const locator = new Locator(path, source, insertions)
-    const bodyNode = root.namedChildren.find((c) => c?.type === 'body')
+    const bodyNode = syntax.namedChild(0, 'body')
     let body: Body
     try {
-      body = bodyNode ? new Converter(locator, text).body(bodyNode, locator.range(root.endIndex, root.endIndex)) : emptyBody(locator, text.length)
+      body = bodyNode !== undefined ? new Converter(locator, text, syntax).body(bodyNode, locator.range(syntax.to[0]!, syntax.to[0]!)) : emptyBody(locator, text.length)
     } catch (error) {
       if (!(error instanceof NestedTooDeeply)) throw error
       return { diagnostics: [{ severity: 'error', summary: 'Expression nested too deeply', detail: `Brackets, braces, parentheses, operators, function calls and templates may be nested at most ${MAX_NESTING} levels deep; this one goes deeper.`, range: error.range, hint: 'Split the expression into locals.' }] }
@@ -113,12 +118,15 @@ async function syntaxDiagnostics(path: string, source: string, root: Node): Prom
 }
 
 /** HCL numbers are decimal (the spec's NumericLit); the grammar also takes 0x10, which HashiCorp's parser refuses. */
-function nonDecimalNumber(root: Node): Node | undefined {
-  return root.descendantsOfType('numeric_lit').find((n): n is Node => n !== null && !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(n.text)) ?? undefined
+function nonDecimalNumber(tree: SyntaxTree): string | undefined {
+  return tree
+    .ofType('numeric_lit')
+    .map((n) => tree.nodeText(n))
+    .find((text) => !/^\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text))
 }
 
-async function nonDecimalDiagnostics(path: string, source: string, root: Node, literal: Node): Promise<Diagnostic[]> {
-  const decimal = Number(literal.text)
+async function nonDecimalDiagnostics(path: string, source: string, root: Node, literal: string): Promise<Diagnostic[]> {
+  const decimal = Number(literal)
   const hint = `HCL has no hexadecimal, octal or binary literals${Number.isFinite(decimal) ? `: write ${formatNumber(decimal)}` : ''}.`
   return (await syntaxDiagnostics(path, source, root)).map((d) => ({ ...d, hint }))
 }
@@ -153,7 +161,14 @@ export function pointRange(file: string, source: string, index: number): SourceR
 /** Turns UTF-16 indices (what web-tree-sitter reports for JS strings) into line, column and UTF-8 byte offsets. */
 export class Locator {
   private readonly lineStarts: number[] = [0]
-  private readonly ascii: boolean
+  /** UTF-8 byte offset of each line's start; absent when the source is ASCII (bytes are indices then). */
+  private readonly lineBytes?: number[]
+  /** The line of the last position asked for: ranges are asked for mostly in source order, so it is usually the next. */
+  private line = 0
+  /** The last few positions made, by index: a range often shares an end with the one made just before it. */
+  private readonly recentIndex = new Int32Array(4).fill(-1)
+  private readonly recentPosition: Position[] = []
+  private nextRecent = 0
 
   /** `insertions`: indices in the parsed text where EXPONENT_PATCH was inserted, ascending. */
   constructor(
@@ -162,7 +177,13 @@ export class Locator {
     private readonly insertions: readonly number[] = [],
   ) {
     for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) this.lineStarts.push(i + 1)
-    this.ascii = !/[^\x00-\x7f]/.test(source)
+    if (/[^\x00-\x7f]/.test(source)) {
+      let byte = 0
+      this.lineBytes = this.lineStarts.map((start, i) => {
+        if (i > 0) byte += Buffer.byteLength(source.slice(this.lineStarts[i - 1], start))
+        return byte
+      })
+    }
   }
 
   private original(index: number): number {
@@ -171,18 +192,36 @@ export class Locator {
     return index - shift
   }
 
-  position(index: number): Position {
-    let lo = 0
-    let hi = this.lineStarts.length - 1
+  private lineOf(index: number): number {
+    const starts = this.lineStarts
+    let lo = this.line
+    if (starts[lo]! <= index && (lo + 1 === starts.length || index < starts[lo + 1]!)) return lo
+    if (lo + 1 < starts.length && starts[lo + 1]! <= index && (lo + 2 === starts.length || index < starts[lo + 2]!)) return lo + 1
+    lo = 0
+    let hi = starts.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
-      if (this.lineStarts[mid]! <= index) lo = mid
+      if (starts[mid]! <= index) lo = mid
       else hi = mid - 1
     }
-    const byte = this.ascii ? index : Buffer.byteLength(this.source.slice(0, index))
-    // Columns count characters as HashiCorp's parser does, so an emoji is one column, not two UTF-16 units.
-    const column = this.ascii ? index - this.lineStarts[lo]! + 1 : [...this.source.slice(this.lineStarts[lo]!, index)].length + 1
-    return { line: lo + 1, column, byte }
+    return lo
+  }
+
+  position(index: number): Position {
+    for (let i = 0; i < 4; i++) if (this.recentIndex[i] === index) return this.recentPosition[i]!
+    const line = (this.line = this.lineOf(index))
+    const lineStart = this.lineStarts[line]!
+    let position: Position
+    if (!this.lineBytes) position = { line: line + 1, column: index - lineStart + 1, byte: index }
+    else {
+      // Columns count characters as HashiCorp's parser does, so an emoji is one column, not two UTF-16 units.
+      const text = this.source.slice(lineStart, index)
+      position = { line: line + 1, column: [...text].length + 1, byte: this.lineBytes[line]! + Buffer.byteLength(text) }
+    }
+    this.recentIndex[this.nextRecent] = index
+    this.recentPosition[this.nextRecent] = position
+    this.nextRecent = (this.nextRecent + 1) % 4
+    return position
   }
 
   /** A range from indices into the parsed text. */
@@ -192,7 +231,7 @@ export class Locator {
 
   indexOf(line: number, column: number): number {
     const start = this.lineStarts[Math.min(line, this.lineStarts.length) - 1] ?? 0
-    if (this.ascii) return Math.min(start + column - 1, this.source.length)
+    if (!this.lineBytes) return Math.min(start + column - 1, this.source.length)
     const chars = [...this.source.slice(start, start + (column - 1) * 2)].slice(0, column - 1)
     return start + chars.join('').length
   }
@@ -215,75 +254,86 @@ class Converter {
   constructor(
     private readonly loc: Locator,
     private readonly source: string,
+    private readonly tree: SyntaxTree,
   ) {}
 
-  private range(node: Node): SourceRange {
-    return this.loc.range(node.startIndex, node.endIndex)
+  private range(node: number): SourceRange {
+    return this.loc.range(this.tree.from[node]!, this.tree.to[node]!)
   }
 
-  body(node: Node, closing: SourceRange): Body {
+  private text(node: number): string {
+    return this.tree.nodeText(node)
+  }
+
+  body(node: number, closing: SourceRange): Body {
+    const { tree } = this
     const attributes: Attribute[] = []
     const blocks: Block[] = []
-    for (const child of node.namedChildren) {
-      if (!child) continue
-      if (child.type === 'attribute') attributes.push(this.attribute(child))
-      else if (child.type === 'block') blocks.push(this.block(child))
+    for (let child = node + 1; child < tree.next[node]!; child = tree.next[child]!) {
+      const type = tree.type(child)
+      if (type === 'attribute') attributes.push(this.attribute(child))
+      else if (type === 'block') blocks.push(this.block(child))
     }
     return { attributes, blocks, range: closing }
   }
 
-  private attribute(node: Node): Attribute {
-    const name = node.namedChildren.find((c) => c?.type === 'identifier')!
-    const expr = node.namedChildren.find((c) => c?.type === 'expression')!
-    return { name: name.text, nameRange: this.range(name), expr: this.expr(expr), range: this.range(node) }
+  private attribute(node: number): Attribute {
+    const name = this.tree.namedChild(node, 'identifier')!
+    const expr = this.tree.namedChild(node, 'expression')!
+    return { name: this.text(name), nameRange: this.range(name), expr: this.expr(expr), range: this.range(node) }
   }
 
-  private block(node: Node): Block {
-    const named = node.namedChildren.filter((c): c is Node => c !== null)
+  private block(node: number): Block {
+    const { tree } = this
+    const named = tree.namedChildren(node)
     const typeNode = named[0]!
     const labels = named
       .slice(1)
-      .filter((c) => c.type === 'string_lit' || c.type === 'identifier')
-      .map((c) => ({ value: c.type === 'string_lit' ? this.stringLit(c) : c.text, range: this.range(c) }))
-    const open = node.children.find((c) => c?.type === 'block_start')!
-    const close = node.children.find((c) => c?.type === 'block_end')
-    const bodyNode = named.find((c) => c.type === 'body')
-    const closing = this.loc.range(close?.startIndex ?? node.endIndex, close?.startIndex ?? node.endIndex)
+      .filter((c) => tree.type(c) === 'string_lit' || tree.type(c) === 'identifier')
+      .map((c) => ({ value: tree.type(c) === 'string_lit' ? this.stringLit(c) : this.text(c), range: this.range(c) }))
+    const open = tree.child(node, 'block_start')!
+    const close = tree.child(node, 'block_end')
+    const bodyNode = tree.namedChild(node, 'body')
+    const closeAt = close === undefined ? tree.to[node]! : tree.from[close]!
+    const closing = this.loc.range(closeAt, closeAt)
     return {
-      type: typeNode.text,
+      type: this.text(typeNode),
       labels,
-      body: bodyNode ? this.body(bodyNode, closing) : { attributes: [], blocks: [], range: closing },
+      body: bodyNode !== undefined ? this.body(bodyNode, closing) : { attributes: [], blocks: [], range: closing },
       typeRange: this.range(typeNode),
-      headerRange: this.loc.range(node.startIndex, open.endIndex),
+      headerRange: this.loc.range(tree.from[node]!, tree.to[open]!),
       range: this.range(node),
     }
   }
 
-  private stringLit(node: Node): string {
-    return unescapeQuoted(this.source.slice(node.startIndex + 1, node.endIndex - 1))
+  private stringLit(node: number): string {
+    return unescapeQuoted(this.source.slice(this.tree.from[node]! + 1, this.tree.to[node]! - 1))
   }
 
   /** How many nesting constructs (see NESTING) enclose the expression being converted. */
   private nesting = 0
 
-  expr(node: Node): Expr {
-    const nests = NESTING.has(node.type) || (node.type === 'expression' && node.children[0]?.type === '(')
+  expr(node: number): Expr {
+    const type = this.tree.type(node)
+    const first = this.tree.firstChild(node)
+    const nests = NESTING.has(type) || (type === 'expression' && first !== undefined && this.tree.type(first) === '(')
     if (nests && ++this.nesting > MAX_NESTING) throw new NestedTooDeeply(this.range(node))
     try {
-      return this.convert(node)
+      return this.convert(node, type)
     } finally {
       if (nests) this.nesting--
     }
   }
 
-  private convert(node: Node): Expr {
-    const range = this.range(node)
-    switch (node.type) {
+  private convert(node: number, type: string): Expr {
+    const { tree } = this
+    switch (type) {
       case 'expression': {
-        const named = node.namedChildren.filter((c): c is Node => c !== null)
-        if (named.length === 1 && node.children[0]?.type === '(') return { kind: 'paren', inner: this.expr(named[0]!), range }
+        const named = tree.namedChildren(node)
+        const first = tree.firstChild(node)
+        if (named.length === 1 && first !== undefined && tree.type(first) === '(') return { kind: 'paren', inner: this.expr(named[0]!), range: this.range(node) }
         let result = this.expr(named[0]!)
-        for (const postfix of named.slice(1)) result = this.postfix(result, postfix, node.startIndex)
+        for (let i = 1; i < named.length; i++) result = this.postfix(result, named[i]!, tree.from[node]!)
         return result
       }
       case 'literal_value':
@@ -291,112 +341,128 @@ class Converter {
       case 'template_expr':
       case 'operation':
       case 'for_expr':
-        return this.expr(node.namedChildren[0]!)
-      case 'numeric_lit':
+        return this.expr(tree.namedChild(node)!)
+      case 'numeric_lit': {
+        const text = this.text(node)
         // Exact: a literal a double cannot hold (99999999999999999999999999) stays as written.
-        return { kind: 'literal', value: parseDecimal(node.text) ?? Number(node.text), range }
+        return { kind: 'literal', value: parseDecimal(text) ?? Number(text), range: this.range(node) }
+      }
       case 'bool_lit':
-        return { kind: 'literal', value: node.text === 'true', range }
+        return { kind: 'literal', value: this.text(node) === 'true', range: this.range(node) }
       case 'null_lit':
-        return { kind: 'literal', value: null, range }
+        return { kind: 'literal', value: null, range: this.range(node) }
       case 'string_lit':
-        return { kind: 'literal', value: this.stringLit(node), range }
+        return { kind: 'literal', value: this.stringLit(node), range: this.range(node) }
       case 'quoted_template':
-        return { kind: 'template', parts: this.templateParts(node.namedChildren, 'quoted', node.startIndex + 1, node.endIndex - 1), range }
+        return { kind: 'template', parts: this.templateParts(tree.namedChildren(node), 'quoted', tree.from[node]! + 1, tree.to[node]! - 1), range: this.range(node) }
       case 'heredoc_template':
-        return { kind: 'template', parts: this.heredocParts(node), range }
+        return { kind: 'template', parts: this.heredocParts(node), range: this.range(node) }
       case 'tuple':
-        return { kind: 'tuple', items: node.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c)), range }
+        return { kind: 'tuple', items: tree.namedChildren(node).filter((c) => tree.type(c) === 'expression').map((c) => this.expr(c)), range: this.range(node) }
       case 'object':
         return {
           kind: 'object',
-          items: node.namedChildren
-            .filter((c): c is Node => c?.type === 'object_elem')
-            .map((elem) => ({ key: this.objectKey(elem.childForFieldName('key')!), value: this.expr(elem.childForFieldName('val')!) })),
-          range,
+          items: tree
+            .namedChildren(node)
+            .filter((c) => tree.type(c) === 'object_elem')
+            .map((elem) => {
+              // object_elem is `key = val` (or `key: val`), both expressions: the grammar's fields key and val.
+              const [key, value] = tree.namedChildren(elem).filter((c) => tree.type(c) === 'expression')
+              return { key: this.objectKey(key!), value: this.expr(value!) }
+            }),
+          range: this.range(node),
         }
       case 'variable_expr':
-        return { kind: 'variable', name: node.text, range }
+        return { kind: 'variable', name: this.text(node), range: this.range(node) }
       case 'function_call': {
-        const args = node.namedChildren.find((c) => c?.type === 'function_arguments')
-        const argNodes = args ? args.namedChildren.filter((c): c is Node => c?.type === 'expression') : []
+        const range = this.range(node)
+        const args = tree.namedChild(node, 'function_arguments')
+        const argNodes = args !== undefined ? tree.namedChildren(args).filter((c) => tree.type(c) === 'expression') : []
         return {
           kind: 'call',
-          name: node.namedChildren[0]!.text,
+          name: this.text(tree.namedChild(node)!),
           args: argNodes.map((a) => this.expr(a)),
-          expandLast: Boolean(args?.namedChildren.some((c) => c?.type === 'ellipsis')),
+          expandLast: args !== undefined && tree.namedChild(args, 'ellipsis') !== undefined,
           range,
         }
       }
       case 'conditional': {
-        const [condition, then, otherwise] = node.namedChildren.map((c) => this.expr(c!))
+        const range = this.range(node)
+        const [condition, then, otherwise] = tree.namedChildren(node).map((c) => this.expr(c))
         return { kind: 'conditional', condition: condition!, then: then!, otherwise: otherwise!, range }
       }
       case 'binary_operation': {
+        const range = this.range(node)
         // Parenthesised operands arrive as anonymous "(" and ")" siblings; the operator is the first other token.
-        const opIndex = node.children.findIndex((c) => c !== null && !c.isNamed && c.text !== '(' && c.text !== ')')
-        const op = node.children[opIndex]!.text
-        const side = (from: number, to: number) => this.operand(node.children.slice(from, to))
-        return { kind: 'binary', op, left: side(0, opIndex), right: side(opIndex + 1, node.children.length), range }
+        const children = tree.children(node)
+        const opIndex = children.findIndex((c) => !tree.isNamed(c) && this.text(c) !== '(' && this.text(c) !== ')')
+        const op = this.text(children[opIndex]!)
+        const side = (from: number, to: number) => this.operand(children.slice(from, to))
+        return { kind: 'binary', op, left: side(0, opIndex), right: side(opIndex + 1, children.length), range }
       }
       case 'unary_operation': {
-        const op = node.children[0]!.text
-        return { kind: 'unary', op, operand: this.operand(node.children.slice(1)), range }
+        const range = this.range(node)
+        const children = tree.children(node)
+        return { kind: 'unary', op: this.text(children[0]!), operand: this.operand(children.slice(1)), range }
       }
       case 'for_tuple_expr':
       case 'for_object_expr':
-        return this.forExpr(node, range)
-      default:
+        return this.forExpr(node, this.range(node))
+      default: {
         // variable_expr-like primaries (get_attr on its own cannot start an expression); anything else is a parse gap.
-        throw new Error(`unsupported syntax node ${node.type} at ${range.start.line}:${range.start.column}`)
+        const range = this.range(node)
+        throw new Error(`unsupported syntax node ${type} at ${range.start.line}:${range.start.column}`)
+      }
     }
   }
 
   /** Operands of operators arrive flattened: a primary followed by its postfix operators as siblings. */
-  private operand(children: (Node | null)[]): Expr {
-    const named = children.filter((c): c is Node => c !== null && c.isNamed && c.type !== 'comment')
+  private operand(children: number[]): Expr {
+    const named = children.filter((c) => this.tree.isNamed(c) && this.tree.type(c) !== 'comment')
     let result = this.expr(named[0]!)
-    for (const postfix of named.slice(1)) result = this.postfix(result, postfix, named[0]!.startIndex)
+    for (const postfix of named.slice(1)) result = this.postfix(result, postfix, this.tree.from[named[0]!]!)
     return result
   }
 
   /** A bare identifier as an object key is a literal string, as in HCL; anything else is evaluated. */
-  private objectKey(node: Node): Expr {
+  private objectKey(node: number): Expr {
     const expr = this.expr(node)
     return expr.kind === 'variable' ? { kind: 'literal', value: expr.name, range: expr.range } : expr
   }
 
-  private postfix(target: Expr, node: Node, start: number): Expr {
-    const range = this.loc.range(start, node.endIndex)
-    switch (node.type) {
+  private postfix(target: Expr, node: number, start: number): Expr {
+    const { tree } = this
+    const range = this.loc.range(start, tree.to[node]!)
+    switch (tree.type(node)) {
       case 'get_attr':
-        return { kind: 'getattr', target, name: node.namedChildren[0]!.text, range }
+        return { kind: 'getattr', target, name: this.text(tree.namedChild(node)!), range }
       case 'index': {
-        const inner = node.namedChildren[0]!
-        if (inner.type === 'legacy_index') {
-          const key = Number(inner.text.replace('.', ''))
+        const inner = tree.namedChild(node)!
+        if (tree.type(inner) === 'legacy_index') {
+          const key = Number(this.text(inner).replace('.', ''))
           return { kind: 'index', target, key: { kind: 'literal', value: key, range: this.range(inner) }, range }
         }
-        return { kind: 'index', target, key: this.expr(inner.namedChildren[0]!), range }
+        return { kind: 'index', target, key: this.expr(tree.namedChild(inner)!), range }
       }
       case 'splat': {
-        const splat = node.namedChildren[0]!
+        const splat = tree.namedChild(node)!
         let each: Expr = { kind: 'variable', name: SPLAT_ITEM, range }
-        for (const op of splat.namedChildren) each = this.postfix(each, op!, start)
+        for (const op of tree.namedChildren(splat)) each = this.postfix(each, op, start)
         return { kind: 'splat', target, each, range }
       }
       default:
-        throw new Error(`unsupported postfix ${node.type}`)
+        throw new Error(`unsupported postfix ${tree.type(node)}`)
     }
   }
 
-  private forExpr(node: Node, range: SourceRange): Expr {
-    const intro = node.namedChildren.find((c) => c?.type === 'for_intro')!
-    const vars = intro.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text)
-    const collection = this.expr(intro.namedChildren.find((c) => c?.type === 'expression')!)
-    const exprs = node.namedChildren.filter((c): c is Node => c?.type === 'expression').map((c) => this.expr(c))
-    const cond = node.namedChildren.find((c) => c?.type === 'for_cond')
-    const isObject = node.type === 'for_object_expr'
+  private forExpr(node: number, range: SourceRange): Expr {
+    const { tree } = this
+    const intro = tree.namedChild(node, 'for_intro')!
+    const vars = tree.namedChildren(intro).filter((c) => tree.type(c) === 'identifier').map((c) => this.text(c))
+    const collection = this.expr(tree.namedChild(intro, 'expression')!)
+    const exprs = tree.namedChildren(node).filter((c) => tree.type(c) === 'expression').map((c) => this.expr(c))
+    const cond = tree.namedChild(node, 'for_cond')
+    const isObject = tree.type(node) === 'for_object_expr'
     return {
       kind: 'for',
       keyVar: vars.length === 2 ? vars[0] : undefined,
@@ -404,14 +470,15 @@ class Converter {
       collection,
       keyExpr: isObject ? exprs[0] : undefined,
       valueExpr: isObject ? exprs[1]! : exprs[0]!,
-      condition: cond ? this.expr(cond.namedChildren[0]!) : undefined,
-      grouping: node.namedChildren.some((c) => c?.type === 'ellipsis'),
+      condition: cond !== undefined ? this.expr(tree.namedChild(cond)!) : undefined,
+      grouping: tree.namedChild(node, 'ellipsis') !== undefined,
       range,
     }
   }
 
   /** Template text is taken from the source between parts: tree-sitter drops whitespace-only literals. */
-  private templateParts(nodes: (Node | null)[], mode: 'quoted' | 'heredoc', from: number, to: number): TemplatePart[] {
+  private templateParts(nodes: number[], mode: 'quoted' | 'heredoc', from: number, to: number): TemplatePart[] {
+    const { tree } = this
     const parts: TemplatePart[] = []
     let cursor = from
     const text = (until: number) => {
@@ -421,56 +488,60 @@ class Converter {
       }
     }
     for (const child of nodes) {
-      if (!child || child.type === 'template_literal') continue
-      if (child.type === 'template_interpolation') {
-        text(child.startIndex)
-        parts.push({ kind: 'interp', expr: this.expr(child.namedChildren.find((c) => c?.type === 'expression')!) })
-        cursor = child.endIndex
-      } else if (child.type === 'template_directive') {
-        text(child.startIndex)
-        parts.push(this.directive(child.namedChildren[0]!, mode))
-        cursor = child.endIndex
+      const type = tree.type(child)
+      if (type === 'template_interpolation') {
+        text(tree.from[child]!)
+        parts.push({ kind: 'interp', expr: this.expr(tree.namedChild(child, 'expression')!) })
+        cursor = tree.to[child]!
+      } else if (type === 'template_directive') {
+        text(tree.from[child]!)
+        parts.push(this.directive(tree.namedChild(child)!, mode))
+        cursor = tree.to[child]!
       }
     }
     text(to)
     return parts
   }
 
-  private directive(node: Node, mode: 'quoted' | 'heredoc'): TemplatePart {
-    const children = node.namedChildren.filter((c): c is Node => c !== null)
-    const between = (a: Node, b: Node) =>
-      this.templateParts(children.filter((c) => c.startIndex >= a.endIndex && c.endIndex <= b.startIndex), mode, a.endIndex, b.startIndex)
-    if (node.type === 'template_if') {
-      const intro = children.find((c) => c.type === 'template_if_intro')!
-      const elseIntro = children.find((c) => c.type === 'template_else_intro')
-      const end = children.find((c) => c.type === 'template_if_end')!
+  private directive(node: number, mode: 'quoted' | 'heredoc'): TemplatePart {
+    const { tree } = this
+    const children = tree.namedChildren(node)
+    const between = (a: number, b: number) =>
+      this.templateParts(children.filter((c) => tree.from[c]! >= tree.to[a]! && tree.to[c]! <= tree.from[b]!), mode, tree.to[a]!, tree.from[b]!)
+    const find = (type: string) => children.find((c) => tree.type(c) === type)
+    if (tree.type(node) === 'template_if') {
+      const intro = find('template_if_intro')!
+      const elseIntro = find('template_else_intro')
+      const end = find('template_if_end')!
       return {
         kind: 'if',
-        condition: this.expr(intro.namedChildren.find((c) => c?.type === 'expression')!),
+        condition: this.expr(tree.namedChild(intro, 'expression')!),
         then: between(intro, elseIntro ?? end),
-        otherwise: elseIntro ? between(elseIntro, end) : [],
+        otherwise: elseIntro !== undefined ? between(elseIntro, end) : [],
       }
     }
-    const start = children.find((c) => c.type === 'template_for_start')!
-    const end = children.find((c) => c.type === 'template_for_end')!
-    const vars = start.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text)
+    const start = find('template_for_start')!
+    const end = find('template_for_end')!
+    const vars = tree.namedChildren(start).filter((c) => tree.type(c) === 'identifier').map((c) => this.text(c))
     return {
       kind: 'for',
       keyVar: vars.length === 2 ? vars[0] : undefined,
       valueVar: vars[vars.length - 1]!,
-      collection: this.expr(start.namedChildren.find((c) => c?.type === 'expression')!),
+      collection: this.expr(tree.namedChild(start, 'expression')!),
       body: between(start, end),
     }
   }
 
-  private heredocParts(node: Node): TemplatePart[] {
-    const start = node.namedChildren.find((c) => c?.type === 'heredoc_start')!
-    const identifiers = node.namedChildren.filter((c): c is Node => c?.type === 'heredoc_identifier')
+  private heredocParts(node: number): TemplatePart[] {
+    const { tree } = this
+    const named = tree.namedChildren(node)
+    const start = named.find((c) => tree.type(c) === 'heredoc_start')!
+    const identifiers = named.filter((c) => tree.type(c) === 'heredoc_identifier')
     // The body runs from the line after the opening identifier to the start of the closing identifier's line.
-    const bodyStart = this.source.indexOf('\n', identifiers[0]!.endIndex) + 1
-    const closingLineStart = this.source.lastIndexOf('\n', identifiers[identifiers.length - 1]!.startIndex) + 1
-    const parts = this.templateParts(node.namedChildren, 'heredoc', bodyStart, Math.max(bodyStart, closingLineStart))
-    return start.text.includes('-') ? stripIndent(parts) : parts
+    const bodyStart = this.source.indexOf('\n', tree.to[identifiers[0]!]!) + 1
+    const closingLineStart = this.source.lastIndexOf('\n', tree.from[identifiers[identifiers.length - 1]!]!) + 1
+    const parts = this.templateParts(named, 'heredoc', bodyStart, Math.max(bodyStart, closingLineStart))
+    return this.text(start).includes('-') ? stripIndent(parts) : parts
   }
 }
 

@@ -117,19 +117,25 @@ export interface Violation {
   message: string
 }
 
+/** What an integer or long member can carry on the wire: Java's int and long. */
+export const WIRE_BITS = { integer: 32, long: 64 } as const
+
 /**
- * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
- * cannot know yet (anything for which `isDeferred` is true) are skipped.
+ * What an integer member without bounds of its own can carry (WIRE_BITS). A long beyond what a double holds exactly is
+ * written as its decimal digits (a string), which the client sends as a JSON number.
  */
-/**
- * What an integer member without bounds of its own can carry: Java's int and long. A long beyond what a double holds
- * exactly is written as its decimal digits (a string), which the client sends as a JSON number.
- */
-const WIRE_RANGE: Record<string, readonly [bigint, bigint]> = { integer: [-(2n ** 31n), 2n ** 31n - 1n], long: [-(2n ** 63n), 2n ** 63n - 1n] }
+export const WIRE_RANGE: Record<keyof typeof WIRE_BITS, readonly [bigint, bigint]> = {
+  integer: [-(2n ** 31n), 2n ** 31n - 1n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n],
+}
 
 /** A long held as its digits (see WIRE_RANGE). */
 export const isLongDigits = (value: unknown): value is string => typeof value === 'string' && /^-?\d+$/.test(value)
 
+/**
+ * Checks a JSON value against an API shape the way the service does, reporting every violation. Values the caller
+ * cannot know yet (anything for which `isDeferred` is true) are skipped.
+ */
 export function checkShape(
   shapeName: string,
   value: unknown,
@@ -137,45 +143,57 @@ export function checkShape(
   path: ApiPath = [],
   isDeferred: (v: unknown) => boolean = () => false,
 ): void {
+  check(shapeName, value, report, path, isDeferred)
+}
+
+/** A path made into an array only when a violation is reported: most values have none. */
+type LazyPath = ApiPath | { up: LazyPath; key: string | number }
+
+function pathOf(at: LazyPath): ApiPath {
+  return 'up' in at ? [...pathOf(at.up), at.key] : at
+}
+
+function check(shapeName: string, value: unknown, report: (v: Violation) => void, path: LazyPath, isDeferred: (v: unknown) => boolean): void {
   if (value === undefined || value === null || isDeferred(value)) return
   const s = shape(shapeName)
-  const fail = (constraint: Constraint, message: string, at: ApiPath = path, v: unknown = value) =>
-    report({ path: at, constraint, value: v, shapeName, message })
+  const fail = (constraint: Constraint, message: string, at: LazyPath = path, v: unknown = value) => report({ path: pathOf(at), constraint, value: v, shapeName, message })
   switch (s.type) {
     case 'structure': {
       if (typeof value !== 'object' || Array.isArray(value)) return fail('type', 'must be an object')
       const record = value as Record<string, unknown>
       for (const req of s.required ?? []) {
         if (record[req] === undefined || record[req] === null) {
-          report({ path: [...path, req], constraint: 'required', shapeName, message: 'is required' })
+          report({ path: pathOf({ up: path, key: req }), constraint: 'required', shapeName, message: 'is required' })
         }
       }
-      for (const [key, member] of Object.entries(record)) {
+      for (const key of Object.keys(record)) {
         const ref = s.members[key]
-        if (!ref) fail('member', `is not a member of ${shapeName}`, [...path, key], member)
-        else checkShape(ref.shape, member, report, [...path, key], isDeferred)
+        if (!ref) fail('member', `is not a member of ${shapeName}`, { up: path, key }, record[key])
+        else check(ref.shape, record[key], report, { up: path, key }, isDeferred)
       }
       return
     }
     case 'list': {
       if (!Array.isArray(value)) return fail('type', 'must be a list')
       checkCount(s, value.length, 'item', fail)
-      value.forEach((item, i) => checkShape(s.member.shape, item, report, [...path, i], isDeferred))
+      for (let i = 0; i < value.length; i++) check(s.member.shape, value[i], report, { up: path, key: i }, isDeferred)
       return
     }
     case 'map': {
       if (typeof value !== 'object' || Array.isArray(value)) return fail('type', 'must be a map')
-      const entries = Object.entries(value as Record<string, unknown>)
-      checkCount(s, entries.length, 'entry', fail)
-      for (const [k, v] of entries) {
-        checkShape(s.key.shape, k, (violation) => report({ ...violation, message: `key ${violation.message}` }), [...path, k], isDeferred)
-        checkShape(s.value.shape, v, report, [...path, k], isDeferred)
+      const record = value as Record<string, unknown>
+      const keys = Object.keys(record)
+      checkCount(s, keys.length, 'entry', fail)
+      const reportKey = (violation: Violation) => report({ ...violation, message: `key ${violation.message}` })
+      for (const k of keys) {
+        check(s.key.shape, k, reportKey, { up: path, key: k }, isDeferred)
+        check(s.value.shape, record[k], report, { up: path, key: k }, isDeferred)
       }
       return
     }
     case 'string': {
       if (typeof value !== 'string') return fail('type', 'must be a string')
-      const length = [...value].length
+      const length = codePoints(value)
       if (s.min !== undefined && length < s.min) fail('length', `must be at least ${s.min} character${s.min === 1 ? '' : 's'} long (got ${length})`)
       else if (s.max !== undefined && length > s.max) fail('length', `must be at most ${s.max} characters long (got ${length})`)
       if (s.enum && !s.enum.includes(value)) fail('enum', `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`)
@@ -188,18 +206,18 @@ export function checkShape(
     case 'double': {
       if (s.type === 'long' && isLongDigits(value)) {
         const exact = BigInt(value)
-        const [min, max] = [s.min === undefined ? WIRE_RANGE.long![0] : BigInt(s.min), s.max === undefined ? WIRE_RANGE.long![1] : BigInt(s.max)]
+        const [min, max] = [s.min === undefined ? WIRE_RANGE.long[0] : BigInt(s.min), s.max === undefined ? WIRE_RANGE.long[1] : BigInt(s.max)]
         if (exact < min) fail('range', `must be at least ${min} (got ${value})`)
         else if (exact > max) fail('range', `must be at most ${max} (got ${value})`)
         return
       }
       if (typeof value !== 'number' || Number.isNaN(value)) return fail('type', 'must be a number')
-      const whole = s.type === 'integer' || s.type === 'long'
-      if (whole && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${formatNumber(value)})`)
+      const wire = s.type === 'integer' || s.type === 'long' ? WIRE_RANGE[s.type] : undefined
+      if (wire && !Number.isInteger(value)) return fail('type', `must be a whole number (got ${formatNumber(value)})`)
       // Without its own bounds an integer member is still an int32 or int64 on the wire.
-      const [min, max] = whole ? [s.min ?? Number(WIRE_RANGE[s.type]![0]), s.max ?? Number(WIRE_RANGE[s.type]![1])] : [s.min, s.max]
-      if (whole && !Number.isSafeInteger(value) && (BigInt(value) < WIRE_RANGE[s.type]![0] || BigInt(value) > WIRE_RANGE[s.type]![1])) {
-        fail('range', `must be at ${value < 0 ? 'least' : 'most'} ${WIRE_RANGE[s.type]![value < 0 ? 0 : 1]} (got ${formatNumber(value)})`)
+      const [min, max] = wire ? [s.min ?? Number(wire[0]), s.max ?? Number(wire[1])] : [s.min, s.max]
+      if (wire && !Number.isSafeInteger(value) && (BigInt(value) < wire[0] || BigInt(value) > wire[1])) {
+        fail('range', `must be at ${value < 0 ? 'least' : 'most'} ${wire[value < 0 ? 0 : 1]} (got ${formatNumber(value)})`)
       } else if (min !== undefined && value < min) fail('range', `must be at least ${formatNumber(min)} (got ${formatNumber(value)})`)
       else if (max !== undefined && value > max) fail('range', `must be at most ${formatNumber(max)} (got ${formatNumber(value)})`)
       return
@@ -213,6 +231,22 @@ export function checkShape(
     default:
       return
   }
+}
+
+/** Characters as the service counts them: code points, so a surrogate pair is one. */
+function codePoints(text: string): number {
+  let count = text.length
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1)
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--
+        i++
+      }
+    }
+  }
+  return count
 }
 
 function checkCount(s: ShapeBase, count: number, noun: string, fail: (c: Constraint, message: string) => void): void {
@@ -236,3 +270,14 @@ export function withExactLongs(shapeName: string, value: unknown): unknown {
   }
   return value
 }
+
+/** The instance types SageMaker accepts for training (and so for a policy's allowed_instance_types). */
+export function trainingInstanceTypes(): string[] {
+  const s = shape('TrainingInstanceType')
+  return s.type === 'string' ? (s.enum ?? []) : []
+}
+
+const WARM_START_CONFIG = structure('HyperParameterTuningJobWarmStartConfig')
+export const WARM_START_TYPES: readonly string[] = (shape(WARM_START_CONFIG.members.WarmStartType!.shape) as StringShape).enum ?? []
+/** The API's limit on warm-start parents (ParentHyperParameterTuningJobs max). */
+export const MAX_WARM_START_PARENTS: number = shape(WARM_START_CONFIG.members.ParentHyperParameterTuningJobs!.shape).max ?? 5

@@ -1,8 +1,7 @@
 // The manifest reference (docs/manifest-reference.md), rendered from the API model so it lists every writable
 // attribute and block with its constraints, and changes only when the model does.
-import { isScalar, shape, structure, type Shape } from './api.js'
-import { manifestMembers, MAX_WARM_START_PARENTS } from './build.js'
-import { memberName, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
+import { isScalar, MAX_WARM_START_PARENTS, shape, structure, type Shape } from './api.js'
+import { memberName, spelledMembers, PROVIDER_RESOURCES, PROVIDER_RESOURCE_TYPES } from './terraform.js'
 import { JOB_KINDS } from './kinds.js'
 import { MANAGED_TAG_COUNT, NAME_SUFFIX_LENGTH } from './validate.js'
 
@@ -71,7 +70,7 @@ function members(shapeName: string, depth: number, out: string[], path: Set<stri
   const s = structure(shapeName)
   const required = new Set(s.required ?? [])
   const indent = '  '.repeat(depth)
-  for (const [snake, member] of manifestMembers(shapeName)) {
+  for (const [snake, member] of spelledMembers(shapeName, 'native')) {
     if (depth === 0 && MANAGED.has(member)) continue
     const memberShapeName = s.members[member]!.shape
     const ms = shape(memberShapeName)

@@ -4,9 +4,8 @@
 import { createHash } from 'node:crypto'
 import { Unknown, findUnknown } from '../config/value.js'
 import { shape, structure } from '../model/api.js'
-import { manifestMembers } from '../model/build.js'
 import { withDefaults } from '../model/defaults.js'
-import type { Spelling } from '../model/terraform.js'
+import { spelledMembers, type Spelling } from '../model/terraform.js'
 import type { ApiObject, ApiValue, JobResource } from '../model/types.js'
 import type { JsonValue } from '../model/state.js'
 
@@ -49,7 +48,7 @@ export function apiPathOf(requestShape: string, manifestPath: string, spelling: 
       break
     }
     if (s.type !== 'structure') return undefined
-    const member = step === 'tags' && out.length === 0 ? 'Tags' : manifestMembers(current, spelling).get(step)
+    const member = step === 'tags' && out.length === 0 ? 'Tags' : spelledMembers(current, spelling).get(step)
     if (!member) return undefined
     out.push(member)
     const ms = shape(s.members[member]!.shape)

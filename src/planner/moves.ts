@@ -20,9 +20,15 @@ type Move = Pick<MoveStatement, 'from' | 'to'>
 function impliedMoves(declared: ReadonlyMap<string, Repetition>, state: State, explicit: readonly MoveStatement[]): Move[] {
   const mentioned = new Set(explicit.flatMap((s) => [resourceOf(s.from), resourceOf(s.to)]))
   const out: Move[] = []
+  const recorded = new Map<string, string[]>()
+  for (const a of Object.keys(state.resources)) {
+    const list = recorded.get(resourceOf(a))
+    if (list) list.push(a)
+    else recorded.set(resourceOf(a), [a])
+  }
   for (const [address, repetition] of declared) {
     if (mentioned.has(address)) continue
-    const instances = Object.keys(state.resources).filter((a) => resourceOf(a) === address)
+    const instances = recorded.get(address) ?? []
     const zero = `${address}[0]`
     if (repetition === 'count' && instances.length === 1 && instances[0] === address) out.push({ from: address, to: zero })
     if (repetition === 'single' && instances.length === 1 && instances[0] === zero) out.push({ from: zero, to: address })

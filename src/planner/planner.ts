@@ -11,7 +11,7 @@ import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.
 import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } from './identity.js'
 
 export { toJson }
-import { MAX_WARM_START_PARENTS } from '../model/build.js'
+import { MAX_WARM_START_PARENTS } from '../model/api.js'
 import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
