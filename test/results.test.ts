@@ -282,7 +282,7 @@ output "best_eta" { value = sagemaker_hyperparameter_tuning_job.hpo.best_trainin
     assert.deepEqual(validated.diagnostics.filter((d) => d.severity === 'error'), [])
     assert.equal(String(validated.config!.outputs.get('best_model')!.value), '(known after apply)')
 
-    const { loadConfiguration } = await import('../src/services/configuration.js')
+    const { loadConfiguration } = await import('../src/services/setup/configuration.js')
     const dir = configDir({ 'main.hcl': hcl })
     const state = (record: JobRecord): State => ({ format_version: 1, lineage: LINEAGE, serial: 1, resources: { [ADDRESS]: { type: 'sagemaker_hyperparameter_tuning_job', current: record, history: [] } } })
     const running = await loadConfiguration({ dir, variables: [], env: {}, resourceAttributes: referenceAttributes(state(tuningRecord('hpo-1', 'InProgress')), new Set()) })

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { SageMakerError, type SageMakerApi } from '../src/sagemaker/types.js'
 import { appliedTargets, isThrottling, watchJobs, type PollOptions, type WatchUpdate } from '../src/services/watch.js'
-import type { WatchTarget } from '../src/services/watch-model.js'
+import type { WatchTarget } from '../src/watch/model.js'
 
 type Answer = { TrainingJobStatus: string; SecondaryStatus?: string } | undefined | Error
 

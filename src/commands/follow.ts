@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import type { ProviderSettings } from '../model/types.js'
 import type { SageMakerApi } from '../sagemaker/types.js'
 import type { ApplyPayload, PreparedApply } from '../services/apply.js'
-import type { JobSnapshot, WatchJobJson, WatchTarget } from '../services/watch-model.js'
+import type { JobSnapshot, WatchJobJson, WatchTarget } from '../watch/model.js'
 import type { Style } from '../ui/style.js'
 import { EXIT } from './base.js'
 import { jobFamily } from '../config/module.js'
@@ -39,7 +39,7 @@ export interface Followed {
 
 export async function followJobs(api: SageMakerApi, targets: WatchTarget[], options: FollowOptions): Promise<Followed> {
   const { watchJobs } = await import('../services/watch.js')
-  const { jobJson, watchOutcome } = await import('../services/watch-model.js')
+  const { jobJson, watchOutcome } = await import('../watch/model.js')
   const { presentWatch, renderWatchHeader, renderWatchSummary, wantsLiveView } = await import('../ui/watch.js')
   const controller = new AbortController()
   // `on`, not `once`: ink's signal-exit re-raises a signal nobody else listens to any more. A second Ctrl-C leaves at once.
@@ -134,7 +134,7 @@ export async function waitForApplied(prepared: PreparedApply, result: ApplyPaylo
 export async function streamAppliedLogs(api: SageMakerApi, result: ApplyPayload, options: { log: (line: string) => void; connection: { region?: string; profile?: string }; provider: ProviderSettings; intervalMs: number; signal: AbortSignal }): Promise<void> {
   const { appliedTargets } = await import('../services/watch.js')
   const { followLogs } = await import('../services/logs.js')
-  const { connectLogs } = await import('../services/connection.js')
+  const { connectLogs } = await import('../services/setup/connection.js')
   const { renderAppliedLogLine } = await import('../ui/logs.js')
   const targets = appliedTargets(result)
   for (const t of targets.filter((t) => jobFamily(t.type) === 'tuning')) options.log(`${t.address}: a tuning job runs many training jobs; see one with: sageform logs ${t.address}`)

@@ -6,10 +6,10 @@ import { Diagnostics, didYouMean, type Diagnostic } from '../diagnostics/index.j
 import type { VariableSource } from '../config/variables.js'
 import { isSageMakerError, type DescribeHyperParameterTuningJobResponse, type HyperParameterTrainingJobSummary, type SageMakerApi } from '../sagemaker/types.js'
 import type { JobRecord } from '../model/state.js'
-import { providerSettings } from './configuration.js'
-import { connect, type ConnectionOptions } from './connection.js'
+import { providerSettings } from './setup/configuration.js'
+import { connect, type ConnectionOptions } from './setup/connection.js'
 import { notInState } from './state-show.js'
-import { loadState } from './state.js'
+import { loadState } from './setup/state.js'
 import { jobFamily } from '../config/module.js'
 
 export type ObjectiveType = 'Maximize' | 'Minimize'

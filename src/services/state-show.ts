@@ -2,7 +2,7 @@ import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import { normalizeAddress, resourceOf } from '../config/address.js'
 import type { JobRecord } from '../model/state.js'
 import type { ResourceType } from '../config/module.js'
-import { loadState } from './state.js'
+import { loadState } from './setup/state.js'
 
 export interface StateShowOptions {
   dir: string

@@ -15,8 +15,8 @@ import type { HeldLock } from '../state/lock.js'
 import type { JobRecord, State } from '../model/state.js'
 import { mapLimit } from '../util/pool.js'
 import { outputsOf, requestResolver, type ApplyPayload, type Evaluated, type PreparedApply } from './apply.js'
-import { lockBackend, readStateFrom } from './state.js'
-import type { JobSnapshot, WatchTarget } from './watch-model.js'
+import { lockBackend, readStateFrom } from './setup/state.js'
+import type { JobSnapshot, WatchTarget } from '../watch/model.js'
 
 /** A write after a wait waits this long for the lock at least: another run's write is short. */
 const MIN_LOCK_WAIT_MS = 10_000

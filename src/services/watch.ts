@@ -1,5 +1,5 @@
 // `sageform watch [ADDRESS...]` and `apply --wait`: follow jobs by polling Describe until each reaches a terminal status,
-// as a stream of snapshots and the events between them (watch-model.ts holds the pure part). Polling is gentle: one
+// as a stream of snapshots and the events between them (src/watch/model.ts holds the pure part). Polling is gentle: one
 // Describe per unfinished job per tick, a few at a time, the interval doubling whenever SageMaker throttles (or a
 // Describe fails) and easing back once it stops, and never faster than a few calls a second in all.
 import { filterMatches } from '../config/address.js'
@@ -9,15 +9,15 @@ import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import { parseDuration } from '../util/duration.js'
 import type { VariableSource } from '../config/variables.js'
 import type { ApplyPayload } from './apply.js'
-import { loadConfiguration } from './configuration.js'
-import { connect, type ConnectionOptions } from './connection.js'
-import { openState, readStateFrom } from './state.js'
+import { loadConfiguration } from './setup/configuration.js'
+import { connect, type ConnectionOptions } from './setup/connection.js'
+import { openState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
 import type { Evaluated } from './apply.js'
-import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from './watch-model.js'
+import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from '../watch/model.js'
 import { jobOps } from '../sagemaker/jobs.js'
 
-export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from './watch-model.js'
+export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from '../watch/model.js'
 
 export interface PollOptions {
   /** The delay between two ticks while nothing goes wrong. Default 5 s. */

@@ -1,11 +1,11 @@
 // Finding and reading the state for a command: problems a user can cause become one diagnostic each, never an exception.
 import { join, resolve } from 'node:path'
-import type { Diagnostic } from '../diagnostics/index.js'
-import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from '../config/module.js'
-import { localBackend, objectStoreBackend, type StateBackend } from '../state/backend.js'
-import type { AcquireLockResult, LockOptions } from '../state/lock.js'
-import { StateWriteRefused, type ReadStateResult } from '../state/store.js'
-import type { State } from '../model/state.js'
+import type { Diagnostic } from '../../diagnostics/index.js'
+import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from '../../config/module.js'
+import { localBackend, objectStoreBackend, type StateBackend } from '../../state/backend.js'
+import type { AcquireLockResult, LockOptions } from '../../state/lock.js'
+import { StateWriteRefused, type ReadStateResult } from '../../state/store.js'
+import type { State } from '../../model/state.js'
 
 /**
  * The backend the configuration in `dir` names: its `backend "s3"` block's, else the local file. Only the blocks are
@@ -32,7 +32,7 @@ async function mayHaveBackend(dir: string): Promise<boolean> {
 }
 
 async function s3Backend(settings: S3BackendSettings): Promise<StateBackend> {
-  const { createS3Store } = await import('../sagemaker/s3.js')
+  const { createS3Store } = await import('../../sagemaker/s3.js')
   const { bucket, region, profile, endpoint, usePathStyle } = settings
   return objectStoreBackend(createS3Store({ bucket, region, profile, endpoint, usePathStyle }), settings.key)
 }
