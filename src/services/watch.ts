@@ -14,10 +14,8 @@ import { connect, type ConnectionOptions } from './setup/connection.js'
 import { openState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
 import type { Evaluated } from './apply.js'
-import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from '../watch/model.js'
+import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget, type WatchUpdate } from '../watch/model.js'
 import { jobOps } from '../sagemaker/jobs.js'
-
-export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from '../watch/model.js'
 
 export interface PollOptions {
   /** The delay between two ticks while nothing goes wrong. Default 5 s. */
@@ -35,12 +33,6 @@ export interface PollOptions {
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Called with the jobs that reached a terminal status in a tick; the jobs it returns are followed from then on. */
   onEnded?: (ended: JobSnapshot[]) => Promise<WatchTarget[]>
-}
-
-/** One tick: everything known now, and what changed since the previous tick. */
-export interface WatchUpdate {
-  snapshot: WatchSnapshot
-  events: WatchEvent[]
 }
 
 /** Error codes by which SageMaker (and AWS generally) says "too many requests". */

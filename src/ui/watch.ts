@@ -1,7 +1,6 @@
 // Shows a watch as it goes: the live view on a terminal, otherwise one plain line per event (watch-log.ts). Either way
 // it consumes the watch service's updates to the end and returns the last snapshot.
-import type { WatchUpdate } from '../services/watch.js'
-import type { WatchSnapshot } from '../watch/model.js'
+import type { WatchSnapshot, WatchUpdate } from '../watch/model.js'
 import { renderWatchEvent } from './watch-log.js'
 import type { Style } from './style.js'
 
