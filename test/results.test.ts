@@ -403,7 +403,7 @@ describe('results and best_model against the local endpoint', function () {
     const { createSageMakerClient } = await import('../src/sagemaker/client.js')
     const dir = workDir('svc')
     const apply = async () => {
-      const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: {}, refresh: true, replace: [], parallelism: 4, lockTimeout: '0s' })
+      const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: {}, refresh: true, replace: [], parallelism: 4, lockTimeoutMs: 0 })
       assert.ok(prepared, JSON.stringify(diagnostics))
       const payload = await executeApply(prepared)
       assert.deepEqual(payload.diagnostics.filter((d) => d.severity === 'error'), [])

@@ -5,11 +5,9 @@ import { variableSources } from './args.js'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
 import type { Interrupts } from './interrupt.js'
-import { pollIntervalOf, waitForApplied, type WaitPayload } from './follow.js'
-import { pollIntervalFlag } from './watch.js'
+import { waitForApplied, type WaitPayload } from './follow.js'
+import { lockTimeoutFlag, pollIntervalFlag } from './flags.js'
 import { jsonSafe } from '../ui/escape.js'
-
-export const lockTimeoutFlag = Flags.string({ description: 'How long to wait for the state lock (e.g. 30s, 5m).', default: '0s' })
 
 type ApplyFlags = Interfaces.InferredFlags<typeof ApplyCommand.flags>
 
@@ -32,12 +30,12 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     target: targetFlag,
     'refresh-only': refreshOnlyFlag,
     parallelism: parallelismFlag,
-    'lock-timeout': lockTimeoutFlag,
+    'lock-timeout': lockTimeoutFlag(),
     // The plan apply makes itself (cron, CI) is checked as plan's is; a saved plan was checked when it was made.
     'quota-check': quotaCheckFlag,
     logs: Flags.boolean({ description: 'With --wait: also stream the CloudWatch logs of the training jobs this apply started (plain lines, no live view).', dependsOn: ['wait'] }),
     wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
-    'poll-interval': pollIntervalFlag,
+    'poll-interval': pollIntervalFlag(),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 2 when the apply changed something (e.g. started a job), 0 when nothing was due, 1 on error.' }),
   }
 
@@ -52,8 +50,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     // destroy has no --wait (its flags leave it out).
-    const waitMs = flags.wait ? await pollIntervalOf(flags['poll-interval']) : undefined
-    if (typeof waitMs === 'string') this.error(waitMs, { exit: EXIT.error })
+    const waitMs = flags.wait ? flags['poll-interval'] : undefined
     const options: ApplyOptions = {
       dir: flags.chdir,
       variables: sources,
@@ -66,7 +63,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       region: flags.region,
       profile: flags.profile,
       planFile: args.planfile,
-      lockTimeout: flags['lock-timeout'],
+      lockTimeoutMs: flags['lock-timeout'],
       quotaCheck: flags['quota-check'] && !args.planfile ? {} : undefined,
       ...this.mode(flags),
     }
@@ -151,8 +148,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       const logsDone = streaming && prepared.api
         ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
         : undefined
-      const { parseDuration } = await import('../util/duration.js')
-      const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: parseDuration(flags['lock-timeout']) ?? 0 })
+      const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: flags['lock-timeout'] })
       await logsDone
       this.markChanged(flags['detailed-exitcode'], result)
       return { ...result, wait }

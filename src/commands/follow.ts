@@ -72,15 +72,6 @@ export async function followJobs(api: SageMakerApi, targets: WatchTarget[], opti
   return { wait, exitCode: interrupted ? EXIT.interrupted : outcome.allCompleted ? EXIT.ok : EXIT.notCompleted }
 }
 
-/** The --poll-interval value in ms, or why it is not one. */
-export async function pollIntervalOf(text: string): Promise<number | string> {
-  const { Diagnostics } = await import('../diagnostics/index.js')
-  const { pollIntervalMs } = await import('../services/watch.js')
-  const diags = new Diagnostics()
-  const ms = pollIntervalMs(text, diags)
-  return ms ?? `${diags.items[0]?.summary}: ${diags.items[0]?.detail}`
-}
-
 /**
  * apply --wait: follows the jobs the apply created, replaced, updated or adopted, creates each deferred warm start as
  * soon as the jobs it waits for have ended (and follows it too), then records what it saw in the state (see

@@ -1,10 +1,9 @@
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { BaseCommand, EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
 import { variableSources } from './args.js'
+import { pollIntervalFlag } from './flags.js'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { WaitPayload } from './follow.js'
-
-export const pollIntervalFlag = Flags.string({ description: 'How often to ask SageMaker for each job\'s status (it backs off when throttled).', default: '5s' })
 
 /** The `watch --json` payload (schemas/watch.json). */
 export interface WatchPayload extends WaitPayload {
@@ -23,7 +22,7 @@ Exit status: 0 every job Completed; 3 every job ended but not all Completed (Fai
     chdir: chdirFlag,
     ...variableFlags,
     ...connectionFlags,
-    'poll-interval': pollIntervalFlag,
+    'poll-interval': pollIntervalFlag(),
   }
 
   async run(): Promise<WatchPayload> {
@@ -31,9 +30,9 @@ Exit status: 0 every job Completed; 3 every job ended but not all Completed (Fai
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { prepareWatch } = await import('../services/watch.js')
-    const prepared = await prepareWatch({ dir: flags.chdir, variables: sources, env: process.env, region: flags.region, profile: flags.profile, addresses: argv as string[], pollInterval: flags['poll-interval'] })
+    const prepared = await prepareWatch({ dir: flags.chdir, variables: sources, env: process.env, region: flags.region, profile: flags.profile, addresses: argv as string[], intervalMs: flags['poll-interval'] })
     const empty: WatchPayload = { all_completed: true, interrupted: false, jobs: [], diagnostics: prepared.diagnostics }
-    if (prepared.diagnostics.some((d) => d.severity === 'error') || prepared.intervalMs === undefined) return this.failed(empty, prepared.diagnostics)
+    if (prepared.diagnostics.some((d) => d.severity === 'error')) return this.failed(empty, prepared.diagnostics)
     if (prepared.targets.length === 0) {
       if (!this.jsonEnabled()) this.log('No managed jobs to watch: the state has no current job for these resources.')
       return empty
@@ -41,7 +40,7 @@ Exit status: 0 every job Completed; 3 every job ended but not all Completed (Fai
     if (!prepared.api) return this.failed(empty, prepared.diagnostics)
     const { followJobs } = await import('./follow.js')
     const { wantsColor } = await import('../ui/style.js')
-    const followed = await followJobs(prepared.api, prepared.targets, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')), intervalMs: prepared.intervalMs })
+    const followed = await followJobs(prepared.api, prepared.targets, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')), intervalMs: flags['poll-interval'] })
     const diagnostics = [...prepared.diagnostics, ...(followed.error ? [followed.error] : [])]
     if (followed.error) return this.failed({ ...followed.wait, diagnostics }, diagnostics)
     const { recordWatched } = await import('../services/watch.js')

@@ -16,7 +16,6 @@ import { TAG } from '../model/kinds.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import type { HeldLock } from '../state/lock.js'
-import { parseDuration } from '../util/duration.js'
 import { newState, writeAtomic } from '../state/store.js'
 import type { JsonValue, State } from '../model/state.js'
 import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './setup/configuration.js'
@@ -29,7 +28,7 @@ import { jobFamily } from '../config/module.js'
 export interface ApplyOptions extends PlanOptions {
   /** A plan saved by `plan --out`; without it apply plans afresh. */
   planFile?: string
-  lockTimeout: string
+  lockTimeoutMs: number
   operation?: string
   /** Told the lock as soon as it is taken, before planning: a second Ctrl-C while planning still releases it. */
   onLocked?: (lock: HeldLock) => void
@@ -51,12 +50,7 @@ export interface PreparedApply {
 /** An evaluated configuration and the way to evaluate it again, in memory, once other jobs exist. */
 export type Evaluated = Required<Pick<LoadedConfiguration, 'config' | 'evaluate'>>
 
-export async function lockState(backend: StateBackend, lockTimeout: string, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
-  const timeoutMs = parseDuration(lockTimeout)
-  if (timeoutMs === undefined) {
-    diags.error('Invalid --lock-timeout', { detail: `"${lockTimeout}" is not a duration.`, hint: 'Use a number with s, m or h, such as 30s or 5m.' })
-    return undefined
-  }
+export async function lockState(backend: StateBackend, timeoutMs: number, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
   const acquired = await lockBackend(backend, { operation, timeoutMs })
   if (!acquired.ok) {
     diags.add(acquired.diagnostic)
@@ -82,7 +76,7 @@ export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): P
   }
   const { backend, diagnostics } = await openState(options.dir)
   if (!backend) return { diagnostics }
-  const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
+  const lock = await lockState(backend, options.lockTimeoutMs, options.operation ?? 'apply', diags)
   if (!lock) return { diagnostics: diags.items }
   options.onLocked?.(lock)
   // From here on every way out that is not a prepared apply releases the lock, a thrown error included.

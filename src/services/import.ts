@@ -30,7 +30,7 @@ export interface ImportOptions extends ConnectionOptions {
   jobName: string
   variables: VariableSource[]
   env: NodeJS.ProcessEnv
-  lockTimeout: string
+  lockTimeoutMs: number
 }
 
 /** The `import --json` payload (schemas/import.json). */
@@ -198,7 +198,7 @@ async function underImportLock<T>(
   const { backend, diagnostics } = await openState(options.dir)
   diags.append(diagnostics)
   if (!backend) return undefined
-  const lock = await lockState(backend, options.lockTimeout, operation, diags)
+  const lock = await lockState(backend, options.lockTimeoutMs, operation, diags)
   if (!lock) return undefined
   try {
     const loadedState = await readStateFrom(backend)

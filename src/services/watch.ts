@@ -6,7 +6,6 @@ import { filterMatches } from '../config/address.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import { parseDuration } from '../util/duration.js'
 import type { VariableSource } from '../config/variables.js'
 import type { ApplyPayload } from './apply.js'
 import { loadConfiguration } from './setup/configuration.js'
@@ -135,28 +134,18 @@ export interface WatchOptions extends ConnectionOptions {
   env: NodeJS.ProcessEnv
   /** Addresses, or resource types for all of their resources; empty: every managed job. */
   addresses: string[]
-  pollInterval: string
+  /** Between two polls while nothing goes wrong (--poll-interval). */
+  intervalMs: number
 }
 
 export interface PreparedWatch {
   api?: SageMakerApi
   targets: WatchTarget[]
-  intervalMs?: number
   diagnostics: Diagnostic[]
   /** Where what the watch saw is recorded once it ends (recordWatched). */
   backend?: StateBackend
   /** For the outputs recorded with it; absent when the configuration has errors. */
   configuration?: Evaluated
-}
-
-/** The poll interval flag: a duration of at least 100 ms (sub-second is for tests against the local endpoint). */
-export function pollIntervalMs(text: string, diags: Diagnostics): number | undefined {
-  const value = parseDuration(text)
-  if (value === undefined || value < 100) {
-    diags.error('Invalid --poll-interval', { detail: `"${text}" is not a duration of at least 100ms.`, hint: 'Use a number with ms, s or m, such as 5s or 1m.' })
-    return undefined
-  }
-  return value
 }
 
 /**
@@ -166,12 +155,11 @@ export function pollIntervalMs(text: string, diags: Diagnostics): number | undef
  */
 export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch> {
   const diags = new Diagnostics()
-  const intervalMs = pollIntervalMs(options.pollInterval, diags)
   const { backend, diagnostics: opened } = await openState(options.dir)
   diags.append(opened)
   const { state, diagnostics } = backend ? await readStateFrom(backend) : { state: undefined, diagnostics: [] }
   diags.append(diagnostics)
-  if (diags.hasErrors || intervalMs === undefined) return { targets: [], diagnostics: diags.items }
+  if (diags.hasErrors) return { targets: [], diagnostics: diags.items }
   const resources = Object.entries(state?.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   for (const filter of options.addresses) {
     if (!resources.some(([address]) => filterMatches(address, filter))) {
@@ -182,11 +170,11 @@ export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch
   const targets = resources
     .filter(([address]) => options.addresses.length === 0 || options.addresses.some((f) => filterMatches(address, f)))
     .flatMap(([address, r]) => (r.current ? [{ address, type: r.type, name: r.current.name }] : []))
-  if (targets.length === 0) return { targets, intervalMs, diagnostics: diags.items }
+  if (targets.length === 0) return { targets, diagnostics: diags.items }
   const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })
   const api = await connect(options, loaded.config?.provider ?? {}, diags)
   const configuration = loaded.config && loaded.evaluate && !loaded.diagnostics.some((d) => d.severity === 'error') ? { config: loaded.config, evaluate: loaded.evaluate } : undefined
-  return { api, targets, intervalMs, diagnostics: diags.items, backend, ...(configuration ? { configuration } : {}) }
+  return { api, targets, diagnostics: diags.items, backend, ...(configuration ? { configuration } : {}) }
 }
 
 /** After `watch`: what it saw, recorded under the lock taken for that one write (services/waited.ts). */
