@@ -1,11 +1,10 @@
 import { Args, Flags, type Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, refreshOnlyFlag, targetFlag, variableFlags } from './base.js'
+import { BaseCommand, EXIT, WAIT_EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, refreshOnlyFlag, targetFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
-import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
 import type { Interrupts } from './interrupt.js'
-import { waitForApplied, type WaitPayload } from './follow.js'
+import type { WaitPayload } from '../services/follow.js'
 import { lockTimeoutFlag, pollIntervalFlag } from './flags.js'
 import { jsonSafe } from '../ui/escape.js'
 
@@ -79,26 +78,23 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
 
   private async apply(options: ApplyOptions, interrupts: Interrupts, given: { flags: ApplyFlags; planfile?: string; waitMs?: number }): Promise<ApplyPayload & { wait?: WaitPayload }> {
     const { flags, waitMs } = given
-    const { prepareApply, executeApply } = await import('../services/apply.js')
+    const { prepareApply, executeApply, abandonApply } = await import('../services/apply.js')
     const { renderPlan } = await import('../ui/plan.js')
     const { renderDiagnostics } = await import('../ui/diagnostics.js')
     const { renderEvent, renderApplySummary } = await import('../ui/apply.js')
-    const { withoutSnapshot } = await import('../plan/file.js')
-    const notApplied = (plan: ApplyPayload['plan'], diagnostics: Diagnostic[]): ApplyPayload => ({ mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics })
     const { prepared, diagnostics } = await prepareApply(options)
     if (prepared && interrupts.signal.aborted) {
       // Interrupted while planning: nothing was changed yet, and nothing will be.
-      await prepared.lock.release()
       process.exitCode = interrupts.exitCode
       const stopped = [...diagnostics, { severity: 'error' as const, summary: 'Apply interrupted', detail: 'The signal came before anything was applied: nothing was changed, and the lock was released.' }]
       if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(stopped.slice(-1), this.style))
-      return notApplied(withoutSnapshot(prepared.plan), stopped)
+      return abandonApply(options, prepared, stopped)
     }
     if (!prepared) {
       process.exitCode = EXIT.error
       if (!this.jsonEnabled()) this.log(renderDiagnostics(diagnostics, this.style))
       if (interrupts.exitCode) process.exitCode = interrupts.exitCode
-      return notApplied(null, diagnostics)
+      return abandonApply(options, undefined, diagnostics)
     }
     interrupts.holding(prepared.lock)
     prepared.backend = interrupts.track(prepared.backend)
@@ -111,7 +107,6 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     if (changes && !flags['auto-approve'] && !given.planfile) {
       const approved = await this.confirm(interrupts.signal)
       if (approved !== true) {
-        await prepared.lock.release()
         process.exitCode = approved === 'interrupted' ? (interrupts.exitCode ?? EXIT.interrupted) : EXIT.error
         this.log(
           approved === undefined
@@ -120,7 +115,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
               ? '\nApply cancelled (interrupted): nothing was changed, and the lock was released.'
               : 'Apply cancelled.',
         )
-        return notApplied(withoutSnapshot(prepared.plan), diagnostics)
+        return abandonApply(options, prepared, diagnostics)
       }
     }
     const result = await executeApply(
@@ -142,14 +137,14 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     // --wait has its own Ctrl-C: stop watching, not the jobs.
     interrupts.dispose()
     if (waitMs !== undefined && result.applied && prepared.api) {
+      const { waitForApplied } = await import('../services/follow.js')
+      const { waitView } = await import('../ui/watch.js')
       const { wantsColor } = await import('../ui/style.js')
       // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.
-      const streaming = flags.logs ? new AbortController() : undefined
-      const logsDone = streaming && prepared.api
-        ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
-        : undefined
-      const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: flags['lock-timeout'] })
-      await logsDone
+      const view = waitView({ write: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), afterApply: true })
+      const { wait, end } = await waitForApplied(prepared, result, { view, intervalMs: waitMs, lockWaitMs: flags['lock-timeout'], ...(flags.logs ? { logs: { region: flags.region, profile: flags.profile } } : {}) })
+      // A failed wait (a deferred change not created) is an apply error; otherwise an apply error outranks the wait.
+      if (end === 'failed' || process.exitCode === undefined || process.exitCode === EXIT.ok) process.exitCode = WAIT_EXIT[end]
       this.markChanged(flags['detailed-exitcode'], result)
       return { ...result, wait }
     }

@@ -184,6 +184,15 @@ export interface ApplyPayload {
   diagnostics: Diagnostic[]
 }
 
+/**
+ * The payload of an apply that changed nothing: its preparation failed (no `prepared`), or it was refused or
+ * interrupted before it started, and then its lock is released here.
+ */
+export async function abandonApply(options: ApplyOptions, prepared: PreparedApply | undefined, diagnostics: Diagnostic[]): Promise<ApplyPayload> {
+  if (prepared) await prepared.lock.release()
+  return payload(false, prepared?.plan ?? null, [], diagnostics, options.destroy ? 'destroy' : 'apply')
+}
+
 /** What the caller controls while an apply runs. */
 export interface ApplyControl {
   /** Once aborted (the first SIGINT or SIGTERM), no further change starts; the ones running finish and are recorded. */
@@ -277,14 +286,14 @@ function unrecordedDiagnostic(jobs: ApplyResult['unrecorded'], location: string)
   }
 }
 
-function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], diagnostics: Diagnostic[], mode: ApplyPayload['mode'] = 'apply'): ApplyPayload {
+function payload(applied: boolean, plan: Plan | null, results: ApplyResult['results'], diagnostics: Diagnostic[], mode: ApplyPayload['mode'] = 'apply'): ApplyPayload {
   const count = (action: ResourceChange['action']) => results.filter((r) => r.action === action && r.outcome === 'done').length
   const deleted = results.filter((r) => r.action === 'delete' && r.outcome === 'done').flatMap((r) => (r.deposed ? [r.deposed] : []))
   return {
     mode,
     applied,
     // The snapshot's variable values may be secret: the payload is printed.
-    plan: withoutSnapshot(plan),
+    plan: plan && withoutSnapshot(plan),
     results,
     summary: {
       created: count('create'),
@@ -295,11 +304,11 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
       adopted: count('adopt'),
       ...(count('import') ? { imported: count('import') } : {}),
       ...(count('retune') ? { retuned: count('retune') } : {}),
-      ...(deleted.length > 0 || plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.length } : {}),
+      ...(deleted.length > 0 || plan?.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.length } : {}),
       failed: results.filter((r) => r.outcome === 'failed').length,
       deferred: results.filter((r) => r.outcome === 'deferred').length,
     },
-    ...(mode === 'destroy' && plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.sort() } : {}),
+    ...(mode === 'destroy' && plan?.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.sort() } : {}),
     diagnostics: sortDiagnostics(diagnostics),
   }
 }

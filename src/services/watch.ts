@@ -13,6 +13,7 @@ import { connect, type ConnectionOptions } from './setup/connection.js'
 import { openState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
 import type { Evaluated } from './apply.js'
+import type { WaitEnd, WaitPayload, WaitView } from './follow.js'
 import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget, type WatchUpdate } from '../watch/model.js'
 import { jobOps } from '../sagemaker/jobs.js'
 
@@ -153,7 +154,7 @@ export interface PreparedWatch {
  * block is read for its region, profile and endpoint when the configuration loads; a configuration with errors does
  * not stop a watch, which needs only the state.
  */
-export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch> {
+async function prepareWatch(options: WatchOptions): Promise<PreparedWatch> {
   const diags = new Diagnostics()
   const { backend, diagnostics: opened } = await openState(options.dir)
   diags.append(opened)
@@ -177,8 +178,33 @@ export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch
   return { api, targets, diagnostics: diags.items, backend, ...(configuration ? { configuration } : {}) }
 }
 
+/** The `watch --json` payload (schemas/watch.json). */
+export interface WatchPayload extends WaitPayload {
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * `sageform watch`: follows the current job of every resource in the state (or of those named) until each has ended,
+ * then records what it saw. 'nothing' when the state has no current job for them.
+ */
+export async function watch(options: WatchOptions, view: WaitView): Promise<{ payload: WatchPayload; end: WaitEnd | 'nothing' }> {
+  const prepared = await prepareWatch(options)
+  const empty: WatchPayload = { all_completed: true, interrupted: false, jobs: [], diagnostics: prepared.diagnostics }
+  if (prepared.diagnostics.some((d) => d.severity === 'error')) return { payload: empty, end: 'failed' }
+  if (prepared.targets.length === 0) {
+    view.nothing()
+    return { payload: empty, end: 'nothing' }
+  }
+  if (!prepared.api) return { payload: empty, end: 'failed' }
+  const { followJobs } = await import('./follow.js')
+  const followed = await followJobs(prepared.api, prepared.targets, { view, intervalMs: options.intervalMs })
+  const diagnostics = [...prepared.diagnostics, ...(followed.error ? [followed.error] : [])]
+  if (!followed.error) diagnostics.push(...(await recordWatched(prepared)))
+  return { payload: { ...followed.wait, diagnostics }, end: followed.end }
+}
+
 /** After `watch`: what it saw, recorded under the lock taken for that one write (services/waited.ts). */
-export async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
+async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
   if (!prepared.api || !prepared.backend) return []
   const { recordWaited } = await import('./waited.js')
   return recordWaited({ api: prepared.api, backend: prepared.backend, jobs: prepared.targets, configuration: prepared.configuration, operation: 'watch', lockWaitMs: 0, parallelism: 4 })
