@@ -2,6 +2,7 @@
 // how the wait is shown (a WaitView from src/ui: a live view on a terminal, plain lines elsewhere, nothing with --json);
 // everything else is here: the first Ctrl-C ends the wait (a second one exits at once), a refused Describe ends it as
 // a diagnostic, and apply --wait creates the deferred warm starts, streams logs and records what it saw.
+import { constants } from 'node:os'
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyEvent } from '../apply/engine.js'
 import { jobFamily } from '../config/module.js'
@@ -60,8 +61,8 @@ export interface FollowOptions {
   onEnded?: (ended: JobSnapshot[]) => Promise<WatchTarget[]>
 }
 
-/** The exit status a second Ctrl-C leaves with at once (EXIT.interrupted in commands/base.ts). */
-const INTERRUPTED = 130
+/** A second Ctrl-C leaves at once, with the shell's status for a process SIGINT ended (EXIT.interrupted). */
+const INTERRUPTED = 128 + constants.signals.SIGINT
 
 export async function followJobs(api: SageMakerApi, targets: WatchTarget[], options: FollowOptions): Promise<Followed> {
   const { view } = options
