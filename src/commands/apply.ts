@@ -85,10 +85,11 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     const { prepared, diagnostics } = await prepareApply(options)
     if (prepared && interrupts.signal.aborted) {
       // Interrupted while planning: nothing was changed yet, and nothing will be.
+      const stopped = { severity: 'error' as const, summary: 'Apply interrupted', detail: 'The signal came before anything was applied: nothing was changed, and the lock was released.' }
+      const payload = await abandonApply(options, prepared, [...diagnostics, stopped])
       process.exitCode = interrupts.exitCode
-      const stopped = [...diagnostics, { severity: 'error' as const, summary: 'Apply interrupted', detail: 'The signal came before anything was applied: nothing was changed, and the lock was released.' }]
-      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(stopped.slice(-1), this.style))
-      return abandonApply(options, prepared, stopped)
+      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics([stopped], this.style))
+      return payload
     }
     if (!prepared) {
       process.exitCode = EXIT.error
@@ -107,6 +108,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     if (changes && !flags['auto-approve'] && !given.planfile) {
       const approved = await this.confirm(interrupts.signal)
       if (approved !== true) {
+        const payload = await abandonApply(options, prepared, diagnostics)
         process.exitCode = approved === 'interrupted' ? (interrupts.exitCode ?? EXIT.interrupted) : EXIT.error
         this.log(
           approved === undefined
@@ -115,7 +117,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
               ? '\nApply cancelled (interrupted): nothing was changed, and the lock was released.'
               : 'Apply cancelled.',
         )
-        return abandonApply(options, prepared, diagnostics)
+        return payload
       }
     }
     const result = await executeApply(
