@@ -22,7 +22,7 @@ import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './set
 import { connect } from './setup/connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
 import { staleJobs } from './setup/recheck.js'
-import { lockBackend, openState, readStateFrom } from './setup/state.js'
+import { lockState, openState, readStateFrom } from './setup/state.js'
 import { jobFamily } from '../config/module.js'
 
 export interface ApplyOptions extends PlanOptions {
@@ -49,16 +49,6 @@ export interface PreparedApply {
 
 /** An evaluated configuration and the way to evaluate it again, in memory, once other jobs exist. */
 export type Evaluated = Required<Pick<LoadedConfiguration, 'config' | 'evaluate'>>
-
-export async function lockState(backend: StateBackend, timeoutMs: number, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
-  const acquired = await lockBackend(backend, { operation, timeoutMs })
-  if (!acquired.ok) {
-    diags.add(acquired.diagnostic)
-    return undefined
-  }
-  if (acquired.lock.tookOver) diags.add(acquired.lock.tookOver)
-  return acquired.lock
-}
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()

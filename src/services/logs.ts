@@ -13,8 +13,7 @@ import { TRAINING_JOB_LOG_GROUP, type LogStream, type LogsApi } from '../sagemak
 import { isResourceNotFound, isSageMakerError, type DescribeTrainingJobResponse, type SageMakerApi } from '../sagemaker/types.js'
 import { loadConfiguration } from './setup/configuration.js'
 import { connect, connectLogs, type ConnectionOptions } from './setup/connection.js'
-import { loadState } from './setup/state.js'
-import { notInState } from './state-show.js'
+import { loadState, notInState } from './setup/state.js'
 import { jobFamily } from '../config/module.js'
 import { TERMINAL_STATUSES } from '../model/kinds.js'
 

@@ -8,8 +8,7 @@ import { isSageMakerError, type DescribeHyperParameterTuningJobResponse, type Hy
 import type { JobRecord } from '../model/state.js'
 import { providerSettings } from './setup/configuration.js'
 import { connect, type ConnectionOptions } from './setup/connection.js'
-import { notInState } from './state-show.js'
-import { loadState } from './setup/state.js'
+import { loadState, notInState } from './setup/state.js'
 import { jobFamily } from '../config/module.js'
 import { objectiveOf, rankTrainingJobs, type Objective, type TrainingJobResult } from '../watch/ranking.js'
 
