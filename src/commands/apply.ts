@@ -4,7 +4,7 @@ import { BaseCommand, EXIT, WAIT_EXIT, chdirFlag, connectionFlags, parallelismFl
 import { variableSources } from './args.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
 import type { Interrupts } from './interrupt.js'
-import type { WaitPayload } from '../services/follow.js'
+import type { WaitPayload } from '../services/wait/follow.js'
 import { lockTimeoutFlag, pollIntervalFlag } from './flags.js'
 import { jsonSafe } from '../ui/escape.js'
 
@@ -139,7 +139,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     // --wait has its own Ctrl-C: stop watching, not the jobs.
     interrupts.dispose()
     if (waitMs !== undefined && result.applied && prepared.api) {
-      const { waitForApplied } = await import('../services/follow.js')
+      const { waitForApplied } = await import('../services/wait/follow.js')
       const { waitView } = await import('../ui/watch.js')
       const { wantsColor } = await import('../ui/style.js')
       // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.

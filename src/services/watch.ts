@@ -13,7 +13,7 @@ import { connect, type ConnectionOptions } from './setup/connection.js'
 import { openState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
 import type { Evaluated } from './apply.js'
-import type { WaitEnd, WaitPayload, WaitView } from './follow.js'
+import type { WaitEnd, WaitPayload, WaitView } from './wait/follow.js'
 import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget, type WatchUpdate } from '../watch/model.js'
 import { jobOps } from '../sagemaker/jobs.js'
 
@@ -196,7 +196,7 @@ export async function watch(options: WatchOptions, view: WaitView): Promise<{ pa
     return { payload: empty, end: 'nothing' }
   }
   if (!prepared.api) return { payload: empty, end: 'failed' }
-  const { followJobs } = await import('./follow.js')
+  const { followJobs } = await import('./wait/follow.js')
   const followed = await followJobs(prepared.api, prepared.targets, { view, intervalMs: options.intervalMs })
   const diagnostics = [...prepared.diagnostics, ...(followed.error ? [followed.error] : [])]
   if (!followed.error) diagnostics.push(...(await recordWatched(prepared)))
@@ -206,7 +206,7 @@ export async function watch(options: WatchOptions, view: WaitView): Promise<{ pa
 /** After `watch`: what it saw, recorded under the lock taken for that one write (services/waited.ts). */
 async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
   if (!prepared.api || !prepared.backend) return []
-  const { recordWaited } = await import('./waited.js')
+  const { recordWaited } = await import('./wait/record.js')
   return recordWaited({ api: prepared.api, backend: prepared.backend, jobs: prepared.targets, configuration: prepared.configuration, operation: 'watch', lockWaitMs: 0, parallelism: 4 })
 }
 

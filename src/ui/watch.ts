@@ -1,6 +1,6 @@
 // Shows a watch as it goes: the live view on a terminal, otherwise one plain line per event (watch-log.ts). Either way
 // it consumes the watch service's updates to the end and returns the last snapshot.
-import type { WaitView } from '../services/follow.js'
+import type { WaitView } from '../services/wait/follow.js'
 import type { WatchSnapshot, WatchUpdate } from '../watch/model.js'
 import { renderEvent } from './apply.js'
 import { renderDiagnostics } from './diagnostics.js'

@@ -3,16 +3,16 @@
 // everything else is here: the first Ctrl-C ends the wait (a second one exits at once), a refused Describe ends it as
 // a diagnostic, and apply --wait creates the deferred warm starts, streams logs and records what it saw.
 import { constants } from 'node:os'
-import type { Diagnostic } from '../diagnostics/index.js'
-import type { ApplyEvent } from '../apply/engine.js'
-import { jobFamily } from '../config/module.js'
-import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import { jobJson, watchOutcome, type JobSnapshot, type WatchJobJson, type WatchOutcome, type WatchSnapshot, type WatchTarget, type WatchUpdate } from '../watch/model.js'
-import type { ApplyPayload, PreparedApply } from './apply.js'
-import { connectLogs, type ConnectionOptions } from './setup/connection.js'
-import { followLogs } from './logs.js'
-import { appliedTargets, watchJobs } from './watch.js'
-import { DeferredStarts, recordWaited } from './waited.js'
+import type { Diagnostic } from '../../diagnostics/index.js'
+import type { ApplyEvent } from '../../apply/engine.js'
+import { jobFamily } from '../../config/module.js'
+import { isSageMakerError, type SageMakerApi } from '../../sagemaker/types.js'
+import { jobJson, watchOutcome, type JobSnapshot, type WatchJobJson, type WatchOutcome, type WatchSnapshot, type WatchTarget, type WatchUpdate } from '../../watch/model.js'
+import type { ApplyPayload, PreparedApply } from '../apply.js'
+import { connectLogs, type ConnectionOptions } from '../setup/connection.js'
+import { followLogs } from '../logs.js'
+import { appliedTargets, watchJobs } from '../watch.js'
+import { DeferredStarts, recordWaited } from './record.js'
 
 /** `watch --json`, and the `wait` member of `apply --wait --json` (schemas/watch.json). */
 export interface WaitPayload {
