@@ -32,7 +32,7 @@ export const variableFlags = {
  */
 export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, terminated: 143, fmtInvalidFile: 2, fmtUnformatted: 3 } as const
 
-/** The exit status of a wait (watch, apply --wait) by how it ended (services/follow.ts). */
+/** The exit status of a wait (watch, apply --wait) by how it ended (services/wait/follow.ts). */
 export const WAIT_EXIT = { completed: EXIT.ok, 'not-completed': EXIT.notCompleted, interrupted: EXIT.interrupted, failed: EXIT.error, nothing: EXIT.ok } as const
 
 /**

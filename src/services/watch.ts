@@ -203,7 +203,7 @@ export async function watch(options: WatchOptions, view: WaitView): Promise<{ pa
   return { payload: { ...followed.wait, diagnostics }, end: followed.end }
 }
 
-/** After `watch`: what it saw, recorded under the lock taken for that one write (services/waited.ts). */
+/** After `watch`: what it saw, recorded under the lock taken for that one write (services/wait/record.ts). */
 async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
   if (!prepared.api || !prepared.backend) return []
   const { recordWaited } = await import('./wait/record.js')

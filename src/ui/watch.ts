@@ -69,7 +69,7 @@ export interface WaitViewOptions {
   afterApply?: boolean
 }
 
-/** How `watch` and `apply --wait` show a wait (services/follow.ts runs it). */
+/** How `watch` and `apply --wait` show a wait (services/wait/follow.ts runs it). */
 export function waitView(options: WaitViewOptions): WaitView {
   const { style } = options
   const live = !options.json && wantsLiveView(options.color)

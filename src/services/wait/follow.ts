@@ -94,7 +94,7 @@ export async function followJobs(api: SageMakerApi, targets: WatchTarget[], opti
 export interface WaitForAppliedOptions {
   view: WaitView
   intervalMs: number
-  /** --lock-timeout: how long the write at the end may wait for the lock (at least services/waited.ts's minimum). */
+  /** --lock-timeout: how long the write at the end may wait for the lock (at least wait/record.ts's minimum). */
   lockWaitMs: number
   /** --logs: stream the training jobs' logs while waiting, through this connection. */
   logs?: ConnectionOptions
@@ -109,7 +109,7 @@ export interface WaitedForApplied {
 /**
  * apply --wait: follows the jobs the apply created, replaced, updated or adopted, creates each deferred warm start as
  * soon as the jobs it waits for have ended (and follows it too), then records what it saw in the state (see
- * services/waited.ts). What went wrong is added to the apply's diagnostics.
+ * wait/record.ts). What went wrong is added to the apply's diagnostics.
  */
 export async function waitForApplied(prepared: PreparedApply, result: ApplyPayload, options: WaitForAppliedOptions): Promise<WaitedForApplied> {
   const { view } = options
