@@ -50,7 +50,7 @@ describe('the wait (services/wait/follow.ts)', () => {
     assert.equal(followed.error, undefined)
     assert.deepEqual(told.started, [2, 100])
     assert.deepEqual({ completed: told.ended?.outcome.completed, interrupted: told.ended?.interrupted }, { completed: 2, interrupted: false })
-    assert.deepEqual(followed.wait, { all_completed: true, interrupted: false, jobs: followed.wait.jobs })
+    assert.deepEqual([followed.wait.all_completed, followed.wait.interrupted], [true, false])
     assert.deepEqual(followed.wait.jobs.map((j) => [j.name, j.status]), [['a', 'Completed'], ['b', 'Completed']])
   })
 
