@@ -1,5 +1,6 @@
 // Lint, including the architecture. TIERS is the one list of layers, lowest first: a folder of src/ may import only
-// from folders on lower tiers, never from its own tier's siblings or anything above. Every import is checked: static,
+// from folders on lower tiers, never from its own tier's siblings or anything above. A listed subfolder is a layer of its
+// own (src/services/setup sits below the command services of src/services). Every import is checked: static,
 // re-exports, type-only and dynamic import(), whose specifier must therefore be a literal. On top of the order: only
 // src/sagemaker talks to the AWS SDK, only src/ui loads ink/react, and the pure layers do no file or process I/O.
 import path from 'node:path'
@@ -14,26 +15,32 @@ export const TIERS = [
   ['plan'],
   ['planner'],
   ['sagemaker', 'state', 'endpoint'],
-  ['apply'],
+  ['apply', 'watch'],
+  ['services/setup'],
   ['services'],
   ['ui'],
   ['commands'],
   ['cli.ts'],
 ]
 /** Layers that compute values only: their inputs come in as arguments. */
-const PURE = ['model', 'plan', 'planner']
+const PURE = ['model', 'plan', 'planner', 'watch']
 const FILE_AND_PROCESS_IO = /^(node:)?(fs|fs\/promises|child_process)$/
 
 const SRC = path.resolve(import.meta.dirname, 'src')
 const tierOf = new Map(TIERS.flatMap((tier, i) => tier.map((layer) => [layer, i])))
 
-/** The layer a file of src/ belongs to: its first folder, or the file itself at the top of src/. */
+/** The layer a file of src/ belongs to: the deepest listed folder holding it, its first folder, or the file itself at the top of src/. */
 function layerOf(file) {
   const relative = path.relative(SRC, file)
   if (relative.startsWith('..') || path.isAbsolute(relative)) return undefined
-  const [first, ...rest] = relative.split(path.sep)
+  const parts = relative.split(path.sep)
   // An import names the emitted file (../cli.js); the layer is the source file.
-  return rest.length === 0 ? first.replace(/\.[cm]?[jt]sx?$/, '.ts') : first
+  if (parts.length === 1) return parts[0].replace(/\.[cm]?[jt]sx?$/, '.ts')
+  for (let depth = parts.length - 1; depth > 1; depth--) {
+    const folder = parts.slice(0, depth).join('/')
+    if (tierOf.has(folder)) return folder
+  }
+  return parts[0]
 }
 
 /** Why `layer` may not import `specifier` (from `file`), or undefined when it may. */

@@ -31,7 +31,7 @@ async function child(dir: string, persist: boolean): Promise<void> {
   // The built service, as the CLI runs it (the sources through tsx's loader run markedly slower).
   const { prepareApply, executeApply } = (await import(join(root, 'dist', 'services', 'apply.js'))) as typeof import('../src/services/apply.js')
   const started = performance.now()
-  const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: process.env, refresh: true, replace: [], parallelism: 10, lockTimeout: '0s' })
+  const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: process.env, refresh: true, replace: [], parallelism: 10, lockTimeoutMs: 0 })
   if (!prepared) throw new Error(`no plan: ${JSON.stringify(diagnostics)}`)
   if (!persist) prepared.backend = { ...prepared.backend, write: async () => undefined }
   const result = await executeApply(prepared)

@@ -99,7 +99,7 @@ async function plan(dir: string): Promise<Plan> {
 /** prepareApply + executeApply as `apply --auto-approve` runs them; the payload is checked against schemas/apply.json. */
 async function apply(dir: string): Promise<ApplyPayload> {
   const { prepareApply, executeApply } = await services()
-  const options: ApplyOptions = { ...planOptions(dir), lockTimeout: '0s' }
+  const options: ApplyOptions = { ...planOptions(dir), lockTimeoutMs: 0 }
   const { prepared, diagnostics } = await prepareApply(options)
   assert.ok(prepared, `apply did not start: ${JSON.stringify(diagnostics)}`)
   const payload = await executeApply(prepared)
@@ -332,7 +332,7 @@ describe('plan and apply over HTTP (real SDK client, nock)', function () {
 
     sm.calls.length = 0
     sm.on('DescribeTrainingJob', [200, searchRecord(job.name, 'Completed', {}).TrainingJob])
-    const { prepared } = await prepareApply({ ...planOptions(dir), planFile, lockTimeout: '0s' })
+    const { prepared } = await prepareApply({ ...planOptions(dir), planFile, lockTimeoutMs: 0 })
     const payload = await executeApply(prepared!)
     sm.scope.done()
 

@@ -27,6 +27,9 @@ describe('lint: the layer rule', function () {
     ['a named re-export', 'src/apply/x.ts', "export { planService } from '../services/plan.js'", /src\/apply must not depend on the higher layer src\/services/],
     ['an import type in a type position', 'src/model/x.ts', "export type Y = typeof import('../apply/engine.js')", /src\/model must not depend on the higher layer src\/apply/],
     ['src/cli.ts imported from below', 'src/commands/x.ts', "export const y = () => import('../cli.js')", /src\/commands must not depend on the higher layer src\/cli\.ts/],
+    ['the shared setup importing a command service', 'src/services/setup/x.ts', "import { planService } from '../plan.js'\nexport const y = planService", /src\/services\/setup must not depend on the higher layer src\/services\./],
+    ['the watch model importing a service', 'src/watch/x.ts', "import type { WatchPayload } from '../services/watch.js'\nexport type Y = WatchPayload", /src\/watch must not depend on the higher layer src\/services/],
+    ['node:fs in the watch model', 'src/watch/x.ts', "import { readFileSync } from 'node:fs'\nexport const y = readFileSync", /src\/watch is pure/],
     ['a folder missing from the layer list', 'src/extras/x.ts', "export const y = 1\nimport '../util/pool.js'", /src\/extras is not in the layer list/],
     ['node:fs in the planner', 'src/planner/x.ts', "import { readFileSync } from 'node:fs'\nexport const y = readFileSync", /src\/planner is pure: no file or process I\/O \(node:fs\)/],
     ['node:fs/promises in plan', 'src/plan/x.ts', "export const y = () => import('node:fs/promises')", /src\/plan is pure.*node:fs\/promises/],
@@ -47,6 +50,8 @@ describe('lint: the layer rule', function () {
   const allowed: Array<[string, string, string]> = [
     ['a lower layer, statically and lazily', 'src/services/x.ts', "import { plan } from '../planner/planner.js'\nexport const y = [plan, () => import('../sagemaker/client.js')]"],
     ['the planner using the model and plan layers', 'src/planner/x.ts', "import type { State } from '../model/state.js'\nimport type { Plan } from '../plan/types.js'\nexport type Y = [State, Plan]"],
+    ['a command service using the shared setup', 'src/services/x.ts', "import { loadConfiguration } from './setup/configuration.js'\nexport const y = loadConfiguration"],
+    ['src/ui reading the watch model', 'src/ui/x.ts', "import type { WatchSnapshot } from '../watch/model.js'\nexport type Y = WatchSnapshot"],
     ['file I/O in state', 'src/state/x.ts', "import { readFileSync } from 'node:fs'\nexport const y = readFileSync"],
     ['the AWS SDK in src/sagemaker', 'src/sagemaker/x.ts', "import { SageMakerClient } from '@aws-sdk/client-sagemaker'\nexport const y = SageMakerClient"],
     ['ink in src/ui', 'src/ui/x.ts', "export const y = () => import('ink')"],

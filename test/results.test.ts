@@ -11,7 +11,8 @@ import { summarize, type ResourceChange } from '../src/plan/types.js'
 import { FakeSageMaker } from './helpers/fake-sagemaker.js'
 import type { HyperParameterTrainingJobSummary, SageMakerApi } from '../src/sagemaker/types.js'
 import { referenceAttributes } from '../src/services/plan.js'
-import { objectiveOf, rankTrainingJobs, type ResultsResult } from '../src/services/results.js'
+import type { ResultsResult } from '../src/services/results.js'
+import { objectiveOf, rankTrainingJobs } from '../src/watch/ranking.js'
 import type { JobRecord, State } from '../src/model/state.js'
 import { axisLabel, objectiveChart } from '../src/ui/chart.js'
 import { chartLegend } from '../src/ui/chart.js'
@@ -282,7 +283,7 @@ output "best_eta" { value = sagemaker_hyperparameter_tuning_job.hpo.best_trainin
     assert.deepEqual(validated.diagnostics.filter((d) => d.severity === 'error'), [])
     assert.equal(String(validated.config!.outputs.get('best_model')!.value), '(known after apply)')
 
-    const { loadConfiguration } = await import('../src/services/configuration.js')
+    const { loadConfiguration } = await import('../src/services/setup/configuration.js')
     const dir = configDir({ 'main.hcl': hcl })
     const state = (record: JobRecord): State => ({ format_version: 1, lineage: LINEAGE, serial: 1, resources: { [ADDRESS]: { type: 'sagemaker_hyperparameter_tuning_job', current: record, history: [] } } })
     const running = await loadConfiguration({ dir, variables: [], env: {}, resourceAttributes: referenceAttributes(state(tuningRecord('hpo-1', 'InProgress')), new Set()) })
@@ -402,7 +403,7 @@ describe('results and best_model against the local endpoint', function () {
     const { createSageMakerClient } = await import('../src/sagemaker/client.js')
     const dir = workDir('svc')
     const apply = async () => {
-      const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: {}, refresh: true, replace: [], parallelism: 4, lockTimeout: '0s' })
+      const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: {}, refresh: true, replace: [], parallelism: 4, lockTimeoutMs: 0 })
       assert.ok(prepared, JSON.stringify(diagnostics))
       const payload = await executeApply(prepared)
       assert.deepEqual(payload.diagnostics.filter((d) => d.severity === 'error'), [])

@@ -8,7 +8,7 @@ import { plan, remoteKey, retuneToleranceSeconds } from '../src/planner/planner.
 import { type RemoteJob } from '../src/model/kinds.js'
 import { sageformTags } from '../src/apply/records.js'
 import { policyViolations } from '../src/planner/policy.js'
-import { loadConfiguration } from '../src/services/configuration.js'
+import { loadConfiguration } from '../src/services/setup/configuration.js'
 import { referenceAttributes } from '../src/services/plan.js'
 import type { JobRecord, State } from '../src/model/state.js'
 import { configDir, DEFAULT_RANGES, IMAGE, LR_ONLY, retunableTuning as tuning, TRAINING_BODY, type TuningVariant as Variant } from './helpers/config.js'

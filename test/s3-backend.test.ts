@@ -376,7 +376,7 @@ ${TRAINING_BODY}
     const dir = configDir({ 'main.hcl': main })
     const sm = new AwsJsonDouble(SAGEMAKER, 'SageMaker').on('CreateTrainingJob', (body) => [200, { TrainingJobArn: `arn:aws:sagemaker:eu-west-1:123456789012:training-job/${body.TrainingJobName as string}` }])
     const { prepareApply, executeApply } = await services()
-    const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: {}, refresh: true, replace: [], parallelism: 4, lockTimeout: '0s' })
+    const { prepared, diagnostics } = await prepareApply({ dir, variables: [], env: {}, refresh: true, replace: [], parallelism: 4, lockTimeoutMs: 0 })
     assert.ok(prepared, JSON.stringify(diagnostics))
     assert.equal(s3.json<LockInfo>(LOCK).operation, 'apply')
     const payload = await executeApply(prepared)

@@ -14,7 +14,7 @@ import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
-import { loadConfiguration } from '../src/services/configuration.js'
+import { loadConfiguration } from '../src/services/setup/configuration.js'
 
 const SECRET = 'Tok3n-Sekr1t-Value'
 

@@ -245,7 +245,9 @@ describe('sageform state commands (the real binary)', () => {
     it('rejects a --lock-timeout that is not a duration', () => {
       const r = run('state', 'rm', 'sagemaker_training_job.done', '--lock-timeout=soon')
       assert.equal(r.status, 1)
-      assert.match(r.stderr, /--lock-timeout "soon" is not a duration/)
+      // The one duration flag type's message (commands/flags.ts), as every usage error: a sentence and the usage hint.
+      assert.match(r.stderr, /Invalid value for --lock-timeout: "soon" is not a duration, such as 0s/)
+      assert.match(r.stderr, /See "sageform state rm --help" for usage/)
     })
   })
 

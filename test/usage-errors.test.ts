@@ -18,7 +18,7 @@ interface Case {
   says: RegExp
 }
 
-type Ctor = { args?: Record<string, { required?: boolean }>; strict?: boolean; enableJsonFlag?: boolean }
+type Ctor = { args?: Record<string, { required?: boolean }>; flags?: Record<string, unknown>; strict?: boolean; enableJsonFlag?: boolean }
 
 function casesFor(id: string, ctor: Ctor): Case[] {
   const words = id.split(':')
@@ -31,6 +31,9 @@ function casesFor(id: string, ctor: Ctor): Case[] {
     { command: id, kind: 'misspelt flag', args: [...words, ...required, '--request-timout', '5s'], says: /Unknown flag --request-timout .*did you mean --request-timeout\?/ },
     { command: id, kind: 'bad value', args: [...words, ...required, '--request-timeout', '0s'], says: /Invalid value for --request-timeout/ },
   ]
+  // The duration flags share one type (commands/flags.ts): one minimum each, one message, wherever they appear.
+  if (ctor.flags?.['lock-timeout']) cases.push({ command: id, kind: 'bad --lock-timeout', args: [...words, ...required, '--lock-timeout', 'soon'], says: /Invalid value for --lock-timeout: "soon" is not a duration, such as 0s/ })
+  if (ctor.flags?.['poll-interval']) cases.push({ command: id, kind: '--poll-interval under its minimum', args: [...words, ...required, '--poll-interval', '50ms'], says: /Invalid value for --poll-interval: "50ms" is not a duration of at least 100ms/ })
   if (required.length > 0) cases.push({ command: id, kind: 'missing argument', args: words, says: new RegExp(`Missing ${required.length} required arg`) })
   if (ctor.strict !== false) cases.push({ command: id, kind: 'extra argument', args: [...words, ...args.map((_, i) => `arg${i}`), 'one-too-many'], says: /Unexpected argument.*one-too-many/ })
   return cases

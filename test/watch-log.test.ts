@@ -1,7 +1,6 @@
 // The plain watch log (off a terminal, in CI, --no-color): exact lines, one per event.
 import assert from 'node:assert/strict'
-import type { WatchUpdate } from '../src/services/watch.js'
-import type { JobSnapshot, WatchEvent, WatchSnapshot } from '../src/services/watch-model.js'
+import type { JobSnapshot, WatchEvent, WatchSnapshot, WatchUpdate } from '../src/watch/model.js'
 import { terminalSafe } from '../src/ui/escape.js'
 import { makeStyle } from '../src/ui/style.js'
 import { formatCounters, formatInterval, formatObjective, renderWatchEvent, renderWatchHeader, renderWatchSummary } from '../src/ui/watch-log.js'

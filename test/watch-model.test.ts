@@ -1,7 +1,7 @@
 // The pure part of watch: Describe answers → snapshots → the events between two snapshots, no network.
 import assert from 'node:assert/strict'
 import type { DescribeHyperParameterTuningJobResponse, DescribeTrainingJobResponse } from '../src/sagemaker/types.js'
-import { diffJob, isTerminal, jobJson, pendingSnapshot, snapshotOf, tuningProgress, watchOutcome, type JobSnapshot, type WatchTarget } from '../src/services/watch-model.js'
+import { diffJob, isTerminal, jobJson, pendingSnapshot, snapshotOf, tuningProgress, watchOutcome, type JobSnapshot, type WatchTarget } from '../src/watch/model.js'
 import { renderWatchEvent } from '../src/ui/watch-log.js'
 import { makeStyle } from '../src/ui/style.js'
 

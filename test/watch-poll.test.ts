@@ -2,8 +2,8 @@
 // concurrency, and backoff when SageMaker throttles. No network, no real waiting (the waits are recorded).
 import assert from 'node:assert/strict'
 import { SageMakerError, type SageMakerApi } from '../src/sagemaker/types.js'
-import { appliedTargets, isThrottling, watchJobs, type PollOptions, type WatchUpdate } from '../src/services/watch.js'
-import type { WatchTarget } from '../src/services/watch-model.js'
+import { appliedTargets, isThrottling, watchJobs, type PollOptions } from '../src/services/watch.js'
+import type { WatchTarget, WatchUpdate } from '../src/watch/model.js'
 
 type Answer = { TrainingJobStatus: string; SecondaryStatus?: string } | undefined | Error
 

@@ -1,15 +1,12 @@
 import { Args, Flags, type Interfaces } from '@oclif/core'
 import { createInterface } from 'node:readline/promises'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, refreshOnlyFlag, targetFlag, variableFlags } from './base.js'
+import { BaseCommand, EXIT, WAIT_EXIT, chdirFlag, connectionFlags, parallelismFlag, quotaCheckFlag, refreshOnlyFlag, targetFlag, variableFlags } from './base.js'
 import { variableSources } from './args.js'
-import type { Diagnostic } from '../diagnostics/index.js'
 import type { ApplyOptions, ApplyPayload } from '../services/apply.js'
 import type { Interrupts } from './interrupt.js'
-import { pollIntervalOf, waitForApplied, type WaitPayload } from './follow.js'
-import { pollIntervalFlag } from './watch.js'
+import type { WaitPayload } from '../services/wait/follow.js'
+import { lockTimeoutFlag, pollIntervalFlag } from './flags.js'
 import { jsonSafe } from '../ui/escape.js'
-
-export const lockTimeoutFlag = Flags.string({ description: 'How long to wait for the state lock (e.g. 30s, 5m).', default: '0s' })
 
 type ApplyFlags = Interfaces.InferredFlags<typeof ApplyCommand.flags>
 
@@ -32,12 +29,12 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     target: targetFlag,
     'refresh-only': refreshOnlyFlag,
     parallelism: parallelismFlag,
-    'lock-timeout': lockTimeoutFlag,
+    'lock-timeout': lockTimeoutFlag(),
     // The plan apply makes itself (cron, CI) is checked as plan's is; a saved plan was checked when it was made.
     'quota-check': quotaCheckFlag,
     logs: Flags.boolean({ description: 'With --wait: also stream the CloudWatch logs of the training jobs this apply started (plain lines, no live view).', dependsOn: ['wait'] }),
     wait: Flags.boolean({ description: 'Follow the jobs this apply created, replaced, updated or adopted until they finish; exit 3 unless all Completed.' }),
-    'poll-interval': pollIntervalFlag,
+    'poll-interval': pollIntervalFlag(),
     'detailed-exitcode': Flags.boolean({ description: 'Exit 2 when the apply changed something (e.g. started a job), 0 when nothing was due, 1 on error.' }),
   }
 
@@ -52,8 +49,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     // destroy has no --wait (its flags leave it out).
-    const waitMs = flags.wait ? await pollIntervalOf(flags['poll-interval']) : undefined
-    if (typeof waitMs === 'string') this.error(waitMs, { exit: EXIT.error })
+    const waitMs = flags.wait ? flags['poll-interval'] : undefined
     const options: ApplyOptions = {
       dir: flags.chdir,
       variables: sources,
@@ -66,7 +62,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       region: flags.region,
       profile: flags.profile,
       planFile: args.planfile,
-      lockTimeout: flags['lock-timeout'],
+      lockTimeoutMs: flags['lock-timeout'],
       quotaCheck: flags['quota-check'] && !args.planfile ? {} : undefined,
       ...this.mode(flags),
     }
@@ -82,26 +78,24 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
 
   private async apply(options: ApplyOptions, interrupts: Interrupts, given: { flags: ApplyFlags; planfile?: string; waitMs?: number }): Promise<ApplyPayload & { wait?: WaitPayload }> {
     const { flags, waitMs } = given
-    const { prepareApply, executeApply } = await import('../services/apply.js')
+    const { prepareApply, executeApply, abandonApply } = await import('../services/apply.js')
     const { renderPlan } = await import('../ui/plan.js')
     const { renderDiagnostics } = await import('../ui/diagnostics.js')
     const { renderEvent, renderApplySummary } = await import('../ui/apply.js')
-    const { withoutSnapshot } = await import('../plan/file.js')
-    const notApplied = (plan: ApplyPayload['plan'], diagnostics: Diagnostic[]): ApplyPayload => ({ mode: this.mode(flags).destroy ? 'destroy' : 'apply', applied: false, plan, results: [], summary: { created: 0, replaced: 0, updated: 0, stopped: 0, adopted: 0, failed: 0, deferred: 0 }, diagnostics })
     const { prepared, diagnostics } = await prepareApply(options)
     if (prepared && interrupts.signal.aborted) {
       // Interrupted while planning: nothing was changed yet, and nothing will be.
-      await prepared.lock.release()
+      const stopped = { severity: 'error' as const, summary: 'Apply interrupted', detail: 'The signal came before anything was applied: nothing was changed, and the lock was released.' }
+      const payload = await abandonApply(options, prepared, [...diagnostics, stopped])
       process.exitCode = interrupts.exitCode
-      const stopped = [...diagnostics, { severity: 'error' as const, summary: 'Apply interrupted', detail: 'The signal came before anything was applied: nothing was changed, and the lock was released.' }]
-      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics(stopped.slice(-1), this.style))
-      return notApplied(withoutSnapshot(prepared.plan), stopped)
+      if (!this.jsonEnabled()) this.logToStderr(renderDiagnostics([stopped], this.style))
+      return payload
     }
     if (!prepared) {
       process.exitCode = EXIT.error
       if (!this.jsonEnabled()) this.log(renderDiagnostics(diagnostics, this.style))
       if (interrupts.exitCode) process.exitCode = interrupts.exitCode
-      return notApplied(null, diagnostics)
+      return abandonApply(options, undefined, diagnostics)
     }
     interrupts.holding(prepared.lock)
     prepared.backend = interrupts.track(prepared.backend)
@@ -114,7 +108,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     if (changes && !flags['auto-approve'] && !given.planfile) {
       const approved = await this.confirm(interrupts.signal)
       if (approved !== true) {
-        await prepared.lock.release()
+        const payload = await abandonApply(options, prepared, diagnostics)
         process.exitCode = approved === 'interrupted' ? (interrupts.exitCode ?? EXIT.interrupted) : EXIT.error
         this.log(
           approved === undefined
@@ -123,7 +117,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
               ? '\nApply cancelled (interrupted): nothing was changed, and the lock was released.'
               : 'Apply cancelled.',
         )
-        return notApplied(withoutSnapshot(prepared.plan), diagnostics)
+        return payload
       }
     }
     const result = await executeApply(
@@ -145,15 +139,14 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
     // --wait has its own Ctrl-C: stop watching, not the jobs.
     interrupts.dispose()
     if (waitMs !== undefined && result.applied && prepared.api) {
+      const { waitForApplied } = await import('../services/wait/follow.js')
+      const { waitView } = await import('../ui/watch.js')
       const { wantsColor } = await import('../ui/style.js')
       // Log lines and a redrawn live view cannot share the screen: with --logs, progress is plain lines too.
-      const streaming = flags.logs ? new AbortController() : undefined
-      const logsDone = streaming && prepared.api
-        ? (await import('./follow.js')).streamAppliedLogs(prepared.api, result, { log: (line) => this.log(line), connection: { region: flags.region, profile: flags.profile }, provider: prepared.configuration.config.provider, intervalMs: waitMs, signal: streaming.signal })
-        : undefined
-      const { parseDuration } = await import('../util/duration.js')
-      const wait = await waitForApplied(prepared, result, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), intervalMs: waitMs, lockWaitMs: parseDuration(flags['lock-timeout']) ?? 0 })
-      await logsDone
+      const view = waitView({ write: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: !flags.logs && wantsColor(this.argv.includes('--no-color')), afterApply: true })
+      const { wait, end } = await waitForApplied(prepared, result, { view, intervalMs: waitMs, lockWaitMs: flags['lock-timeout'], ...(flags.logs ? { logs: { region: flags.region, profile: flags.profile } } : {}) })
+      // A failed wait (a deferred change not created) is an apply error; otherwise an apply error outranks the wait.
+      if (end === 'failed' || process.exitCode === undefined || process.exitCode === EXIT.ok) process.exitCode = WAIT_EXIT[end]
       this.markChanged(flags['detailed-exitcode'], result)
       return { ...result, wait }
     }

@@ -32,6 +32,9 @@ export const variableFlags = {
  */
 export const EXIT = { ok: 0, error: 1, changes: 2, notCompleted: 3, interrupted: 130, terminated: 143, fmtInvalidFile: 2, fmtUnformatted: 3 } as const
 
+/** The exit status of a wait (watch, apply --wait) by how it ended (services/wait/follow.ts). */
+export const WAIT_EXIT = { completed: EXIT.ok, 'not-completed': EXIT.notCompleted, interrupted: EXIT.interrupted, failed: EXIT.error, nothing: EXIT.ok } as const
+
 /**
  * `--request-timeout` hands its value to the AWS clients of this run through their variable, which is also how cron
  * and CI set it; a value that is not a positive duration, from either, is a usage error before anything runs.

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
-import { lockTimeoutFlag } from './apply.js'
+import { lockTimeoutFlag } from './flags.js'
 import { variableSources } from './args.js'
 import type { ImportResult, LineageImportResult, TerraformImportResult } from '../services/import.js'
 
@@ -30,7 +30,7 @@ Exit status: 0 imported (with --from-terraform-state or --lineage, also when som
     chdir: chdirFlag,
     ...variableFlags,
     ...connectionFlags,
-    'lock-timeout': lockTimeoutFlag,
+    'lock-timeout': lockTimeoutFlag(),
     'from-terraform-state': Flags.string({ description: 'Adopt every SageMaker job in this Terraform state file (terraform.tfstate, version 4) under the same addresses.' }),
     lineage: Flags.string({ description: 'Adopt every job tagged with this state lineage (a lost state file\'s) whose address the configuration declares.', exclusive: ['from-terraform-state'] }),
     'dry-run': Flags.boolean({ description: 'With --from-terraform-state or --lineage: show what would be adopted or skipped, and write nothing.' }),
@@ -45,7 +45,7 @@ Exit status: 0 imported (with --from-terraform-state or --lineage, also when som
     if (bulk && args.address !== undefined) this.error('Give either ADDRESS JOB_NAME, --from-terraform-state FILE or --lineage ID, not two of them.', { exit: EXIT.error })
     if (!bulk && (args.address === undefined || args.job === undefined)) this.error('Missing ADDRESS and JOB_NAME: sageform import ADDRESS JOB_NAME, sageform import --from-terraform-state FILE, or sageform import --lineage ID.', { exit: EXIT.error })
     if (!bulk && flags['dry-run']) this.error('--dry-run goes with --from-terraform-state or --lineage.', { exit: EXIT.error })
-    const common = { dir: flags.chdir, variables: sources, env: process.env, lockTimeout: flags['lock-timeout'], region: flags.region, profile: flags.profile }
+    const common = { dir: flags.chdir, variables: sources, env: process.env, lockTimeoutMs: flags['lock-timeout'], region: flags.region, profile: flags.profile }
     const service = await import('../services/import.js')
     if (bulk) {
       const dryRun = flags['dry-run'] === true

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand, EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
 import { variableSources } from './args.js'
+import { pollIntervalFlag } from './flags.js'
 
 export default class LogsCommand extends BaseCommand {
   static override enableJsonFlag = false
@@ -21,20 +22,17 @@ Exit status: 0 success; 1 error.`
     ...connectionFlags,
     follow: Flags.boolean({ char: 'f', description: 'Keep printing new lines until the job ends.' }),
     'training-job': Flags.string({ description: "For a tuning job: the training job whose logs to print (default: the tuning job's best)." }),
-    'poll-interval': Flags.string({ description: 'With --follow, how long to wait between reads, e.g. 2s or 500ms.', default: '5s' }),
+    'poll-interval': pollIntervalFlag({ description: 'With --follow, how long to wait between reads, e.g. 2s or 500ms.' }),
   }
 
   async run(): Promise<void> {
     const { flags, args } = await this.parse(LogsCommand)
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
-    const { parseDuration } = await import('../util/duration.js')
-    const pollIntervalMs = parseDuration(flags['poll-interval'])
-    if (pollIntervalMs === undefined || pollIntervalMs === 0) this.error(`--poll-interval "${flags['poll-interval']}" is not a duration such as 500ms, 2s or 1m.`, { exit: EXIT.error })
     const { logs } = await import('../services/logs.js')
     const { renderLogLine, renderLogsEnd } = await import('../ui/logs.js')
     const result = await logs(
-      { dir: flags.chdir, address: args.address, trainingJob: flags['training-job'], follow: flags.follow, pollIntervalMs, variables: sources, env: process.env, region: flags.region, profile: flags.profile },
+      { dir: flags.chdir, address: args.address, trainingJob: flags['training-job'], follow: flags.follow, pollIntervalMs: flags['poll-interval'], variables: sources, env: process.env, region: flags.region, profile: flags.profile },
       (line) => this.log(renderLogLine(line, this.style)),
     )
     if (result.diagnostics.some((d) => d.severity === 'error')) process.exitCode = EXIT.error

@@ -1,15 +1,8 @@
-import { Args, Flags } from '@oclif/core'
-import { BaseCommand, EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
+import { Args } from '@oclif/core'
+import { BaseCommand, EXIT, WAIT_EXIT, chdirFlag, connectionFlags, variableFlags } from './base.js'
 import { variableSources } from './args.js'
-import type { Diagnostic } from '../diagnostics/index.js'
-import type { WaitPayload } from './follow.js'
-
-export const pollIntervalFlag = Flags.string({ description: 'How often to ask SageMaker for each job\'s status (it backs off when throttled).', default: '5s' })
-
-/** The `watch --json` payload (schemas/watch.json). */
-export interface WatchPayload extends WaitPayload {
-  diagnostics: Diagnostic[]
-}
+import { pollIntervalFlag } from './flags.js'
+import type { WatchPayload } from '../services/watch.js'
 
 export default class WatchCommand extends BaseCommand {
   static override summary = 'Follow the managed jobs until they finish: status, secondary status, tuning progress and best objective.'
@@ -23,44 +16,20 @@ Exit status: 0 every job Completed; 3 every job ended but not all Completed (Fai
     chdir: chdirFlag,
     ...variableFlags,
     ...connectionFlags,
-    'poll-interval': pollIntervalFlag,
+    'poll-interval': pollIntervalFlag(),
   }
 
   async run(): Promise<WatchPayload> {
     const { flags, argv } = await this.parse(WatchCommand)
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
-    const { prepareWatch } = await import('../services/watch.js')
-    const prepared = await prepareWatch({ dir: flags.chdir, variables: sources, env: process.env, region: flags.region, profile: flags.profile, addresses: argv as string[], pollInterval: flags['poll-interval'] })
-    const empty: WatchPayload = { all_completed: true, interrupted: false, jobs: [], diagnostics: prepared.diagnostics }
-    if (prepared.diagnostics.some((d) => d.severity === 'error') || prepared.intervalMs === undefined) return this.failed(empty, prepared.diagnostics)
-    if (prepared.targets.length === 0) {
-      if (!this.jsonEnabled()) this.log('No managed jobs to watch: the state has no current job for these resources.')
-      return empty
-    }
-    if (!prepared.api) return this.failed(empty, prepared.diagnostics)
-    const { followJobs } = await import('./follow.js')
+    const { watch } = await import('../services/watch.js')
+    const { waitView } = await import('../ui/watch.js')
     const { wantsColor } = await import('../ui/style.js')
-    const followed = await followJobs(prepared.api, prepared.targets, { log: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')), intervalMs: prepared.intervalMs })
-    const diagnostics = [...prepared.diagnostics, ...(followed.error ? [followed.error] : [])]
-    if (followed.error) return this.failed({ ...followed.wait, diagnostics }, diagnostics)
-    const { recordWatched } = await import('../services/watch.js')
-    const recorded = await recordWatched(prepared)
-    diagnostics.push(...recorded)
-    if (!this.jsonEnabled() && recorded.length > 0) {
-      const { renderDiagnostics } = await import('../ui/diagnostics.js')
-      this.logToStderr(renderDiagnostics(recorded, this.style))
-    }
-    process.exitCode = followed.exitCode
-    return { ...followed.wait, diagnostics }
-  }
-
-  private async failed(payload: WatchPayload, diagnostics: Diagnostic[]): Promise<WatchPayload> {
-    process.exitCode = EXIT.error
-    if (!this.jsonEnabled()) {
-      const { renderDiagnostics } = await import('../ui/diagnostics.js')
-      this.logToStderr(renderDiagnostics(diagnostics, this.style))
-    }
-    return payload
+    const view = waitView({ write: (line) => this.log(line), style: this.style, json: this.jsonEnabled(), color: wantsColor(this.argv.includes('--no-color')) })
+    const { payload, end } = await watch({ dir: flags.chdir, variables: sources, env: process.env, region: flags.region, profile: flags.profile, addresses: argv as string[], intervalMs: flags['poll-interval'] }, view)
+    process.exitCode = WAIT_EXIT[end]
+    // The wait was shown as it went: only the diagnostics are left to print.
+    return this.finish(payload, async () => () => '')
   }
 }

@@ -14,20 +14,19 @@ import { toJson } from '../planner/planner.js'
 import { isSageMakerError, tagList, type SageMakerApi } from '../sagemaker/types.js'
 import type { StateBackend } from '../state/backend.js'
 import type { HeldLock } from '../state/lock.js'
-import { parseDuration } from '../util/duration.js'
 import { newState, writeAtomic } from '../state/store.js'
 import type { JsonValue, State } from '../model/state.js'
-import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './configuration.js'
-import { connect } from './connection.js'
+import { loadConfiguration, snapshotHash, type LoadedConfiguration } from './setup/configuration.js'
+import { connect } from './setup/connection.js'
 import { planService, referenceAttributes, type PlanOptions } from './plan.js'
-import { staleJobs } from './recheck.js'
-import { lockBackend, openState, readStateFrom } from './state.js'
+import { staleJobs } from './setup/recheck.js'
+import { lockState, openState, readStateFrom } from './setup/state.js'
 import { jobFamily } from '../config/module.js'
 
 export interface ApplyOptions extends PlanOptions {
   /** A plan saved by `plan --out`; without it apply plans afresh. */
   planFile?: string
-  lockTimeout: string
+  lockTimeoutMs: number
   operation?: string
   /** Told the lock as soon as it is taken, before planning: a second Ctrl-C while planning still releases it. */
   onLocked?: (lock: HeldLock) => void
@@ -49,21 +48,6 @@ export interface PreparedApply {
 /** An evaluated configuration and the way to evaluate it again, in memory, once other jobs exist. */
 export type Evaluated = Required<Pick<LoadedConfiguration, 'config' | 'evaluate'>>
 
-export async function lockState(backend: StateBackend, lockTimeout: string, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
-  const timeoutMs = parseDuration(lockTimeout)
-  if (timeoutMs === undefined) {
-    diags.error('Invalid --lock-timeout', { detail: `"${lockTimeout}" is not a duration.`, hint: 'Use a number with s, m or h, such as 30s or 5m.' })
-    return undefined
-  }
-  const acquired = await lockBackend(backend, { operation, timeoutMs })
-  if (!acquired.ok) {
-    diags.add(acquired.diagnostic)
-    return undefined
-  }
-  if (acquired.lock.tookOver) diags.add(acquired.lock.tookOver)
-  return acquired.lock
-}
-
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
   if (options.planFile && options.targets?.length) {
@@ -80,7 +64,7 @@ export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): P
   }
   const { backend, diagnostics } = await openState(options.dir)
   if (!backend) return { diagnostics }
-  const lock = await lockState(backend, options.lockTimeout, options.operation ?? 'apply', diags)
+  const lock = await lockState(backend, options.lockTimeoutMs, options.operation ?? 'apply', diags)
   if (!lock) return { diagnostics: diags.items }
   options.onLocked?.(lock)
   // From here on every way out that is not a prepared apply releases the lock, a thrown error included.
@@ -188,6 +172,15 @@ export interface ApplyPayload {
   diagnostics: Diagnostic[]
 }
 
+/**
+ * The payload of an apply that changed nothing: its preparation failed (no `prepared`), or it was refused or
+ * interrupted before it started, and then its lock is released here.
+ */
+export async function abandonApply(options: ApplyOptions, prepared: PreparedApply | undefined, diagnostics: Diagnostic[]): Promise<ApplyPayload> {
+  if (prepared) await prepared.lock.release()
+  return payload(false, prepared?.plan ?? null, [], diagnostics, options.destroy ? 'destroy' : 'apply')
+}
+
 /** What the caller controls while an apply runs. */
 export interface ApplyControl {
   /** Once aborted (the first SIGINT or SIGTERM), no further change starts; the ones running finish and are recorded. */
@@ -281,14 +274,14 @@ function unrecordedDiagnostic(jobs: ApplyResult['unrecorded'], location: string)
   }
 }
 
-function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], diagnostics: Diagnostic[], mode: ApplyPayload['mode'] = 'apply'): ApplyPayload {
+function payload(applied: boolean, plan: Plan | null, results: ApplyResult['results'], diagnostics: Diagnostic[], mode: ApplyPayload['mode'] = 'apply'): ApplyPayload {
   const count = (action: ResourceChange['action']) => results.filter((r) => r.action === action && r.outcome === 'done').length
   const deleted = results.filter((r) => r.action === 'delete' && r.outcome === 'done').flatMap((r) => (r.deposed ? [r.deposed] : []))
   return {
     mode,
     applied,
     // The snapshot's variable values may be secret: the payload is printed.
-    plan: withoutSnapshot(plan),
+    plan: plan && withoutSnapshot(plan),
     results,
     summary: {
       created: count('create'),
@@ -299,11 +292,11 @@ function payload(applied: boolean, plan: Plan, results: ApplyResult['results'], 
       adopted: count('adopt'),
       ...(count('import') ? { imported: count('import') } : {}),
       ...(count('retune') ? { retuned: count('retune') } : {}),
-      ...(deleted.length > 0 || plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.length } : {}),
+      ...(deleted.length > 0 || plan?.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.length } : {}),
       failed: results.filter((r) => r.outcome === 'failed').length,
       deferred: results.filter((r) => r.outcome === 'deferred').length,
     },
-    ...(mode === 'destroy' && plan.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.sort() } : {}),
+    ...(mode === 'destroy' && plan?.changes.some((c) => c.reason === 'destroy_delete') ? { deleted: deleted.sort() } : {}),
     diagnostics: sortDiagnostics(diagnostics),
   }
 }

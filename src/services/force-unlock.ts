@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import type { LockInfo } from '../state/lock.js'
-import { backendFailure, openState } from './state.js'
+import { backendFailure, openState } from './setup/state.js'
 
 export interface ForceUnlockOptions {
   dir: string

@@ -14,14 +14,13 @@ import type { StateBackend } from '../state/backend.js'
 import { newState, StateWriteRefused } from '../state/store.js'
 import { terraformStateJobs } from '../state/terraform.js'
 import type { JobRecord, State } from '../model/state.js'
-import { lockState } from './apply.js'
-import { loadConfiguration } from './configuration.js'
-import { connect, type ConnectionOptions } from './connection.js'
+import { loadConfiguration } from './setup/configuration.js'
+import { connect, type ConnectionOptions } from './setup/connection.js'
 import { referenceAttributes } from './plan.js'
-import { describe, remoteFromSearch } from './refresh.js'
+import { describe, remoteFromSearch } from './setup/refresh.js'
 import { TAG } from '../model/kinds.js'
 import { movedAddress } from '../planner/moves.js'
-import { openState, readStateFrom } from './state.js'
+import { lockState, openState, readStateFrom } from './setup/state.js'
 import type { VariableSource } from '../config/variables.js'
 
 export interface ImportOptions extends ConnectionOptions {
@@ -30,7 +29,7 @@ export interface ImportOptions extends ConnectionOptions {
   jobName: string
   variables: VariableSource[]
   env: NodeJS.ProcessEnv
-  lockTimeout: string
+  lockTimeoutMs: number
 }
 
 /** The `import --json` payload (schemas/import.json). */
@@ -198,7 +197,7 @@ async function underImportLock<T>(
   const { backend, diagnostics } = await openState(options.dir)
   diags.append(diagnostics)
   if (!backend) return undefined
-  const lock = await lockState(backend, options.lockTimeout, operation, diags)
+  const lock = await lockState(backend, options.lockTimeoutMs, operation, diags)
   if (!lock) return undefined
   try {
     const loadedState = await readStateFrom(backend)

@@ -11,10 +11,9 @@ import { Diagnostics, didYouMean, type Diagnostic } from '../diagnostics/index.j
 import type { VariableSource } from '../config/variables.js'
 import { TRAINING_JOB_LOG_GROUP, type LogStream, type LogsApi } from '../sagemaker/logs.js'
 import { isResourceNotFound, isSageMakerError, type DescribeTrainingJobResponse, type SageMakerApi } from '../sagemaker/types.js'
-import { loadConfiguration } from './configuration.js'
-import { connect, connectLogs, type ConnectionOptions } from './connection.js'
-import { loadState } from './state.js'
-import { notInState } from './state-show.js'
+import { loadConfiguration } from './setup/configuration.js'
+import { connect, connectLogs, type ConnectionOptions } from './setup/connection.js'
+import { loadState, notInState } from './setup/state.js'
 import { jobFamily } from '../config/module.js'
 import { TERMINAL_STATUSES } from '../model/kinds.js'
 

@@ -1,6 +1,6 @@
 import { didYouMean, type Diagnostic } from '../diagnostics/index.js'
 import type { JsonValue } from '../model/state.js'
-import { loadState } from './state.js'
+import { loadState } from './setup/state.js'
 
 export interface OutputOptions {
   dir: string

@@ -11,13 +11,13 @@ import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
 import type { BestTrainingJobRecord, State } from '../model/state.js'
-import { loadConfiguration, type LoadedConfiguration } from './configuration.js'
-import { describeImports, refresh, searchRefusedWarning } from './refresh.js'
-import { loadState, readStateFrom } from './state.js'
+import { loadConfiguration, type LoadedConfiguration } from './setup/configuration.js'
+import { describeImports, refresh, searchRefusedWarning } from './setup/refresh.js'
+import { loadState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
-import { connect, type ConnectionOptions } from './connection.js'
-import type { CostOptions } from './cost.js'
-import type { QuotaCheckOptions } from './quota.js'
+import { connect, type ConnectionOptions } from './setup/connection.js'
+import type { CostOptions } from './setup/cost.js'
+import type { QuotaCheckOptions } from './setup/quota.js'
 
 export interface PlanOptions extends ConnectionOptions {
   dir: string
@@ -34,9 +34,9 @@ export interface PlanOptions extends ConnectionOptions {
   destroy?: boolean
   /** With destroy: delete every job record from SageMaker too (`destroy --delete`), as one planned delete per record. */
   deleteJobs?: boolean
-  /** Show what the new jobs may cost (plan; absent with --no-cost, and for apply): see services/cost.ts. */
+  /** Show what the new jobs may cost (plan; absent with --no-cost, and for apply): see services/setup/cost.ts. */
   cost?: CostOptions
-  /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/quota.ts. */
+  /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/setup/quota.ts. */
   quotaCheck?: QuotaCheckOptions
 }
 
@@ -165,7 +165,7 @@ export async function planService(given: PlanOptions, api?: SageMakerApi, backen
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */
 async function withCostEstimate(plan: Plan, options: PlanOptions, provider: ProviderSettings, diags: Diagnostics): Promise<Plan> {
   try {
-    const { estimateCost } = await import('./cost.js')
+    const { estimateCost } = await import('./setup/cost.js')
     return await estimateCost(plan, { dir: options.dir, env: options.env, region: options.region, profile: options.profile, provider }, options.cost!, diags)
   } catch (error) {
     diags.warning('Cannot estimate the cost', { detail: (error as Error).message })
@@ -175,6 +175,6 @@ async function withCostEstimate(plan: Plan, options: PlanOptions, provider: Prov
 
 /** The plan with its quota check; like prices, an unexpected failure leaves it unchecked, and says so. */
 async function withQuotas(plan: Plan, options: PlanOptions, provider: ProviderSettings, api: SageMakerApi | undefined, diags: Diagnostics): Promise<Plan> {
-  const { withQuotaCheck } = await import('./quota.js')
+  const { withQuotaCheck } = await import('./setup/quota.js')
   return withQuotaCheck(plan, { env: options.env, region: options.region, profile: options.profile, provider }, api, options.quotaCheck!, diags)
 }

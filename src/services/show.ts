@@ -4,7 +4,7 @@ import { withoutSnapshot } from '../plan/file.js'
 import { readPlanFile } from '../state/plan-file.js'
 import type { Plan } from '../plan/types.js'
 import type { State } from '../model/state.js'
-import { loadState } from './state.js'
+import { loadState } from './setup/state.js'
 
 export interface ShowOptions {
   dir: string

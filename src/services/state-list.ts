@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/index.js'
 import { filterMatches } from '../config/address.js'
 import type { ResourceType } from '../config/module.js'
-import { loadState } from './state.js'
+import { loadState } from './setup/state.js'
 
 export interface StateListOptions {
   dir: string

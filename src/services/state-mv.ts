@@ -4,8 +4,7 @@ import type { Diagnostic } from '../diagnostics/index.js'
 import { jobFamily, RESOURCE_TYPES, type ResourceType } from '../config/module.js'
 import { normalizeAddress, parseAddress, resourceOf } from '../config/address.js'
 import { moveEntry, type State } from '../model/state.js'
-import { editState } from './state.js'
-import { notInState } from './state-show.js'
+import { editState, notInState } from './setup/state.js'
 
 export interface StateMvOptions {
   dir: string

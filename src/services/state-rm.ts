@@ -3,8 +3,7 @@
 // tags and offers to adopt it again.
 import { normalizeAddress, resourceOf } from '../config/address.js'
 import type { Diagnostic } from '../diagnostics/index.js'
-import { editState } from './state.js'
-import { notInState } from './state-show.js'
+import { editState, notInState } from './setup/state.js'
 
 export interface StateRmOptions {
   dir: string

@@ -1,6 +1,6 @@
 import { sortDiagnostics, type Diagnostic } from '../diagnostics/index.js'
 import type { VariableSource } from '../config/variables.js'
-import { loadConfiguration } from './configuration.js'
+import { loadConfiguration } from './setup/configuration.js'
 
 export interface ValidateOptions {
   dir: string

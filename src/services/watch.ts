@@ -1,23 +1,21 @@
 // `sageform watch [ADDRESS...]` and `apply --wait`: follow jobs by polling Describe until each reaches a terminal status,
-// as a stream of snapshots and the events between them (watch-model.ts holds the pure part). Polling is gentle: one
+// as a stream of snapshots and the events between them (src/watch/model.ts holds the pure part). Polling is gentle: one
 // Describe per unfinished job per tick, a few at a time, the interval doubling whenever SageMaker throttles (or a
 // Describe fails) and easing back once it stops, and never faster than a few calls a second in all.
 import { filterMatches } from '../config/address.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
 import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import { parseDuration } from '../util/duration.js'
 import type { VariableSource } from '../config/variables.js'
 import type { ApplyPayload } from './apply.js'
-import { loadConfiguration } from './configuration.js'
-import { connect, type ConnectionOptions } from './connection.js'
-import { openState, readStateFrom } from './state.js'
+import { loadConfiguration } from './setup/configuration.js'
+import { connect, type ConnectionOptions } from './setup/connection.js'
+import { openState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
 import type { Evaluated } from './apply.js'
-import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget } from './watch-model.js'
+import type { WaitEnd, WaitPayload, WaitView } from './wait/follow.js'
+import { diffJob, isTerminal, pendingSnapshot, snapshotOf, type Described, type JobSnapshot, type WatchEvent, type WatchSnapshot, type WatchTarget, type WatchUpdate } from '../watch/model.js'
 import { jobOps } from '../sagemaker/jobs.js'
-
-export type { JobSnapshot, WatchEvent, WatchSnapshot, WatchTarget } from './watch-model.js'
 
 export interface PollOptions {
   /** The delay between two ticks while nothing goes wrong. Default 5 s. */
@@ -35,12 +33,6 @@ export interface PollOptions {
   wait?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** Called with the jobs that reached a terminal status in a tick; the jobs it returns are followed from then on. */
   onEnded?: (ended: JobSnapshot[]) => Promise<WatchTarget[]>
-}
-
-/** One tick: everything known now, and what changed since the previous tick. */
-export interface WatchUpdate {
-  snapshot: WatchSnapshot
-  events: WatchEvent[]
 }
 
 /** Error codes by which SageMaker (and AWS generally) says "too many requests". */
@@ -143,13 +135,13 @@ export interface WatchOptions extends ConnectionOptions {
   env: NodeJS.ProcessEnv
   /** Addresses, or resource types for all of their resources; empty: every managed job. */
   addresses: string[]
-  pollInterval: string
+  /** Between two polls while nothing goes wrong (--poll-interval). */
+  intervalMs: number
 }
 
 export interface PreparedWatch {
   api?: SageMakerApi
   targets: WatchTarget[]
-  intervalMs?: number
   diagnostics: Diagnostic[]
   /** Where what the watch saw is recorded once it ends (recordWatched). */
   backend?: StateBackend
@@ -157,29 +149,18 @@ export interface PreparedWatch {
   configuration?: Evaluated
 }
 
-/** The poll interval flag: a duration of at least 100 ms (sub-second is for tests against the local endpoint). */
-export function pollIntervalMs(text: string, diags: Diagnostics): number | undefined {
-  const value = parseDuration(text)
-  if (value === undefined || value < 100) {
-    diags.error('Invalid --poll-interval', { detail: `"${text}" is not a duration of at least 100ms.`, hint: 'Use a number with ms, s or m, such as 5s or 1m.' })
-    return undefined
-  }
-  return value
-}
-
 /**
  * For `watch`: the current job of every resource in the state (or of those named), and a connection. The provider
  * block is read for its region, profile and endpoint when the configuration loads; a configuration with errors does
  * not stop a watch, which needs only the state.
  */
-export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch> {
+async function prepareWatch(options: WatchOptions): Promise<PreparedWatch> {
   const diags = new Diagnostics()
-  const intervalMs = pollIntervalMs(options.pollInterval, diags)
   const { backend, diagnostics: opened } = await openState(options.dir)
   diags.append(opened)
   const { state, diagnostics } = backend ? await readStateFrom(backend) : { state: undefined, diagnostics: [] }
   diags.append(diagnostics)
-  if (diags.hasErrors || intervalMs === undefined) return { targets: [], diagnostics: diags.items }
+  if (diags.hasErrors) return { targets: [], diagnostics: diags.items }
   const resources = Object.entries(state?.resources ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   for (const filter of options.addresses) {
     if (!resources.some(([address]) => filterMatches(address, filter))) {
@@ -190,17 +171,42 @@ export async function prepareWatch(options: WatchOptions): Promise<PreparedWatch
   const targets = resources
     .filter(([address]) => options.addresses.length === 0 || options.addresses.some((f) => filterMatches(address, f)))
     .flatMap(([address, r]) => (r.current ? [{ address, type: r.type, name: r.current.name }] : []))
-  if (targets.length === 0) return { targets, intervalMs, diagnostics: diags.items }
+  if (targets.length === 0) return { targets, diagnostics: diags.items }
   const loaded = await loadConfiguration({ dir: options.dir, variables: options.variables, env: options.env })
   const api = await connect(options, loaded.config?.provider ?? {}, diags)
   const configuration = loaded.config && loaded.evaluate && !loaded.diagnostics.some((d) => d.severity === 'error') ? { config: loaded.config, evaluate: loaded.evaluate } : undefined
-  return { api, targets, intervalMs, diagnostics: diags.items, backend, ...(configuration ? { configuration } : {}) }
+  return { api, targets, diagnostics: diags.items, backend, ...(configuration ? { configuration } : {}) }
 }
 
-/** After `watch`: what it saw, recorded under the lock taken for that one write (services/waited.ts). */
-export async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
+/** The `watch --json` payload (schemas/watch.json). */
+export interface WatchPayload extends WaitPayload {
+  diagnostics: Diagnostic[]
+}
+
+/**
+ * `sageform watch`: follows the current job of every resource in the state (or of those named) until each has ended,
+ * then records what it saw. 'nothing' when the state has no current job for them.
+ */
+export async function watch(options: WatchOptions, view: WaitView): Promise<{ payload: WatchPayload; end: WaitEnd | 'nothing' }> {
+  const prepared = await prepareWatch(options)
+  const empty: WatchPayload = { all_completed: true, interrupted: false, jobs: [], diagnostics: prepared.diagnostics }
+  if (prepared.diagnostics.some((d) => d.severity === 'error')) return { payload: empty, end: 'failed' }
+  if (prepared.targets.length === 0) {
+    view.nothing()
+    return { payload: empty, end: 'nothing' }
+  }
+  if (!prepared.api) return { payload: empty, end: 'failed' }
+  const { followJobs } = await import('./wait/follow.js')
+  const followed = await followJobs(prepared.api, prepared.targets, { view, intervalMs: options.intervalMs })
+  const diagnostics = [...prepared.diagnostics, ...(followed.error ? [followed.error] : [])]
+  if (!followed.error) diagnostics.push(...(await recordWatched(prepared)))
+  return { payload: { ...followed.wait, diagnostics }, end: followed.end }
+}
+
+/** After `watch`: what it saw, recorded under the lock taken for that one write (services/wait/record.ts). */
+async function recordWatched(prepared: PreparedWatch): Promise<Diagnostic[]> {
   if (!prepared.api || !prepared.backend) return []
-  const { recordWaited } = await import('./waited.js')
+  const { recordWaited } = await import('./wait/record.js')
   return recordWaited({ api: prepared.api, backend: prepared.backend, jobs: prepared.targets, configuration: prepared.configuration, operation: 'watch', lockWaitMs: 0, parallelism: 4 })
 }
 

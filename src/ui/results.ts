@@ -1,6 +1,7 @@
 // `sageform results`: the ranked training jobs of a tuning job as a table, the objective over launch order as a chart
 // (chart.ts), and the same rows as CSV for notebooks (RFC 4180).
-import type { GenerationResult, OverallBest, ResultsResult, TrainingJobResult } from '../services/results.js'
+import type { GenerationResult, OverallBest, ResultsResult } from '../services/results.js'
+import type { TrainingJobResult } from '../watch/ranking.js'
 import { chartLegend, objectiveChart } from './chart.js'
 import { formatDuration } from './duration.js'
 import { oneLine } from './escape.js'

@@ -1,6 +1,6 @@
 // `watch` and `apply --wait` off a terminal (or in CI, or with --no-color/NO_COLOR): every change as one plain,
 // timestamped line, never a cursor movement, so a CI log keeps the whole story. Also the texts the live view shares.
-import type { TuningCounters, WatchEvent, WatchOutcome } from '../services/watch-model.js'
+import type { TuningCounters, WatchEvent, WatchOutcome } from '../watch/model.js'
 import { formatDuration } from './duration.js'
 import { escapeStrings } from './escape.js'
 import type { Style } from './style.js'

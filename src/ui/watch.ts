@@ -1,8 +1,11 @@
 // Shows a watch as it goes: the live view on a terminal, otherwise one plain line per event (watch-log.ts). Either way
 // it consumes the watch service's updates to the end and returns the last snapshot.
-import type { WatchUpdate } from '../services/watch.js'
-import type { WatchSnapshot } from '../services/watch-model.js'
-import { renderWatchEvent } from './watch-log.js'
+import type { WaitView } from '../services/wait/follow.js'
+import type { WatchSnapshot, WatchUpdate } from '../watch/model.js'
+import { renderEvent } from './apply.js'
+import { renderDiagnostics } from './diagnostics.js'
+import { renderAppliedLogLine } from './logs.js'
+import { renderWatchEvent, renderWatchHeader, renderWatchSummary } from './watch-log.js'
 import type { Style } from './style.js'
 
 export { renderWatchEvent, renderWatchHeader, renderWatchSummary } from './watch-log.js'
@@ -52,4 +55,41 @@ export async function presentWatch(updates: AsyncIterable<WatchUpdate>, options:
     if (view && last) await view.finish(last, options.interrupted?.() ?? false)
   }
   return last
+}
+
+export interface WaitViewOptions {
+  style: Style
+  /** --json: show nothing (apply --wait --logs still prints the log lines). */
+  json: boolean
+  /** The user wants colour (and so, on a terminal outside CI, the live view). */
+  color: boolean
+  /** The command's log. */
+  write: (line: string) => void
+  /** apply --wait: the wait follows the apply's own output, after a blank line. */
+  afterApply?: boolean
+}
+
+/** How `watch` and `apply --wait` show a wait (services/wait/follow.ts runs it). */
+export function waitView(options: WaitViewOptions): WaitView {
+  const { style } = options
+  const live = !options.json && wantsLiveView(options.color)
+  const write = options.json ? () => {} : options.write
+  return {
+    live,
+    started: (jobs, intervalMs) => {
+      if (options.afterApply) write('')
+      write(renderWatchHeader(jobs, intervalMs, style))
+    },
+    present: (updates, interrupted) => presentWatch(updates, { live, style, write, interrupted }),
+    ended: (outcome, interrupted) => write(`\n${renderWatchSummary(outcome, style, interrupted)}`),
+    // Lines between the live view's frames would tear them: the view shows the new job's row instead.
+    event: (event) => {
+      const line = live ? undefined : renderEvent(event, style)
+      if (line) write(line)
+    },
+    diagnostics: (diagnostics) => write(renderDiagnostics(diagnostics, style)),
+    nothing: () => write(options.afterApply ? '\nNo jobs to wait for: this apply created, replaced, updated or adopted none.' : 'No managed jobs to watch: the state has no current job for these resources.'),
+    logLine: (address, text) => options.write(renderAppliedLogLine(address, text)),
+    tuningLogs: (address) => options.write(`${address}: a tuning job runs many training jobs; see one with: sageform logs ${address}`),
+  }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { VariableSource } from '../../src/config/variables.js'
-import { loadConfiguration } from '../../src/services/configuration.js'
+import { loadConfiguration } from '../../src/services/setup/configuration.js'
 
 export function configDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'sageform-test-'))

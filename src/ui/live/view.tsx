@@ -5,7 +5,7 @@
 import { Box, Text, render } from 'ink'
 import { escapeStrings } from '../escape.js'
 import { useEffect, useState } from 'react'
-import { isTerminal, tuningProgress, type JobSnapshot, type WatchSnapshot } from '../../services/watch-model.js'
+import { isTerminal, tuningProgress, type JobSnapshot, type WatchSnapshot } from '../../watch/model.js'
 import { formatDuration } from '../duration.js'
 import { formatInterval, formatObjective } from '../watch-log.js'
 

@@ -301,3 +301,9 @@ export function jobJson(job: JobSnapshot): WatchJobJson {
     ...(job.best ? { best: { job: job.best.job, metric: job.best.metric, value: job.best.value, ...(job.best.tuningJob ? { tuning_job: job.best.tuningJob } : {}) } } : {}),
   }
 }
+
+/** One tick: everything known now, and what changed since the previous tick. */
+export interface WatchUpdate {
+  snapshot: WatchSnapshot
+  events: WatchEvent[]
+}

@@ -1,10 +1,10 @@
 // Just before apply acts, every job the plan is about to touch is looked at again. A plan is a promise about a moment:
 // a job that finished, was stopped or vanished since then makes the planned action wrong (an update of a job that no
 // longer runs, a stop of one already stopped), so such a plan is refused as stale, like one whose state serial moved.
-import { jobOps } from '../sagemaker/jobs.js'
-import type { Plan, ResourceChange } from '../plan/types.js'
-import type { SageMakerApi } from '../sagemaker/types.js'
-import { mapLimit } from '../util/pool.js'
+import { jobOps } from '../../sagemaker/jobs.js'
+import type { Plan, ResourceChange } from '../../plan/types.js'
+import type { SageMakerApi } from '../../sagemaker/types.js'
+import { mapLimit } from '../../util/pool.js'
 
 /** Actions whose correctness depends on the live status the plan saw. Adopt records whatever it finds; no-op does nothing. */
 const STATUS_BOUND: ReadonlySet<ResourceChange['action']> = new Set(['replace', 'update', 'stop', 'retune', 'delete'])

@@ -2,20 +2,20 @@
 // What was read (the manifests, the variable values and every file() read) is kept as a snapshot: a plan carries it,
 // as Terraform's planfile does, so apply evaluates exactly what was planned without reading the directory again.
 import { createHash } from 'node:crypto'
-import { readRegularFile } from '../config/functions.js'
+import { readRegularFile } from '../../config/functions.js'
 import { relative, resolve } from 'node:path'
-import { Diagnostics, type Diagnostic } from '../diagnostics/index.js'
-import { loadModule, moduleFromSources, type Module } from '../config/module.js'
-import { newObject, plainValue, type ObjectValue, type Value } from '../config/value.js'
-import { resolveVariables, restoreVariables, type VariableSource } from '../config/variables.js'
-import { buildConfiguration, type BuildOptions } from '../model/build.js'
-import type { Configuration } from '../model/types.js'
-import { validateConfiguration } from '../model/validate.js'
-import { validateMoves } from '../model/moves.js'
-import type { ConfigurationSnapshot } from '../plan/types.js'
-import { canonicalJson } from '../planner/identity.js'
-import { instanceTypeViolations } from '../planner/policy.js'
-import type { JsonValue } from '../model/state.js'
+import { Diagnostics, type Diagnostic } from '../../diagnostics/index.js'
+import { loadModule, moduleFromSources, type Module } from '../../config/module.js'
+import { newObject, plainValue, type ObjectValue, type Value } from '../../config/value.js'
+import { resolveVariables, restoreVariables, type VariableSource } from '../../config/variables.js'
+import { buildConfiguration, type BuildOptions } from '../../model/build.js'
+import type { Configuration } from '../../model/types.js'
+import { validateConfiguration } from '../../model/validate.js'
+import { validateMoves } from '../../model/moves.js'
+import type { ConfigurationSnapshot } from '../../plan/types.js'
+import { canonicalJson } from '../../planner/identity.js'
+import { instanceTypeViolations } from '../../planner/policy.js'
+import type { JsonValue } from '../../model/state.js'
 
 export interface LoadConfigurationOptions {
   dir: string

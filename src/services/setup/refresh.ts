@@ -1,16 +1,16 @@
 // Reads what exists remotely for the jobs sageform manages: one Search per job type, filtered by the state's lineage
 // tag (100 full records a page), so a refresh of N jobs costs about ceil(N/100) calls, not N. Only jobs Search did not
 // return (it is eventually consistent) are looked up one by one.
-import { jobFamily, type JobFamily, type ResourceType } from '../config/module.js'
-import type { Diagnostic } from '../diagnostics/index.js'
-import { pendingJobs, remoteKey, type RemoteSnapshot } from '../planner/planner.js'
-import { TAG, type RemoteJob } from '../model/kinds.js'
-import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../sagemaker/types.js'
-import type { State } from '../model/state.js'
-import { mapLimit } from '../util/pool.js'
-import { jobOps } from '../sagemaker/jobs.js'
-import { JOB_KINDS } from '../model/kinds.js'
-import { describedRequest } from '../planner/imports.js'
+import { jobFamily, type JobFamily, type ResourceType } from '../../config/module.js'
+import type { Diagnostic } from '../../diagnostics/index.js'
+import { pendingJobs, remoteKey, type RemoteSnapshot } from '../../planner/planner.js'
+import { TAG, type RemoteJob } from '../../model/kinds.js'
+import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../../sagemaker/types.js'
+import type { State } from '../../model/state.js'
+import { mapLimit } from '../../util/pool.js'
+import { jobOps } from '../../sagemaker/jobs.js'
+import { JOB_KINDS } from '../../model/kinds.js'
+import { describedRequest } from '../../planner/imports.js'
 
 const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
   training: 'TrainingJob',

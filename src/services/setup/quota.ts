@@ -6,16 +6,16 @@
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Diagnostics } from '../diagnostics/index.js'
-import { knownQuotaCode } from '../model/quotas.js'
-import type { ProviderSettings } from '../model/types.js'
-import type { QuotaCheck } from '../plan/quota.js'
-import type { Plan } from '../plan/types.js'
-import { checkQuotas, neededQuotaNames, needsQuotaCheck, notChecked, quotaDiagnostics, runningUsage, type QuotaValue } from '../planner/quota.js'
-import { ServiceQuotasError, type ServiceQuota, type ServiceQuotasApi } from '../sagemaker/quotas.js'
-import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import { formatTimeout, requestTimeoutMs } from '../sagemaker/timeouts.js'
-import { withDeadline } from '../util/deadline.js'
+import type { Diagnostics } from '../../diagnostics/index.js'
+import { knownQuotaCode } from '../../model/quotas.js'
+import type { ProviderSettings } from '../../model/types.js'
+import type { QuotaCheck } from '../../plan/quota.js'
+import type { Plan } from '../../plan/types.js'
+import { checkQuotas, neededQuotaNames, needsQuotaCheck, notChecked, quotaDiagnostics, runningUsage, type QuotaValue } from '../../planner/quota.js'
+import { ServiceQuotasError, type ServiceQuota, type ServiceQuotasApi } from '../../sagemaker/quotas.js'
+import { isSageMakerError, type SageMakerApi } from '../../sagemaker/types.js'
+import { formatTimeout, requestTimeoutMs } from '../../sagemaker/timeouts.js'
+import { withDeadline } from '../../util/deadline.js'
 import { quotasEndpoint } from './connection.js'
 import { cacheDir } from './cost.js'
 
@@ -57,7 +57,7 @@ export async function withQuotaCheck(plan: Plan, context: QuotaContext, api: Sag
 async function runCheck(plan: Plan, context: QuotaContext, api: SageMakerApi | undefined, options: QuotaCheckOptions): Promise<QuotaCheck> {
   const profile = context.profile ?? context.provider.profile
   let region = context.region || context.provider.region || context.env.AWS_REGION || context.env.AWS_DEFAULT_REGION || null
-  if (!region && !options.serviceQuotas) region = (await (await import('../sagemaker/pricing.js')).sdkDefaultRegion(profile)) ?? null
+  if (!region && !options.serviceQuotas) region = (await (await import('../../sagemaker/pricing.js')).sdkDefaultRegion(profile)) ?? null
   if (!region) return notChecked(null, 'no AWS region')
   if (!api) return notChecked(region, 'SageMaker was not read (--refresh=false)')
   const ms = options.timeoutMs ?? requestTimeoutMs()
@@ -68,7 +68,7 @@ async function runCheck(plan: Plan, context: QuotaContext, api: SageMakerApi | u
   try {
     return await withDeadline(
       async (signal) => {
-        const connect = async () => (client ??= options.serviceQuotas ?? (await import('../sagemaker/service-quotas.js')).createServiceQuotasClient({ region, profile, endpoint: quotasEndpoint(context.provider.endpoint, context.env) }))
+        const connect = async () => (client ??= options.serviceQuotas ?? (await import('../../sagemaker/service-quotas.js')).createServiceQuotasClient({ region, profile, endpoint: quotasEndpoint(context.provider.endpoint, context.env) }))
         const lookUp = async (cached: CacheEntry | undefined) => {
           const fetched = await fetchQuotas(await connect(), names, cached, now, signal)
           await writeCache(cache, fetched)

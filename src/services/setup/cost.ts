@@ -5,13 +5,13 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import type { Diagnostics } from '../diagnostics/index.js'
-import type { ProviderSettings } from '../model/types.js'
-import type { Plan } from '../plan/types.js'
-import { instanceTypes, withCost, type PriceBook, type PriceQuote } from '../planner/cost.js'
-import { withDeadline } from '../util/deadline.js'
-import { PriceListError, type PriceListApi, type TrainingPrices } from '../sagemaker/price-list.js'
-import { formatTimeout, requestTimeoutMs } from '../sagemaker/timeouts.js'
+import type { Diagnostics } from '../../diagnostics/index.js'
+import type { ProviderSettings } from '../../model/types.js'
+import type { Plan } from '../../plan/types.js'
+import { instanceTypes, withCost, type PriceBook, type PriceQuote } from '../../planner/cost.js'
+import { withDeadline } from '../../util/deadline.js'
+import { PriceListError, type PriceListApi, type TrainingPrices } from '../../sagemaker/price-list.js'
+import { formatTimeout, requestTimeoutMs } from '../../sagemaker/timeouts.js'
 
 /** The pinned prices file looked for beside the manifests. */
 export const PRICING_FILE = 'sageform.pricing.json'
@@ -62,7 +62,7 @@ export async function estimateCost(plan: Plan, context: CostContext, options: Co
   const missing = types.filter((t) => !quotes[t])
   let region = context.region || context.provider.region || context.env.AWS_REGION || context.env.AWS_DEFAULT_REGION || null
   // As for SageMaker, a profile's region in the shared config counts too; only asked when AWS prices are needed.
-  if (!region && missing.length > 0 && !options.priceList) region = (await (await import('../sagemaker/pricing.js')).sdkDefaultRegion(context.profile ?? context.provider.profile)) ?? null
+  if (!region && missing.length > 0 && !options.priceList) region = (await (await import('../../sagemaker/pricing.js')).sdkDefaultRegion(context.profile ?? context.provider.profile)) ?? null
   let asOf: string | null = null
   if (missing.length > 0) {
     const found = region ? await awsPrices(region, context, options) : { reason: 'no AWS region' }
@@ -86,7 +86,7 @@ async function awsPrices(region: string, context: CostContext, options: CostOpti
     // The deadline covers loading the SDK and resolving credentials too, not only the requests.
     const ms = options.timeoutMs ?? requestTimeoutMs()
     const fetched = await withDeadline(async (signal) => {
-      const api = options.priceList ?? (await import('../sagemaker/pricing.js')).createPriceListClient({ profile: context.profile ?? context.provider.profile })
+      const api = options.priceList ?? (await import('../../sagemaker/pricing.js')).createPriceListClient({ profile: context.profile ?? context.provider.profile })
       try {
         signal.throwIfAborted()
         return await api.trainingPrices(region, signal)

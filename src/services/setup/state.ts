@@ -1,11 +1,12 @@
 // Finding and reading the state for a command: problems a user can cause become one diagnostic each, never an exception.
 import { join, resolve } from 'node:path'
-import type { Diagnostic } from '../diagnostics/index.js'
-import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from '../config/module.js'
-import { localBackend, objectStoreBackend, type StateBackend } from '../state/backend.js'
-import type { AcquireLockResult, LockOptions } from '../state/lock.js'
-import { StateWriteRefused, type ReadStateResult } from '../state/store.js'
-import type { State } from '../model/state.js'
+import { didYouMean, type Diagnostic, type Diagnostics } from '../../diagnostics/index.js'
+import { resourceOf } from '../../config/address.js'
+import { loadModule, manifestFiles, readManifest, type S3BackendSettings } from '../../config/module.js'
+import { localBackend, objectStoreBackend, type StateBackend } from '../../state/backend.js'
+import type { AcquireLockResult, HeldLock, LockOptions } from '../../state/lock.js'
+import { StateWriteRefused, type ReadStateResult } from '../../state/store.js'
+import type { State } from '../../model/state.js'
 
 /**
  * The backend the configuration in `dir` names: its `backend "s3"` block's, else the local file. Only the blocks are
@@ -32,7 +33,7 @@ async function mayHaveBackend(dir: string): Promise<boolean> {
 }
 
 async function s3Backend(settings: S3BackendSettings): Promise<StateBackend> {
-  const { createS3Store } = await import('../sagemaker/s3.js')
+  const { createS3Store } = await import('../../sagemaker/s3.js')
   const { bucket, region, profile, endpoint, usePathStyle } = settings
   return objectStoreBackend(createS3Store({ bucket, region, profile, endpoint, usePathStyle }), settings.key)
 }
@@ -108,5 +109,33 @@ export async function editState<T>(
     return { ...decided, serial: next.serial, backup: backend.backupLocation }
   } finally {
     await lock.lock.release()
+  }
+}
+
+/** Takes the state lock for an apply or an import, waiting up to `timeoutMs`; the problems go to `diags`. */
+export async function lockState(backend: StateBackend, timeoutMs: number, operation: string, diags: Diagnostics): Promise<HeldLock | undefined> {
+  const acquired = await lockBackend(backend, { operation, timeoutMs })
+  if (!acquired.ok) {
+    diags.add(acquired.diagnostic)
+    return undefined
+  }
+  if (acquired.lock.tookOver) diags.add(acquired.lock.tookOver)
+  return acquired.lock
+}
+
+/** The error for an address the state does not record, with the instances it has or the nearest address. */
+export function notInState(address: string, known: string[], stateExists: boolean): Diagnostic {
+  if (!stateExists) return { severity: 'error', summary: 'No state file', detail: 'No state has been written yet (no sageform.state.json in this directory, or no object at the key of the configuration\'s backend "s3"), so no resource is recorded.', hint: 'Run the command in the directory that holds the configuration, or pass -C DIR.' }
+  const instances = known.filter((k) => k !== address && resourceOf(k) === address)
+  const suggestion = didYouMean(address, known)
+  if (instances.length > 0) {
+    return { severity: 'error', summary: 'Resource not in the state', detail: `${address} has instances (count or for_each): ${instances.join(', ')}.`, address, hint: `Name one instance, like ${instances[0]}.` }
+  }
+  return {
+    severity: 'error',
+    summary: 'Resource not in the state',
+    detail: `${address} is not recorded in the state.`,
+    address,
+    hint: suggestion ? `Did you mean ${suggestion}?` : 'See the recorded addresses with: sageform state list',
   }
 }

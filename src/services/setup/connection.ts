@@ -1,9 +1,9 @@
 // The SageMaker client for a command: flags override the provider block, which overrides the SDK's default chain
 // (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL_SAGEMAKER, SSO...). The SDK is imported only here, and only when needed.
-import type { Diagnostics } from '../diagnostics/index.js'
-import type { ProviderSettings } from '../model/types.js'
-import type { LogsApi } from '../sagemaker/logs.js'
-import type { SageMakerApi } from '../sagemaker/types.js'
+import type { Diagnostics } from '../../diagnostics/index.js'
+import type { ProviderSettings } from '../../model/types.js'
+import type { LogsApi } from '../../sagemaker/logs.js'
+import type { SageMakerApi } from '../../sagemaker/types.js'
 
 export interface ConnectionOptions {
   region?: string
@@ -11,7 +11,7 @@ export interface ConnectionOptions {
 }
 
 export async function connect(options: ConnectionOptions, provider: ProviderSettings, diags: Diagnostics): Promise<SageMakerApi | undefined> {
-  const { createSageMakerClient } = await import('../sagemaker/client.js')
+  const { createSageMakerClient } = await import('../../sagemaker/client.js')
   try {
     return createSageMakerClient({ region: options.region ?? provider.region, profile: options.profile ?? provider.profile, endpoint: provider.endpoint })
   } catch (error) {
@@ -26,7 +26,7 @@ export async function connect(options: ConnectionOptions, provider: ProviderSett
  * that SageMaker itself is the local endpoint, which serves the logs too.
  */
 export async function connectLogs(options: ConnectionOptions, provider: ProviderSettings, env: NodeJS.ProcessEnv = process.env): Promise<LogsApi> {
-  const { createLogsClient } = await import('../sagemaker/logs-client.js')
+  const { createLogsClient } = await import('../../sagemaker/logs-client.js')
   return createLogsClient({ region: options.region ?? provider.region, profile: options.profile ?? provider.profile, endpoint: logsEndpoint(provider.endpoint, env) })
 }
 

@@ -2,21 +2,21 @@
 // takes the state lock only for itself: creating the deferred warm starts whose parents have just ended, and, once the
 // wait is over, recording each job's final status, times, failure reason and best training job with the outputs, so
 // that the next plan finds no drift and `output` and `state list` are current.
-import type { Diagnostic } from '../diagnostics/index.js'
-import { Diagnostics } from '../diagnostics/index.js'
-import { bestTrainingJobFields } from '../apply/best.js'
-import { executePlan, type ApplyEvent, type ApplyResultEntry } from '../apply/engine.js'
-import { jobOps } from '../sagemaker/jobs.js'
-import { finalFields, patchJob } from '../apply/records.js'
-import type { ResourceChange } from '../plan/types.js'
-import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
-import type { StateBackend } from '../state/backend.js'
-import type { HeldLock } from '../state/lock.js'
-import type { JobRecord, State } from '../model/state.js'
-import { mapLimit } from '../util/pool.js'
-import { outputsOf, requestResolver, type ApplyPayload, type Evaluated, type PreparedApply } from './apply.js'
-import { lockBackend, readStateFrom } from './state.js'
-import type { JobSnapshot, WatchTarget } from './watch-model.js'
+import type { Diagnostic } from '../../diagnostics/index.js'
+import { Diagnostics } from '../../diagnostics/index.js'
+import { bestTrainingJobFields } from '../../apply/best.js'
+import { executePlan, type ApplyEvent, type ApplyResultEntry } from '../../apply/engine.js'
+import { jobOps } from '../../sagemaker/jobs.js'
+import { finalFields, patchJob } from '../../apply/records.js'
+import type { ResourceChange } from '../../plan/types.js'
+import { isSageMakerError, type SageMakerApi } from '../../sagemaker/types.js'
+import type { StateBackend } from '../../state/backend.js'
+import type { HeldLock } from '../../state/lock.js'
+import type { JobRecord, State } from '../../model/state.js'
+import { mapLimit } from '../../util/pool.js'
+import { outputsOf, requestResolver, type ApplyPayload, type Evaluated, type PreparedApply } from '../apply.js'
+import { lockBackend, readStateFrom } from '../setup/state.js'
+import type { JobSnapshot, WatchTarget } from '../../watch/model.js'
 
 /** A write after a wait waits this long for the lock at least: another run's write is short. */
 const MIN_LOCK_WAIT_MS = 10_000
