@@ -10,9 +10,10 @@
 // wall / (startup + ceil(N / 100) × 50 ms). Every kind of run is interleaved with the others, round by round.
 //
 // Usage: npm run bench:plan [-- --sizes=300,1000] [-- --runs=5] [-- --update-readme]
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { startEndpoint, type Endpoint } from '../src/endpoint/server.js'
 import { endpointEnv, root, runCli, type CliRun } from '../test/helpers/cli.js'
 import { generatedConfiguration, ROOMY } from './generate.js'
@@ -31,8 +32,18 @@ const runsArg = argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.lengt
 /** Median of 5 by default; more runs steady the numbers on a busy machine. */
 const RUNS = runsArg ? Number(runsArg) : 5
 
-/** The CLI against the endpoint: spawned, not spawnSync, as that endpoint runs in this process's event loop. */
-const sageform = (args: string[], cwd: string, endpoint: Endpoint) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
+const CPU_FILE = join(mkdtempSync(join(tmpdir(), 'sageform-cpu-')), 'cpu.txt')
+const CPU_TIMER = pathToFileURL(join(root, 'bench', 'cpu-time.mjs')).href
+
+/**
+ * The CLI against the endpoint: spawned, not spawnSync, as that endpoint runs in this process's event loop. `cpu` is
+ * the process's own CPU time (user + system), far less sensitive than wall time to the load of a shared machine.
+ */
+async function sageform(args: string[], cwd: string, endpoint: Endpoint): Promise<CliRun & { cpu: number }> {
+  rmSync(CPU_FILE, { force: true })
+  const run = await runCli(args, { cwd, env: endpointEnv(endpoint.url, { NODE_OPTIONS: `--import=${CPU_TIMER}`, SAGEFORM_CPU_FILE: CPU_FILE }) })
+  return { ...run, cpu: existsSync(CPU_FILE) ? Number(readFileSync(CPU_FILE, 'utf8')) / 1e6 : NaN }
+}
 
 function check(run: CliRun, expected: number, what: string): void {
   if (run.status !== expected) throw new Error(`${what}: exit ${run.status}, expected ${expected}\n${run.stdout}\n${run.stderr}`)
@@ -56,6 +67,8 @@ interface Row {
   startups: number[]
   validates: number[]
   validate: number
+  /** Median CPU time of plan, validate and plan --refresh=false. */
+  cpu: { plan: number; validate: number; offline: number }
   /** validate + the round trips: issue 17's yardstick. */
   ideal: number
   ratio: number
@@ -94,6 +107,7 @@ async function measure(n: number): Promise<Row> {
       const startups: number[] = []
       const validates: number[] = []
       const walls: number[] = []
+      const cpu = { plan: [] as number[], validate: [] as number[], offline: [] as number[] }
       const servers: number[] = []
       const calls: Array<Record<string, number>> = []
       // Interleaved, so that both kinds of run see the same machine (other load comes and goes).
@@ -101,14 +115,17 @@ async function measure(n: number): Promise<Row> {
         const validate = await sageform(['validate'], dir, endpoint)
         check(validate, 0, 'validate')
         validates.push(validate.seconds)
+        cpu.validate.push(validate.cpu)
         const offline = await sageform(['plan', '--refresh=false', '--detailed-exitcode'], dir, endpoint)
         check(offline, 0, 'plan --refresh=false')
         startups.push(offline.seconds)
+        cpu.offline.push(offline.cpu)
         const before = endpoint.callCounts()
         serverMs = 0
         const run = await sageform(['plan', '--detailed-exitcode'], dir, endpoint)
         check(run, 0, `plan of ${n} jobs`)
         walls.push(run.seconds)
+        cpu.plan.push(run.cpu)
         servers.push(serverMs / 1000)
         calls.push(diff(endpoint.callCounts(), before))
       }
@@ -118,7 +135,7 @@ async function measure(n: number): Promise<Row> {
       const roundTrips = Math.ceil(n / PAGE) * (LATENCY_MS / 1000)
       const ideal = validate + roundTrips
       const server = servers[walls.indexOf(wall)]!
-      return { n, wall, startup, validate, calls, ideal, ratio: wall / ideal, ratioToStartup: wall / (startup + roundTrips), server, setup: setupSeconds, walls, startups, validates }
+      return { n, wall, startup, validate, cpu: { plan: median(cpu.plan), validate: median(cpu.validate), offline: median(cpu.offline) }, calls, ideal, ratio: wall / ideal, ratioToStartup: wall / (startup + roundTrips), server, setup: setupSeconds, walls, startups, validates }
     } finally {
       await endpoint.close()
     }
@@ -147,12 +164,16 @@ const callText = (runs: Array<Record<string, number>>) => {
 }
 const verdict = (r: Row, ratio: number) => (r.n === TARGET_SIZE ? (ratio <= TARGET_RATIO ? ` ≤ ${TARGET_RATIO}` : ` > ${TARGET_RATIO}`) : '')
 const table = [
-  '| jobs in state | plan wall time | calls per plan | validate | ideal (validate + round trips) | plan / ideal | endpoint compute | (plan − endpoint compute) / ideal | plan --refresh=false | plan / (--refresh=false + round trips) |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  '| jobs in state | plan wall time | validate | ideal (validate + round trips) | plan / ideal | (plan − endpoint compute) / ideal |',
+  '| --- | --- | --- | --- | --- | --- |',
   ...rows.map((r) => {
     const adjusted = (r.wall - r.server) / r.ideal
-    return `| ${r.n.toLocaleString('en-US')} | ${r.wall.toFixed(3)} s | ${callText(r.calls)} | ${r.validate.toFixed(3)} s | ${r.ideal.toFixed(3)} s | ${r.ratio.toFixed(2)}${verdict(r, r.ratio)} | ${r.server.toFixed(3)} s | ${adjusted.toFixed(2)}${verdict(r, adjusted)} | ${r.startup.toFixed(3)} s | ${r.ratioToStartup.toFixed(2)} |`
+    return `| ${r.n.toLocaleString('en-US')} | ${r.wall.toFixed(3)} s | ${r.validate.toFixed(3)} s | ${r.ideal.toFixed(3)} s | ${r.ratio.toFixed(2)}${verdict(r, r.ratio)} | ${adjusted.toFixed(2)}${verdict(r, adjusted)} |`
   }),
+  '',
+  '| jobs in state | calls per plan | endpoint compute | plan --refresh=false | plan / (--refresh=false + round trips) | CPU: plan, validate, --refresh=false | CPU: plan / validate |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.n.toLocaleString('en-US')} | ${callText(r.calls)} | ${r.server.toFixed(3)} s | ${r.startup.toFixed(3)} s | ${r.ratioToStartup.toFixed(2)} | ${r.cpu.plan.toFixed(3)} s, ${r.cpu.validate.toFixed(3)} s, ${r.cpu.offline.toFixed(3)} s | ${(r.cpu.plan / r.cpu.validate).toFixed(2)} |`),
 ].join('\n')
 
 console.log(`plan, cold wall time, median of ${RUNS}, endpoint latency ${LATENCY_MS} ms (node ${process.version}, ${process.platform})`)
@@ -173,8 +194,9 @@ ${table}
 
 - calls: those of the median plan, with [fewest–most] when the plans differed.
 - endpoint compute: the in-process endpoint's own time beyond the added latency (the simulator's cost, not sageform's).
-- plan --refresh=false: what plan costs without SageMaker (configuration, state, planning, rendering); the last column
-  compares plan with it, so what is left is the refresh itself (loading the SDK, the calls, reading their answers).
+- plan --refresh=false: what plan costs without SageMaker (configuration, state, planning, rendering); plan / (that +
+  round trips) leaves only the refresh itself (loading the SDK, the calls, reading their answers).
+- CPU: each process's own CPU time (user + system), medians; unlike wall time it hardly moves with the machine's load.
 `
   const start = text.indexOf('## plan')
   const next = start === -1 ? -1 : text.indexOf('\n## ', start + 1)
