@@ -225,7 +225,11 @@ export class StateSerializer {
       else {
         const entries = this.resourceEntries(state.resources)
         if (entries.length === 0) pieces.push(Buffer.from('{}'))
-        else pieces.push(Buffer.from('{\n    '), ...entries.flatMap((entry, j) => (j === 0 ? [entry] : [ENTRY_SEPARATOR, entry])), Buffer.from('\n  }'))
+        else {
+          pieces.push(Buffer.from('{\n    '))
+          for (const [j, entry] of entries.entries()) pieces.push(...(j === 0 ? [entry] : [ENTRY_SEPARATOR, entry]))
+          pieces.push(Buffer.from('\n  }'))
+        }
       }
     }
     pieces.push(Buffer.from('\n}\n'))
