@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { QUOTA, QUOTA_SERVICE_CODE, QUOTA_SERVICE_NAME, instanceQuotaName, knownQuotas, type KnownQuota } from '../model/quotas.js'
 import { ServiceError, quotaExceeded, validationError } from './errors.js'
 import { paginate } from './listing.js'
-import type { Context } from './store.js'
+import type { Context, TrainingJobRecord } from './store.js'
 import { endOf } from './training.js'
 import type { JsonObject } from './types.js'
 
@@ -168,15 +168,27 @@ function instancesOf(resourceConfig: JsonObject | undefined, spot: boolean): Ins
   return { spot, byType, total: [...byType.values()].reduce((s, n) => s + n, 0) }
 }
 
+/** A job's spec never changes, so what it holds is worked out once: usage() visits every job on each Create. */
+const held = new WeakMap<TrainingJobRecord, ReadonlyArray<readonly [string, number]>>()
+
+/** The instances a running job holds, per quota name. */
+function heldBy(job: TrainingJobRecord): ReadonlyArray<readonly [string, number]> {
+  let quotas = held.get(job)
+  if (!quotas) {
+    const instances = instancesOf(job.spec.ResourceConfig, job.spec.EnableManagedSpotTraining === true)
+    quotas = [...[...instances.byType].map(([type, n]) => [instanceQuotaName(type, instances.spot), n] as const), [instances.spot ? QUOTA.instancesAcrossSpotTraining : QUOTA.instancesAcrossTraining, instances.total] as const]
+    held.set(job, quotas)
+  }
+  return quotas
+}
+
 /** What running training jobs hold now, per quota name: a job holds its instances until it has ended (Stopping too). */
 function usage(ctx: Context): Map<string, number> {
   const out = new Map<string, number>()
   const add = (name: string, n: number) => out.set(name, (out.get(name) ?? 0) + n)
   for (const job of ctx.store.trainingJobs.values()) {
     if (endOf(job) <= ctx.now) continue
-    const held = instancesOf(job.spec.ResourceConfig, job.spec.EnableManagedSpotTraining === true)
-    for (const [type, n] of held.byType) add(instanceQuotaName(type, held.spot), n)
-    add(held.spot ? QUOTA.instancesAcrossSpotTraining : QUOTA.instancesAcrossTraining, held.total)
+    for (const [name, n] of heldBy(job)) add(name, n)
   }
   return out
 }

@@ -2,26 +2,8 @@
 // rate limiting); this layer only shapes inputs and outputs, bounds every call (timeouts.ts) and turns every failure
 // into a SageMakerError.
 
-import {
-  AddTagsCommand,
-  CreateHyperParameterTuningJobCommand,
-  CreateTrainingJobCommand,
-  DeleteHyperParameterTuningJobCommand,
-  DeleteTagsCommand,
-  DeleteTrainingJobCommand,
-  DescribeHyperParameterTuningJobCommand,
-  DescribeTrainingJobCommand,
-  ListTagsCommand,
-  ListTrainingJobsForHyperParameterTuningJobCommand,
-  SageMakerClient,
-  SearchCommand,
-  SageMakerServiceException,
-  StopHyperParameterTuningJobCommand,
-  StopTrainingJobCommand,
-  UpdateTrainingJobCommand,
-  type SageMakerClientConfig,
-  type UpdateTrainingJobRequest,
-} from '@aws-sdk/client-sagemaker'
+import { createRequire } from 'node:module'
+import type { SageMakerClient, SageMakerClientConfig, UpdateTrainingJobRequest } from '@aws-sdk/client-sagemaker'
 import {
   SageMakerError,
   isSageMakerError,
@@ -40,6 +22,27 @@ import {
 } from './types.js'
 import { withExactLongs } from '../model/api.js'
 import { bounded, requestHandlerOptions, requestTimeoutMs, trackEndpoint, type SendOptions } from './timeouts.js'
+
+// Required, not imported: imported from ESM, the SDK's 800 kB CommonJS bundle is first scanned for its export names
+// (cjs-module-lexer) and then compiled; required, it is only compiled. About 0.1 s of CPU per run that talks to SageMaker.
+const {
+  AddTagsCommand,
+  CreateHyperParameterTuningJobCommand,
+  CreateTrainingJobCommand,
+  DeleteHyperParameterTuningJobCommand,
+  DeleteTagsCommand,
+  DeleteTrainingJobCommand,
+  DescribeHyperParameterTuningJobCommand,
+  DescribeTrainingJobCommand,
+  ListTagsCommand,
+  ListTrainingJobsForHyperParameterTuningJobCommand,
+  SageMakerClient: SdkClient,
+  SearchCommand,
+  SageMakerServiceException,
+  StopHyperParameterTuningJobCommand,
+  StopTrainingJobCommand,
+  UpdateTrainingJobCommand,
+} = createRequire(import.meta.url)('@aws-sdk/client-sagemaker') as typeof import('@aws-sdk/client-sagemaker')
 
 export interface SageMakerClientOptions {
   region?: string
@@ -83,7 +86,7 @@ export function createSageMakerClient(options: SageMakerClientOptions = {}): Sag
   // The SDK warns on every run under Node 20 that releases after January 2027 need Node 22. sageform users cannot act
   // on that per run (CI already tests Node 22), so it is silenced unless the user chose otherwise.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
-  return new SdkSageMaker(new SageMakerClient(clientConfig(options)), options.profile, options.requestTimeoutMs ?? requestTimeoutMs())
+  return new SdkSageMaker(new SdkClient(clientConfig(options)), options.profile, options.requestTimeoutMs ?? requestTimeoutMs())
 }
 
 class SdkSageMaker implements SageMakerApi {
@@ -184,7 +187,7 @@ class SdkSageMaker implements SageMakerApi {
       MaxResults: SEARCH_PAGE_SIZE,
     }
     return this.pages('Search', (NextToken, options) =>
-      this.sdk.send(new SearchCommand({ ...input, NextToken }), options).then((page) => ({ items: page.Results, next: page.NextToken })),
+      this.sdk.send(projected(new SearchCommand({ ...input, NextToken }), TAGGED_JOB_MEMBERS), options).then((page) => ({ items: page.Results, next: page.NextToken })),
     )
   }
 
@@ -236,6 +239,56 @@ class SdkSageMaker implements SageMakerApi {
   }
 }
 
+/**
+ * The members of a Search record searchByTag returns (what refresh and import read of a job): Search has no
+ * projection, and its full records (a training job's whole Create request, status history and metrics) cost far more
+ * to deserialise, field by field against the API's schema, than the few members read of them.
+ */
+const TAGGED_JOB_MEMBERS: Record<string, readonly string[]> = {
+  TrainingJob: ['TrainingJobName', 'TrainingJobArn', 'TrainingJobStatus', 'SecondaryStatus', 'FailureReason', 'Tags', 'CreationTime', 'TrainingEndTime', 'TuningJobArn'],
+  HyperParameterTuningJob: ['HyperParameterTuningJobName', 'HyperParameterTuningJobArn', 'HyperParameterTuningJobStatus', 'FailureReason', 'Tags', 'CreationTime', 'HyperParameterTuningEndTime'],
+}
+
+type SearchCommandInstance = InstanceType<typeof SearchCommand>
+
+/**
+ * The command with each successful answer's records cut down to `members` before the SDK deserialises them. It works
+ * on the raw body of each attempt, below the SDK's deserialiser: errors, retries and signing are the SDK's as ever, and
+ * a body that is not the JSON expected reaches the SDK untouched.
+ */
+function projected(command: SearchCommandInstance, members: Record<string, readonly string[]>): SearchCommandInstance {
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args)
+      const response = result.response as { statusCode?: number; body?: unknown }
+      if (response.statusCode === undefined || response.statusCode >= 300 || !isAsyncIterable(response.body)) return result
+      const chunks: Buffer[] = []
+      for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Uint8Array))
+      const raw = Buffer.concat(chunks)
+      response.body = raw
+      try {
+        const page = JSON.parse(raw.toString('utf8')) as { Results?: Array<Record<string, Record<string, unknown> | undefined>> }
+        if (!Array.isArray(page.Results)) return result
+        page.Results = page.Results.map((record) => Object.fromEntries(Object.entries(members).flatMap(([kind, keep]) => (record?.[kind] ? [[kind, pick(record[kind], keep)]] : []))))
+        response.body = Buffer.from(JSON.stringify(page))
+      } catch {
+        // Not JSON: the SDK's deserialiser says what is wrong with it.
+      }
+      return result
+    },
+    { step: 'deserialize', priority: 'low', name: 'sageformSearchProjection' },
+  )
+  return command
+}
+
+function pick(entity: Record<string, unknown>, keep: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keep.flatMap((key) => (entity[key] === undefined ? [] : [[key, entity[key]]])))
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value
+}
+
 // The model requires the ARN in both Create responses; an empty one must not reach the state file unnoticed.
 function requiredArn(arn: string | undefined, operation: string): string {
   if (!arn) throw new SageMakerError('InvalidResponse', `SageMaker answered ${operation} without an ARN.`)
@@ -269,7 +322,7 @@ function toSageMakerError(err: unknown, profile: string | undefined): SageMakerE
 
 // DescribeTrainingJob answers a missing job with ValidationException "Requested resource not found." instead of the
 // modelled ResourceNotFound (aws/aws-sdk#165); folding both into one code keeps callers from matching messages.
-function serviceCode(err: SageMakerServiceException): string {
+function serviceCode(err: InstanceType<typeof SageMakerServiceException>): string {
   if (err.name === 'ValidationException' && /requested resource not found/i.test(err.message)) return 'ResourceNotFound'
   return err.name
 }

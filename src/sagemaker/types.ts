@@ -59,7 +59,11 @@ export interface SageMakerApi {
   addTags(arn: string, tags: Record<string, string>): Promise<void>
   /** An empty list sends nothing (the service rejects an empty TagKeys). */
   deleteTags(arn: string, keys: string[]): Promise<void>
-  /** Search with tag filters: every record whose tag `key` equals `value`, following NextToken, 100 per page. */
+  /**
+   * Search with tag filters: every record whose tag `key` equals `value`, following NextToken, 100 per page. A record
+   * carries only a job's name, ARN, status (and secondary status), failure reason, tags, creation and end times, and
+   * (training jobs) the tuning job that launched it.
+   */
   searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]>
   /**
    * Every InProgress job of the account and region (Search on the status, 100 per page): what counts against the

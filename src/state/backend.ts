@@ -29,7 +29,7 @@ import {
 import type { State } from '../model/state.js'
 
 function imageOf(state: State | StateImage): StateImage {
-  return 'text' in state ? state : stateImage(state)
+  return 'bytes' in state ? state : stateImage(state)
 }
 
 export interface StateBackend {
@@ -98,7 +98,7 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
     },
     async write(state) {
       const image = imageOf(state)
-      const bytes = Buffer.from(image.text)
+      const bytes = image.bytes
       for (let attempt = 1; ; attempt++) {
         if (!(ownVersion && attempt === 1)) {
           const current = await store.get(key)

@@ -63,7 +63,7 @@ export function stateFileWriter(dir: string): (image: StateImage) => Promise<voi
       refuseUnsafeReplace(existing.kind === 'bytes' ? parseState(existing.bytes.toString('utf8'), path) : existing, image, path)
       if (existing.kind === 'bytes') await writeAtomic(backupPath(dir), existing.bytes)
     }
-    await writeAtomic(path, image.text)
+    await writeAtomic(path, image.bytes)
     await syncDirectory(dir)
     written = await identity(path)
   }
@@ -188,6 +188,8 @@ function jobProblem(job: unknown, at: string): string | undefined {
 export interface StateImage {
   readonly lineage: string
   readonly serial: number
+  /** UTF-8, as the file holds it. */
+  readonly bytes: Buffer
   readonly text: string
 }
 
@@ -202,51 +204,67 @@ export function serialize(state: State): string {
 
 /**
  * Serialises states as JSON.stringify(state, null, 2) would, with resources and outputs sorted by name, keeping each
- * resource's text: serialising again after a few resources changed costs those resources, not the whole state.
+ * resource's bytes: serialising again after a few resources changed costs those resources, not the whole state, and
+ * the file's bytes are the kept pieces copied once (no string of the whole state to build and encode per write).
  */
 export class StateSerializer {
-  /** By address: the resource's line(s) in `resources`, indented, as last serialised. */
-  private readonly resources = new Map<string, string>()
+  /** By address: the resource's line(s) in `resources`, indented and encoded, as last serialised. */
+  private readonly resources = new Map<string, Buffer>()
 
   /** `touched`: the resources that may have changed since the last call; undefined when any may have. */
   image(state: State, touched?: ReadonlySet<string>): StateImage {
     if (touched === undefined) this.resources.clear()
     else for (const address of touched) this.resources.delete(address)
     // Every piece is taken from the state now, as it changes after this returns; joining them (the whole state's bytes)
-    // waits until a writer asks for the text.
-    const lines: Array<{ key: string; text: string | string[] }> = []
-    for (const [key, value] of Object.entries(state)) {
-      if (value === undefined) continue
-      const text = key === 'resources' ? this.resourceEntries(state.resources) : indented(key === 'outputs' ? sortKeys(value as Record<string, unknown>) : value, '\n  ')
-      lines.push({ key, text })
+    // waits until a writer asks for them.
+    const pieces: Buffer[] = []
+    const keys = Object.entries(state).filter(([, value]) => value !== undefined)
+    for (const [i, [key, value]] of keys.entries()) {
+      pieces.push(Buffer.from(`${i === 0 ? '{\n' : ',\n'}  ${JSON.stringify(key)}: `))
+      if (key !== 'resources') pieces.push(Buffer.from(indented(key === 'outputs' ? sortKeys(value as Record<string, unknown>) : value, '\n  ')))
+      else {
+        const entries = this.resourceEntries(state.resources)
+        if (entries.length === 0) pieces.push(Buffer.from('{}'))
+        else {
+          pieces.push(Buffer.from('{\n    '))
+          for (const [j, entry] of entries.entries()) pieces.push(...(j === 0 ? [entry] : [ENTRY_SEPARATOR, entry]))
+          pieces.push(Buffer.from('\n  }'))
+        }
+      }
     }
-    let joined: string | undefined
+    pieces.push(Buffer.from('\n}\n'))
+    let bytes: Buffer | undefined
     return {
       lineage: state.lineage,
       serial: state.serial,
+      get bytes() {
+        bytes ??= Buffer.concat(pieces)
+        return bytes
+      },
       get text() {
-        joined ??= `{\n${lines.map(({ key, text }) => `  ${JSON.stringify(key)}: ${typeof text === 'string' ? text : text.length === 0 ? '{}' : `{\n    ${text.join(',\n    ')}\n  }`}`).join(',\n')}\n}\n`
-        return joined
+        return this.bytes.toString('utf8')
       },
     }
   }
 
-  /** Each resource's text, by address. */
-  private resourceEntries(resources: State['resources']): string[] {
+  /** Each resource's bytes, by address. */
+  private resourceEntries(resources: State['resources']): Buffer[] {
     const addresses = Object.keys(resources).sort(byCodeUnit)
     const entries = addresses.map((address) => {
-      let text = this.resources.get(address)
-      if (text === undefined) {
-        text = `${JSON.stringify(address)}: ${indented(resources[address], '\n    ')}`
-        this.resources.set(address, text)
+      let entry = this.resources.get(address)
+      if (entry === undefined) {
+        entry = Buffer.from(`${JSON.stringify(address)}: ${indented(resources[address], '\n    ')}`)
+        this.resources.set(address, entry)
       }
-      return text
+      return entry
     })
     // Forget resources gone from the state, so the cache never outgrows it.
     if (this.resources.size > addresses.length) for (const address of this.resources.keys()) if (!(address in resources)) this.resources.delete(address)
     return entries
   }
 }
+
+const ENTRY_SEPARATOR = Buffer.from(',\n    ')
 
 /** JSON.stringify(value, null, 2) as it reads nested at the depth `newline` indents to. */
 function indented(value: unknown, newline: string): string {

@@ -1,6 +1,6 @@
 // Reads what exists remotely for the jobs sageform manages: one Search per job type, filtered by the state's lineage
-// tag (100 full records a page), so a refresh of N jobs costs about ceil(N/100) calls, not N. Only jobs Search did not
-// return (it is eventually consistent) are looked up one by one.
+// tag (100 records a page, cut to the members read here: see searchByTag), so a refresh of N jobs costs about
+// ceil(N/100) calls, not N. Only jobs Search did not return (it is eventually consistent) are looked up one by one.
 import { jobFamily, type JobFamily, type ResourceType } from '../../config/module.js'
 import type { Diagnostic } from '../../diagnostics/index.js'
 import { pendingJobs, remoteKey, type RemoteSnapshot } from '../../planner/planner.js'
