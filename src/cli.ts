@@ -4,6 +4,10 @@ import { reportUnknownCommand, writeUsageError } from './commands/help.js'
 import { COMMANDS } from './commands/index.js'
 import { oneLine } from './ui/escape.js'
 
+// package.json's oclif.commands.target is the bundle of this module (dist/bundle/cli.js), so that oclif finds the commands
+// in the module already loaded instead of loading dist/commands/ and a second @oclif/core beside the bundle's.
+export { COMMANDS }
+
 export async function run(argv: string[]): Promise<void> {
   try {
     await runOclif(helpCommandArgv(hoistGlobalChdir(argv)), import.meta.url)
