@@ -1,12 +1,7 @@
 import { flush, handle, run as runOclif } from '@oclif/core'
 import { helpCommandArgv, hoistGlobalChdir } from './commands/args.js'
 import { reportUnknownCommand, writeUsageError } from './commands/help.js'
-import { COMMANDS } from './commands/index.js'
 import { oneLine } from './ui/escape.js'
-
-// package.json's oclif.commands.target is the bundle of this module (dist/bundle/cli.js), so that oclif finds the commands
-// in the module already loaded instead of loading dist/commands/ and a second @oclif/core beside the bundle's.
-export { COMMANDS }
 
 export async function run(argv: string[]): Promise<void> {
   try {
@@ -24,7 +19,10 @@ export async function run(argv: string[]): Promise<void> {
  * oclif reads `validate extra` as a command `validate:extra`: for a command that takes no argument, an extra word is
  * reported as such. Otherwise the command itself is unknown. Either way one sentence, a hint, and exit 1.
  */
-function unknownCommand(id: string, argv: string[]): void {
+async function unknownCommand(id: string, argv: string[]): Promise<void> {
+  // Imported only on this error path: with oclif.manifest.json (written by the build) oclif lists and describes the
+  // commands without loading them, so `sageform --help` never evaluates the command modules.
+  const { COMMANDS } = await import('./commands/index.js')
   const words = id.split(':')
   const known = Object.keys(COMMANDS)
   const command = words.map((_, i) => words.slice(0, words.length - i).join(':')).find((prefix) => known.includes(prefix))
