@@ -27,6 +27,15 @@ describe('the npm package', () => {
     assert.deepEqual([...shipped].filter((f) => f.startsWith('src/') || f.startsWith('test/')), [])
   })
 
+  it('ships the bundle bin/run.js starts, the command module oclif loads and the manifest it lists the commands from', () => {
+    const bin = readFileSync(join(root, 'bin', 'run.js'), 'utf8')
+    const entry = /from '\.\.\/(dist\/[^']+)'/.exec(bin)?.[1]
+    assert.ok(entry && shipped.has(entry), `bin/run.js imports ${entry}`)
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { oclif: { commands: { target: string } } }
+    assert.ok(shipped.has(pkg.oclif.commands.target.replace(/^\.\//, '')), pkg.oclif.commands.target)
+    assert.ok(shipped.has('oclif.manifest.json'))
+  })
+
   it('ships every file the code reads beside dist/ (readShippedFile: the API model, the JSON schemas)', () => {
     const read = new Set<string>()
     for (const file of listFiles('src').filter((f) => /\.tsx?$/.test(f))) {
