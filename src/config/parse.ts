@@ -2,7 +2,7 @@
 // HashiCorp's own parser (@cdktn/hcl2json) for the authoritative syntax message.
 import { parseDecimal } from './number.js'
 import { createRequire } from 'node:module'
-import type { Node, Parser } from 'web-tree-sitter'
+import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr, TemplatePart } from './ast.js'
 import { SPLAT_ITEM } from './ast.js'
@@ -10,11 +10,8 @@ import { formatNumber } from './value.js'
 
 let parserPromise: Promise<Parser> | undefined
 
-// web-tree-sitter is imported here, not at the top: commands that reach this module without parsing (--help, which loads
-// every command's module) then never load it.
 function hclParser(): Promise<Parser> {
   parserPromise ??= (async () => {
-    const { Language, Parser } = await import('web-tree-sitter')
     await Parser.init()
     const require = createRequire(import.meta.url)
     const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))
