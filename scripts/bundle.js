@@ -15,7 +15,7 @@
 // from there. A command's entry sits deeper, so the build fails if one holds code that finds files from its own URL.
 import { Plugin } from '@oclif/core'
 import { build } from 'esbuild'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
@@ -26,13 +26,18 @@ rmSync(outdir, { recursive: true, force: true })
 rmSync(manifest, { force: true })
 // One entry per command, where oclif's "pattern" strategy finds it with the manifest: dist/bundle/commands/state/list.js
 // for `state list`. A run loads its own command's module only. The commands are those of dist/commands/index.js (the one
-// list), each from its module named after the id (state:list → state-list.js), checked here.
-const { COMMANDS } = await import(pathToFileURL(join(root, 'dist', 'commands', 'index.js')).href)
+// list), each from the module of dist/commands/ whose default export it is.
+const commandsDir = join(root, 'dist', 'commands')
+const { COMMANDS } = await import(pathToFileURL(join(commandsDir, 'index.js')).href)
+const moduleOf = new Map()
+for (const file of readdirSync(commandsDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+  const { default: command } = await import(pathToFileURL(join(commandsDir, file)).href)
+  if (command) moduleOf.set(command, join(commandsDir, file))
+}
 const commandEntries = {}
 for (const [id, command] of Object.entries(COMMANDS)) {
-  const file = join(root, 'dist', 'commands', `${id.replace(/:/g, '-')}.js`)
-  if ((await import(pathToFileURL(file).href)).default !== command) throw new Error(`${file} does not export command ${id} as its default`)
-  commandEntries[join('commands', ...id.split(':'))] = file
+  if (!moduleOf.has(command)) throw new Error(`command ${id} of dist/commands/index.js is no module's default export`)
+  commandEntries[join('commands', ...id.split(':'))] = moduleOf.get(command)
 }
 const { metafile } = await build({
   entryPoints: { cli: join(root, 'dist', 'cli.js'), ...commandEntries },
