@@ -39,6 +39,20 @@ for (const [id, command] of Object.entries(COMMANDS)) {
   if (!moduleOf.has(command)) throw new Error(`command ${id} of dist/commands/index.js is no module's default export`)
   commandEntries[join('commands', ...id.split(':'))] = moduleOf.get(command)
 }
+// @oclif/core sorts its commands with localeCompare at every start: the first call loads ICU's collation data, 8–10 ms of
+// CPU (bench/README.md, "Start-up"). Command ids are ASCII, for which code-unit order is the same: compare them so. The
+// build fails if a new @oclif/core no longer has that line.
+const OCLIF_SORT = '.sort((a, b) => a.id.localeCompare(b.id));'
+const oclifSort = {
+  name: 'oclif-command-sort',
+  setup(b) {
+    b.onLoad({ filter: /@oclif[\\/]core[\\/]lib[\\/]config[\\/]plugin\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8')
+      if (!text.includes(OCLIF_SORT)) throw new Error(`${path} no longer sorts its commands with ${OCLIF_SORT}: see scripts/bundle.js`)
+      return { contents: text.replace(OCLIF_SORT, '.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));'), loader: 'js' }
+    })
+  },
+}
 const { metafile } = await build({
   entryPoints: { cli: join(root, 'dist', 'cli.js'), ...commandEntries },
   outdir,
@@ -52,6 +66,7 @@ const { metafile } = await build({
   // The CommonJS code in the bundle (@oclif/core and its dependencies) calls require() for node's own modules.
   banner: { js: "import { createRequire as __sageformRequire } from 'node:module'; const require = __sageformRequire(import.meta.url);" },
   logLevel: 'warning',
+  plugins: [oclifSort],
   metafile: true,
   absWorkingDir: root,
 })
