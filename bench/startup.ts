@@ -1,7 +1,9 @@
 // Cold wall time of the commands that must not pay for the live view (`--help`, `validate`, `plan`), each run a fresh
 // process, and whether each of them loaded ink or react at all (bench/track-modules.mjs records every module resolved
 // under node_modules/ink or node_modules/react). Also the cost of the live view itself: importing src/ui/live in a
-// fresh process (what `apply --wait` and `watch` pay, on a terminal only), against a bare `node` start.
+// fresh process (what `apply --wait` and `watch` pay, on a terminal only), against a bare `node` start. Each command is
+// measured interleaved with a bare `node -e ''` and shown as ratios to it, beside issue 17's targets (--help ≤ 2 ×,
+// validate ≤ 3 ×).
 //
 // With --baseline DIR (another checkout of sageform, built), every command also runs from DIR, the two interleaved run
 // by run so that the machine's load weighs on both alike, and the table shows both.
@@ -52,6 +54,7 @@ function coldMedians(variants: string[][]): Timing[] {
 }
 
 const fmt = (t: Timing) => `${t.wall.toFixed(3)} s (CPU ${t.cpu.toFixed(3)} s)`
+const ratios = (t: Timing, bare: Timing) => `${(t.wall / bare.wall).toFixed(1)} ×, CPU ${(t.cpu / bare.cpu).toFixed(1)} ×`
 const over = (t: Timing, base: Timing) => `+${(t.wall - base.wall).toFixed(3)} s (CPU +${(t.cpu - base.cpu).toFixed(3)} s)`
 
 /** The ink/react modules a command resolved, by package. */
@@ -75,19 +78,20 @@ const work = mkdtempSync(join(tmpdir(), 'sageform-bench-startup-'))
 try {
   const example = join(work, 'bayesian-tuning')
   cpSync(join(root, 'examples', 'bayesian-tuning'), example, { recursive: true })
-  const cases: Array<[string, string[]]> = [
-    ['sageform --help', ['--help']],
-    ['sageform validate (examples/bayesian-tuning)', ['validate', '-C', example]],
-    ['sageform plan --refresh=false (examples/bayesian-tuning)', ['plan', '--refresh=false', '-C', example]],
+  // Issue 17's targets, as ratios to a bare node start measured interleaved with the same command.
+  const cases: Array<[string, string[], number | undefined]> = [
+    ['sageform --help', ['--help'], 2],
+    ['sageform validate (examples/bayesian-tuning)', ['validate', '-C', example], 3],
+    ['sageform plan --refresh=false (examples/bayesian-tuning)', ['plan', '--refresh=false', '-C', example], undefined],
   ]
   const baselineBin = BASELINE ? join(BASELINE, 'bin', 'run.js') : undefined
   const live = join(root, 'dist', 'ui', 'live', 'view.js')
   // What the commands would cost if the live view were imported eagerly: the same run with view.js preloaded.
   const eager = existsSync(live) ? ['--import', pathToFileURL(live).href] : undefined
-  const rows = cases.map(([name, args]) => {
-    const variants = [[bin, ...args], ...(eager ? [[...eager, bin, ...args]] : []), ...(baselineBin ? [[baselineBin, ...args]] : [])]
-    const [timing, withView, baseline] = coldMedians(variants)
-    return { name, timing: timing!, withView: eager ? withView : undefined, baseline: eager ? baseline : withView, loaded: loadedViewModules(args) }
+  const rows = cases.map(([name, args, target]) => {
+    const variants = [['-e', ''], [bin, ...args], ...(eager ? [[...eager, bin, ...args]] : []), ...(baselineBin ? [[baselineBin, ...args]] : [])]
+    const [bare, timing, withView, baseline] = coldMedians(variants)
+    return { name, target, bare: bare!, timing: timing!, withView: eager ? withView : undefined, baseline: eager ? baseline : withView, loaded: loadedViewModules(args) }
   })
 
   const bare = coldMedian(['-e', ''])
@@ -95,11 +99,12 @@ try {
   const importInk = coldMedian(['--input-type=module', '-e', "await import('ink'); await import('react')"])
 
   console.log(`cold wall time (and CPU time), median of ${RUNS} (node ${process.version}, ${process.platform}, load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`)
-  console.log(`| command | median (as shipped: view not loaded) | with the live view loaded eagerly |${BASELINE ? ' baseline |' : ''} loads ink/react |`)
-  console.log(`| --- | --- | --- |${BASELINE ? ' --- |' : ''} --- |`)
+  console.log(`| command | median (as shipped: view not loaded) | × bare node: wall, CPU (target) | with the live view loaded eagerly |${BASELINE ? ' baseline |' : ''} loads ink/react |`)
+  console.log(`| --- | --- | --- | --- |${BASELINE ? ' --- |' : ''} --- |`)
   for (const row of rows) {
-    const baseline = row.baseline === undefined ? '' : ` ${fmt(row.baseline)} |`
-    console.log(`| ${row.name} | ${fmt(row.timing)} | ${row.withView ? fmt(row.withView) : '—'} |${baseline} ${row.loaded.length === 0 ? 'no' : `yes: ${row.loaded.join(', ')}`} |`)
+    const baseline = row.baseline === undefined ? '' : ` ${fmt(row.baseline)} (${ratios(row.baseline, row.bare)}) |`
+    const target = row.target === undefined ? '' : ` (${row.timing.wall <= row.target * row.bare.wall ? '≤' : '>'} ${row.target} ×)`
+    console.log(`| ${row.name} | ${fmt(row.timing)} | ${ratios(row.timing, row.bare)}${target} | ${row.withView ? fmt(row.withView) : '—'} |${baseline} ${row.loaded.length === 0 ? 'no' : `yes: ${row.loaded.join(', ')}`} |`)
   }
   console.log('')
   console.log('| fresh process | median | over bare node |')

@@ -1,7 +1,6 @@
 import { flush, handle, run as runOclif } from '@oclif/core'
 import { helpCommandArgv, hoistGlobalChdir } from './commands/args.js'
 import { reportUnknownCommand, writeUsageError } from './commands/help.js'
-import { COMMANDS } from './commands/index.js'
 import { oneLine } from './ui/escape.js'
 
 export async function run(argv: string[]): Promise<void> {
@@ -20,7 +19,10 @@ export async function run(argv: string[]): Promise<void> {
  * oclif reads `validate extra` as a command `validate:extra`: for a command that takes no argument, an extra word is
  * reported as such. Otherwise the command itself is unknown. Either way one sentence, a hint, and exit 1.
  */
-function unknownCommand(id: string, argv: string[]): void {
+async function unknownCommand(id: string, argv: string[]): Promise<void> {
+  // Imported only on this error path: with oclif.manifest.json (written by the build) oclif lists and describes the
+  // commands without loading them, so `sageform --help` never evaluates the command modules.
+  const { COMMANDS } = await import('./commands/index.js')
   const words = id.split(':')
   const known = Object.keys(COMMANDS)
   const command = words.map((_, i) => words.slice(0, words.length - i).join(':')).find((prefix) => known.includes(prefix))

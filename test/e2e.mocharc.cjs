@@ -12,5 +12,11 @@ if (stale) {
   process.stderr.write(`dist/ is older than src/${stale}: the end-to-end tests run the built CLI. Run npm run build first.\n`)
   process.exit(1)
 }
+// bin/run.js runs dist/bundle/ (scripts/bundle.js), built from dist/ after tsc.
+const unbundled = sources.find((f) => mtime(join(root, 'dist', 'bundle', 'cli.js')) < mtime(join(root, 'dist', f.replace(/\.tsx?$/, '.js'))))
+if (unbundled) {
+  process.stderr.write(`dist/bundle/ is older than dist/${unbundled.replace(/\.tsx?$/, '.js')}: the end-to-end tests run the bundle. Run npm run build first.\n`)
+  process.exit(1)
+}
 
 module.exports = { ...common, spec: e2e }

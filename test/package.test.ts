@@ -27,6 +27,17 @@ describe('the npm package', () => {
     assert.deepEqual([...shipped].filter((f) => f.startsWith('src/') || f.startsWith('test/')), [])
   })
 
+  it('ships the bundle bin/run.js starts, the manifest oclif lists the commands from and the module of each command', () => {
+    const bin = readFileSync(join(root, 'bin', 'run.js'), 'utf8')
+    const entry = /from '\.\.\/(dist\/[^']+)'/.exec(bin)?.[1]
+    assert.ok(entry && shipped.has(entry), `bin/run.js imports ${entry}`)
+    assert.ok(shipped.has('oclif.manifest.json'))
+    const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8')) as { commands: Record<string, { relativePath: string[] }> }
+    const modules = Object.values(manifest.commands).map((c) => c.relativePath.join('/'))
+    assert.ok(modules.length >= 19, modules.join(', '))
+    assert.deepEqual(modules.filter((m) => !shipped.has(m)), [])
+  })
+
   it('ships every file the code reads beside dist/ (readShippedFile: the API model, the JSON schemas)', () => {
     const read = new Set<string>()
     for (const file of listFiles('src').filter((f) => /\.tsx?$/.test(f))) {

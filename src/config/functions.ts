@@ -116,11 +116,13 @@ function def<const P extends readonly Param[]>(params: P, body: (args: Args<P>, 
   }
 }
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+// Made on first use: making it loads ICU's data, about 12 ms of CPU that a start-up need not pay.
+let segmenter: Intl.Segmenter | undefined
 /** Terraform measures strings in grapheme clusters, so an emoji with a skin-tone modifier is one character. */
 // Printable ASCII is one grapheme per character; the segmenter takes time quadratic in a long run of it (65 s for a
 // 160 kB file() read).
-const graphemes = (s: string) => (/^[\x20-\x7e]*$/.test(s) ? s.split('') : Array.from(segmenter.segment(s), (g) => g.segment))
+const graphemes = (s: string) =>
+  /^[\x20-\x7e]*$/.test(s) ? s.split('') : Array.from((segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(s), (g) => g.segment)
 
 /** Go sorts strings bytewise (UTF-8), which differs from JavaScript's UTF-16 order above the BMP. */
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b))
