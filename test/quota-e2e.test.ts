@@ -136,7 +136,7 @@ describe('quotas end to end: plan refuses, the quota is raised, plan passes, app
   })
 
   it('apply without a plan file (the cron path) checks the plan it makes: refused before anything is created', async () => {
-    const zero = await startEndpoint({ timeScale: 1, quotas: { [M5_LARGE]: 0 } })
+    const zero = await startEndpoint({ manualClock: {}, quotas: { [M5_LARGE]: 0 } })
     try {
       const dir = workDir(resource('cron'))
       const env = endpointEnv(zero.url)

@@ -70,7 +70,7 @@ describe('-target', function () {
   })
 
   describe('built CLI against the local endpoint', () => {
-    const open = endpointsOfSuite({ timeScale: 1 })
+    const open = endpointsOfSuite({ manualClock: {} })
 
     it('a saved targeted plan applies only its targets; destroy -target stops a target and its dependents', async () => {
       const { endpoint } = await open()
