@@ -123,7 +123,8 @@ describe('escaping what reaches the terminal', () => {
     }
 
     before(async () => {
-      endpoint = await startEndpoint({ timeScale: 3600 })
+      // A simulated minute per request: apply --wait sees the job fail after a few polls, however slow the machine.
+      endpoint = await startEndpoint({ manualClock: { secondsPerRequest: 60 } })
       dir = mkdtempSync(join(tmpdir(), 'sageform-escape-'))
       // The local endpoint fails a job whose environment names SAGEFORM_SIMULATE_FAILURE, with that value as the reason.
       writeFileSync(
@@ -156,7 +157,7 @@ describe('escaping what reaches the terminal', () => {
     })
 
     it('apply --wait (plain lines), the drift line of plan, plan --markdown, watch, state show, show and logs', async () => {
-      const applied = await cli(['apply', '--auto-approve', '--wait', '--poll-interval', '1s'])
+      const applied = await cli(['apply', '--auto-approve', '--wait', '--poll-interval', '100ms'])
       const shown = `exit ${applied.status}\n--- stdout\n${applied.stdout}\n--- stderr\n${applied.stderr}`
       assert.equal(applied.status, 3, shown)
       clean(applied, 'apply --wait')
