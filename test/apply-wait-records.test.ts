@@ -30,7 +30,6 @@ function expectExit(run: CliRun, status: number): void {
 }
 
 describe('apply --wait and watch record what they saw', function () {
-  this.timeout(120_000)
   // A simulated minute per request: the waits end after a number of polls, however slow the machine.
   const open = endpointsOfSuite({ manualClock: { secondsPerRequest: 60 } })
 

@@ -24,7 +24,6 @@ ${TRAINING_BODY}}
 `
 
 describe('-chdir (built CLI, local endpoint)', function () {
-  this.timeout(120_000)
   const roots: string[] = []
   after(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 

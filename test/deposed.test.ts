@@ -115,7 +115,6 @@ async function deposedIsStoppedNext(s: Setup, old: string): Promise<void> {
 }
 
 describe('deposed jobs: a replaced job that may still run stays in the state until it has stopped', function () {
-  this.timeout(120_000)
 
   it('StopTrainingJob fails after the replacement was created: exit 1, the old job deposed, the next apply stops it', async () => {
     const s = await setup()
@@ -169,7 +168,6 @@ describe('deposed jobs: a replaced job that may still run stays in the state unt
 })
 
 describe('destroy keeps what it could not stop or delete', function () {
-  this.timeout(120_000)
 
   it('a failing StopTrainingJob keeps the resource; a finished job is reported and counted as forgotten', async () => {
     const s = await setup()
@@ -225,7 +223,6 @@ describe('destroy keeps what it could not stop or delete', function () {
 })
 
 describe('refresh when Search is refused', function () {
-  this.timeout(120_000)
 
   for (const [why, fault] of [
     ['AccessDenied (no sagemaker:Search)', refuse('AccessDeniedException', 'User is not authorized to perform: sagemaker:Search')],

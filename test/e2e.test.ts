@@ -118,7 +118,6 @@ function lockId(run: CliRun): string {
 }
 
 describe('end to end: the CLI against the local endpoint', function () {
-  this.timeout(60_000)
   this.slow(10_000)
 
   let endpoint: Endpoint | undefined

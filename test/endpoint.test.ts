@@ -89,7 +89,6 @@ function violationsOf(shapeName: string, value: unknown): Violation[] {
 const TUNING_CLOCK = { manualClock: { secondsPerRequest: 60 } }
 
 describe('local SageMaker endpoint', function () {
-  this.timeout(20000)
   // 20 simulated seconds per request: a job just created is Starting (60 s at least); one ends within some 30 reads.
   const open = endpointsOfSuite({ manualClock: { secondsPerRequest: 20 } })
 

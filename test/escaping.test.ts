@@ -112,7 +112,6 @@ describe('escaping what reaches the terminal', () => {
   })
 
   describe('every command output, as real processes against the local endpoint', function () {
-    this.timeout(120_000)
     this.slow(20_000)
     let endpoint: Endpoint
     let dir: string

@@ -46,7 +46,6 @@ const ms = (date: Date | undefined) => (date as Date).getTime()
 const SLOW_CLOCK = { manualClock: { secondsPerRequest: 5 } }
 
 describe('local endpoint: CloudWatch Logs API', function () {
-  this.timeout(30_000)
   // The clock moves a set amount per request, never on its own: what a read sees depends on the reads before it only.
   const open = endpointsOfSuite({ manualClock: { secondsPerRequest: 20 } })
 

@@ -43,7 +43,6 @@ function aws(args: string[], url: string): Promise<{ status: number | null; stdo
 }
 
 describe('quotas end to end: plan refuses, the quota is raised, plan passes, apply creates', function () {
-  this.timeout(120_000)
   let endpoint: Endpoint
   const dirs: string[] = []
   const clientConfig = () => ({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 })

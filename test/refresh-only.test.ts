@@ -22,7 +22,6 @@ output "best" {
 `
 
 describe('-refresh-only (built CLI, local endpoint)', function () {
-  this.timeout(120_000)
 
   it('records the remote truth with approval, and starts or stops nothing', async () => {
     const { endpoint, sm } = await open()

@@ -366,7 +366,6 @@ async function completeTuningJob(endpoint: Endpoint, api: SageMakerApi, name: st
 }
 
 describe('results and best_model against the local endpoint', function () {
-  this.timeout(60_000)
   this.slow(5_000)
   const dirs: string[] = []
   let endpoint: Endpoint

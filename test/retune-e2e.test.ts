@@ -16,7 +16,6 @@ const ADDRESS = 'sagemaker_hyperparameter_tuning_job.churn'
 const DAY_SECONDS = 86_400
 
 describe('scheduled re-tuning, end to end', function () {
-  this.timeout(120_000)
   const open = endpointsOfSuite({ manualClock: {} })
   const dirs: string[] = []
   after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))

@@ -26,7 +26,6 @@ const T = 'sagemaker_training_job'
 const output = (run: CliRun) => `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
 
 describe('-target', function () {
-  this.timeout(120_000)
 
   describe('the planner', () => {
     const dir = configDir({ 'main.hcl': CONFIG })

@@ -50,7 +50,6 @@ function normaliseScreen(text: string): string {
 }
 
 describe('apply --wait and watch, end to end', function () {
-  this.timeout(120_000)
   this.slow(15_000)
   const dirs: string[] = []
   let endpoint: Endpoint | undefined
