@@ -30,8 +30,8 @@ function expectExit(run: CliRun, status: number): void {
 }
 
 describe('apply --wait and watch record what they saw', function () {
-  this.timeout(120_000)
-  const open = endpointsOfSuite({ timeScale: 3600 })
+  // A simulated minute per request: the waits end after a number of polls, however slow the machine.
+  const open = endpointsOfSuite({ manualClock: { secondsPerRequest: 60 } })
 
   it('apply --wait creates the deferred warm start when its parent ends, waits for it, and records every final status, best model and output', async () => {
     const { endpoint } = await open()
@@ -94,7 +94,7 @@ describe('apply --wait and watch record what they saw', function () {
   })
 
   describe('watch', () => {
-    const slow = endpointsOfSuite({ timeScale: 1 })
+    const slow = endpointsOfSuite({ manualClock: {} })
 
     it('holds no lock while it waits (an apply runs meanwhile), then records the final statuses and outputs in one write', async () => {
       const { endpoint } = await slow()
@@ -110,7 +110,7 @@ describe('apply --wait and watch record what they saw', function () {
       let seen = ''
       watch.child.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()))
       await waitFor(async () => seen, (text) => /Waiting for 2 jobs/.test(text), { timeoutMs: 60_000 })
-      // The jobs run for minutes on this clock: the watch is waiting, and the state lock is free for another run.
+      // The clock stands still until the test moves it: the watch is waiting, and the state lock is free for another run.
       const meanwhile = await cli('apply', '--auto-approve', '--lock-timeout', '0s')
       expectExit(meanwhile, 0)
       endpoint.advanceClock(86_400)

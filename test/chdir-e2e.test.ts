@@ -11,7 +11,7 @@ import { endpointEnv, runCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite } from './helpers/endpoint.js'
 
-const open = endpointsOfSuite({ timeScale: 1 })
+const open = endpointsOfSuite({ manualClock: {} })
 const output = (run: CliRun) => `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
 
 const CONFIG = `variable "depth" {
@@ -24,7 +24,6 @@ ${TRAINING_BODY}}
 `
 
 describe('-chdir (built CLI, local endpoint)', function () {
-  this.timeout(120_000)
   const roots: string[] = []
   after(() => roots.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 

@@ -129,7 +129,6 @@ async function appliedDir(sm: AwsJsonDouble): Promise<{ dir: string; state: Stat
 }
 
 describe('plan and apply over HTTP (real SDK client, nock)', function () {
-  this.timeout(30_000)
   let sm: AwsJsonDouble
 
   isolateAwsEnvPerTest(() => ({ ...dummyAwsEnv(), AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_SAGEMAKER: ENDPOINT }))

@@ -6,16 +6,17 @@ import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ListTrainingJobsCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker'
+import { DescribeTrainingJobCommand, ListTrainingJobsCommand, StopTrainingJobCommand } from '@aws-sdk/client-sagemaker'
 import type { ApplyPayload } from '../src/services/apply.js'
 import type { PlanResult } from '../src/services/plan.js'
 import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, schemaErrors, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
-import { endpointsOfSuite, type OpenEndpoint } from './helpers/endpoint.js'
+import { endpointsOfSuite, waitFor, type OpenEndpoint } from './helpers/endpoint.js'
 import { refuse, startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js'
 
-const open = endpointsOfSuite({ timeScale: 1 })
+// The clock moves only when a test moves it: a job runs until the test has its stop served and the clock moved on.
+const open = endpointsOfSuite({ manualClock: {} })
 const proxies: FaultProxy[] = []
 after(async () => {
   for (const proxy of proxies) await proxy.close()
@@ -114,7 +115,6 @@ async function deposedIsStoppedNext(s: Setup, old: string): Promise<void> {
 }
 
 describe('deposed jobs: a replaced job that may still run stays in the state until it has stopped', function () {
-  this.timeout(120_000)
 
   it('StopTrainingJob fails after the replacement was created: exit 1, the old job deposed, the next apply stops it', async () => {
     const s = await setup()
@@ -168,7 +168,6 @@ describe('deposed jobs: a replaced job that may still run stays in the state unt
 })
 
 describe('destroy keeps what it could not stop or delete', function () {
-  this.timeout(120_000)
 
   it('a failing StopTrainingJob keeps the resource; a finished job is reported and counted as forgotten', async () => {
     const s = await setup()
@@ -200,7 +199,9 @@ describe('destroy keeps what it could not stop or delete', function () {
     s.proxy.set('DeleteTrainingJob', refuse('AccessDeniedException', 'User is not authorized to perform: sagemaker:DeleteTrainingJob'))
     // The running current job is stopped and waited for before its delete: the endpoint's clock is moved on meanwhile.
     const destroying = startCli(['destroy', '--auto-approve', '--delete', '--json'], { cwd: s.dir, env: endpointEnv(s.proxy.url, { AWS_MAX_ATTEMPTS: '1' }) })
+    // The proxy has the stop before the endpoint serves it: the clock moves on only once the endpoint says Stopping.
     await s.proxy.received('StopTrainingJob', 2)
+    await waitFor(() => s.ep.sm.send(new DescribeTrainingJobCommand({ TrainingJobName: current })), (job) => job.TrainingJobStatus === 'Stopping', { timeoutMs: 60_000 })
     s.ep.endpoint.advanceClock(120)
     const run = await destroying.done
     const failed = { run, payload: JSON.parse(run.stdout) as ApplyPayload }
@@ -222,7 +223,6 @@ describe('destroy keeps what it could not stop or delete', function () {
 })
 
 describe('refresh when Search is refused', function () {
-  this.timeout(120_000)
 
   for (const [why, fault] of [
     ['AccessDenied (no sagemaker:Search)', refuse('AccessDeniedException', 'User is not authorized to perform: sagemaker:Search')],

@@ -32,7 +32,6 @@ function fill(dir: string): void {
 }
 
 describe('a full disk in the middle of apply (tmpfs)', function () {
-  this.timeout(120_000)
   this.slow(20_000)
   let root: string
   let mount: string

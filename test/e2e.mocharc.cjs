@@ -19,4 +19,6 @@ if (unbundled) {
   process.exit(1)
 }
 
-module.exports = { ...common, spec: e2e }
+// In parallel, four files at a time: these tests mostly wait on the processes and sockets they start, so four keep 2
+// cores busy (measured in README's Development section); each file runs in its own worker process.
+module.exports = { ...common, spec: e2e, parallel: true, jobs: 4 }

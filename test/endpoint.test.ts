@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-sagemaker'
 import { checkShape, type Violation } from '../src/model/api.js'
 import type { Endpoint } from '../src/endpoint/server.js'
-import { endpointsOfSuite, rejects, trainingJob, waitFor as waitUntil } from './helpers/endpoint.js'
+import { endpointsOfSuite, rejects, trainingJob } from './helpers/endpoint.js'
 
 function tuningJob(name: string, extra: Partial<CreateHyperParameterTuningJobCommandInput['HyperParameterTuningJobConfig']> = {}): CreateHyperParameterTuningJobCommandInput {
   const { TrainingJobName: _name, HyperParameters, AlgorithmSpecification, ...definition } = trainingJob('unused')
@@ -56,8 +56,19 @@ function tuningJob(name: string, extra: Partial<CreateHyperParameterTuningJobCom
   }
 }
 
-/** The jobs here end within a second or so of real time: one still going after five is stuck. */
-const waitFor = <T>(read: () => Promise<T>, done: (value: T) => boolean) => waitUntil(read, done, { timeoutMs: 5000, intervalMs: 40 })
+/**
+ * Reads until `done` holds. The endpoints here run on a manual clock that moves a set amount on every request, so what
+ * a read sees depends on how many requests came before it, never on how busy the machine is; a job still going after
+ * a thousand reads (days of simulated time) is stuck.
+ */
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await read()
+  for (let reads = 1; !done(value); reads++) {
+    assert.ok(reads < 1000, `still not done after ${reads} reads; last value: ${JSON.stringify(value)}`)
+    value = await read()
+  }
+  return value
+}
 
 async function raw(endpoint: Endpoint, target: string, body: string): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const res = await fetch(endpoint.url, {
@@ -74,9 +85,12 @@ function violationsOf(shapeName: string, value: unknown): Violation[] {
   return found
 }
 
+/** A simulated minute per request: a tuning job's waves of training jobs end within a few dozen reads. */
+const TUNING_CLOCK = { manualClock: { secondsPerRequest: 60 } }
+
 describe('local SageMaker endpoint', function () {
-  this.timeout(20000)
-  const open = endpointsOfSuite({ timeScale: 600 })
+  // 20 simulated seconds per request: a job just created is Starting (60 s at least); one ends within some 30 reads.
+  const open = endpointsOfSuite({ manualClock: { secondsPerRequest: 20 } })
 
   describe('training jobs', () => {
     let endpoint: Endpoint
@@ -165,8 +179,8 @@ describe('local SageMaker endpoint', function () {
     })
 
     it('stops a job: Stopping, then Stopped; a stopped job cannot be stopped again', async () => {
-      // Slower, so that the 30 simulated seconds of Stopping last half a real second.
-      const slow = (await open({ timeScale: 60 })).sm
+      // 5 simulated seconds per request, so that the 30 simulated seconds of Stopping outlast the next few requests.
+      const slow = (await open({ manualClock: { secondsPerRequest: 5 } })).sm
       const describeSlow = () => slow.send(new DescribeTrainingJobCommand({ TrainingJobName: 'stop-1' }))
       await slow.send(new CreateTrainingJobCommand(trainingJob('stop-1')))
       await slow.send(new StopTrainingJobCommand({ TrainingJobName: 'stop-1' }))
@@ -221,7 +235,7 @@ describe('local SageMaker endpoint', function () {
     let endpoint: Endpoint
     let sm: SageMakerClient
     before(async () => {
-      ;({ endpoint, sm } = await open({ timeScale: 6000 }))
+      ;({ endpoint, sm } = await open(TUNING_CLOCK))
     })
     const describeTuning = (name: string) => sm.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }))
     const finished = (j: DescribeHyperParameterTuningJobCommandOutput) => j.HyperParameterTuningJobStatus !== 'InProgress'
@@ -274,7 +288,7 @@ describe('local SageMaker endpoint', function () {
     })
 
     it('picks the same best hyperparameters on every run', async () => {
-      const other = (await open({ timeScale: 6000 })).sm
+      const other = (await open(TUNING_CLOCK)).sm
       await other.send(new CreateHyperParameterTuningJobCommand(tuningJob('MyTune')))
       const again = await waitFor(() => other.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'MyTune' })), finished)
       const first = await describeTuning('MyTune')
@@ -330,7 +344,7 @@ describe('local SageMaker endpoint', function () {
       await sm.send(new CreateHyperParameterTuningJobCommand(tuningJob('stop-tune', { ResourceLimits: { MaxNumberOfTrainingJobs: 50, MaxParallelTrainingJobs: 2 } })))
       await waitFor(() => describeTuning('stop-tune'), (j) => (j.TrainingJobStatusCounters?.Completed ?? 0) >= 2)
       await sm.send(new StopHyperParameterTuningJobCommand({ HyperParameterTuningJobName: 'stop-tune' }))
-      // Stopping lasts 30 simulated seconds, 5 ms here: either is right by now.
+      // Stopping lasts 30 simulated seconds, less than a request here: either is right by now.
       assert.ok(['Stopping', 'Stopped'].includes((await describeTuning('stop-tune')).HyperParameterTuningJobStatus as string))
       const job = await waitFor(() => describeTuning('stop-tune'), (j) => j.HyperParameterTuningJobStatus === 'Stopped')
       assert.equal(job.TrainingJobStatusCounters?.InProgress, 0)

@@ -112,7 +112,6 @@ describe('escaping what reaches the terminal', () => {
   })
 
   describe('every command output, as real processes against the local endpoint', function () {
-    this.timeout(120_000)
     this.slow(20_000)
     let endpoint: Endpoint
     let dir: string
@@ -123,7 +122,8 @@ describe('escaping what reaches the terminal', () => {
     }
 
     before(async () => {
-      endpoint = await startEndpoint({ timeScale: 3600 })
+      // A simulated minute per request: apply --wait sees the job fail after a few polls, however slow the machine.
+      endpoint = await startEndpoint({ manualClock: { secondsPerRequest: 60 } })
       dir = mkdtempSync(join(tmpdir(), 'sageform-escape-'))
       // The local endpoint fails a job whose environment names SAGEFORM_SIMULATE_FAILURE, with that value as the reason.
       writeFileSync(
@@ -156,7 +156,7 @@ describe('escaping what reaches the terminal', () => {
     })
 
     it('apply --wait (plain lines), the drift line of plan, plan --markdown, watch, state show, show and logs', async () => {
-      const applied = await cli(['apply', '--auto-approve', '--wait', '--poll-interval', '1s'])
+      const applied = await cli(['apply', '--auto-approve', '--wait', '--poll-interval', '100ms'])
       const shown = `exit ${applied.status}\n--- stdout\n${applied.stdout}\n--- stderr\n${applied.stderr}`
       assert.equal(applied.status, 3, shown)
       clean(applied, 'apply --wait')

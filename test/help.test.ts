@@ -8,7 +8,6 @@ import { runInProcess } from './helpers/in-process.js'
 const SPELLINGS: Array<(words: string[]) => string[]> = [(w) => ['help', ...w], (w) => [...w, '-h'], (w) => [...w, '-help'], (w) => [...w, '--help']]
 
 describe('help', function () {
-  this.timeout(60_000)
 
   it('every command and topic, with each spelling: exit 0 and its own usage', async () => {
     const subjects = [...Object.keys(COMMANDS), 'state'].map((id) => id.split(':'))

@@ -12,7 +12,7 @@ import { endpointsOfSuite, waitFor } from './helpers/endpoint.js'
 const REFUSED = /Cannot import a tuning job's training job/
 
 describe('importing a tuning job\'s training job', () => {
-  const open = endpointsOfSuite({ timeScale: 3600 })
+  const open = endpointsOfSuite({ manualClock: {} })
 
   it('is refused by sageform import, an import block and import --from-terraform-state, naming the tuning job', async function () {
     this.timeout(180_000)
@@ -22,6 +22,8 @@ describe('importing a tuning job\'s training job', () => {
     const applied = await runCli(['apply', '--auto-approve'], { cwd: tuningDir, env })
     assert.equal(applied.status, 0, applied.stderr + applied.stdout)
     const tuningJob: string = JSON.parse(readFileSync(join(tuningDir, 'sageform.state.json'), 'utf8')).resources['sagemaker_hyperparameter_tuning_job.churn'].current.name
+    // An hour on: the tuning job has launched its first training jobs.
+    endpoint.advanceClock(3600)
     const children = await waitFor(
       async () => (await sm.send(new ListTrainingJobsForHyperParameterTuningJobCommand({ HyperParameterTuningJobName: tuningJob }))).TrainingJobSummaries ?? [],
       (jobs) => jobs.length > 0,

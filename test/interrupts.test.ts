@@ -31,7 +31,6 @@ function readState(dir: string): State | undefined {
 const recorded = (dir: string) => Object.values(readState(dir)?.resources ?? {}).filter((r) => r.current).length
 
 describe('interrupts: real signals to a running apply', function () {
-  this.timeout(120_000)
   this.slow(20_000)
   let endpoint: Endpoint
   let sm: SageMakerClient
@@ -125,7 +124,6 @@ async function untilSaid(child: ChildProcess, said: () => string, what: string):
 }
 
 describe('interrupts: signals while planning, and the S3 lock under a second signal', function () {
-  this.timeout(120_000)
   this.slow(20_000)
   let endpoint: Endpoint
   let proxy: FaultProxy

@@ -64,7 +64,6 @@ describe('the live view is loaded only when drawn', () => {
   })
 
   describe('at run time (the built CLI, with a module-resolution hook)', function () {
-    this.timeout(60_000)
     const tracker = pathToFileURL(join(root, 'bench', 'track-modules.mjs')).href
     let work: string
     before(function () {

@@ -46,7 +46,6 @@ async function call(url: string, operation: string, body: object = {}): Promise<
 }
 
 describe('local-endpoint failure simulation', function () {
-  this.timeout(60_000)
 
   it('--throttle-rate 1 throttles every request, --error-rate 1 fails every one, and neither serves it', async () => {
     const throttled = await serve(['--throttle-rate', '1'])

@@ -42,9 +42,12 @@ function trainingJob(name: string, extra: Partial<CreateTrainingJobCommandInput>
 
 const ms = (date: Date | undefined) => (date as Date).getTime()
 
+/** 5 simulated seconds per request: a job's log grows over many reads, and a stop lands between two epochs. */
+const SLOW_CLOCK = { manualClock: { secondsPerRequest: 5 } }
+
 describe('local endpoint: CloudWatch Logs API', function () {
-  this.timeout(30_000)
-  const open = endpointsOfSuite({ timeScale: 1200 })
+  // The clock moves a set amount per request, never on its own: what a read sees depends on the reads before it only.
+  const open = endpointsOfSuite({ manualClock: { secondsPerRequest: 20 } })
 
   const describeJob = (sm: SageMakerClient, name: string) => sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))
   const finished = (sm: SageMakerClient, name: string) => waitFor(() => describeJob(sm, name), (j) => ['Completed', 'Failed', 'Stopped'].includes(j.TrainingJobStatus ?? ''))
@@ -163,7 +166,7 @@ describe('local endpoint: CloudWatch Logs API', function () {
   })
 
   it('shows lines as simulated time passes; the forward token brings only the new ones, then comes back unchanged', async () => {
-    const { sm, logs } = await open({ timeScale: 300 })
+    const { sm, logs } = await open(SLOW_CLOCK)
     await sm.send(new CreateTrainingJobCommand(trainingJob('live-1', { HyperParameters: { epochs: '20' } })))
     await waitFor(() => describeJob(sm, 'live-1'), (j) => j.TrainingStartTime !== undefined)
     const [stream] = await waitFor(() => streamNames(logs, 'live-1'), (names) => names.length === 1)
@@ -178,7 +181,6 @@ describe('local endpoint: CloudWatch Logs API', function () {
       seen.push(...(page.events ?? []))
       token = page.nextForwardToken
       if (job.TrainingJobStatus === 'Completed' && (page.events ?? []).length === 0) break
-      await new Promise((resolve) => setTimeout(resolve, 50))
     }
     assert.ok(nonEmptyReads >= 3, `lines arrived over ${nonEmptyReads} reads`)
     assert.deepEqual(seen, await allEvents(logs, stream as string))
@@ -240,7 +242,7 @@ describe('local endpoint: CloudWatch Logs API', function () {
   })
 
   it("ends a failed job's log with the algorithm error and a stopped job's with the stop, never rewriting what was shown", async () => {
-    const { sm, logs } = await open({ timeScale: 300 })
+    const { sm, logs } = await open(SLOW_CLOCK)
     await sm.send(new CreateTrainingJobCommand(trainingJob('fail-1', { Environment: { SAGEFORM_SIMULATE_FAILURE: 'CUDA out of memory' } })))
     await sm.send(new CreateTrainingJobCommand(trainingJob('stop-1', { HyperParameters: { epochs: '50' } })))
     const running = await waitFor(() => describeJob(sm, 'stop-1'), (j) => j.SecondaryStatus === 'Training')

@@ -68,7 +68,6 @@ function stateDir(resources: Record<string, { type: 'sagemaker_training_job' | '
 }
 
 describe('logs', function () {
-  this.timeout(30_000)
 
   describe('which endpoint CloudWatch Logs is read from', () => {
     const local = 'http://127.0.0.1:4566'

@@ -13,7 +13,6 @@ const listFiles = (dir: string): string[] => readdirSync(join(root, dir), { recu
 describe('the npm package', () => {
   let shipped: Set<string>
   before(function () {
-    this.timeout(60_000)
     // --ignore-scripts: the list only (prepare would rebuild dist, which the suite has just built).
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
     shipped = new Set((JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path))

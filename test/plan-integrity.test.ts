@@ -56,7 +56,6 @@ async function createdJobs(ep: OpenEndpoint): Promise<Map<string, Record<string,
 const readState = (dir: string) => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
 
 describe('apply runs exactly the approved plan', function () {
-  this.timeout(120_000)
 
   it('a configuration edited while apply waits for "yes" changes nothing that is sent (a real terminal)', async () => {
     const ep = await open()

@@ -10,7 +10,6 @@ import { endpointEnv, root } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 
 describe('Ctrl-C at the confirmation prompt', function () {
-  this.timeout(60_000)
   this.slow(10_000)
   let endpoint: Endpoint
   let dir: string

@@ -43,7 +43,6 @@ function aws(args: string[], url: string): Promise<{ status: number | null; stdo
 }
 
 describe('quotas end to end: plan refuses, the quota is raised, plan passes, apply creates', function () {
-  this.timeout(120_000)
   let endpoint: Endpoint
   const dirs: string[] = []
   const clientConfig = () => ({ endpoint: endpoint.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, maxAttempts: 1 })
@@ -136,7 +135,7 @@ describe('quotas end to end: plan refuses, the quota is raised, plan passes, app
   })
 
   it('apply without a plan file (the cron path) checks the plan it makes: refused before anything is created', async () => {
-    const zero = await startEndpoint({ timeScale: 1, quotas: { [M5_LARGE]: 0 } })
+    const zero = await startEndpoint({ manualClock: {}, quotas: { [M5_LARGE]: 0 } })
     try {
       const dir = workDir(resource('cron'))
       const env = endpointEnv(zero.url)

@@ -26,7 +26,7 @@ moved {
 `
 
 describe('refactoring and adopting, end to end', () => {
-  const open = endpointsOfSuite({ timeScale: 3600 })
+  const open = endpointsOfSuite({ manualClock: {} })
 
   it('a single block refactored to for_each with a moved block keeps its job; an import block adopts an outside job', async function () {
     this.timeout(180_000)

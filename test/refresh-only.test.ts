@@ -12,7 +12,7 @@ import { endpointEnv, runCli, schemaErrors, type CliRun } from './helpers/cli.js
 import { configDir, retunableTuning } from './helpers/config.js'
 import { endpointsOfSuite, waitFor } from './helpers/endpoint.js'
 
-const open = endpointsOfSuite({ timeScale: 3600 })
+const open = endpointsOfSuite({ manualClock: {} })
 const ADDRESS = 'sagemaker_hyperparameter_tuning_job.churn'
 const output = (run: CliRun) => `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
 const CONFIG = (epochs: string) => `${retunableTuning({ statics: { epochs } })}
@@ -22,7 +22,6 @@ output "best" {
 `
 
 describe('-refresh-only (built CLI, local endpoint)', function () {
-  this.timeout(120_000)
 
   it('records the remote truth with approval, and starts or stops nothing', async () => {
     const { endpoint, sm } = await open()
@@ -35,6 +34,8 @@ describe('-refresh-only (built CLI, local endpoint)', function () {
     assert.equal(created.status, 0, output(created))
     const name = state().resources[ADDRESS]!.current!.name
     assert.equal(state().resources[ADDRESS]!.current!.status, 'InProgress')
+    // A day on: the tuning job has completed.
+    endpoint.advanceClock(86_400)
     await waitFor(() => sm.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name })), (d) => d.HyperParameterTuningJobStatus === 'Completed', { timeoutMs: 60_000 })
     const counts = await jobCounts()
 

@@ -9,7 +9,7 @@ import { configDir, TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite, waitFor } from './helpers/endpoint.js'
 
 describe('a failed job\'s --replace hint, end to end', () => {
-  const open = endpointsOfSuite({ timeScale: 3600 })
+  const open = endpointsOfSuite({ manualClock: {} })
 
   it('plans no change for a Failed job, prints the exact apply --replace command, and that command starts a new job', async function () {
     this.timeout(180_000)
@@ -20,6 +20,8 @@ describe('a failed job\'s --replace hint, end to end', () => {
     assert.equal(applied.status, 0, applied.stderr + applied.stdout)
     const state = () => JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')).resources['sagemaker_training_job.flaky']
     const first = state().current.name as string
+    // A day on: the job has failed part way through training.
+    endpoint.advanceClock(86_400)
     await waitFor(async () => (await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: first }))).TrainingJobStatus, (s) => s === 'Failed', { timeoutMs: 60_000 })
 
     const planned = await cli(['plan', '--no-cost'])

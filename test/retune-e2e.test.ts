@@ -1,11 +1,10 @@
-// A cron-style re-tune end to end: the built CLI against the in-process local endpoint, whose clock runs fast and can
-// jump ahead. Generation 1 is applied and completes; a week later on the service's clock, `apply --auto-approve
+// A cron-style re-tune end to end: the built CLI against the in-process local endpoint, whose clock moves only when the
+// test moves it (a day at a time), so a busy machine changes nothing. Generation 1 is applied and completes; a week later on the service's clock, `apply --auto-approve
 // --detailed-exitcode` starts generation 2 warm-started from generation 1 and exits 2; run again at once, it exits 0.
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { DescribeHyperParameterTuningJobCommand } from '@aws-sdk/client-sagemaker'
 import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, schemaErrors, type CliRun } from './helpers/cli.js'
@@ -17,8 +16,7 @@ const ADDRESS = 'sagemaker_hyperparameter_tuning_job.churn'
 const DAY_SECONDS = 86_400
 
 describe('scheduled re-tuning, end to end', function () {
-  this.timeout(120_000)
-  const open = endpointsOfSuite({ timeScale: 3600 })
+  const open = endpointsOfSuite({ manualClock: {} })
   const dirs: string[] = []
   after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 
@@ -35,7 +33,8 @@ describe('scheduled re-tuning, end to end', function () {
     expectExit(first, 2)
     const gen1 = state().resources[ADDRESS]!.current!
     assert.equal(gen1.generation, 1)
-    for (let i = 0; i < 200 && (await describe(gen1.name)).HyperParameterTuningJobStatus !== 'Completed'; i++) await sleep(100)
+    // A tuning job runs for hours on the service's clock, not days.
+    endpoint.advanceClock(DAY_SECONDS)
     assert.equal((await describe(gen1.name)).HyperParameterTuningJobStatus, 'Completed')
 
     const early = await cron()
@@ -62,8 +61,9 @@ describe('scheduled re-tuning, end to end', function () {
     assert.match(shown.stdout, new RegExp(`${gen1.name}\\s+Completed\\s+generation 1\\s+\\S+\\s+best objective ${after.history[0]!.best_training_job!.objective}`))
 
     // Generation 2 warm-started from generation 1: its best model is the best of both (OverallBestTrainingJob).
-    for (let i = 0; i < 200 && (await describe(gen2.name)).HyperParameterTuningJobStatus !== 'Completed'; i++) await sleep(100)
+    endpoint.advanceClock(DAY_SECONDS)
     const live2 = await describe(gen2.name)
+    assert.equal(live2.HyperParameterTuningJobStatus, 'Completed')
     const overall = live2.OverallBestTrainingJob!
     const best1 = after.history[0]!.best_training_job!
     assert.equal(overall.FinalHyperParameterTuningJobObjectiveMetric!.Value, Math.max(best1.objective, live2.BestTrainingJob!.FinalHyperParameterTuningJobObjectiveMetric!.Value!))
@@ -94,8 +94,8 @@ describe('scheduled re-tuning, end to end', function () {
 
 describe('scheduled re-tuning: a timer of period retune_every, end to end', function () {
   this.timeout(180_000)
-  // Slow enough that a run's own duration moves the service's clock by minutes, not hours: the runs come on time.
-  const open = endpointsOfSuite({ timeScale: 60 })
+  // The service's clock moves only by the timer's period: however long a run takes, the runs come on time.
+  const open = endpointsOfSuite({ manualClock: {} })
   const dirs: string[] = []
   after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 

@@ -124,7 +124,6 @@ function foreignLock(hoursAgo: number): LockInfo {
 }
 
 describe('backend "s3" (real SDK client, nock)', function () {
-  this.timeout(30_000)
   let s3: FakeS3
   let backend: StateBackend
 
@@ -338,7 +337,6 @@ describe('backend "s3" (real SDK client, nock)', function () {
 })
 
 describe('commands with a backend "s3" block (services in process, nock)', function () {
-  this.timeout(30_000)
   const ENDPOINT = 'http://s3.test:9000'
   const SAGEMAKER = 'https://api.sagemaker.eu-west-1.amazonaws.com'
   const main = `

@@ -183,7 +183,7 @@ describe('sensitive values as marks', () => {
     let endpoint: Endpoint
     let dir: string
     before(async () => {
-      endpoint = await startEndpoint({ timeScale: 3600 })
+      endpoint = await startEndpoint({ manualClock: {} })
       dir = mkdtempSync(join(tmpdir(), 'sageform-sensitive-'))
       // Every function and form above that yields a string or number reaches the request through hyper_parameters.
       const hyper = Object.entries({ ...FUNCTION_CASES, ...EXPRESSION_CASES })

@@ -1,7 +1,9 @@
 // The two halves of the mocha suite. End-to-end files start processes (the built CLI, tmux) or open sockets (the
 // local endpoint, fault proxies, servers); every other test file is a unit test: in-process, no sockets. A new test
 // file is a unit test unless it is listed here (test/suites.test.ts checks that none that should be is missing). `npx mocha test/x.test.ts` runs one file with the common options.
-const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 20000, reporter: 'spec' }
+// The timeout is a bound on a hang, not a speed check: an end-to-end test runs the CLI a dozen times, each taking seconds
+// on a loaded machine. Unit tests (test/unit.mocharc.cjs) keep a tighter bound.
+const common = { extension: ['ts'], 'node-option': ['import=tsx'], timeout: 180_000, reporter: 'spec' }
 
 const e2e = [
   'apply-wait-logs', 'apply-wait-records', 'chdir-e2e', 'ci-examples', 'cli-validate', 'commands-nock', 'contract', 'deposed',

@@ -26,7 +26,6 @@ const T = 'sagemaker_training_job'
 const output = (run: CliRun) => `exit ${run.status}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`
 
 describe('-target', function () {
-  this.timeout(120_000)
 
   describe('the planner', () => {
     const dir = configDir({ 'main.hcl': CONFIG })
@@ -70,7 +69,7 @@ describe('-target', function () {
   })
 
   describe('built CLI against the local endpoint', () => {
-    const open = endpointsOfSuite({ timeScale: 1 })
+    const open = endpointsOfSuite({ manualClock: {} })
 
     it('a saved targeted plan applies only its targets; destroy -target stops a target and its dependents', async () => {
       const { endpoint } = await open()

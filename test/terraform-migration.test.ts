@@ -220,7 +220,6 @@ describe('sageform import --from-terraform-state', () => {
     })
 
   it('adopts one job of each type under the same addresses; the dry run writes nothing and the next plan is all no-op', async function () {
-    this.timeout(120_000)
     const { endpoint } = await open()
     const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
     // The jobs Terraform created, made here by applying the same configuration elsewhere.
@@ -321,7 +320,6 @@ describe('sageform import --from-terraform-state', () => {
   })
 
   it('adopts instances of count and for_each under their keys; the next plan is all no-op', async function () {
-    this.timeout(120_000)
     const { endpoint } = await open()
     const cli = (args: string[], cwd: string) => runCli(args, { cwd, env: endpointEnv(endpoint.url) })
     const counted = { 'main.tf': readFileSync(join(root, 'training-count', 'main.tf'), 'utf8') }

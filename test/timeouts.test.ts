@@ -58,7 +58,6 @@ async function unconnectableServer(): Promise<{ url: string; close: () => void }
 }
 
 describe('the connect timeout', function () {
-  this.timeout(60_000)
   isolateAwsEnvPerTest(() => dummyAwsEnv())
 
   it('is a sixth of the request timeout, at least 1 s, at most the request timeout', () => {
@@ -88,7 +87,6 @@ describe('the connect timeout', function () {
 })
 
 describe('request timeouts against a server that never answers', function () {
-  this.timeout(60_000)
   this.slow(10_000)
   let silent: Awaited<ReturnType<typeof silentServer>>
   beforeEach(async () => {

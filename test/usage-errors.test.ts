@@ -40,7 +40,6 @@ function casesFor(id: string, ctor: Ctor): Case[] {
 }
 
 describe('usage errors: every command', function () {
-  this.timeout(120_000)
   this.slow(20_000)
   let dir: string
   let cwd: string

@@ -64,8 +64,11 @@ export async function rejects(promise: Promise<unknown>, name: string, message?:
   })
 }
 
-/** Reads until `done` holds: the endpoint's jobs move on their own clock. */
-export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 10_000, intervalMs = 20 } = {}): Promise<T> {
+/**
+ * Reads until `done` holds: on a manual clock that moves per request, each read moves the job on; otherwise the job
+ * moves on its own clock. The default bound is generous: a loaded machine is slow, and a wait that fails is a hang.
+ */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, { timeoutMs = 60_000, intervalMs = 20 } = {}): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await read()
