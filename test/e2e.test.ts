@@ -11,6 +11,7 @@ import { startEndpoint, type Endpoint, type EndpointOptions } from '../src/endpo
 import type { State } from '../src/model/state.js'
 import { endpointEnv, runCli, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
+import { startFaultProxy } from './helpers/fault-proxy.js'
 
 const ADDRESS_TAG = 'sageform:address'
 
@@ -274,21 +275,31 @@ describe('end to end: the CLI against the local endpoint', function () {
 
   it('lets one of two concurrent applies hold the lock: the other fails fast naming force-unlock', async () => {
     const COUNT = 8
-    // Latency keeps the winner's apply (and so its lock) going for over a second, well past the loser's start.
-    const { endpoint, sm } = await open({ timeScale: 600, latencyMs: 150 })
-    const dir = workDir(COUNT)
-    const runs = await Promise.all([0, 1].map(() => sageform(['apply', '--auto-approve', '--parallelism', '2'], dir, endpoint)))
-    const statuses = runs.map((r) => r.status).sort()
-    assert.deepEqual(statuses, [0, 1], runs.map(output).join('\n\n'))
-    const loser = runs.find((r) => r.status === 1)!
-    const winner = runs.find((r) => r.status === 0)!
-    assert.ok(loser.seconds < winner.seconds, `the loser took ${loser.seconds.toFixed(1)} s, the winner ${winner.seconds.toFixed(1)} s: it waited`)
-    assert.match(loser.stdout + loser.stderr, /Error acquiring the state lock/)
-    assert.match(loser.stdout + loser.stderr, /Another sageform process holds the lock/)
-    lockId(loser)
-    assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')), 'the winner released its lock')
-    await assertOneJobPerResource(sm, dir, COUNT)
-    expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+    const { endpoint, sm } = await open({ timeScale: 600 })
+    // The winner's creates are held at a proxy, so it holds the lock for as long as the test needs: no race on timing.
+    const proxy = await startFaultProxy(endpoint.url)
+    try {
+      proxy.set('CreateTrainingJob', { kind: 'hold' })
+      const dir = workDir(COUNT)
+      const env = endpointEnv(proxy.url)
+      // One create at a time: the one held is the winner's only request in flight, so any other would be the loser's.
+      const args = ['apply', '--auto-approve', '--parallelism', '1']
+      const winner = startCli(args, { cwd: dir, env })
+      await proxy.received('CreateTrainingJob')
+      const loser = await runCli(args, { cwd: dir, env })
+      expectExit(loser, 1)
+      assert.match(loser.stdout + loser.stderr, /Error acquiring the state lock/)
+      assert.match(loser.stdout + loser.stderr, /Another sageform process holds the lock/)
+      lockId(loser)
+      assert.equal(proxy.counts().CreateTrainingJob, 1, 'the loser created nothing')
+      proxy.release('CreateTrainingJob')
+      expectExit(await winner.done, 0)
+      assert.ok(!existsSync(join(dir, 'sageform.state.json.lock')), 'the winner released its lock')
+      await assertOneJobPerResource(sm, dir, COUNT)
+      expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
+    } finally {
+      await proxy.close()
+    }
   })
 
   it('with --lock-timeout, the second of two concurrent applies waits for the first and finds nothing to do', async () => {
