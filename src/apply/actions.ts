@@ -3,18 +3,17 @@
 // throws StepFailed (what to tell the user); the engine turns it into the change's diagnostic.
 import { addressTag } from '../config/address.js'
 import type { Action, JobRef, ResourceChange } from '../plan/types.js'
-import { TAG } from '../model/kinds.js'
+import { TAG, isReservedTag, userTags } from '../model/kinds.js'
 import { describedRequest, importedSpecHash, sameRequest, tuningChildRefusal } from '../planner/imports.js'
 import { limitExceededHelp } from '../planner/quota.js'
 import { JOB_KINDS } from '../model/kinds.js'
 import { isResourceInUse, isResourceLimitExceeded, isResourceNotFound, isSageMakerError, tagList, tagRecord, type SageMakerApi, type Tag } from '../sagemaker/types.js'
-import { RESERVED_TAG_PREFIX } from '../model/validate.js'
 import type { JobRecord, JsonValue } from '../model/state.js'
 import { bestTrainingJobFields } from './best.js'
 import { isRunning, requestStop, type Poller } from './jobs.js'
 import { jobOps, type JobOps, type LiveJob } from '../sagemaker/jobs.js'
 import { PersistFailed, type StateJournal } from './journal.js'
-import { applyTrainingUpdate, dropRecord, finalFields, forget, GONE_STATUS, ownershipProblem, patchJob, recordDeposed, retireCurrent, sageformTags, setCurrent, unknownPath, userTags } from './records.js'
+import { applyTrainingUpdate, dropRecord, finalFields, forget, GONE_STATUS, ownershipProblem, patchJob, recordDeposed, retireCurrent, sageformTags, setCurrent, unknownPath } from './records.js'
 import type { RequestResolver } from './types.js'
 import { jobFamily } from '../config/module.js'
 
@@ -105,7 +104,7 @@ function contractProblem(change: ResourceChange, ops: JobOps, resolved: { reques
   const list = request.Tags
   const isTag = (t: unknown) => typeof t === 'object' && t !== null && typeof (t as Tag).Key === 'string' && typeof (t as Tag).Value === 'string'
   if (list !== undefined && (!Array.isArray(list) || !list.every(isTag))) return 'The request\'s Tags is not a list of {Key, Value}.'
-  const reserved = Object.keys(tagRecord(list as Tag[] | undefined)).filter((key) => key.startsWith(RESERVED_TAG_PREFIX))
+  const reserved = Object.keys(tagRecord(list as Tag[] | undefined)).filter(isReservedTag)
   if (reserved.length > 0) return `The request's Tags must hold the user's tags only; sageform adds ${reserved.join(', ')} itself.`
   const unknown = unknownPath(request)
   if (unknown) return `${unknown} is not known yet.`
@@ -304,14 +303,14 @@ async function update(change: ResourceChange, ctx: ActionContext): Promise<Actio
     const arn = change.before?.arn ?? current.arn
     const { set } = change.tag_changes
     // sageform's own tags are never removed: they are how an interrupted apply recognises its jobs.
-    const remove = change.tag_changes.remove.filter((k) => !k.startsWith('sageform:'))
+    const remove = change.tag_changes.remove.filter((k) => !isReservedTag(k))
     const summary = `Failed to change the tags of ${ops.noun} ${name}`
     await attempt(summary, () => ctx.api.addTags(arn, set))
     await attempt(summary, () => ctx.api.deleteTags(arn, remove))
     await ctx.journal.record(`tagging ${ops.noun} ${name}`, (state) =>
       patchJob(state, change.address, name, (record) => ({
         // The record keeps the user's tags only; sageform's own (an address tag brought up to date) are implied.
-        tags: { ...Object.fromEntries(Object.entries(record.tags ?? {}).filter(([k]) => !remove.includes(k))), ...Object.fromEntries(Object.entries(set).filter(([k]) => !k.startsWith('sageform:'))) },
+        tags: { ...Object.fromEntries(Object.entries(record.tags ?? {}).filter(([k]) => !remove.includes(k))), ...userTags(set) },
         ...withTagMarks(record.sensitive_paths, change),
         updated_at: ctx.now(),
       })),

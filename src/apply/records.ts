@@ -109,10 +109,6 @@ export function sageformTags(job: { address: string; lineage: string; specHash: 
   return { [TAG.address]: addressTag(job.address), [TAG.lineage]: job.lineage, [TAG.specHash]: job.specHash }
 }
 
-/** The user's tags: everything but sageform's own, which the state implies. */
-export function userTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('sageform:')))
-}
 
 /** Why a job carrying `tags` is not this change's own job, or undefined when it is. */
 export function ownershipProblem(tags: Record<string, string>, expected: { address: string; lineage?: string; specHash?: string }): string | undefined {

@@ -67,6 +67,16 @@ export const RUNNING_STATUSES: ReadonlySet<string> = new Set(['InProgress', 'Sto
 /** What sageform tags every job it creates with; SageMaker copies a tuning job's tags onto its training jobs. */
 export const TAG = { address: 'sageform:address', lineage: 'sageform:lineage', specHash: 'sageform:spec-hash' } as const
 
+/** Every tag key sageform sets starts with this; a configuration may not use it. */
+export const RESERVED_TAG_PREFIX = 'sageform:'
+
+export const isReservedTag = (key: string): boolean => key.startsWith(RESERVED_TAG_PREFIX)
+
+/** The user's tags: everything but sageform's own, which the state implies. */
+export function userTags(tags: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([k]) => !isReservedTag(k)))
+}
+
 export interface RemoteJob {
   type: ResourceType
   name: string

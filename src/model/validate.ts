@@ -6,13 +6,13 @@ import { checkShape, patternRegExp, shape, snakeCase, structure, type ApiPath, t
 import { credentialKind } from '../util/credentials.js'
 import { memberName, type Spelling } from './terraform.js'
 import { apiPathKey, isSensitivePath, type ApiObject, type ApiValue, type Configuration, type JobResource } from './types.js'
+import { RESERVED_TAG_PREFIX, isReservedTag } from './kinds.js'
 
 /** The shortest sensitive text diagnostics search for and hide (see sensitive()). */
 const MIN_HIDDEN_LENGTH = 4
 /** `-` + 8 hex characters of the spec hash, appended to name_prefix by the planner. */
 export const NAME_SUFFIX_LENGTH = 9
 /** Tags sageform adds to every job it creates (address, lineage, spec hash). */
-export const RESERVED_TAG_PREFIX = 'sageform:'
 export const MANAGED_TAG_COUNT = 3
 /** Enums longer than this (instance types: 151) get a did-you-mean instead of the full list. */
 const ENUM_LISTING_LIMIT = 12
@@ -152,7 +152,7 @@ class ResourceValidator {
     for (const [key, value] of tags) {
       const path = ['Tags', key]
       const keyPath = ['TagKeys', key]
-      if (key.startsWith(RESERVED_TAG_PREFIX)) {
+      if (isReservedTag(key)) {
         this.report(keyPath, 'Reserved tag key', `Tag keys starting with "${RESERVED_TAG_PREFIX}" are set by sageform itself.`, 'Choose another key.')
       } else if (key.toLowerCase().startsWith('aws:')) {
         // AWS reserves the aws: prefix for its own tags; the service refuses user tags that use it.

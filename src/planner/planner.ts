@@ -12,7 +12,7 @@ import { canonicalJson, identitySpec, jobName, specHash, toJson, UPDATABLE } fro
 
 export { toJson }
 import { MAX_WARM_START_PARENTS } from '../model/api.js'
-import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, type RemoteJob } from '../model/kinds.js'
+import { RUNNING_STATUSES, TERMINAL_STATUSES, TAG, userTags, type RemoteJob } from '../model/kinds.js'
 import { checkWarmStartParents, reportIncompatibleParents } from './warm-start.js'
 import { resolveMoves } from './moves.js'
 import { targetChanges } from './target.js'
@@ -379,9 +379,6 @@ function retagAddress(change: ResourceChange, previous: string | undefined, remo
   if (change.action === 'no-op') Object.assign(change, { action: 'update', reason: 'address_moved', reason_args: { tagged: addressFromTag(tagged) } })
 }
 
-function userTags(tags: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(tags).filter(([k]) => !k.startsWith('sageform:')))
-}
 
 function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
   const ka = Object.keys(a)

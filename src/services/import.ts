@@ -18,7 +18,7 @@ import { loadConfiguration } from './setup/configuration.js'
 import { connect, type ConnectionOptions } from './setup/connection.js'
 import { referenceAttributes } from './plan.js'
 import { describe, remoteFromSearch } from './setup/refresh.js'
-import { TAG } from '../model/kinds.js'
+import { TAG, userTags } from '../model/kinds.js'
 import { movedAddress } from '../planner/moves.js'
 import { lockState, openState, readStateFrom } from './setup/state.js'
 import type { VariableSource } from '../config/variables.js'
@@ -251,7 +251,7 @@ async function adoptJob({ state, config, client }: ImportContext, address: strin
     updated_at: now,
     generation: 1,
     request,
-    tags: Object.fromEntries(Object.entries(live.tags).filter(([k]) => !k.startsWith('sageform:'))),
+    tags: userTags(live.tags),
     ...(live.ended_at ? { ended_at: live.ended_at } : {}),
     ...(live.failure_reason ? { failure_reason: live.failure_reason } : {}),
   }
