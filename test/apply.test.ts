@@ -603,6 +603,25 @@ describe('apply engine', () => {
       assert.deepEqual(cycle.errors.map((e) => e.summary), ['Dependency cycle', 'Dependency cycle'])
     })
 
+    it('starts each change as soon as what it waits for is done, earliest in plan order first', async () => {
+      const started: string[] = []
+      // a waits for c, and b for a: with one at a time, c runs first, then the parked a, then the parked b, then d.
+      const result = await harness().run([create('a', { dependsOn: [addr('c')] }), create('b', { dependsOn: [addr('a')] }), create('c'), create('d')], {
+        parallelism: 1,
+        onEvent: (e) => {
+          if (e.phase === 'start') started.push(e.address)
+        },
+      })
+      assert.deepEqual(started, [addr('c'), addr('a'), addr('b'), addr('d')])
+      assert.deepEqual(result.results.map((r) => r.outcome), ['done', 'done', 'done', 'done'])
+
+      // Thousands of independent changes start in plan order, each once.
+      const many = Array.from({ length: 3000 }, (_, i) => create(`m${i}`))
+      const order: string[] = []
+      await harness().run(many, { parallelism: 7, onEvent: (e) => e.phase === 'start' && order.push(e.address) })
+      assert.deepEqual(order, many.map((c) => c.address))
+    })
+
     it('records the refreshed status of a no-op without calling SageMaker, and writes nothing when it is unchanged', async () => {
       const a = record('a-job', 'InProgress')
       const b = record('b-job', 'Completed')

@@ -13,7 +13,7 @@ import type { ApplyOutcome, ApplyResult, ApplyResultEntry, ExecuteOptions, Failu
 export type { ApplyEvent, ApplyOutcome, FailureKind, StopEffect, ApplyResult, ApplyResultEntry, ExecuteOptions, RequestResolver, ResolvedRequest, WaitOptions } from './types.js'
 
 /** What to do with a change not started yet. */
-type Gate = { kind: 'run' } | { kind: 'wait' } | { kind: 'settle'; outcome: 'skipped' | 'deferred'; message: string }
+type Gate = { kind: 'run' } | { kind: 'wait'; for: string } | { kind: 'settle'; outcome: 'skipped' | 'deferred'; message: string }
 
 export async function executePlan(options: ExecuteOptions): Promise<ApplyResult> {
   const journal = new StateJournal(options.state, options.persist)
@@ -28,6 +28,14 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
   }
   const changes = options.plan.changes
   const inPlan = new Set(changes.map((c) => c.address))
+  /** Each change's predecessors of the same resource, in plan order: found once, not by scanning the plan per gate. */
+  const earlierOfSameResource = new Map<ResourceChange, ResourceChange[]>()
+  const seenOfResource = new Map<string, ResourceChange[]>()
+  for (const change of changes) {
+    const earlier = seenOfResource.get(change.address) ?? []
+    if (earlier.length > 0) earlierOfSameResource.set(change, [...earlier])
+    seenOfResource.set(change.address, [...earlier, change])
+  }
   const outcomes = new Map<string, ApplyResultEntry>()
   const errors: Diagnostic[] = []
   const unrecorded: ApplyResult['unrecorded'] = []
@@ -52,18 +60,18 @@ export async function executePlan(options: ExecuteOptions): Promise<ApplyResult>
     if (change.action === 'no-op') return { kind: 'run' }
     // Changes of one resource run in plan order (a deposed job's stop after the replace that deposed it; a resource
     // forgotten only after its deposed jobs were looked at), without inheriting each other's failures.
-    let waiting = changes.slice(0, changes.indexOf(change)).some((c) => c.address === change.address && !outcomes.has(changeKey(c)))
+    let waitFor = earlierOfSameResource.get(change)?.map(changeKey).find((key) => !outcomes.has(key))
     for (const dependency of change.depends_on) {
       if (dependency === change.address || !inPlan.has(dependency)) continue
       const done = outcomes.get(dependency)
-      if (!done) waiting = true
+      if (!done) waitFor ??= dependency
       else if (done.outcome === 'failed' || done.outcome === 'skipped') {
         return { kind: 'settle', outcome: 'skipped', message: `dependency ${dependency} ${done.outcome === 'failed' ? 'failed' : 'was skipped'}` }
       } else if (done.outcome === 'deferred') {
         return { kind: 'settle', outcome: 'deferred', message: `waits for ${dependency}, which is deferred` }
       }
     }
-    return waiting ? { kind: 'wait' } : { kind: 'run' }
+    return waitFor === undefined ? { kind: 'run' } : { kind: 'wait', for: waitFor }
   }
 
   const run = async (change: ResourceChange) => {
@@ -110,8 +118,9 @@ function changeKey(change: ResourceChange): string {
 }
 
 /**
- * Starts every change whose gate says run, in plan order, keeping at most `limit` running; settles the ones gated away
- * at once (which may release others, hence the inner loop); and waits for a running one to finish before looking again.
+ * Starts the changes whose gate says run, earliest in plan order first, keeping at most `limit` running; settles the
+ * ones gated away at once. A change gated to wait is parked under the change it waits for and looked at again only when
+ * that one has finished, so an apply of N changes gates each a few times, not N times.
  */
 async function schedule(
   changes: readonly ResourceChange[],
@@ -120,29 +129,82 @@ async function schedule(
   run: (change: ResourceChange) => Promise<void>,
   settle: (change: ResourceChange, outcome: ApplyOutcome, message: string) => void,
 ): Promise<void> {
-  const pending = [...changes]
+  const ready = new IndexHeap(changes.length)
+  const parked = new Map<string, number[]>()
+  const finished = (change: ResourceChange) => {
+    const key = changeKey(change)
+    for (const index of parked.get(key) ?? []) ready.push(index)
+    parked.delete(key)
+  }
   const running = new Set<Promise<void>>()
   for (;;) {
-    let progressed = true
-    while (progressed) {
-      progressed = false
-      for (const change of [...pending]) {
-        if (running.size >= limit) break
-        const verdict = gate(change)
-        if (verdict.kind === 'wait') continue
-        pending.splice(pending.indexOf(change), 1)
-        progressed = true
-        if (verdict.kind === 'settle') settle(change, verdict.outcome, verdict.message)
-        else {
-          const task: Promise<void> = run(change).then(() => {
-            running.delete(task)
-          })
-          running.add(task)
-        }
+    while (running.size < limit && ready.size > 0) {
+      const index = ready.pop()
+      const change = changes[index]!
+      const verdict = gate(change)
+      if (verdict.kind === 'wait') {
+        const waiters = parked.get(verdict.for)
+        if (waiters) waiters.push(index)
+        else parked.set(verdict.for, [index])
+      } else if (verdict.kind === 'settle') {
+        settle(change, verdict.outcome, verdict.message)
+        finished(change)
+      } else {
+        const task: Promise<void> = run(change).then(() => {
+          running.delete(task)
+          finished(change)
+        })
+        running.add(task)
       }
     }
+    // What is still parked then waits in a cycle: executePlan reports it.
     if (running.size === 0) return
     await Promise.race(running)
+  }
+}
+
+/** Indices 0..n-1, smallest first: the changes ready to be gated, in plan order. */
+class IndexHeap {
+  private readonly items: number[]
+
+  constructor(n: number) {
+    // 0..n-1 ascending is already a heap.
+    this.items = Array.from({ length: n }, (_, i) => i)
+  }
+
+  get size(): number {
+    return this.items.length
+  }
+
+  push(index: number): void {
+    const items = this.items
+    let at = items.push(index) - 1
+    while (at > 0) {
+      const parent = (at - 1) >> 1
+      if (items[parent]! <= index) break
+      items[at] = items[parent]!
+      at = parent
+    }
+    items[at] = index
+  }
+
+  pop(): number {
+    const items = this.items
+    const top = items[0]!
+    const last = items.pop()!
+    if (items.length > 0) {
+      let at = 0
+      for (;;) {
+        let child = 2 * at + 1
+        if (child >= items.length) break
+        if (child + 1 < items.length && items[child + 1]! < items[child]!) child++
+        if (items[child]! >= last) break
+        items[at] = items[child]!
+        at = child
+      }
+      items[at] = last
+    }
+    return top
   }
 }
 
