@@ -2,6 +2,7 @@
 // created but not recorded is named, in plain output and in --json; the state goes to stderr when not even
 // errored.sageform.state.json can be written; the lock is released; and once there is room, a re-run adopts the job.
 import assert from 'node:assert/strict'
+import { storedState } from './helpers/stored-state.js'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,7 +21,7 @@ const output = (run: CliRun) => `exit ${run.status}\n--- stdout\n${run.stdout}\n
 
 function recorded(dir: string): number {
   try {
-    return Object.values((JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State).resources).filter((r) => r.current).length
+    return Object.values(storedState(dir).resources).filter((r) => r.current).length
   } catch {
     return 0
   }
@@ -84,7 +85,7 @@ describe('a full disk in the middle of apply (tmpfs)', function () {
       assert.ok(inState >= 2 && inState < COUNT, `${inState} recorded`)
 
       const live = await trainingJobsByAddress(sm)
-      const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+      const state = storedState(dir)
       const unrecorded = [...live].filter(([address]) => !state.resources[address]?.current).map(([, names]) => names[0]!)
       assert.equal(unrecorded.length, 1, `one job was created after the disk filled: ${[...live.keys()].join(', ')}`)
       const [job] = unrecorded

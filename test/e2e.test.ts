@@ -1,8 +1,9 @@
 // End to end: the built CLI (bin/run.js → dist/) in child processes against the local SageMaker endpoint, started
 // in-process. The CLI runs asynchronously (spawn, not spawnSync) so that this process stays free to answer it.
 import assert from 'node:assert/strict'
+import { storedState } from './helpers/stored-state.js'
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -48,9 +49,8 @@ function workDir(count: number): string {
   return dir
 }
 
-function readStateFile(dir: string): State {
-  return JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
-}
+/** The state as the next run reads it: the file and its journal. */
+const readStateFile = storedState
 
 /** The state file when it exists and parses (it never should be half-written; a rename replaces it whole). */
 function tryState(dir: string): State | undefined {
@@ -226,6 +226,34 @@ describe('end to end: the CLI against the local endpoint', function () {
     expectExit(await sageform(['plan', '--detailed-exitcode'], dir, endpoint), 0)
   })
 
+  it('kill -9 while a run replays the journal a killed apply left loses nothing: the files stay as they were, and the next run reads every job', async () => {
+    const { endpoint } = await open({ timeScale: 600 })
+    const dir = workDir(2)
+    expectExit(await sageform(['apply', '--auto-approve'], dir, endpoint), 0)
+    // The journal a killed apply of many jobs leaves: one line per write, each adding a resource.
+    const state = readStateFile(dir)
+    const [address, record] = Object.entries(state.resources)[0]!
+    const EXTRA = 3000
+    const lines = Array.from({ length: EXTRA }, (_, i) => {
+      const extra = { ...record, current: { ...record.current!, name: `extra-${i}` } }
+      return JSON.stringify({ state: { ...state, resources: undefined, serial: state.serial + 1 + i }, resources: { [`${address}_extra_${i}`]: extra } }) + '\n'
+    })
+    writeFileSync(join(dir, 'sageform.state.json.journal'), lines.join(''), { mode: 0o600 })
+    const files = () => readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')])
+    const before = files()
+    // Killed at every stage of its run: starting, reading, replaying, printing (whichever the moment finds).
+    for (const after of [0, 50, 100, 200, 300, 400, 600]) {
+      const { child, done } = start(['state', 'list'], dir, endpoint)
+      await sleep(after)
+      child.kill('SIGKILL')
+      await done
+      assert.deepEqual(files(), before, `killed after ${after} ms`)
+    }
+    const listed = await sageform(['state', 'list'], dir, endpoint)
+    expectExit(listed, 0)
+    assert.equal(listed.stdout.trim().split('\n').length, 2 + EXTRA)
+  })
+
   it('recovers from kill -9 during a group write: the state is the last whole write, and the next apply adopts every job the lost write carried', async () => {
     const COUNT = 30
     const PARALLELISM = 6
@@ -234,17 +262,31 @@ describe('end to end: the CLI against the local endpoint', function () {
     const { child, done } = start(['apply', '--auto-approve', '--parallelism', String(PARALLELISM)], dir, endpoint)
     const deadline = Date.now() + 30_000
     await untilRecorded(dir, 5, child, done)
-    // The apply's next state write opens its temporary file, here a FIFO nobody reads: the write stays in flight, and
-    // every create that finishes meanwhile queues its step behind it, until all slots wait for the write.
-    // While a write is under way its regular temporary file is there (mkfifo fails); the FIFO goes in before the next.
-    for (;;) {
+    // The apply's next state write opens either the journal (an append) or its temporary file (a whole write): here
+    // FIFOs nobody reads, so the write stays in flight, and every create that finishes meanwhile queues its step behind
+    // it, until all slots wait for the write. The journal is opened anew for each append: the lines already written are
+    // moved aside (and put back after the kill) and the FIFO takes its place. A whole write under way has its regular
+    // temporary file there (mkfifo fails), and removes the journal when done: then again.
+    const journal = join(dir, 'sageform.state.json.journal')
+    const temporary = join(dir, `sageform.state.json.tmp-${child.pid}`)
+    const aside: string[] = []
+    const isFifo = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFIFO() === true
+    const fifo = (path: string) => {
       try {
-        execFileSync('mkfifo', [join(dir, `sageform.state.json.tmp-${child.pid}`)], { stdio: 'ignore' })
-        break
+        execFileSync('mkfifo', [path], { stdio: 'ignore' })
+        return true
       } catch {
-        assert.ok(Date.now() < deadline, 'no moment between two state writes within 30 s')
-        await sleep(1)
+        return false
       }
+    }
+    for (;;) {
+      if (statSync(journal, { throwIfNoEntry: false })?.isFile()) {
+        aside.push(`${journal}.aside-${aside.length}`)
+        renameSync(journal, aside.at(-1)!)
+      }
+      if ((isFifo(journal) || fifo(journal)) && (isFifo(temporary) || fifo(temporary)) && isFifo(journal)) break
+      assert.ok(Date.now() < deadline, 'no moment between two state writes within 30 s')
+      await sleep(1)
     }
     // Once every slot holds a created job waiting to be written, nothing else can happen.
     const unwritten = () => (endpoint.callCounts().CreateTrainingJob ?? 0) - Object.keys(readStateFile(dir).resources).length
@@ -256,7 +298,9 @@ describe('end to end: the CLI against the local endpoint', function () {
     child.kill('SIGKILL')
     const killed = await done
     assert.equal(killed.signal, 'SIGKILL')
-    rmSync(join(dir, `sageform.state.json.tmp-${child.pid}`))
+    for (const path of [temporary, journal]) if (isFifo(path)) rmSync(path)
+    if (aside.length > 0) writeFileSync(journal, Buffer.concat(aside.map((path) => readFileSync(path))))
+    for (const path of aside) rmSync(path)
     const afterKill = readStateFile(dir)
     const recordedAtKill = Object.keys(afterKill.resources).length
     const created = endpoint.callCounts().CreateTrainingJob ?? 0

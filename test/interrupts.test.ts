@@ -3,7 +3,8 @@
 // lock and exits 130 or 143; the next apply converges with exactly one job per resource. Also a signal while apply is
 // still planning, and the S3 lock under a second signal (released, unless a state write is under way).
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { storedState } from './helpers/stored-state.js'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -23,7 +24,7 @@ const output = (run: CliRun) => `exit ${run.status}${run.signal ? ` (${run.signa
 
 function readState(dir: string): State | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
+    return storedState(dir)
   } catch {
     return undefined
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { acquireLock, forceUnlock, lockPath, processStart, type LockInfo } from '../src/state/lock.js'
 import { parseDuration } from '../src/util/duration.js'
 import { localBackend } from '../src/state/backend.js'
-import { backupPath, newState, readState, StateSerializer, statePath, StateWriteRefused, writeState } from '../src/state/store.js'
+import { backupPath, journalPath, newState, readState, StateSerializer, statePath, StateWriteRefused, writeState } from '../src/state/store.js'
 import type { State } from '../src/model/state.js'
 
 function sampleState(serial: number, lineage = '6f1c2a4e-0000-4000-8000-000000000001'): State {
@@ -88,6 +88,122 @@ describe('state file', () => {
     // A file replaced behind its back gets the full check again.
     await writeState(dir, sampleState(9))
     await assert.rejects(backend.write(sampleState(5)), /serial 9 is newer than 5/)
+  })
+
+  describe('journal', () => {
+    const XGB = 'sagemaker_training_job.xgb'
+    /** A state of `n` resources, so that one changed resource is a small part of it. */
+    const bigState = (serial: number, n = 50) => {
+      const state = sampleState(serial)
+      for (let i = 0; i < n; i++) state.resources[`sagemaker_training_job.r${i}`] = structuredClone(state.resources[XGB]!)
+      return state
+    }
+    /** Writes through one serialiser, as the apply engine does: each write says which resources it touched. */
+    const writer = () => {
+      const serializer = new StateSerializer()
+      const backend = localBackend(dir)
+      return { backend, write: (state: State, touched?: string[]) => backend.write(serializer.image(state, touched && new Set(touched))) }
+    }
+
+    it('appends the later writes of a run as journal lines, which every read replays, and folds them into the file at the checkpoint', async () => {
+      const state = bigState(1)
+      const { backend, write } = writer()
+      await write(state)
+      const file = await readFile(statePath(dir))
+      state.serial = 2
+      state.resources[XGB]!.current!.status = 'Stopped'
+      await write(state, [XGB])
+      state.serial = 3
+      delete state.resources['sagemaker_training_job.r0']
+      state.outputs = { model: { value: 'changed' } }
+      await write(state, ['sagemaker_training_job.r0'])
+      // The file is untouched; the two lines carry the changes, and a read sees them.
+      assert.deepEqual(await readFile(statePath(dir)), file)
+      assert.equal((await readFile(journalPath(dir), 'utf8')).split('\n').length, 3)
+      assert.equal((await stat(journalPath(dir))).mode & 0o777, 0o600)
+      assert.deepEqual(await readState(dir), { kind: 'ok', state })
+      await backend.checkpoint()
+      assert.deepEqual(JSON.parse(await readFile(statePath(dir), 'utf8')), state)
+      assert.deepEqual(await readdir(dir), ['sageform.state.json'])
+      // Nothing appended since: the next checkpoint writes nothing.
+      const folded = await stat(statePath(dir), { bigint: true })
+      await backend.checkpoint()
+      assert.equal((await stat(statePath(dir), { bigint: true })).mtimeNs, folded.mtimeNs)
+    })
+
+    it('writes the whole file again once the journal would outgrow the state, so bytes written stay proportional to the steps', async () => {
+      const state = bigState(1, 3)
+      const { write } = writer()
+      await write(state)
+      let whole = 0
+      for (let serial = 2; serial < 40; serial++) {
+        const before = await stat(statePath(dir), { bigint: true })
+        state.serial = serial
+        state.resources[XGB]!.current!.updated_at = `2026-11-23T13:00:${String(serial).padStart(2, '0')}.000Z`
+        await write(state, [XGB])
+        if ((await stat(statePath(dir), { bigint: true })).ino !== before.ino) whole++
+        const journal = await stat(journalPath(dir)).catch(() => undefined)
+        assert.ok(!journal || journal.size <= (await stat(statePath(dir))).size + 1000, 'the journal never grows much past the state')
+        assert.deepEqual(await readState(dir), { kind: 'ok', state })
+      }
+      // A resource line is about a fifth of this state: a whole write every few steps, not every step.
+      assert.ok(whole >= 3 && whole <= 15, `${whole} whole writes for 38 steps`)
+    })
+
+    it('ignores a last line cut short by a crash, skips lines of older serials or another lineage, and reports a bad line followed by others', async () => {
+      const state = bigState(4)
+      await writeState(dir, state)
+      const line = (serial: number, status: string, lineage = state.lineage) => JSON.stringify({ state: { format_version: 1, lineage, serial, outputs: state.outputs }, resources: { [XGB]: { ...state.resources[XGB], current: { ...state.resources[XGB]!.current!, status } } } }) + '\n'
+      const statusAfter = async (journal: string) => {
+        await writeFile(journalPath(dir), journal)
+        const read = await readState(dir)
+        return read.kind === 'ok' ? `${read.state.serial} ${read.state.resources[XGB]!.current!.status}` : read.kind
+      }
+      assert.equal(await statusAfter(line(5, 'Stopping') + line(6, 'Stopped')), '6 Stopped')
+      assert.equal(await statusAfter(line(5, 'Stopping') + line(6, 'Stopped').slice(0, 40)), '5 Stopping')
+      assert.equal(await statusAfter(line(5, 'Stopping') + '\0\0\0\0\n'), '5 Stopping')
+      assert.equal(await statusAfter(line(3, 'Failed') + line(4, 'Failed') + line(5, 'Stopping')), '5 Stopping')
+      assert.equal(await statusAfter(line(5, 'Failed', '00000000-0000-4000-8000-000000000000')), '4 Completed')
+      assert.equal(await statusAfter('{"state":\n' + line(5, 'Stopping')), 'corrupt')
+      const corrupt = await readState(dir)
+      assert.match(corrupt.kind === 'corrupt' ? corrupt.message : '', /sageform\.state\.json\.journal is invalid: line 1 is not a state journal entry/)
+      // A replayed state that breaks the format is refused as corrupt, never half-loaded.
+      assert.equal(await statusAfter(JSON.stringify({ state: { format_version: 1, lineage: state.lineage, serial: 5 }, resources: { 'sagemaker_training_job.bad': { type: 'nope' } } }) + '\n' + line(6, 'Stopped')), 'corrupt')
+    })
+
+    it('a run finding a journal left by a crash folds it in with its first write, and backs up the replayed state', async () => {
+      const state = bigState(1)
+      const crashed = writer()
+      await crashed.write(state)
+      state.serial = 2
+      state.resources[XGB]!.current!.status = 'Stopped'
+      await crashed.write(state, [XGB])
+      const replayed = structuredClone(state)
+      // The next run reads the state (journal replayed), changes it and writes: the whole file, the journal removed.
+      const next = writer()
+      state.serial = 3
+      state.resources['sagemaker_training_job.new'] = structuredClone(state.resources[XGB]!)
+      await next.write(state, ['sagemaker_training_job.new'])
+      assert.deepEqual(JSON.parse(await readFile(backupPath(dir), 'utf8')), replayed)
+      assert.deepEqual(JSON.parse(await readFile(statePath(dir), 'utf8')), state)
+      assert.deepEqual((await readdir(dir)).sort(), ['sageform.state.json', 'sageform.state.json.backup'])
+    })
+
+    it('after an append fails, writes the whole file next, so no line ever follows a torn one', async () => {
+      const state = bigState(1)
+      const { write } = writer()
+      await write(state)
+      // A directory where the journal goes makes the append fail.
+      await mkdir(journalPath(dir))
+      state.serial = 2
+      state.resources[XGB]!.current!.status = 'Stopped'
+      await assert.rejects(write(state, [XGB]), /EISDIR/)
+      await rm(journalPath(dir), { recursive: true })
+      state.serial = 3
+      await write(state, [XGB])
+      assert.deepEqual(JSON.parse(await readFile(statePath(dir), 'utf8')), state)
+      assert.deepEqual(await readdir(dir), ['sageform.state.json'])
+    })
   })
 
   it('creates the state, its backup, the lock and a saved plan readable by the owner only (0600), whatever the umask', async () => {

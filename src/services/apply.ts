@@ -242,6 +242,7 @@ export async function executeApply(prepared: PreparedApply, onEvent?: (event: Ap
       onEvent,
       signal: control.signal,
     })
+    await backend.checkpoint()
     diags.append(result.errors)
     if (result.unrecorded.length > 0) diags.add(unrecordedDiagnostic(result.unrecorded, backend.location))
     if (!(await keepUnsavedState(result, options.dir, backend.location, diags))) control.onUnsavedState?.(JSON.stringify(result.state, null, 2))

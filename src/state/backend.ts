@@ -44,6 +44,11 @@ export interface StateBackend {
    * replace what this backend wrote itself, do not.
    */
   write(state: State | StateImage): Promise<void>
+  /**
+   * Makes the stored state whole after a run's last write: the local backend then folds its journal into the file.
+   * Nothing is lost if this fails: every read replays the journal.
+   */
+  checkpoint(): Promise<void>
   lock(options: LockOptions): Promise<AcquireLockResult>
   /** Removes the lock only if `id` is the one it holds. */
   forceUnlock(id: string): Promise<ForceUnlockResult>
@@ -55,7 +60,9 @@ export function localBackend(dir: string): StateBackend {
     location: statePath(dir),
     backupLocation: backupPath(dir),
     read: () => readState(dir),
-    write: (state) => write(imageOf(state)),
+    write: (state) => write.write(imageOf(state)),
+    // A failure leaves the journal, which every read replays, and the next write folds in.
+    checkpoint: () => write.checkpoint().catch(() => undefined),
     lock: (options) => acquireLock(dir, options),
     forceUnlock: (id) => forceUnlock(dir, id),
   }
@@ -128,6 +135,8 @@ export function objectStoreBackend(store: ObjectStore, key: string): StateBacken
         throw refused()
       }
     },
+    // Every write to an object store is whole (it cannot append): nothing to fold in.
+    checkpoint: async () => undefined,
     lock: (options) => acquireLockIn(lockSlot, options),
     forceUnlock: (id) => forceUnlockIn(lockSlot, id),
   }

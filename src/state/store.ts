@@ -1,5 +1,11 @@
 // Reading and writing sageform.state.json. A read reports every problem a user can cause as a value; a write replaces
 // the file atomically, keeps the previous version as a backup, and refuses to replace anything it could not read.
+//
+// During an apply most writes are appended to a journal beside the file (sageform.state.json.journal) instead: one line
+// per write holding only the resources that write changed, flushed to disk before the steps it carries move on. The
+// whole file is written again only when the journal has grown as large as the state, and at the end of the apply, so
+// an apply of N steps writes O(N) bytes, not N times the state. Every read replays the journal over the file; a line
+// cut short by a crash is ignored (its steps had not moved on), and a full write removes the journal.
 
 import { randomUUID } from 'node:crypto'
 import { open, readFile, rename, rm, stat } from 'node:fs/promises'
@@ -26,15 +32,84 @@ export function backupPath(dir: string): string {
   return `${statePath(dir)}.backup`
 }
 
+export function journalPath(dir: string): string {
+  return `${statePath(dir)}.journal`
+}
+
 export function newState(): State {
   return { format_version: STATE_FORMAT_VERSION, lineage: randomUUID(), serial: 0, resources: {} }
 }
 
 export async function readState(dir: string): Promise<ReadStateResult> {
+  return (await readStored(dir)).result
+}
+
+/** The state file as stored, and the state it holds once the journal is replayed over it. */
+interface Stored {
+  raw: RawRead
+  result: ReadStateResult
+  /** Whether journal lines changed the file's state (so the file's bytes alone are not the state). */
+  replayed: boolean
+}
+
+async function readStored(dir: string): Promise<Stored> {
   const path = statePath(dir)
   const raw = await readRaw(path)
-  if (raw.kind !== 'bytes') return raw
-  return parseState(raw.bytes.toString('utf8'), path)
+  if (raw.kind !== 'bytes') return { raw, result: raw, replayed: false }
+  const parsed = parseState(raw.bytes.toString('utf8'), path)
+  if (parsed.kind !== 'ok') return { raw, result: parsed, replayed: false }
+  const journal = await readRaw(journalPath(dir))
+  if (journal.kind === 'missing') return { raw, result: parsed, replayed: false }
+  if (journal.kind === 'corrupt') return { raw, result: journal, replayed: false }
+  const serial = parsed.state.serial
+  const result = replayJournal(parsed.state, journal.bytes, journalPath(dir))
+  return { raw, result, replayed: result.kind === 'ok' && result.state.serial !== serial }
+}
+
+/**
+ * `state` with the journal's lines applied in order: those of its lineage with a newer serial. Only the last line can
+ * be unfinished (each append is on disk before the next begins), so a last line that does not parse is a write a crash
+ * cut short and is ignored; a bad line before others is corruption.
+ */
+export function replayJournal(state: State, journal: Buffer, path: string): ReadStateResult {
+  const lines = journal.toString('utf8').split('\n')
+  let replayed = state
+  for (const [i, line] of lines.entries()) {
+    if (line === '') continue
+    const entry = journalEntry(line)
+    if (entry === undefined) {
+      if (lines.slice(i + 1).every((rest) => rest === '')) break
+      return { kind: 'corrupt', message: `${path} is invalid: line ${i + 1} is not a state journal entry. Move it away to read the state file alone.` }
+    }
+    if (entry.state.lineage !== replayed.lineage || entry.state.serial <= replayed.serial) continue
+    const resources = { ...replayed.resources }
+    for (const [address, resource] of Object.entries(entry.resources)) {
+      if (resource === null) delete resources[address]
+      else Object.defineProperty(resources, address, { value: resource, enumerable: true, writable: true, configurable: true })
+    }
+    replayed = { ...entry.state, resources } as State
+  }
+  if (replayed === state) return { kind: 'ok', state }
+  const problem = stateProblem(replayed as unknown as Record<string, unknown>)
+  return problem ? { kind: 'corrupt', message: `${path} is invalid: replayed, ${problem}.` } : { kind: 'ok', state: replayed }
+}
+
+/** One journal line: the state's fields but resources, and each resource the write changed (null: removed). */
+interface JournalEntry {
+  state: Omit<State, 'resources'>
+  resources: Record<string, unknown>
+}
+
+function journalEntry(line: string): JournalEntry | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return undefined
+  }
+  if (!isRecord(value) || !isRecord(value.state) || !isRecord(value.resources)) return undefined
+  if (typeof value.state.lineage !== 'string' || !isCount(value.state.serial)) return undefined
+  return value as unknown as JournalEntry
 }
 
 /** Thrown by writeState when replacing the existing file could lose data; the file is left untouched. */
@@ -44,7 +119,7 @@ export class StateWriteRefused extends Error {
 
 /** Writes `state` as given: bumping `serial` is the caller's job, as is holding the state lock. */
 export async function writeState(dir: string, state: State): Promise<void> {
-  await stateFileWriter(dir)(stateImage(state))
+  await stateFileWriter(dir).write(stateImage(state))
 }
 
 /**
@@ -54,19 +129,65 @@ export async function writeState(dir: string, state: State): Promise<void> {
  * and skip both: the check would read and parse the whole state again, and the backup would hold a version of this very
  * run. A file anyone else replaced meanwhile gets the full check again.
  */
-export function stateFileWriter(dir: string): (image: StateImage) => Promise<void> {
+export function stateFileWriter(dir: string): StateFileWriter {
   const path = statePath(dir)
+  const journal = journalPath(dir)
   let written: FileIdentity | undefined
-  return async (image) => {
-    if (written === undefined || !sameFile(await identity(path), written)) {
-      const existing = await readRaw(path)
-      refuseUnsafeReplace(existing.kind === 'bytes' ? parseState(existing.bytes.toString('utf8'), path) : existing, image, path)
-      if (existing.kind === 'bytes') await writeAtomic(backupPath(dir), existing.bytes)
+  /** Bytes appended to the journal since this writer last wrote the whole file. */
+  let journalBytes = 0
+  /** An append failed part way: its torn line must not get others after it, so the next write is a whole one. */
+  let tornAppend = false
+  /** The state as this writer last wrote it, to the file or the journal. */
+  let latest: StateImage | undefined
+  const write = async (image: StateImage) => {
+    latest = image
+    const ours = written !== undefined && sameFile(await identity(path), written)
+    if (ours && image.delta && !tornAppend && journalBytes + image.delta.length <= image.size) {
+      try {
+        await appendDurably(journal, image.delta, journalBytes === 0 ? dir : undefined)
+      } catch (err) {
+        tornAppend = true
+        throw err
+      }
+      journalBytes += image.delta.length
+      return
+    }
+    if (!ours) {
+      const existing = await readStored(dir)
+      refuseUnsafeReplace(existing.result, image, path)
+      // The backup is the state before this run: with a journal left by a crashed run, more than the file's bytes.
+      if (existing.result.kind === 'ok' && existing.replayed) await writeAtomic(backupPath(dir), stateImage(existing.result.state).bytes)
+      else if (existing.raw.kind === 'bytes') await writeAtomic(backupPath(dir), existing.raw.bytes)
     }
     await writeAtomic(path, image.bytes)
     await syncDirectory(dir)
     written = await identity(path)
+    // The file now holds every line of the journal (older serials are skipped on replay if this removal is lost).
+    await rm(journal, { force: true })
+    journalBytes = 0
+    tornAppend = false
   }
+  return {
+    write,
+    checkpoint: async () => {
+      const whole = latest
+      if (whole === undefined || (journalBytes === 0 && !tornAppend)) return
+      await write({ lineage: whole.lineage, serial: whole.serial, size: whole.size, get bytes() { return whole.bytes }, get text() { return whole.text } })
+    },
+  }
+}
+
+/** Appends `bytes` and flushes them to disk; `newIn`: the journal is new, so its directory entry is flushed too. */
+async function appendDurably(path: string, bytes: Buffer, newIn: string | undefined): Promise<void> {
+  const file = await open(path, 'a', 0o600)
+  try {
+    await file.chmod(0o600)
+    await file.writeFile(bytes)
+    await file.sync()
+  } finally {
+    await file.close()
+  }
+  if (newIn !== undefined) await syncDirectory(newIn)
 }
 
 type FileIdentity = { ino: bigint; size: bigint; mtimeNs: bigint } | undefined
@@ -110,6 +231,8 @@ type RawRead = { kind: 'missing' } | { kind: 'corrupt'; message: string } | { ki
 
 async function readRaw(path: string): Promise<RawRead> {
   try {
+    // A FIFO or a device would block the read or never end it: only a regular file (or a link to one) is read.
+    if (!(await stat(path)).isFile()) return { kind: 'corrupt', message: `${path} is not a regular file.` }
     return { kind: 'bytes', bytes: await readFile(path) }
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return { kind: 'missing' }
@@ -191,6 +314,17 @@ export interface StateImage {
   /** UTF-8, as the file holds it. */
   readonly bytes: Buffer
   readonly text: string
+  /** The length of `bytes`, known without joining them. */
+  readonly size: number
+  /** The same change as a journal line (see replayJournal), when the serialiser knows which resources changed. */
+  readonly delta?: Buffer
+}
+
+/** The local state file's writer for one run. */
+export interface StateFileWriter {
+  write(image: StateImage): Promise<void>
+  /** Writes the whole state if this run's latest writes went to the journal (and so removes it). */
+  checkpoint(): Promise<void>
 }
 
 export function stateImage(state: State): StateImage {
@@ -211,8 +345,12 @@ export class StateSerializer {
   /** By address: the resource's line(s) in `resources`, indented and encoded, as last serialised. */
   private readonly resources = new Map<string, Buffer>()
 
-  /** `touched`: the resources that may have changed since the last call; undefined when any may have. */
+  /**
+   * `touched`: the resources that may have changed since the last call (which then also come as a journal line);
+   * undefined when any may have.
+   */
   image(state: State, touched?: ReadonlySet<string>): StateImage {
+    const delta = touched === undefined ? undefined : journalLine(state, touched)
     if (touched === undefined) this.resources.clear()
     else for (const address of touched) this.resources.delete(address)
     // Every piece is taken from the state now, as it changes after this returns; joining them (the whole state's bytes)
@@ -237,6 +375,8 @@ export class StateSerializer {
     return {
       lineage: state.lineage,
       serial: state.serial,
+      size: pieces.reduce((sum, piece) => sum + piece.length, 0),
+      ...(delta ? { delta } : {}),
       get bytes() {
         bytes ??= Buffer.concat(pieces)
         return bytes
@@ -265,6 +405,12 @@ export class StateSerializer {
 }
 
 const ENTRY_SEPARATOR = Buffer.from(',\n    ')
+
+function journalLine(state: State, touched: ReadonlySet<string>): Buffer {
+  const { resources, ...rest } = state
+  const changed = Object.fromEntries([...touched].map((address) => [address, Object.hasOwn(resources, address) ? resources[address] : null]))
+  return Buffer.from(`${JSON.stringify({ state: rest, resources: changed })}\n`)
+}
 
 /** JSON.stringify(value, null, 2) as it reads nested at the depth `newline` indents to. */
 function indented(value: unknown, newline: string): string {

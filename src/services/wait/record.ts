@@ -95,6 +95,7 @@ export class DeferredStarts {
         resolveRequest: requestResolver(prepared.plan, prepared.configuration),
         onEvent: this.onEvent,
       })
+      await prepared.backend.checkpoint()
       entries = run.results
       this.diagnostics.push(...run.errors)
     })
