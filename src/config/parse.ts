@@ -1,27 +1,39 @@
 // Parses manifest files with tree-sitter (located tree for everything) and, only when the tree has errors, asks
 // HashiCorp's own parser (@cdktn/hcl2json) for the authoritative syntax message.
 import { parseDecimal } from './number.js'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr, TemplatePart } from './ast.js'
 import { SPLAT_ITEM } from './ast.js'
-import { rawModule, SyntaxTree, type CursorExports } from './syntax-tree.js'
+import { PieceWorker, pieceWorkerUrl, planPieces, type Piece } from './parse-pieces.js'
+import { emscriptenModule, rawModule, SyntaxTree, type CursorExports, type TreeParts } from './syntax-tree.js'
 import { formatNumber } from './value.js'
 
-let parserPromise: Promise<{ parser: Parser; wasm: CursorExports }> | undefined
+interface HclParser {
+  parser: Parser
+  /** The WASM exports SyntaxTree.read walks its trees with (test/syntax-tree.test.ts checks that walk). */
+  wasm: CursorExports
+  language: Language
+  /** web-tree-sitter's compiled WASM module and the grammar's bytes, for the worker thread of parse-pieces.ts. */
+  core: WebAssembly.Module
+  languageBytes: Uint8Array
+}
 
-/** The parser, and the WASM exports SyntaxTree.read walks its trees with (test/syntax-tree.test.ts checks that walk). */
-export function hclParser(): Promise<{ parser: Parser; wasm: CursorExports }> {
+let parserPromise: Promise<HclParser> | undefined
+
+export function hclParser(): Promise<HclParser> {
   parserPromise ??= (async () => {
-    // Emscripten fills the object given to init with the module's exports, which SyntaxTree.read calls directly.
-    const module = {}
-    await Parser.init(module)
     const require = createRequire(import.meta.url)
-    const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))
+    const [coreBytes, languageBytes] = await Promise.all([readFile(require.resolve('web-tree-sitter/tree-sitter.wasm')), readFile(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))])
+    const core = await WebAssembly.compile(coreBytes)
+    const module = emscriptenModule(core)
+    await Parser.init(module)
+    const language = await Language.load(languageBytes)
     const parser = new Parser()
     parser.setLanguage(language)
-    return { parser, wasm: rawModule(module) }
+    return { parser, wasm: rawModule(module), language, core, languageBytes }
   })()
   return parserPromise
 }
@@ -54,18 +66,90 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
     const syntax = SyntaxTree.read(tree, wasm, text)
     const nonDecimal = nonDecimalNumber(syntax)
     if (nonDecimal !== undefined) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
-    const locator = new Locator(path, source, insertions)
-    const bodyNode = syntax.namedChild(0, 'body')
-    let body: Body
-    try {
-      body = bodyNode !== undefined ? new Converter(locator, text, syntax).body(bodyNode, locator.range(syntax.to[0]!, syntax.to[0]!)) : emptyBody(locator, text.length)
-    } catch (error) {
-      if (!(error instanceof NestedTooDeeply)) throw error
-      return { diagnostics: [{ severity: 'error', summary: 'Expression nested too deeply', detail: `Brackets, braces, parentheses, operators, function calls and templates may be nested at most ${MAX_NESTING} levels deep; this one goes deeper.`, range: error.range, hint: 'Split the expression into locals.' }] }
-    }
-    return { file: { path, source, body }, diagnostics: [] }
+    return located(path, source, syntax, insertions)
   } finally {
     tree.delete()
+  }
+}
+
+/** The located syntax tree of a file whose tree parsed without errors. */
+function located(path: string, source: string, syntax: SyntaxTree, insertions: readonly number[] = []): ParseResult {
+  const locator = new Locator(path, source, insertions)
+  const bodyNode = syntax.namedChild(0, 'body')
+  let body: Body
+  try {
+    body = bodyNode !== undefined ? new Converter(locator, syntax.text, syntax).body(bodyNode, locator.range(syntax.to[0]!, syntax.to[0]!)) : emptyBody(locator, syntax.text.length)
+  } catch (error) {
+    if (!(error instanceof NestedTooDeeply)) throw error
+    return { diagnostics: [{ severity: 'error', summary: 'Expression nested too deeply', detail: `Brackets, braces, parentheses, operators, function calls and templates may be nested at most ${MAX_NESTING} levels deep; this one goes deeper.`, range: error.range, hint: 'Split the expression into locals.' }] }
+  }
+  return { file: { path, source, body }, diagnostics: [] }
+}
+
+export interface ManifestText {
+  /** As diagnostics name the file. */
+  path: string
+  source: string
+}
+
+/** Below this many characters in all, the files are parsed on the main thread alone (bench/README.md). */
+const PIECES_FROM = 200_000
+/** The worker's share of the characters: it starts later than the main thread, by about its start-up (bench/README.md). */
+const WORKER_SHARE = 0.42
+
+/** For tests: pieces at every cut from the first character on, or a worker that is not parse-worker.ts. */
+export interface PieceOptions {
+  everyCut?: boolean
+  workerUrl?: URL
+  /** Filled in: how many pieces the worker parsed, and how many files were merged from pieces or parsed whole. */
+  report?: { workerPieces: number; merged: number; whole: number }
+}
+
+/**
+ * Every file's ParseResult, the same as parseHcl's: large configurations are parsed in pieces on the main thread and a
+ * worker thread at once (src/config/parse-pieces.ts); a file any of whose pieces has a syntax error, or any piece of
+ * which the worker did not return, is parsed whole by parseHcl.
+ */
+export async function parseHclFiles(files: readonly ManifestText[], options: PieceOptions = {}): Promise<ParseResult[]> {
+  const whole = () => Promise.all(files.map((f) => parseHcl(f.path, f.source)))
+  const texts = files.map((f) => f.source)
+  const lengths = texts.map((t) => t.length)
+  const workerUrl = options.workerUrl ?? pieceWorkerUrl(import.meta.url)
+  if (!workerUrl || (!options.everyCut && lengths.reduce((a, b) => a + b, 0) < PIECES_FROM)) return whole()
+  const worker = new PieceWorker(workerUrl)
+  try {
+    const { parser, wasm, language, core, languageBytes } = await hclParser()
+    const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
+    const offWorker = pieces.filter((p) => p.onWorker)
+    if (offWorker.length === 0) return whole()
+    const answer = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)) })
+    const trees = new Map<Piece, TreeParts | null>()
+    for (const piece of pieces) {
+      if (piece.onWorker) continue
+      const text = texts[piece.file]!.slice(piece.start, piece.end)
+      const tree = parser.parse(text)
+      try {
+        trees.set(piece, !tree || tree.rootNode.hasError ? null : SyntaxTree.read(tree, wasm, text).parts())
+      } finally {
+        tree?.delete()
+      }
+    }
+    const fromWorker = await answer
+    offWorker.forEach((piece, i) => trees.set(piece, fromWorker?.[i] ?? null))
+    const { report } = options
+    if (report) report.workerPieces = fromWorker?.filter((t) => t).length ?? 0
+    return await Promise.all(
+      files.map(async ({ path, source }, file) => {
+        const own = pieces.filter((p) => p.file === file)
+        const parts = own.map((p) => trees.get(p))
+        const syntax = parts.every((t) => t) ? SyntaxTree.merge(parts as TreeParts[], own.map((p) => p.start), language, source) : undefined
+        const merged = syntax !== undefined && nonDecimalNumber(syntax) === undefined
+        if (report) report[merged ? 'merged' : 'whole']++
+        return merged ? located(path, source, syntax) : parseHcl(path, source)
+      }),
+    )
+  } finally {
+    worker.stop()
   }
 }
 

@@ -34,8 +34,31 @@ export function rawModule(module: object): CursorExports {
   return module as CursorExports
 }
 
+/**
+ * The object to give `Parser.init`: Emscripten fills it with the module's exports (which `rawModule` checks) and
+ * instantiates web-tree-sitter from `core`, compiled once and shared by the threads that parse. Instantiated
+ * synchronously, so that a failure rejects `Parser.init` instead of leaving it pending.
+ */
+export function emscriptenModule(core: WebAssembly.Module): object {
+  return {
+    instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      done(new WebAssembly.Instance(core, imports), core)
+      return {}
+    },
+  }
+}
+
 /** Node types whose children are never read: a string literal's value is taken from the source between its quotes. */
 const OPAQUE = new Set(['string_lit', 'numeric_lit', 'comment'])
+
+/** A SyntaxTree's arrays, as a worker thread posts them (their buffers transferred, not copied). */
+export interface TreeParts {
+  symbols: Int32Array
+  from: Int32Array
+  to: Int32Array
+  next: Int32Array
+  size: number
+}
 
 /**
  * A syntax tree in document order (pre-order). Node 0 is the root; node i's children are i + 1, next[i + 1],
@@ -52,7 +75,7 @@ export class SyntaxTree {
     readonly size: number,
     private readonly names: readonly string[],
     private readonly namedSymbols: readonly boolean[],
-    private readonly text: string,
+    readonly text: string,
   ) {}
 
   static read(tree: Tree, wasm: CursorExports, text: string): SyntaxTree {
@@ -104,6 +127,65 @@ export class SyntaxTree {
     } finally {
       wasm._ts_tree_cursor_delete_wasm(handle)
     }
+  }
+
+  /** The arrays a worker thread posts back (src/config/parse-worker.ts). */
+  parts(): TreeParts {
+    return { symbols: this.symbols, from: this.from, to: this.to, next: this.next, size: this.size }
+  }
+
+  static fromParts(parts: TreeParts, language: Language, text: string): SyntaxTree {
+    const { names, named } = languageTables(language)
+    return new SyntaxTree(parts.symbols, parts.from, parts.to, parts.next, parts.size, names, named, text)
+  }
+
+  /**
+   * The tree of a whole file from the trees of consecutive pieces of it, each parsed on its own (without errors) and cut
+   * between top-level items (src/config/parse-pieces.ts): config_file, body, then every piece's top-level items in order.
+   * `at` is each piece's start in `text`. A piece is config_file > [comments] body [comments]; only the first may have
+   * comments before its body and only the last after it, as in the whole file's tree. Undefined when a piece has another
+   * shape: the caller then parses the whole file.
+   */
+  static merge(pieces: readonly TreeParts[], at: readonly number[], language: Language, text: string): SyntaxTree | undefined {
+    const { names, named } = languageTables(language)
+    const bodies: number[] = []
+    for (const [k, piece] of pieces.entries()) {
+      let body = -1
+      for (let child = 1; child < piece.size; child = piece.next[child]!) if (names[piece.symbols[child]!] === 'body') body = child
+      if (body < 0) return undefined
+      if (k > 0 && body !== 1) return undefined
+      if (k < pieces.length - 1 && piece.next[body] !== piece.size) return undefined
+      bodies.push(body)
+    }
+    const size = pieces.reduce((sum, piece, k) => sum + piece.next[bodies[k]!]! - bodies[k]! - 1, 2) + (bodies[0]! - 1) + (pieces.at(-1)!.size - pieces.at(-1)!.next[bodies.at(-1)!]!)
+    const symbols = new Int32Array(size)
+    const from = new Int32Array(size)
+    const to = new Int32Array(size)
+    const next = new Int32Array(size)
+    let out = 0
+    const copy = (piece: TreeParts, start: number, end: number, offset: number) => {
+      const shift = out - start
+      for (let i = start; i < end; i++, out++) {
+        symbols[out] = piece.symbols[i]!
+        from[out] = piece.from[i]! + offset
+        to[out] = piece.to[i]! + offset
+        next[out] = piece.next[i]! + shift
+      }
+    }
+    const first = pieces[0]!
+    const last = pieces.at(-1)!
+    const lastAt = at.at(-1)!
+    // The root and the first piece's comments before its body, then the body, spanning every piece's.
+    copy(first, 0, bodies[0]!, 0)
+    next[0] = size
+    to[0] = last.to[0]! + lastAt
+    const body = out
+    copy(first, bodies[0]!, bodies[0]! + 1, 0)
+    to[body] = last.to[bodies.at(-1)!]! + lastAt
+    for (const [k, piece] of pieces.entries()) copy(piece, bodies[k]! + 1, piece.next[bodies[k]!]!, at[k]!)
+    next[body] = out
+    copy(last, last.next[bodies.at(-1)!]!, last.size, lastAt)
+    return new SyntaxTree(symbols, from, to, next, size, names, named, text)
   }
 
   type(node: number): string {

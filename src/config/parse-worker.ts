@@ -1,0 +1,38 @@
+// A worker thread that parses pieces of large manifests with tree-sitter while the main thread parses the others
+// (src/config/parse-pieces.ts). It imports web-tree-sitter as soon as it starts, then waits for one message: the
+// compiled WASM module of the main thread (shared, not compiled again), the grammar's bytes and the texts. It answers
+// with each text's copied tree (SyntaxTree.read), its buffers transferred, or null when the text has a syntax error:
+// the main thread then parses that file whole, as it would without this worker.
+import { parentPort } from 'node:worker_threads'
+import { Language, Parser } from 'web-tree-sitter'
+import { emscriptenModule, rawModule, SyntaxTree, type TreeParts } from './syntax-tree.js'
+
+export interface PieceRequest {
+  core: WebAssembly.Module
+  languageBytes: Uint8Array
+  texts: string[]
+}
+
+export interface PieceAnswer {
+  trees: (TreeParts | null)[]
+}
+
+parentPort!.once('message', async ({ core, languageBytes, texts }: PieceRequest) => {
+  const module = emscriptenModule(core)
+  await Parser.init(module)
+  const parser = new Parser()
+  parser.setLanguage(await Language.load(languageBytes))
+  const wasm = rawModule(module)
+  const trees: (TreeParts | null)[] = []
+  for (const text of texts) {
+    const tree = parser.parse(text)
+    try {
+      trees.push(!tree || tree.rootNode.hasError ? null : SyntaxTree.read(tree, wasm, text).parts())
+    } finally {
+      tree?.delete()
+    }
+  }
+  const transfer = trees.flatMap((t) => (t ? [t.symbols, t.from, t.to, t.next].map((a) => a.buffer as ArrayBuffer) : []))
+  parentPort!.postMessage({ trees } satisfies PieceAnswer, transfer)
+  parentPort!.close()
+})
