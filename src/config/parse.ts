@@ -3,6 +3,7 @@
 import { parseDecimal } from './number.js'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { setFlagsFromString } from 'node:v8'
 import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr, TemplatePart } from './ast.js'
@@ -94,8 +95,18 @@ export interface ManifestText {
 
 /** Below this many characters in all, the files are parsed on the main thread alone (bench/README.md). */
 const PIECES_FROM = 200_000
-/** The worker's share of the characters: it starts later than the main thread, by about its start-up (bench/README.md). */
-const WORKER_SHARE = 0.42
+/**
+ * The worker's start-up (thread, modules, tree-sitter's instance: about 35 ms of CPU) in characters parsed meanwhile by
+ * the main thread, which also has its own start (tree-sitter's init). Both finish about together when the worker takes
+ * half of the rest (bench/README.md).
+ */
+const WORKER_START = 30_000
+/**
+ * V8's WASM tiering budget for large inputs (Node 20's default): bin/run.js raises it so that small configurations never
+ * pay for the optimising compile; for inputs this large the compile pays for itself (bench/README.md). V8 reads the
+ * budget when an instance is made: before the first parse in the process, and in the worker.
+ */
+const LARGE_INPUT_TIERING_BUDGET = 1_800_000
 
 /** For tests: pieces at every cut from the first character on, or a worker that is not parse-worker.ts. */
 export interface PieceOptions {
@@ -115,11 +126,13 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
   const texts = files.map((f) => f.source)
   const lengths = texts.map((t) => t.length)
   const workerUrl = options.workerUrl ?? pieceWorkerUrl(import.meta.url)
-  if (!workerUrl || (!options.everyCut && lengths.reduce((a, b) => a + b, 0) < PIECES_FROM)) return whole()
+  const total = lengths.reduce((a, b) => a + b, 0)
+  if (!workerUrl || (!options.everyCut && total < PIECES_FROM)) return whole()
   const worker = new PieceWorker(workerUrl)
   try {
+    if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
     const { parser, wasm, language, core, languageBytes } = await hclParser()
-    const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
+    const pieces = planPieces(lengths, texts, Math.max(0, 0.5 - WORKER_START / (2 * total)), options.everyCut)
     const offWorker = pieces.filter((p) => p.onWorker)
     if (offWorker.length === 0) return whole()
     const answer = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)) })
