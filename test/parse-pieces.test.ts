@@ -1,14 +1,14 @@
 // Large configurations are parsed in pieces on two threads (src/config/parse-pieces.ts). With every file cut at every
 // cut point and the pieces shared out between the main thread and the worker, each manifest of the repository, a
 // generated 1,000-job file and constructed edge cases give the same located syntax tree and the same diagnostics as the
-// whole file parsed on the main thread; where the pieces parse, their merged tree is the whole file's, node for node.
+// whole file parsed on the main thread; where the pieces parse, their top-level items are the whole file's, node for node.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { generatedConfiguration } from '../bench/generate.js'
 import { cutPoints, planPieces } from '../src/config/parse-pieces.js'
 import { hclParser, parseHcl, parseHclFiles, type ManifestText, type PieceOptions } from '../src/config/parse.js'
-import { SyntaxTree, type TreeParts } from '../src/config/syntax-tree.js'
+import { SyntaxTree } from '../src/config/syntax-tree.js'
 
 const ROOT = join(import.meta.dirname, '..')
 /** The worker entry that loads the TypeScript sources (a worker does not inherit mocha's tsx loader). */
@@ -21,26 +21,39 @@ function manifests(dir: string): string[] {
     .sort()
 }
 
-/** The file's tree parsed whole, and merged from its pieces when every piece parses; undefined when one does not. */
-async function trees(source: string): Promise<{ whole?: SyntaxTree; merged?: SyntaxTree }> {
+/** A tree's top-level items node by node (type, range, depth). */
+function items(tree: SyntaxTree): string[] {
+  const out: string[] = []
+  const walk = (node: number, depth: number) => {
+    out.push(`${tree.type(node)} ${tree.from[node]}-${tree.to[node]} ${depth}`)
+    for (const child of tree.children(node)) walk(child, depth + 1)
+  }
+  const body = tree.namedChild(0, 'body')
+  if (body !== undefined) for (const child of tree.children(body)) walk(child, 0)
+  return out
+}
+
+/**
+ * What parseHclFiles puts together from the pieces at every cut (their top-level items in order, the last piece's root
+ * end), and the same of the whole file's tree; pieces undefined when one of them does not parse.
+ */
+async function trees(source: string): Promise<{ whole?: string[]; pieces?: string[] }> {
   const { parser, wasm, language } = await hclParser()
-  const read = (text: string): TreeParts | undefined => {
+  const read = (start: number, end: number): SyntaxTree | undefined => {
+    const text = source.slice(start, end)
     const tree = parser.parse(text)!
     try {
-      return tree.rootNode.hasError ? undefined : SyntaxTree.read(tree, wasm, text).parts()
+      return tree.rootNode.hasError ? undefined : SyntaxTree.fromParts(SyntaxTree.copy(tree, wasm, text.length, start), language, source)
     } finally {
       tree.delete()
     }
   }
-  const whole = read(source)
-  const pieces = planPieces([source.length], [source], 0.5, true)
-  const parts = pieces.map((p) => read(source.slice(p.start, p.end)))
-  const merged = parts.every((p) => p) ? SyntaxTree.merge(parts as TreeParts[], pieces.map((p) => p.start), language, source) : undefined
-  return { whole: whole && SyntaxTree.fromParts(whole, language, source), merged }
-}
-
-function rows(tree: SyntaxTree): string[] {
-  return Array.from({ length: tree.size }, (_, i) => `${tree.type(i)} ${tree.from[i]}-${tree.to[i]} next ${tree.next[i]}`)
+  const whole = read(0, source.length)
+  const pieces = planPieces([source.length], [source], 0.5, true).map((p) => read(p.start, p.end))
+  return {
+    whole: whole && [...items(whole), `end ${whole.to[0]}`],
+    pieces: pieces.every((p) => p) ? [...pieces.flatMap((p) => items(p!)), `end ${pieces.at(-1)!.to[0]}`] : undefined,
+  }
 }
 
 /** Parsed in pieces at every cut, shared out between the threads: the same as each file parsed whole. */
@@ -69,16 +82,16 @@ describe('parsing in pieces on two threads', () => {
     const files = paths.map((path) => ({ path: relative(ROOT, path), source: readFileSync(path, 'utf8') }))
     let mergedFromPieces = 0
     for (const { path, source } of files) {
-      const { whole, merged } = await trees(source)
-      if (whole && merged) {
-        assert.deepEqual(rows(merged), rows(whole), path)
+      const { whole, pieces } = await trees(source)
+      if (whole && pieces) {
+        assert.deepEqual(pieces, whole, path)
         if (cutPoints(source).length > 0) mergedFromPieces++
       }
     }
-    // Most manifests have several top-level blocks: the merge, not the fallback, is what is compared.
-    assert.ok(mergedFromPieces > 80, `only ${mergedFromPieces} manifests were merged from pieces`)
+    // Most manifests have several top-level blocks: the pieces, not the fallback, are what is compared.
+    assert.ok(mergedFromPieces > 80, `only ${mergedFromPieces} manifests were put together from pieces`)
     const report = await assertSameAsWhole(files)
-    assert.ok(report.workerPieces > 80 && report.merged > 80, `the worker parsed ${report.workerPieces} pieces, ${report.merged} files were merged`)
+    assert.ok(report.workerPieces > 80 && report.merged > 80, `the worker parsed ${report.workerPieces} pieces, ${report.merged} files were put together from pieces`)
   })
 
   it('gives the same for several files, shared out whole and in pieces', async function () {
@@ -95,12 +108,12 @@ describe('parsing in pieces on two threads', () => {
     assert.deepEqual(report, { workerPieces: 2, merged: 3, whole: 0 })
   })
 
-  it('gives the same for 1,000 generated training jobs, merged node for node, and at the default share', async function () {
+  it('gives the same for 1,000 generated training jobs, node for node, and at the default share', async function () {
     this.timeout(120_000)
     const source = generatedConfiguration(1000, 'training')
-    const { whole, merged } = await trees(source)
-    assert.ok(whole && merged)
-    assert.deepEqual(rows(merged), rows(whole))
+    const { whole, pieces } = await trees(source)
+    assert.ok(whole && pieces)
+    assert.deepEqual(pieces, whole)
     const expected = await parseHcl('main.hcl', source)
     const report = { workerPieces: 0, merged: 0, whole: 0 }
     assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { workerUrl: WORKER, report }), [expected])
@@ -123,8 +136,8 @@ describe('parsing in pieces on two threads', () => {
   }
   it('gives the same for CRLF, tabs, comments, heredocs and non-ASCII text at the cuts, and for files that fall back', async () => {
     for (const [name, source] of Object.entries(EDGES)) {
-      const { whole, merged } = await trees(source)
-      if (whole && merged) assert.deepEqual(rows(merged), rows(whole), name)
+      const { whole, pieces } = await trees(source)
+      if (whole && pieces) assert.deepEqual(pieces, whole, name)
     }
     const report = await assertSameAsWhole(Object.entries(EDGES).map(([name, source]) => ({ path: `${name}.hcl`, source })))
     assert.ok(report.merged >= 5 && report.whole >= 5, `${report.merged} merged, ${report.whole} parsed whole`)
@@ -133,9 +146,9 @@ describe('parsing in pieces on two threads', () => {
   it('parses the pieces of a cut inside a heredoc with errors, so the file is parsed whole', async () => {
     const source = EDGES['a heredoc holding a } line and a resource header']!
     assert.ok(cutPoints(source).some((at) => source.slice(at).startsWith('resource "x"')))
-    const { whole, merged } = await trees(source)
+    const { whole, pieces } = await trees(source)
     assert.ok(whole, 'the whole file parses')
-    assert.equal(merged, undefined, 'a piece cut inside the heredoc does not')
+    assert.equal(pieces, undefined, 'a piece cut inside the heredoc does not')
     const [result] = await parseHclFiles([{ path: 'edge.hcl', source }], { everyCut: true, workerUrl: WORKER })
     const doc = result!.file!.body.blocks[0]!.body.attributes[0]!.expr
     assert.deepEqual(doc.kind === 'template' && doc.parts, [{ kind: 'text', text: 'before\n}\nresource "x" "y" {\nafter\n' }])

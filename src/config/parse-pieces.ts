@@ -1,15 +1,16 @@
 // Large configurations are parsed on two threads: tree-sitter takes about 0.3 s per MB, and the second core of the
 // machines this runs on idles meanwhile. The files are cut into pieces between top-level blocks; a worker thread
-// (src/config/parse-worker.ts) parses some while the main thread parses the others, and each file's tree is put back
-// together from its pieces (SyntaxTree.merge). Measured reasons, threshold and share in bench/README.md.
+// (src/config/parse-worker.ts) parses some while the main thread parses the others, and each file's located tree is
+// put together from its pieces' top-level items (parseHclFiles in src/config/parse.ts). Measured reasons, threshold and
+// share in bench/README.md.
 //
-// Why the merged tree is the whole file's: a piece ends after a line that is only `}` and the next starts at column 0
-// with an identifier, so where the file's top level is a sequence of blocks, a piece is a sequence of whole top-level
-// items, and the file's tree is its pieces' trees side by side. A cut that falls elsewhere (inside a heredoc, a block
-// comment, a nested block closed at column 0) leaves a piece that does not parse on its own: an unterminated construct
-// at its end or a stray one at its start. So a piece is used only if it parsed without any error or missing node; if
-// one of a file's pieces did not, or the worker failed in any way, that file is parsed whole on the main thread exactly
-// as without pieces, and so has the same diagnostics.
+// Why that is the whole file's tree: a piece ends after a line that is only `}` and the next starts at column 0 with an
+// identifier, so where the file's top level is a sequence of blocks, a piece is a sequence of whole top-level items,
+// and the file's tree is its pieces' trees side by side. A cut that falls elsewhere (inside a heredoc, a block comment,
+// a nested block closed at column 0) leaves a piece that does not parse on its own: an unterminated construct at its
+// end or a stray one at its start. So a piece is used only if it parsed without any error or missing node; if one of a
+// file's pieces did not, or the worker failed in any way, that file is parsed whole on the main thread exactly as
+// without pieces, and so has the same diagnostics.
 import { Worker } from 'node:worker_threads'
 import type { PieceAnswer, PieceRequest } from './parse-worker.js'
 import type { TreeParts } from './syntax-tree.js'

@@ -1,7 +1,7 @@
 // A worker thread that parses pieces of large manifests with tree-sitter while the main thread parses the others
 // (src/config/parse-pieces.ts). It imports web-tree-sitter as soon as it starts, then waits for one message: the
 // compiled WASM module of the main thread (shared, not compiled again), the grammar's bytes and the texts. It answers
-// with each text's copied tree (SyntaxTree.read), its buffers transferred, or null when the text has a syntax error:
+// with each text's copied tree (SyntaxTree.copy), its buffers transferred, or null when the text has a syntax error:
 // the main thread then parses that file whole, as it would without this worker.
 import { parentPort } from 'node:worker_threads'
 import { Language, Parser } from 'web-tree-sitter'
@@ -11,23 +11,25 @@ export interface PieceRequest {
   core: WebAssembly.Module
   languageBytes: Uint8Array
   texts: string[]
+  /** Where each text starts in its file: the trees' positions are the file's. */
+  at: number[]
 }
 
 export interface PieceAnswer {
   trees: (TreeParts | null)[]
 }
 
-parentPort!.once('message', async ({ core, languageBytes, texts }: PieceRequest) => {
+parentPort!.once('message', async ({ core, languageBytes, texts, at }: PieceRequest) => {
   const module = emscriptenModule(core)
   await Parser.init(module)
   const parser = new Parser()
   parser.setLanguage(await Language.load(languageBytes))
   const wasm = rawModule(module)
   const trees: (TreeParts | null)[] = []
-  for (const text of texts) {
+  for (const [i, text] of texts.entries()) {
     const tree = parser.parse(text)
     try {
-      trees.push(!tree || tree.rootNode.hasError ? null : SyntaxTree.read(tree, wasm, text).parts())
+      trees.push(!tree || tree.rootNode.hasError ? null : SyntaxTree.copy(tree, wasm, text.length, at[i]))
     } finally {
       tree?.delete()
     }

@@ -96,30 +96,31 @@ export interface ManifestText {
 /** Below this many characters in all, the files are parsed on the main thread alone (bench/README.md). */
 const PIECES_FROM = 200_000
 /**
- * The worker's start-up (thread, modules, tree-sitter's instance: about 35 ms of CPU) in characters parsed meanwhile by
- * the main thread, which also has its own start (tree-sitter's init). Both finish about together when the worker takes
- * half of the rest (bench/README.md).
- */
-const WORKER_START = 30_000
-/**
  * V8's WASM tiering budget for large inputs (Node 20's default): bin/run.js raises it so that small configurations never
- * pay for the optimising compile; for inputs this large the compile pays for itself (bench/README.md). V8 reads the
- * budget when an instance is made: before the first parse in the process, and in the worker.
+ * pay for the optimising compile; for inputs this large the compile pays for itself, and with the default restored the
+ * worker thread starts with node's code cache (bench/README.md). V8 reads the budget when an instance is made: at the
+ * first parse in the process, and in the worker.
  */
 const LARGE_INPUT_TIERING_BUDGET = 1_800_000
+/**
+ * The worker's share of the characters. The main thread parses its share, converts it while the worker parses the
+ * rest, then converts the rest: both finish parsing about together when the worker's share is this (bench/README.md).
+ */
+const WORKER_SHARE = 0.55
 
 /** For tests: pieces at every cut from the first character on, or a worker that is not parse-worker.ts. */
 export interface PieceOptions {
   everyCut?: boolean
   workerUrl?: URL
-  /** Filled in: how many pieces the worker parsed, and how many files were merged from pieces or parsed whole. */
+  /** Filled in: how many pieces the worker parsed, and how many files were put together from pieces or parsed whole. */
   report?: { workerPieces: number; merged: number; whole: number }
 }
 
 /**
- * Every file's ParseResult, the same as parseHcl's: large configurations are parsed in pieces on the main thread and a
- * worker thread at once (src/config/parse-pieces.ts); a file any of whose pieces has a syntax error, or any piece of
- * which the worker did not return, is parsed whole by parseHcl.
+ * Every file's ParseResult, the same as parseHcl's. Large configurations are parsed in pieces on the main thread and
+ * a worker thread at once (src/config/parse-pieces.ts): a file's top-level items are converted piece by piece, in
+ * order, as their trees arrive. A file any piece of which has a syntax error (or a non-decimal number, or nesting too
+ * deep), or that the worker did not answer for, is parsed whole by parseHcl, which reports it as without pieces.
  */
 export async function parseHclFiles(files: readonly ManifestText[], options: PieceOptions = {}): Promise<ParseResult[]> {
   const whole = () => Promise.all(files.map((f) => parseHcl(f.path, f.source)))
@@ -128,41 +129,105 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
   const workerUrl = options.workerUrl ?? pieceWorkerUrl(import.meta.url)
   const total = lengths.reduce((a, b) => a + b, 0)
   if (!workerUrl || (!options.everyCut && total < PIECES_FROM)) return whole()
+  // Before the worker starts: node compiles its modules with their code cache only under the flags it started with.
+  if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
   const worker = new PieceWorker(workerUrl)
   try {
-    if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
     const { parser, wasm, language, core, languageBytes } = await hclParser()
-    const pieces = planPieces(lengths, texts, Math.max(0, 0.5 - WORKER_START / (2 * total)), options.everyCut)
+    const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
     const offWorker = pieces.filter((p) => p.onWorker)
     if (offWorker.length === 0) return whole()
-    const answer = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)) })
+    const answer = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)), at: offWorker.map((p) => p.start) })
     const trees = new Map<Piece, TreeParts | null>()
     for (const piece of pieces) {
       if (piece.onWorker) continue
       const text = texts[piece.file]!.slice(piece.start, piece.end)
       const tree = parser.parse(text)
       try {
-        trees.set(piece, !tree || tree.rootNode.hasError ? null : SyntaxTree.read(tree, wasm, text).parts())
+        trees.set(piece, !tree || tree.rootNode.hasError ? null : SyntaxTree.copy(tree, wasm, text.length, piece.start))
       } finally {
         tree?.delete()
       }
     }
+    const assembled = files.map(({ path, source }, file) => new Assembly(path, source, pieces.filter((p) => p.file === file), language))
+    // What the main thread parsed is converted while the worker parses on.
+    for (const file of assembled) file.convert(trees)
     const fromWorker = await answer
     offWorker.forEach((piece, i) => trees.set(piece, fromWorker?.[i] ?? null))
     const { report } = options
     if (report) report.workerPieces = fromWorker?.filter((t) => t).length ?? 0
     return await Promise.all(
-      files.map(async ({ path, source }, file) => {
-        const own = pieces.filter((p) => p.file === file)
-        const parts = own.map((p) => trees.get(p))
-        const syntax = parts.every((t) => t) ? SyntaxTree.merge(parts as TreeParts[], own.map((p) => p.start), language, source) : undefined
-        const merged = syntax !== undefined && nonDecimalNumber(syntax) === undefined
-        if (report) report[merged ? 'merged' : 'whole']++
-        return merged ? located(path, source, syntax) : parseHcl(path, source)
+      assembled.map(async (file) => {
+        file.convert(trees)
+        const result = file.result()
+        if (report) report[result ? 'merged' : 'whole']++
+        return result ?? parseHcl(file.path, file.source)
       }),
     )
   } finally {
     worker.stop()
+  }
+}
+
+/**
+ * A file's located syntax tree, put together from its pieces' trees in order. Each piece's top-level items are its
+ * body's, converted as in the whole file's tree (test/parse-pieces.test.ts compares them node for node): only the first
+ * piece may have comments before its body, only the last after it, and the file's body ends where the last piece's
+ * root does. Any piece that does not fit that, or that parseHcl would refuse, fails the file.
+ */
+class Assembly {
+  private readonly locator: Locator
+  private readonly attributes: Attribute[] = []
+  private readonly blocks: Block[] = []
+  private converted = 0
+  private failed = false
+  private end = 0
+
+  constructor(
+    readonly path: string,
+    readonly source: string,
+    private readonly pieces: readonly Piece[],
+    private readonly language: Language,
+  ) {
+    this.locator = new Locator(path, source)
+  }
+
+  /** Converts the pieces whose trees have arrived, in order, up to the first that has not. */
+  convert(trees: ReadonlyMap<Piece, TreeParts | null>): void {
+    for (; !this.failed && this.converted < this.pieces.length; this.converted++) {
+      const parts = trees.get(this.pieces[this.converted]!)
+      if (parts === undefined) return
+      if (parts === null || !this.add(SyntaxTree.fromParts(parts, this.language, this.source), this.converted)) this.failed = true
+    }
+  }
+
+  private add(tree: SyntaxTree, k: number): boolean {
+    if (nonDecimalNumber(tree) !== undefined) return false
+    let body: number | undefined
+    for (let child = 1; child < tree.size; child = tree.next[child]!) if (tree.type(child) === 'body') body = child
+    if (body === undefined) {
+      // A file of comments only: parseHcl gives it an empty body that ends with the text.
+      if (this.pieces.length > 1) return false
+      this.end = this.source.length
+      return true
+    }
+    if ((k > 0 && body !== 1) || (k < this.pieces.length - 1 && tree.next[body] !== tree.size)) return false
+    try {
+      const { attributes, blocks } = new Converter(this.locator, this.source, tree).body(body, this.locator.range(0, 0))
+      this.attributes.push(...attributes)
+      this.blocks.push(...blocks)
+    } catch (error) {
+      if (!(error instanceof NestedTooDeeply)) throw error
+      return false
+    }
+    this.end = tree.to[0]!
+    return true
+  }
+
+  /** The file parsed, or undefined when parseHcl must parse it whole. */
+  result(): ParseResult | undefined {
+    if (this.failed || this.converted < this.pieces.length) return undefined
+    return { file: { path: this.path, source: this.source, body: { attributes: this.attributes, blocks: this.blocks, range: this.locator.range(this.end, this.end) } }, diagnostics: [] }
   }
 }
 

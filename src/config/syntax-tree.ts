@@ -62,7 +62,8 @@ export interface TreeParts {
 
 /**
  * A syntax tree in document order (pre-order). Node 0 is the root; node i's children are i + 1, next[i + 1],
- * next[next[i + 1]] ... while below next[i]. Positions are UTF-16 indices into the parsed text.
+ * next[next[i + 1]] ... while below next[i]. Positions are UTF-16 indices into `text` (of which the tree may be a
+ * piece's).
  */
 export class SyntaxTree {
   private constructor(
@@ -79,10 +80,18 @@ export class SyntaxTree {
   ) {}
 
   static read(tree: Tree, wasm: CursorExports, text: string): SyntaxTree {
-    const { names, named, opaque } = languageTables(tree.language)
+    return SyntaxTree.fromParts(SyntaxTree.copy(tree, wasm, text.length), tree.language, text)
+  }
+
+  /**
+   * The arrays of a tree parsed from `length` characters; with `at`, the tree of a piece of a text that starts there,
+   * positions shifted to the whole text's (src/config/parse-pieces.ts).
+   */
+  static copy(tree: Tree, wasm: CursorExports, length: number, at = 0): TreeParts {
+    const { opaque } = languageTables(tree.language)
     const handle = (tree as unknown as Record<number, number>)[0]!
     // About one node per three characters in typical manifests: sized once for most files, doubled when not.
-    let capacity = Math.max(1024, text.length >> 1)
+    let capacity = Math.max(1024, length >> 1)
     let symbols = new Int32Array(capacity)
     let from = new Int32Array(capacity)
     let to = new Int32Array(capacity)
@@ -101,8 +110,8 @@ export class SyntaxTree {
       }
       const symbol = wasm._ts_tree_cursor_current_node_type_id_wasm(handle)
       symbols[size] = symbol
-      from[size] = wasm._ts_tree_cursor_start_index_wasm(handle)
-      to[size] = wasm._ts_tree_cursor_end_index_wasm(handle)
+      from[size] = wasm._ts_tree_cursor_start_index_wasm(handle) + at
+      to[size] = wasm._ts_tree_cursor_end_index_wasm(handle) + at
       path.push(size++)
       return symbol
     }
@@ -121,7 +130,7 @@ export class SyntaxTree {
             symbol = record()
             break
           }
-          if (!wasm._ts_tree_cursor_goto_parent_wasm(handle)) return new SyntaxTree(symbols, from, to, next, size, names, named, text)
+          if (!wasm._ts_tree_cursor_goto_parent_wasm(handle)) return { symbols, from, to, next, size }
         }
       }
     } finally {
@@ -129,63 +138,9 @@ export class SyntaxTree {
     }
   }
 
-  /** The arrays a worker thread posts back (src/config/parse-worker.ts). */
-  parts(): TreeParts {
-    return { symbols: this.symbols, from: this.from, to: this.to, next: this.next, size: this.size }
-  }
-
   static fromParts(parts: TreeParts, language: Language, text: string): SyntaxTree {
     const { names, named } = languageTables(language)
     return new SyntaxTree(parts.symbols, parts.from, parts.to, parts.next, parts.size, names, named, text)
-  }
-
-  /**
-   * The tree of a whole file from the trees of consecutive pieces of it, each parsed on its own (without errors) and cut
-   * between top-level items (src/config/parse-pieces.ts): config_file, body, then every piece's top-level items in order.
-   * `at` is each piece's start in `text`. A piece is config_file > [comments] body [comments]; only the first may have
-   * comments before its body and only the last after it, as in the whole file's tree. Undefined when a piece has another
-   * shape: the caller then parses the whole file.
-   */
-  static merge(pieces: readonly TreeParts[], at: readonly number[], language: Language, text: string): SyntaxTree | undefined {
-    const { names, named } = languageTables(language)
-    const bodies: number[] = []
-    for (const [k, piece] of pieces.entries()) {
-      let body = -1
-      for (let child = 1; child < piece.size; child = piece.next[child]!) if (names[piece.symbols[child]!] === 'body') body = child
-      if (body < 0) return undefined
-      if (k > 0 && body !== 1) return undefined
-      if (k < pieces.length - 1 && piece.next[body] !== piece.size) return undefined
-      bodies.push(body)
-    }
-    const size = pieces.reduce((sum, piece, k) => sum + piece.next[bodies[k]!]! - bodies[k]! - 1, 2) + (bodies[0]! - 1) + (pieces.at(-1)!.size - pieces.at(-1)!.next[bodies.at(-1)!]!)
-    const symbols = new Int32Array(size)
-    const from = new Int32Array(size)
-    const to = new Int32Array(size)
-    const next = new Int32Array(size)
-    let out = 0
-    const copy = (piece: TreeParts, start: number, end: number, offset: number) => {
-      const shift = out - start
-      for (let i = start; i < end; i++, out++) {
-        symbols[out] = piece.symbols[i]!
-        from[out] = piece.from[i]! + offset
-        to[out] = piece.to[i]! + offset
-        next[out] = piece.next[i]! + shift
-      }
-    }
-    const first = pieces[0]!
-    const last = pieces.at(-1)!
-    const lastAt = at.at(-1)!
-    // The root and the first piece's comments before its body, then the body, spanning every piece's.
-    copy(first, 0, bodies[0]!, 0)
-    next[0] = size
-    to[0] = last.to[0]! + lastAt
-    const body = out
-    copy(first, bodies[0]!, bodies[0]! + 1, 0)
-    to[body] = last.to[bodies.at(-1)!]! + lastAt
-    for (const [k, piece] of pieces.entries()) copy(piece, bodies[k]! + 1, piece.next[bodies[k]!]!, at[k]!)
-    next[body] = out
-    copy(last, last.next[bodies.at(-1)!]!, last.size, lastAt)
-    return new SyntaxTree(symbols, from, to, next, size, names, named, text)
   }
 
   type(node: number): string {
