@@ -106,7 +106,7 @@ const LARGE_INPUT_TIERING_BUDGET = 1_800_000
  * The worker's share of the characters. The main thread parses its share, converts it while the worker parses the
  * rest, then converts the rest: both finish parsing about together when the worker's share is this (bench/README.md).
  */
-const WORKER_SHARE = 0.55
+const WORKER_SHARE = 0.56
 
 /** For tests: pieces at every cut from the first character on, or a worker that is not parse-worker.ts. */
 export interface PieceOptions {
