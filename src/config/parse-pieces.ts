@@ -76,7 +76,8 @@ export class PieceWorker {
     let settle!: (trees: (TreeParts | null)[] | undefined) => void
     this.answer = new Promise((resolve) => (settle = resolve))
     try {
-      this.worker = new Worker(url, { stdout: true, stderr: true })
+      // No node options of the main thread: it needs none, and some (--input-type, -e) make a worker refuse to start.
+      this.worker = new Worker(url, { execArgv: [], stdout: true, stderr: true })
     } catch {
       settle(undefined)
       return
