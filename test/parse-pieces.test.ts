@@ -96,16 +96,16 @@ describe('parsing in pieces on two threads', () => {
 
   it('gives the same for several files, shared out whole and in pieces', async function () {
     this.timeout(120_000)
-    // Large enough for the default plan: the last file goes to the worker whole, the middle one's tail with it.
+    // Large enough for the default plan: the last file goes to the worker whole, the middle one's tail with it, in two.
     const large = [100, 300, 100].map((jobs, i) => ({ path: `${i}.hcl`, source: generatedConfiguration(jobs, 'training') }))
     const pieces = planPieces(large.map((f) => f.source.length), large.map((f) => f.source), 0.42)
     assert.deepEqual(
       pieces.map((p) => [p.file, p.start === 0, p.end === large[p.file]!.source.length, p.onWorker]),
-      [[0, true, true, false], [1, true, false, false], [1, false, true, true], [2, true, true, true]],
+      [[0, true, true, false], [1, true, false, false], [1, false, false, true], [1, false, true, true], [2, true, true, true]],
     )
     const report = { workerPieces: 0, merged: 0, whole: 0 }
     assert.deepEqual(await parseHclFiles(large, { workerUrl: WORKER, report }), await Promise.all(large.map((f) => parseHcl(f.path, f.source))))
-    assert.deepEqual(report, { workerPieces: 2, merged: 3, whole: 0 })
+    assert.deepEqual(report, { workerPieces: 3, merged: 3, whole: 0 })
   })
 
   it('gives the same for 1,000 generated training jobs, node for node, and at the default share', async function () {
@@ -117,7 +117,7 @@ describe('parsing in pieces on two threads', () => {
     const expected = await parseHcl('main.hcl', source)
     const report = { workerPieces: 0, merged: 0, whole: 0 }
     assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { workerUrl: WORKER, report }), [expected])
-    assert.deepEqual(report, { workerPieces: 1, merged: 1, whole: 0 })
+    assert.deepEqual(report, { workerPieces: 2, merged: 1, whole: 0 })
   })
 
   const EDGES: Record<string, string> = {
@@ -163,6 +163,18 @@ describe('parsing in pieces on two threads', () => {
       assert.deepEqual(report, { workerPieces: 0, merged: 0, whole: 1 })
     })
   }
+
+  it('parses a file whole when the worker dies after answering for some of its pieces', async () => {
+    const source = generatedConfiguration(20, 'training')
+    const dying = `import { parentPort } from 'node:worker_threads'
+const post = parentPort.postMessage.bind(parentPort)
+parentPort.postMessage = (message, transfer) => { post(message, transfer); process.exit(1) }
+await import(${JSON.stringify(WORKER.href)})`
+    const workerUrl = new URL(`data:text/javascript,${encodeURIComponent(dying)}`)
+    const report = { workerPieces: 0, merged: 0, whole: 0 }
+    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { everyCut: true, workerUrl, report }), [await parseHcl('main.hcl', source)])
+    assert.deepEqual(report, { workerPieces: 1, merged: 0, whole: 1 })
+  })
 
   it('parses every file on the main thread when the worker cannot be started', async () => {
     const source = generatedConfiguration(5, 'training')

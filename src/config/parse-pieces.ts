@@ -53,61 +53,75 @@ export function planPieces(lengths: readonly number[], texts: readonly string[],
       pieces.push({ file, start: 0, end: length, onWorker: true })
       wanted -= length
     } else {
-      const target = length - wanted
-      const cut = cutPoints(texts[file]!).reduce<number | undefined>((best, at) => (best === undefined || Math.abs(at - target) < Math.abs(best - target) ? at : best), undefined)
+      // The worker's tail in two pieces: the main thread converts the first while the worker parses the second.
+      const cuts = cutPoints(texts[file]!)
+      const cut = nearest(cuts, length - wanted)
+      const middle = cut === undefined ? undefined : nearest(cuts.filter((at) => at > cut), (cut + length) / 2)
       if (cut === undefined) pieces.push({ file, start: 0, end: length, onWorker: false })
-      else pieces.push({ file, start: cut, end: length, onWorker: true }, { file, start: 0, end: cut, onWorker: false })
+      else if (middle === undefined) pieces.push({ file, start: cut, end: length, onWorker: true }, { file, start: 0, end: cut, onWorker: false })
+      else pieces.push({ file, start: middle, end: length, onWorker: true }, { file, start: cut, end: middle, onWorker: true }, { file, start: 0, end: cut, onWorker: false })
       wanted = 0
     }
   }
   return pieces.reverse().sort((a, b) => a.file - b.file || a.start - b.start)
 }
 
+function nearest(points: readonly number[], target: number): number | undefined {
+  return points.reduce<number | undefined>((best, at) => (best === undefined || Math.abs(at - target) < Math.abs(best - target) ? at : best), undefined)
+}
+
 /**
  * A worker thread, started at once so that it loads while the main thread prepares. `parse` hands it its texts and
- * resolves with their trees, or with undefined when the worker failed to start, threw, crashed or exited without an
- * answer; it never rejects. The worker keeps the process alive only while an answer is awaited, and `stop` ends it.
+ * returns a promise per text, resolved as the worker answers for it (each answer its own message, so that the main
+ * thread can convert a piece while the worker parses the next): the text's tree, or null when it has a syntax error
+ * or the worker failed to start, threw, crashed or exited before answering. They never reject. The worker keeps the
+ * process alive only while an answer is awaited, and `stop` ends it.
  */
 export class PieceWorker {
   private readonly worker?: Worker
-  private readonly answer: Promise<(TreeParts | null)[] | undefined>
+  private pending: Array<(tree: TreeParts | null) => void> = []
 
   constructor(url: URL) {
-    let settle!: (trees: (TreeParts | null)[] | undefined) => void
-    this.answer = new Promise((resolve) => (settle = resolve))
     try {
       // No node options of the main thread: it needs none, and some (--input-type, -e) make a worker refuse to start.
       this.worker = new Worker(url, { execArgv: [], stdout: true, stderr: true })
     } catch {
-      settle(undefined)
       return
     }
     this.worker.unref()
-    this.worker.once('message', (answer: PieceAnswer) => settle(answer.trees))
-    this.worker.once('error', () => settle(undefined))
-    this.worker.once('messageerror', () => settle(undefined))
-    this.worker.once('exit', () => settle(undefined))
+    this.worker.on('message', ({ index, tree }: PieceAnswer) => this.settle(index, tree))
+    const failed = () => this.pending.forEach((_, i) => this.settle(i, null))
+    this.worker.once('error', failed)
+    this.worker.once('messageerror', failed)
+    this.worker.once('exit', failed)
   }
 
-  async parse(request: PieceRequest): Promise<(TreeParts | null)[] | undefined> {
-    if (!this.worker) return undefined
+  parse(request: PieceRequest): Array<Promise<TreeParts | null>> {
+    const answers = request.texts.map(() => new Promise<TreeParts | null>((resolve) => this.pending.push(resolve)))
     try {
+      if (!this.worker) throw new Error('no worker')
       this.worker.postMessage(request)
+      this.worker.ref()
     } catch {
-      return undefined
+      this.pending.forEach((_, i) => this.settle(i, null))
     }
-    this.worker.ref()
-    try {
-      return await this.answer
-    } finally {
-      this.worker.unref()
-    }
+    return answers
+  }
+
+  private settle(index: unknown, tree: TreeParts | null): void {
+    const resolve = typeof index === 'number' ? this.pending[index] : undefined
+    if (!resolve) return
+    this.pending[index as number] = NOOP
+    resolve(tree ?? null)
+    if (this.pending.every((p) => p === NOOP)) this.worker?.unref()
   }
 
   stop(): void {
     void this.worker?.terminate()
   }
 }
+
+const NOOP = () => {}
 
 /**
  * The worker's entry beside the module at `base`: in dist/config/ as tsc emits it, in dist/bundle/ in the bundle. None

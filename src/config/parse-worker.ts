@@ -1,8 +1,8 @@
 // A worker thread that parses pieces of large manifests with tree-sitter while the main thread parses the others
 // (src/config/parse-pieces.ts). It imports web-tree-sitter as soon as it starts, then waits for one message: the
 // compiled WASM module of the main thread (shared, not compiled again), the grammar's bytes and the texts. It answers
-// with each text's copied tree (SyntaxTree.copy), its buffers transferred, or null when the text has a syntax error:
-// the main thread then parses that file whole, as it would without this worker.
+// for each text as soon as it is parsed, with its copied tree (SyntaxTree.copy), its buffers transferred, or null when
+// the text has a syntax error: the main thread then parses that file whole, as it would without this worker.
 import { parentPort } from 'node:worker_threads'
 import { Language, Parser } from 'web-tree-sitter'
 import { emscriptenModule, rawModule, SyntaxTree, type TreeParts } from './syntax-tree.js'
@@ -16,7 +16,9 @@ export interface PieceRequest {
 }
 
 export interface PieceAnswer {
-  trees: (TreeParts | null)[]
+  /** The text's index in the request. */
+  index: number
+  tree: TreeParts | null
 }
 
 parentPort!.once('message', async ({ core, languageBytes, texts, at }: PieceRequest) => {
@@ -25,16 +27,16 @@ parentPort!.once('message', async ({ core, languageBytes, texts, at }: PieceRequ
   const parser = new Parser()
   parser.setLanguage(await Language.load(languageBytes))
   const wasm = rawModule(module)
-  const trees: (TreeParts | null)[] = []
-  for (const [i, text] of texts.entries()) {
-    const tree = parser.parse(text)
+  for (const [index, text] of texts.entries()) {
+    const parsed = parser.parse(text)
+    let tree: TreeParts | null = null
     try {
-      trees.push(!tree || tree.rootNode.hasError ? null : SyntaxTree.copy(tree, wasm, text.length, at[i]))
+      if (parsed && !parsed.rootNode.hasError) tree = SyntaxTree.copy(parsed, wasm, text.length, at[index])
     } finally {
-      tree?.delete()
+      parsed?.delete()
     }
+    const transfer = tree ? [tree.symbols, tree.from, tree.to, tree.next].map((a) => a.buffer as ArrayBuffer) : []
+    parentPort!.postMessage({ index, tree } satisfies PieceAnswer, transfer)
   }
-  const transfer = trees.flatMap((t) => (t ? [t.symbols, t.from, t.to, t.next].map((a) => a.buffer as ArrayBuffer) : []))
-  parentPort!.postMessage({ trees } satisfies PieceAnswer, transfer)
   parentPort!.close()
 })

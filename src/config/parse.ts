@@ -137,7 +137,7 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
     const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
     const offWorker = pieces.filter((p) => p.onWorker)
     if (offWorker.length === 0) return whole()
-    const answer = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)), at: offWorker.map((p) => p.start) })
+    const answers = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)), at: offWorker.map((p) => p.start) })
     const trees = new Map<Piece, TreeParts | null>()
     for (const piece of pieces) {
       if (piece.onWorker) continue
@@ -150,12 +150,15 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
       }
     }
     const assembled = files.map(({ path, source }, file) => new Assembly(path, source, pieces.filter((p) => p.file === file), language))
-    // What the main thread parsed is converted while the worker parses on.
+    // What the main thread parsed is converted while the worker parses on, then each of the worker's pieces as it comes.
     for (const file of assembled) file.convert(trees)
-    const fromWorker = await answer
-    offWorker.forEach((piece, i) => trees.set(piece, fromWorker?.[i] ?? null))
     const { report } = options
-    if (report) report.workerPieces = fromWorker?.filter((t) => t).length ?? 0
+    for (const [i, piece] of offWorker.entries()) {
+      const tree = await answers[i]!
+      trees.set(piece, tree)
+      if (report && tree) report.workerPieces++
+      assembled[piece.file]!.convert(trees)
+    }
     return await Promise.all(
       assembled.map(async (file) => {
         file.convert(trees)
