@@ -181,8 +181,8 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
  */
 class Assembly {
   private readonly locator: Locator
-  private readonly attributes: Attribute[] = []
-  private readonly blocks: Block[] = []
+  readonly attributes: Attribute[] = []
+  readonly blocks: Block[] = []
   private converted = 0
   private failed = false
   private end = 0
@@ -217,9 +217,7 @@ class Assembly {
     }
     if ((k > 0 && body !== 1) || (k < this.pieces.length - 1 && tree.next[body] !== tree.size)) return false
     try {
-      const { attributes, blocks } = new Converter(this.locator, this.source, tree).body(body, this.locator.range(0, 0))
-      this.attributes.push(...attributes)
-      this.blocks.push(...blocks)
+      new Converter(this.locator, this.source, tree).items(body, this)
     } catch (error) {
       if (!(error instanceof NestedTooDeeply)) throw error
       return false
@@ -432,15 +430,19 @@ class Converter {
   }
 
   body(node: number, closing: SourceRange): Body {
+    const body: Body = { attributes: [], blocks: [], range: closing }
+    this.items(node, body)
+    return body
+  }
+
+  /** A body node's attributes and blocks, appended to `into`'s. */
+  items(node: number, into: Pick<Body, 'attributes' | 'blocks'>): void {
     const { tree } = this
-    const attributes: Attribute[] = []
-    const blocks: Block[] = []
     for (let child = node + 1; child < tree.next[node]!; child = tree.next[child]!) {
       const type = tree.type(child)
-      if (type === 'attribute') attributes.push(this.attribute(child))
-      else if (type === 'block') blocks.push(this.block(child))
+      if (type === 'attribute') into.attributes.push(this.attribute(child))
+      else if (type === 'block') into.blocks.push(this.block(child))
     }
-    return { attributes, blocks, range: closing }
   }
 
   private attribute(node: number): Attribute {
