@@ -737,6 +737,7 @@ function stripIndent(parts: TemplatePart[]): TemplatePart[] {
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' }
 
 function unescapeQuoted(text: string): string {
+  if (!/[\\$%]/.test(text)) return text
   return text
     .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrt"\\])/g, (_, e: string) =>
       e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : ESCAPES[e]!,
