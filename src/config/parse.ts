@@ -107,7 +107,7 @@ const LARGE_INPUT_TIERING_BUDGET = 1_800_000
  * rest, in two pieces: the first is converted while the worker parses the second. With this share the main thread
  * asks for each of the worker's pieces about when it arrives (bench/README.md).
  */
-const WORKER_SHARE = 0.62
+const WORKER_SHARE = 0.56
 
 /** For tests: pieces at every cut from the first character on, or a worker that is not parse-worker.ts. */
 export interface PieceOptions {
