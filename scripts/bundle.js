@@ -54,7 +54,9 @@ const oclifSort = {
   },
 }
 const { metafile } = await build({
-  entryPoints: { cli: join(root, 'dist', 'cli.js'), ...commandEntries },
+  // parse-worker.js: the worker thread that parses pieces of large configurations (src/config/parse-pieces.ts), which
+  // finds it beside its own chunk.
+  entryPoints: { cli: join(root, 'dist', 'cli.js'), 'parse-worker': join(root, 'dist', 'config', 'parse-worker.js'), ...commandEntries },
   outdir,
   bundle: true,
   splitting: true,
