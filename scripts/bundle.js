@@ -54,7 +54,9 @@ const oclifSort = {
   },
 }
 const { metafile } = await build({
-  entryPoints: { cli: join(root, 'dist', 'cli.js'), ...commandEntries },
+  // api-worker: the refresh's SageMaker client in a worker thread (src/sagemaker/worker-client.ts), found beside the
+  // chunk that starts it, as dist/sagemaker/api-worker.js is beside dist/sagemaker/worker-client.js.
+  entryPoints: { cli: join(root, 'dist', 'cli.js'), 'api-worker': join(root, 'dist', 'sagemaker', 'api-worker.js'), ...commandEntries },
   outdir,
   bundle: true,
   splitting: true,

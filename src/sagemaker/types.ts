@@ -107,6 +107,18 @@ export function isSageMakerError(err: unknown, code?: string): err is SageMakerE
   return err instanceof Error && err.name === 'SageMakerError' && typeof (err as SageMakerError).code === 'string' && (code === undefined || (err as SageMakerError).code === code)
 }
 
+/**
+ * A SageMakerApi served by a worker thread (worker-client.ts) could not serve a call: the worker did not start, died,
+ * or was closed. Nothing is known of SageMaker's answer; the same call on a client of the caller's thread is the fallback.
+ */
+export class WorkerFailure extends Error {
+  override readonly name = 'WorkerFailure'
+}
+
+export function isWorkerFailure(error: unknown): error is WorkerFailure {
+  return error instanceof Error && error.name === 'WorkerFailure'
+}
+
 /** Create hit an existing name: adopt that job rather than fail. */
 export function isResourceInUse(err: unknown): err is SageMakerError {
   return isSageMakerError(err, 'ResourceInUse')

@@ -11,6 +11,8 @@ import { mapLimit } from '../../util/pool.js'
 import { jobOps } from '../../sagemaker/jobs.js'
 import { JOB_KINDS } from '../../model/kinds.js'
 import { describedRequest } from '../../planner/imports.js'
+import type { TagSearch, WorkerClient } from '../../sagemaker/worker-client.js'
+import { clientOptions, type ConnectionOptions } from './connection.js'
 
 const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
   training: 'TrainingJob',
@@ -66,16 +68,33 @@ export interface SearchRefused {
   described: number
 }
 
+/** The current jobs and every job that may still run outside them (deposed): refresh must see each of them. */
+function trackedJobs(state: State): Array<{ type: ResourceType; name: string }> {
+  return Object.values(state.resources).flatMap((r) => [...(r.current ? [r.current] : []), ...pendingJobs(r)].map((job) => ({ type: r.type, name: job.name })))
+}
+
+/** The Search calls of refresh: one per job type of the state or of `types` (the configuration's), by lineage tag. */
+export function refreshSearches(state: State, types: Iterable<ResourceType>): TagSearch[] {
+  return [...new Set([...trackedJobs(state).map((job) => job.type), ...types])].sort().map((type) => ({ resource: SEARCH_RESOURCE[jobFamily(type)], key: TAG.lineage, value: state.lineage }))
+}
+
+/**
+ * A client for the refresh, made in a worker thread before the configuration is read: while this thread parses it, the
+ * worker loads the SDK and starts the Search calls the state alone calls for. It is built from the flags and the SDK's
+ * chain only, so it is the right one only when the provider block changes none of that (providerChangesClient).
+ */
+export async function startRefreshWorker(options: ConnectionOptions, state: State): Promise<WorkerClient> {
+  const { WorkerClient } = await import('../../sagemaker/worker-client.js')
+  return new WorkerClient(clientOptions(options, {}), refreshSearches(state, []))
+}
+
 export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot & { searchRefused?: SearchRefused }> {
   const { api, state } = options
   const jobs = new Map<string, RemoteJob>()
-  // The current jobs and every job that may still run outside them (deposed): refresh must see each of them.
-  const tracked = Object.values(state.resources).flatMap((r) => [...(r.current ? [r.current] : []), ...pendingJobs(r)].map((job) => ({ type: r.type, name: job.name })))
-  const stateTypes = new Set(tracked.map((job) => job.type))
-  const types = [...new Set([...stateTypes, ...options.types])].sort()
+  const tracked = trackedJobs(state)
   let pages: SearchRecord[][]
   try {
-    pages = await Promise.all(types.map((type) => api.searchByTag(SEARCH_RESOURCE[jobFamily(type)], TAG.lineage, state.lineage)))
+    pages = await Promise.all(refreshSearches(state, options.types).map((s) => api.searchByTag(s.resource, s.key, s.value)))
   } catch (error) {
     if (!isSearchRefused(error)) throw error
     // Least-privilege roles often lack sagemaker:Search, and some implementations cannot search tuning jobs: one
