@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { createSageMakerClient } from './client.js'
 import { isSageMakerError } from './types.js'
-import { callKey, type ApiReply, type ApiRequest, type ApiWorkerData, type ErrorData } from './worker-client.js'
+import { callKey, type ApiReply, type ApiRequest, type ApiWorkerData, type ErrorData, type Method } from './worker-client.js'
 
 type Outcome = { value: unknown } | { error: ErrorData } | { failure: string }
 
@@ -24,27 +24,18 @@ function settle(call: Promise<unknown>): Promise<Outcome> {
 
 /** Started before anyone asks; each is handed to the first request with the same arguments. */
 const prefetched = new Map(prefetch.map(({ resource, key, value }) => [callKey('searchByTag', [resource, key, value]), settle(api.searchByTag(resource, key, value))]))
-const aborts = new Map<number, AbortController>()
+/** Only the reads of RefreshApi are served. */
+const SERVED: ReadonlySet<string> = new Set(['searchByTag', 'describeTrainingJob', 'describeTuningJob', 'listTags'] satisfies Method[])
 
 port.on('message', (request: ApiRequest) => {
-  if ('abort' in request) return aborts.get(request.abort)?.abort()
   const key = callKey(request.method, request.args)
   let outcome = prefetched.get(key)
   prefetched.delete(key)
   if (!outcome) {
-    const args = [...request.args]
-    if (request.abortable) {
-      const controller = new AbortController()
-      aborts.set(request.id, controller)
-      args.push(controller.signal)
-    }
-    const method = api[request.method] as (...a: unknown[]) => Promise<unknown>
-    outcome = settle(typeof method === 'function' ? Promise.resolve().then(() => method.apply(api, args)) : Promise.reject(new TypeError(request.method)))
+    const method = SERVED.has(request.method) ? (api[request.method] as (...args: unknown[]) => Promise<unknown>) : undefined
+    outcome = settle(method ? Promise.resolve().then(() => method.apply(api, request.args)) : Promise.reject(new TypeError(`not served: ${request.method}`)))
   }
-  void outcome.then((result) => {
-    aborts.delete(request.id)
-    reply({ id: request.id, offset: api.serviceTime().getTime() - Date.now(), ...result })
-  })
+  void outcome.then((result) => reply({ id: request.id, offset: api.serviceTime().getTime() - Date.now(), ...result }))
 })
 
 function reply(message: ApiReply): void {

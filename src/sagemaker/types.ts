@@ -78,6 +78,12 @@ export interface SageMakerApi {
 }
 
 /**
+ * What a plan's refresh reads (services/setup/refresh.ts): Search by tag, Describe and ListTags, on the service's clock.
+ * The refresh's client in a worker thread (worker-client.ts) serves these and nothing else.
+ */
+export type RefreshApi = Pick<SageMakerApi, 'searchByTag' | 'describeTrainingJob' | 'describeTuningJob' | 'listTags' | 'serviceTime'>
+
+/**
  * Every failure the SageMakerApi reports. `code` is the service's error code (`ResourceInUse`, `ValidationException`,
  * `ThrottlingException`, ...), normalised so that both spellings of "not found" read `ResourceNotFound`, or one of
  * sageform's own: `ConfigError`, `CredentialsError`. `retryable` means the same call may succeed later unchanged

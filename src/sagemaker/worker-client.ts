@@ -1,9 +1,9 @@
-// SageMakerApi served by a worker thread (api-worker.ts): the worker loads the SDK (~0.1 s of synchronous compiling),
-// builds its client and starts the Search calls it is told to prefetch while this thread does other work (plan parses
-// the configuration meanwhile: services/setup/refresh.ts). Every call made here is forwarded and answered as the
-// SageMaker client of this thread would answer it: the same values, the same SageMakerError (code, message, retryable,
-// request ID), the service's clock. A prefetched Search is answered from the call already under way, so the calls that
-// reach SageMaker are the ones made here.
+// The reads of a plan's refresh (RefreshApi) served by a worker thread (api-worker.ts): the worker loads the SDK
+// (~0.1 s of synchronous compiling), builds its client and starts the Search calls it is told to prefetch while this
+// thread does other work (plan parses the configuration meanwhile: services/setup/refresh.ts). Each call made here is
+// forwarded and answered as a client of this thread would answer it: the same values, the same SageMakerError (code,
+// message, retryable, request ID), the service's clock. A prefetched Search is answered from the call already under
+// way, so the calls that reach SageMaker are the ones made here.
 // When the worker cannot start, dies, or throws anything but a SageMakerError, every call pending or made later rejects
 // with WorkerFailure, and the caller falls back to a client on its own thread. The worker never keeps the process
 // alive by itself (it is referenced only while a call waits on it) and dies with the process.
@@ -12,13 +12,10 @@ import type { SageMakerClientOptions } from './client.js'
 import {
   SageMakerError,
   WorkerFailure,
-  type CreateHyperParameterTuningJobRequest,
-  type CreateTrainingJobRequest,
   type Described,
   type DescribeHyperParameterTuningJobResponse,
   type DescribeTrainingJobResponse,
-  type HyperParameterTrainingJobSummary,
-  type SageMakerApi,
+  type RefreshApi,
   type SearchRecord,
   type SearchResource,
 } from './types.js'
@@ -35,9 +32,13 @@ export interface ApiWorkerData {
   prefetch: TagSearch[]
 }
 
-type Method = Exclude<keyof SageMakerApi, 'serviceTime'>
+export type Method = Exclude<keyof RefreshApi, 'serviceTime'>
 
-export type ApiRequest = { id: number; method: Method; args: unknown[]; abortable?: boolean } | { abort: number }
+export interface ApiRequest {
+  id: number
+  method: Method
+  args: unknown[]
+}
 
 /** A SageMakerError as data: what rebuilds it on this side. */
 export interface ErrorData {
@@ -60,7 +61,7 @@ interface Waiting {
   reject: (error: Error) => void
 }
 
-export class WorkerClient implements SageMakerApi {
+export class WorkerClient implements RefreshApi {
   private readonly worker: Worker | undefined
   private readonly waiting = new Map<number, Waiting>()
   private nextId = 0
@@ -93,79 +94,28 @@ export class WorkerClient implements SageMakerApi {
     return new Date(Date.now() + this.offset)
   }
 
-  createTrainingJob(req: CreateTrainingJobRequest): Promise<{ arn: string }> {
-    return this.call('createTrainingJob', [req])
-  }
-
   describeTrainingJob(name: string): Promise<Described<DescribeTrainingJobResponse>> {
     return this.call('describeTrainingJob', [name])
-  }
-
-  stopTrainingJob(name: string): Promise<void> {
-    return this.call('stopTrainingJob', [name])
-  }
-
-  deleteTrainingJob(name: string): Promise<void> {
-    return this.call('deleteTrainingJob', [name])
-  }
-
-  updateTrainingJob(name: string, update: Record<string, unknown>): Promise<void> {
-    return this.call('updateTrainingJob', [name, update])
-  }
-
-  createTuningJob(req: CreateHyperParameterTuningJobRequest): Promise<{ arn: string }> {
-    return this.call('createTuningJob', [req])
   }
 
   describeTuningJob(name: string): Promise<Described<DescribeHyperParameterTuningJobResponse>> {
     return this.call('describeTuningJob', [name])
   }
 
-  stopTuningJob(name: string): Promise<void> {
-    return this.call('stopTuningJob', [name])
-  }
-
-  deleteTuningJob(name: string): Promise<void> {
-    return this.call('deleteTuningJob', [name])
-  }
-
-  listTrainingJobsForTuningJob(tuningJobName: string): Promise<HyperParameterTrainingJobSummary[]> {
-    return this.call('listTrainingJobsForTuningJob', [tuningJobName])
-  }
-
   listTags(arn: string): Promise<Record<string, string>> {
     return this.call('listTags', [arn])
-  }
-
-  addTags(arn: string, tags: Record<string, string>): Promise<void> {
-    return this.call('addTags', [arn, tags])
-  }
-
-  deleteTags(arn: string, keys: string[]): Promise<void> {
-    return this.call('deleteTags', [arn, keys])
   }
 
   searchByTag(resource: SearchResource, key: string, value: string): Promise<SearchRecord[]> {
     return this.call('searchByTag', [resource, key, value])
   }
 
-  searchInProgress(resource: SearchResource, signal?: AbortSignal): Promise<SearchRecord[]> {
-    return this.call('searchInProgress', [resource], signal)
-  }
-
-  /** `signal` (which cannot cross threads) aborts the worker's call through a message. */
-  private call<T>(method: Method, args: unknown[], signal?: AbortSignal): Promise<T> {
+  private call<T>(method: Method, args: unknown[]): Promise<T> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
     const answer = new Promise<T>((resolve, reject) => this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject }))
     if (this.waiting.size === 1) this.worker!.ref()
-    this.worker!.postMessage({ id, method, args, abortable: signal !== undefined } satisfies ApiRequest)
-    if (signal) {
-      const abort = () => this.worker!.postMessage({ abort: id } satisfies ApiRequest)
-      if (signal.aborted) abort()
-      else signal.addEventListener('abort', abort, { once: true })
-      void answer.finally(() => signal.removeEventListener('abort', abort)).catch(() => undefined)
-    }
+    this.worker!.postMessage({ id, method, args } satisfies ApiRequest)
     return answer
   }
 

@@ -11,7 +11,7 @@ import { resolveMoves } from '../planner/moves.js'
 import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
 import { needsQuotaCheck } from '../planner/quota.js'
-import { isSageMakerError, isWorkerFailure, type SageMakerApi } from '../sagemaker/types.js'
+import { isSageMakerError, isWorkerFailure, type RefreshApi, type SageMakerApi } from '../sagemaker/types.js'
 import type { WorkerClient } from '../sagemaker/worker-client.js'
 import type { BestTrainingJobRecord, State } from '../model/state.js'
 import { loadConfiguration, type LoadedConfiguration } from './setup/configuration.js'
@@ -152,7 +152,7 @@ async function planFromState(options: PlanOptions, diags: Diagnostics, state: St
   })
   if (options.refresh && (state || imports.length > 0)) {
     const types = new Set(config.resources.map((r) => r.kind.type))
-    const read = (reader: SageMakerApi) => readRemote(reader, state, types, imports, options.parallelism)
+    const read = (reader: RefreshApi) => readRemote(reader, state, types, imports, options.parallelism)
     // The worker's client is the one connect() makes unless the provider block changes it. When it is not, or the
     // worker failed, it is dropped and a client of this thread reads everything, as without a worker.
     let found = worker && !providerChangesClient(options, config.provider) ? await read(worker).catch((error: unknown) => (isWorkerFailure(error) ? undefined : Promise.reject(error))) : undefined
@@ -183,7 +183,7 @@ async function planFromState(options: PlanOptions, diags: Diagnostics, state: St
  * What SageMaker says of the jobs in state and of those import blocks name, on SageMaker's clock; without `remote` when
  * a call failed (the diagnostics say why). Anything but a SageMakerError (the worker's WorkerFailure) is thrown.
  */
-async function readRemote(reader: SageMakerApi, state: State | undefined, types: ReadonlySet<ResourceType>, imports: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<{ remote?: RemoteSnapshot; now: Date; diagnostics: Diagnostic[] }> {
+async function readRemote(reader: RefreshApi, state: State | undefined, types: ReadonlySet<ResourceType>, imports: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<{ remote?: RemoteSnapshot; now: Date; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
   try {
     let remote: RemoteSnapshot = { jobs: new Map() }

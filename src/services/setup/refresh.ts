@@ -5,10 +5,10 @@ import { jobFamily, type JobFamily, type ResourceType } from '../../config/modul
 import type { Diagnostic } from '../../diagnostics/index.js'
 import { pendingJobs, remoteKey, type RemoteSnapshot } from '../../planner/planner.js'
 import { TAG, type RemoteJob } from '../../model/kinds.js'
-import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../../sagemaker/types.js'
+import { isSageMakerError, tagRecord, type RefreshApi, type SageMakerError, type SearchRecord } from '../../sagemaker/types.js'
 import type { State } from '../../model/state.js'
 import { mapLimit } from '../../util/pool.js'
-import { jobOps } from '../../sagemaker/jobs.js'
+import { jobReads } from '../../sagemaker/jobs.js'
 import { JOB_KINDS } from '../../model/kinds.js'
 import { describedRequest } from '../../planner/imports.js'
 import type { TagSearch, WorkerClient } from '../../sagemaker/worker-client.js'
@@ -20,7 +20,7 @@ const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJo
 }
 
 export interface RefreshOptions {
-  api: SageMakerApi
+  api: RefreshApi
   state: State
   /** Types the configuration declares, searched even when state has none of them (to find orphans of a crash). */
   types: ReadonlySet<ResourceType>
@@ -115,12 +115,12 @@ export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot &
 }
 
 /** The jobs import blocks name, each with its Create request (from Describe); a name SageMaker lacks is left out. */
-export async function describeImports(api: SageMakerApi, jobs: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<RemoteJob[]> {
+export async function describeImports(api: RefreshApi, jobs: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<RemoteJob[]> {
   const found = await mapLimit(jobs, parallelism, async ({ type, name }) => {
     const job = await describe(api, type, name)
     if (!job) return undefined
     const kind = JOB_KINDS[type]
-    const described = await jobOps(api, type).describeRaw(name)
+    const described = await jobReads(api, type).describeRaw(name)
     return { ...job, request: describedRequest(kind.requestShape, kind.nameMember, described.found ? described.job : undefined) }
   })
   return found.filter((job) => job !== undefined)
@@ -141,13 +141,13 @@ export function searchRefusedWarning(refused: SearchRefused): Diagnostic {
 }
 
 /** One job by name, with its tags; undefined when SageMaker has no such job. */
-export async function describe(api: SageMakerApi, type: ResourceType, name: string): Promise<(RemoteJob & { tags: Record<string, string> }) | undefined> {
+export async function describe(api: RefreshApi, type: ResourceType, name: string): Promise<(RemoteJob & { tags: Record<string, string> }) | undefined> {
   const job = await describeStatus(api, type, name)
   return job && { ...job, tags: await api.listTags(job.arn) }
 }
 
 /** One job by name, without its tags (one call); undefined when SageMaker has no such job. */
-async function describeStatus(api: SageMakerApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
-  const live = await jobOps(api, type).describe(name)
+async function describeStatus(api: RefreshApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
+  const live = await jobReads(api, type).describe(name)
   return live?.arn ? { type, ...live } : undefined
 }
