@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { PlanResult } from '../src/services/plan.js'
-import { endpointEnv, root, runCli, type CliRun } from './helpers/cli.js'
+import { endpointEnv, root, runCli, startCli, type CliRun } from './helpers/cli.js'
 import { TRAINING_BODY } from './helpers/config.js'
 import { endpointsOfSuite } from './helpers/endpoint.js'
 import { refuse, startFaultProxy, type Fault, type FaultProxy } from './helpers/fault-proxy.js'
@@ -140,6 +140,29 @@ describe('refresh from a worker thread', function () {
       assert.deepEqual(worker.calls, main.calls)
       if (fault.kind === 'error' && fault.code === 'AccessDeniedException') assert.equal(worker.result.run.status, 0, output(worker.result.run))
       else assert.match(worker.result.payload.diagnostics.map((d) => `${d.summary}: ${d.detail}`).join('\n'), /Cannot read jobs from SageMaker: (InternalFailure|ThrottlingException|RequestTimeout)/)
+    })
+  }
+
+  it('never keeps the process alive: a plan that ends before its Search (a configuration error) exits while the call hangs', async () => {
+    const proxy = await proxied()
+    const s = await applied(proxy)
+    proxy.set('Search', { kind: 'hang' })
+    writeFileSync(join(s.dir, 'broken.hcl'), 'resource "sagemaker_training_job" "c" {\n  instance_count = 0\n')
+    // A bound far beyond the test's own: a worker that kept the process alive would hang the test, not pass it.
+    const run = await runCli(['plan'], { cwd: s.dir, env: endpointEnv(proxy.url, { SAGEFORM_REQUEST_TIMEOUT: '30m' }) })
+    assert.equal(run.status, 1, output(run))
+  })
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
+    it(`${signal} while the worker's Search hangs: the process ends`, async () => {
+      const proxy = await proxied()
+      const s = await applied(proxy)
+      proxy.set('Search', { kind: 'hang' })
+      const { child, done } = startCli(['plan'], { cwd: s.dir, env: endpointEnv(proxy.url, { SAGEFORM_REQUEST_TIMEOUT: '30m' }) })
+      await proxy.received('Search', (proxy.counts().Search ?? 0) + 1)
+      child.kill(signal)
+      const run = await done
+      assert.equal(run.signal, signal, output(run))
     })
   }
 })
