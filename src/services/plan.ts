@@ -183,7 +183,7 @@ async function planFromState(options: PlanOptions, diags: Diagnostics, state: St
  * What SageMaker says of the jobs in state and of those import blocks name, on SageMaker's clock; without `remote` when
  * a call failed (the diagnostics say why). Anything but a SageMakerError (the worker's WorkerFailure) is thrown.
  */
-async function readRemote(reader: RefreshApi, state: State | undefined, types: ReadonlySet<ResourceType>, imports: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<{ remote?: RemoteSnapshot; now: Date; diagnostics: Diagnostic[] }> {
+async function readRemote(reader: RefreshApi, state: State | undefined, types: ReadonlySet<ResourceType>, imports: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<{ remote: RemoteSnapshot; now: Date; diagnostics: Diagnostic[] } | { remote?: undefined; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
   try {
     let remote: RemoteSnapshot = { jobs: new Map() }
@@ -197,7 +197,7 @@ async function readRemote(reader: RefreshApi, state: State | undefined, types: R
   } catch (error) {
     if (!isSageMakerError(error)) throw error
     diags.error('Cannot read jobs from SageMaker', { detail: `${error.code}: ${error.message}`, hint: error.retryable ? 'This may pass if you try again.' : 'Plan from the state file alone with --refresh=false.' })
-    return { now: new Date(), diagnostics: diags.items }
+    return { diagnostics: diags.items }
   }
 }
 
