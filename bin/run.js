@@ -7,7 +7,8 @@ import { run } from '../dist/bundle/cli.js'
 // Node 20, 13 M on 22). Parsing even a small configuration spends that in tree-sitter's parser, and the compile then costs
 // about 90 ms of CPU, more than the parse itself; HashiCorp's parser (Go compiled to WASM, run for a syntax error's
 // message) about 330 ms (bench/README.md, "Start-up"). With this budget a configuration of a few hundred lines parses
-// with the baseline code alone; large ones still get the optimised code, when it pays off. Set after the imports above:
+// with the baseline code alone; large ones still get the optimised code, when it pays off (and above 200,000 characters
+// src/config/parse.ts puts V8's default back before tree-sitter is instantiated). Set after the imports above:
 // node compiles its own modules without their code cache once a flag has changed.
 setFlagsFromString('--wasm-tiering-budget=1000000000')
 

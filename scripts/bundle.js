@@ -54,7 +54,14 @@ const oclifSort = {
   },
 }
 const { metafile } = await build({
-  entryPoints: { cli: join(root, 'dist', 'cli.js'), ...commandEntries },
+  // Worker threads, each found beside the chunk that starts it (as in dist/): parse-worker parses pieces of large
+  // configurations (src/config/parse-pieces.ts); api-worker is the refresh's SageMaker client (src/sagemaker/worker-client.ts).
+  entryPoints: {
+    cli: join(root, 'dist', 'cli.js'),
+    'parse-worker': join(root, 'dist', 'config', 'parse-worker.js'),
+    'api-worker': join(root, 'dist', 'sagemaker', 'api-worker.js'),
+    ...commandEntries,
+  },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { generatedConfiguration } from '../bench/generate.js'
 import { root, sageform, schemaErrors } from './helpers/cli.js'
 import { configDir, TRAINING_BODY } from './helpers/config.js'
 
@@ -22,6 +23,28 @@ describe('sageform validate (the real binary)', () => {
     assert.match(r.stdout, /main\.hcl:13:22: Incorrect attribute value type/)
     assert.match(r.stdout, /2 errors/)
     assert.doesNotMatch(r.stdout + r.stderr, /at .*\.js:\d+/)
+  })
+
+  it('reports problems in the part of a large configuration a worker thread parses as in a small one', () => {
+    // 400 jobs: parsed in pieces on two threads (src/config/parse-pieces.ts); the last job's problems lie in the
+    // worker's pieces. A syntax error there makes the file parse whole on the main thread, as before.
+    const jobs = generatedConfiguration(400, 'training')
+    const last = jobs.lastIndexOf('instance_count    = 1')
+    const line = jobs.slice(0, last).split('\n').length
+    const column = 'instance_count    = '.length + 5
+    const invalid = sageform(['validate', '-C', configDir({ 'main.hcl': jobs.slice(0, last) + 'instance_count    = 0' + jobs.slice(last + 21) }), '--json'])
+    assert.equal(invalid.status, 1, invalid.stderr)
+    assert.deepEqual(
+      JSON.parse(invalid.stdout).diagnostics.map((d: { summary: string; range: { start: { line: number; column: number } } }) => [d.summary, d.range.start.line, d.range.start.column]),
+      [['No instances to train on', line, column]],
+    )
+    const broken = sageform(['validate', '-C', configDir({ 'main.hcl': jobs.slice(0, last) + 'instance_count    = = 1' + jobs.slice(last + 21) }), '--json'])
+    assert.equal(broken.status, 1, broken.stderr)
+    assert.deepEqual(
+      JSON.parse(broken.stdout).diagnostics.map((d: { summary: string; range: { start: { line: number; column: number } } }) => [d.summary, d.range.start.line, d.range.start.column]),
+      [['Invalid expression', line, column]],
+    )
+    assert.equal(sageform(['validate', '-C', configDir({ 'main.hcl': jobs })]).status, 0)
   })
 
   it('prints a --json payload that matches schemas/validate.json, for valid and invalid configurations', () => {

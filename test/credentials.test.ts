@@ -22,6 +22,7 @@ describe('credential detection', () => {
     ['ghp_0123456789abcdefghijABCDEFGHIJ012345', 'GitHub token'],
     ['github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTU', 'GitHub token'],
     ['xoxb-1234567890-1234567890123-ExampleExampleExample0', 'Slack token'],
+    ['xoxb-abcdefghij', 'Slack token'], // the shortest text any pattern matches (findCredentials skips shorter ones)
     ['https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX', 'Slack token'],
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----', 'private key'],
     ['-----BEGIN PRIVATE KEY-----\nMIIEvQ', 'private key'],

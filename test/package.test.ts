@@ -37,6 +37,21 @@ describe('the npm package', () => {
     assert.deepEqual(modules.filter((m) => !shipped.has(m)), [])
   })
 
+  it('ships the parse worker beside the module that starts it, in the bundle and in dist/config', () => {
+    const starters = listFiles('dist/bundle').filter((f) => f.endsWith('.js') && readFileSync(join(root, f), 'utf8').includes('"./parse-worker.js"'))
+    assert.equal(starters.length, 1, starters.join(', '))
+    assert.ok(shipped.has(starters[0]!.replace(/[^/]*$/, 'parse-worker.js')))
+    assert.ok(shipped.has('dist/config/parse-worker.js'))
+    // The compiled modules start it and use what it parsed (test/parse-pieces.test.ts runs the sources).
+    const script = `import { parseHclFiles } from './dist/config/parse.js'
+import { generatedConfiguration } from './bench/generate.ts'
+const report = { workerPieces: 0, merged: 0, whole: 0 }
+await parseHclFiles([{ path: 'main.hcl', source: generatedConfiguration(1000, 'training') }], { report })
+console.log(JSON.stringify(report))`
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })
+    assert.deepEqual(JSON.parse(out), { workerPieces: 2, merged: 1, whole: 0 })
+  })
+
   it('ships every file the code reads beside dist/ (readShippedFile: the API model, the JSON schemas)', () => {
     const read = new Set<string>()
     for (const file of listFiles('src').filter((f) => /\.tsx?$/.test(f))) {

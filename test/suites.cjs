@@ -10,7 +10,7 @@ const e2e = [
   'disk-full', 'e2e', 'endpoint', 'endpoint-quotas', 'escaping', 'fmt', 'help', 'import-guard', 'interrupts',
   'lazy-view', 'local-endpoint-faults', 'logs', 'logs-endpoint', 'manifests', 'markdown', 'package',
   'plan-integrity', 'policy', 'pricing', 'prompt-interrupt', 'quota-e2e', 'quota-nock', 'readme', 'refactor-e2e',
-  'refresh-only', 'replace-hint-e2e', 'results', 'retune-e2e', 's3-backend', 'sensitivity', 'state',
+  'refresh-only', 'refresh-worker', 'replace-hint-e2e', 'results', 'retune-e2e', 's3-backend', 'sensitivity', 'state',
   'state-commands', 'target', 'terraform-migration', 'timeouts', 'usage-errors', 'watch-e2e',
 ].map((name) => `test/${name}.test.ts`)
 

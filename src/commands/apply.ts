@@ -64,6 +64,7 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       planFile: args.planfile,
       lockTimeoutMs: flags['lock-timeout'],
       quotaCheck: flags['quota-check'] && !args.planfile ? {} : undefined,
+      refreshWorker: true,
       ...this.mode(flags),
     }
     const { Interrupts } = await import('./interrupt.js')

@@ -33,7 +33,7 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
     const { planService } = await import('../services/plan.js')
     const [{ writePlanFile }, { withoutSnapshot }] = await Promise.all([import('../state/plan-file.js'), import('../plan/file.js')])
-    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], targets: flags.target, refreshOnly: flags['refresh-only'], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined, quotaCheck: flags['quota-check'] ? {} : undefined })
+    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], targets: flags.target, refreshOnly: flags['refresh-only'], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined, quotaCheck: flags['quota-check'] ? {} : undefined, refreshWorker: true })
     if (result.plan && flags.out && !result.plan.diagnostics.some((d) => d.severity === 'error')) await writePlanFile(flags.out, result.plan)
     const plan = result.plan && withoutSnapshot(result.plan)
     const failed = !plan || plan.diagnostics.some((d) => d.severity === 'error')

@@ -4,7 +4,7 @@ import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { didYouMean, Diagnostics, type Diagnostic, type SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr } from './ast.js'
-import { parseHcl } from './parse.js'
+import { parseHclFiles } from './parse.js'
 import { exprAddress, formatAddress, type ParsedAddress } from './address.js'
 
 export const NATIVE_RESOURCE_TYPES = ['sagemaker_training_job', 'sagemaker_hyperparameter_tuning_job'] as const
@@ -244,7 +244,7 @@ export async function loadModule(dir: string, displayBase = process.cwd()): Prom
 export async function moduleFromSources(dir: string, sources: readonly ManifestSource[], displayBase = process.cwd()): Promise<{ module?: Module; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
   const files: ConfigFile[] = []
-  const parsed = await Promise.all(sources.map(({ name, source }) => parseHcl(relative(displayBase, join(dir, name)) || name, source)))
+  const parsed = await parseHclFiles(sources.map(({ name, source }) => ({ path: relative(displayBase, join(dir, name)) || name, source })))
   for (const result of parsed) {
     diags.append(result.diagnostics)
     if (result.file) files.push(result.file)

@@ -1,27 +1,40 @@
 // Parses manifest files with tree-sitter (located tree for everything) and, only when the tree has errors, asks
 // HashiCorp's own parser (@cdktn/hcl2json) for the authoritative syntax message.
 import { parseDecimal } from './number.js'
+import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { setFlagsFromString } from 'node:v8'
 import { Language, Parser, type Node } from 'web-tree-sitter'
 import type { Diagnostic, Position, SourceRange } from '../diagnostics/index.js'
 import type { Attribute, Block, Body, ConfigFile, Expr, TemplatePart } from './ast.js'
 import { SPLAT_ITEM } from './ast.js'
-import { rawModule, SyntaxTree, type CursorExports } from './syntax-tree.js'
+import { PieceWorker, pieceWorkerUrl, planPieces, type Piece } from './parse-pieces.js'
+import { emscriptenModule, rawModule, SyntaxTree, type CursorExports, type TreeParts } from './syntax-tree.js'
 import { formatNumber } from './value.js'
 
-let parserPromise: Promise<{ parser: Parser; wasm: CursorExports }> | undefined
+interface HclParser {
+  parser: Parser
+  /** The WASM exports SyntaxTree.read walks its trees with (test/syntax-tree.test.ts checks that walk). */
+  wasm: CursorExports
+  language: Language
+  /** web-tree-sitter's compiled WASM module and the grammar's bytes, for the worker thread of parse-pieces.ts. */
+  core: WebAssembly.Module
+  languageBytes: Uint8Array
+}
 
-/** The parser, and the WASM exports SyntaxTree.read walks its trees with (test/syntax-tree.test.ts checks that walk). */
-export function hclParser(): Promise<{ parser: Parser; wasm: CursorExports }> {
+let parserPromise: Promise<HclParser> | undefined
+
+export function hclParser(): Promise<HclParser> {
   parserPromise ??= (async () => {
-    // Emscripten fills the object given to init with the module's exports, which SyntaxTree.read calls directly.
-    const module = {}
-    await Parser.init(module)
     const require = createRequire(import.meta.url)
-    const language = await Language.load(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))
+    const [coreBytes, languageBytes] = await Promise.all([readFile(require.resolve('web-tree-sitter/tree-sitter.wasm')), readFile(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))])
+    const core = await WebAssembly.compile(coreBytes)
+    const module = emscriptenModule(core)
+    await Parser.init(module)
+    const language = await Language.load(languageBytes)
     const parser = new Parser()
     parser.setLanguage(language)
-    return { parser, wasm: rawModule(module) }
+    return { parser, wasm: rawModule(module), language, core, languageBytes }
   })()
   return parserPromise
 }
@@ -54,18 +67,169 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
     const syntax = SyntaxTree.read(tree, wasm, text)
     const nonDecimal = nonDecimalNumber(syntax)
     if (nonDecimal !== undefined) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
-    const locator = new Locator(path, source, insertions)
-    const bodyNode = syntax.namedChild(0, 'body')
-    let body: Body
-    try {
-      body = bodyNode !== undefined ? new Converter(locator, text, syntax).body(bodyNode, locator.range(syntax.to[0]!, syntax.to[0]!)) : emptyBody(locator, text.length)
-    } catch (error) {
-      if (!(error instanceof NestedTooDeeply)) throw error
-      return { diagnostics: [{ severity: 'error', summary: 'Expression nested too deeply', detail: `Brackets, braces, parentheses, operators, function calls and templates may be nested at most ${MAX_NESTING} levels deep; this one goes deeper.`, range: error.range, hint: 'Split the expression into locals.' }] }
-    }
-    return { file: { path, source, body }, diagnostics: [] }
+    return located(path, source, syntax, insertions)
   } finally {
     tree.delete()
+  }
+}
+
+/** The located syntax tree of a file whose tree parsed without errors. */
+function located(path: string, source: string, syntax: SyntaxTree, insertions: readonly number[] = []): ParseResult {
+  const locator = new Locator(path, source, insertions)
+  const bodyNode = syntax.namedChild(0, 'body')
+  let body: Body
+  try {
+    body = bodyNode !== undefined ? new Converter(locator, syntax.text, syntax).body(bodyNode, locator.range(syntax.to[0]!, syntax.to[0]!)) : emptyBody(locator, syntax.text.length)
+  } catch (error) {
+    if (!(error instanceof NestedTooDeeply)) throw error
+    return { diagnostics: [{ severity: 'error', summary: 'Expression nested too deeply', detail: `Brackets, braces, parentheses, operators, function calls and templates may be nested at most ${MAX_NESTING} levels deep; this one goes deeper.`, range: error.range, hint: 'Split the expression into locals.' }] }
+  }
+  return { file: { path, source, body }, diagnostics: [] }
+}
+
+export interface ManifestText {
+  /** As diagnostics name the file. */
+  path: string
+  source: string
+}
+
+/** Below this many characters in all, the files are parsed on the main thread alone (bench/README.md). */
+const PIECES_FROM = 200_000
+/**
+ * V8's WASM tiering budget for large inputs (Node 20's default): bin/run.js raises it so that small configurations never
+ * pay for the optimising compile; for inputs this large the compile pays for itself, and with the default restored the
+ * worker thread starts with node's code cache (bench/README.md). V8 reads the budget when an instance is made: at the
+ * first parse in the process, and in the worker.
+ */
+const LARGE_INPUT_TIERING_BUDGET = 1_800_000
+/**
+ * The worker's share of the characters. The main thread parses its share and converts it while the worker parses the
+ * rest, in two pieces: the first is converted while the worker parses the second. With this share the main thread
+ * asks for each of the worker's pieces about when it arrives (bench/README.md).
+ */
+const WORKER_SHARE = 0.56
+
+/** For tests: pieces at every cut from the first character on, or a worker that is not parse-worker.ts. */
+export interface PieceOptions {
+  everyCut?: boolean
+  workerUrl?: URL
+  /** Filled in: how many pieces the worker parsed, and how many files were put together from pieces or parsed whole. */
+  report?: { workerPieces: number; merged: number; whole: number }
+}
+
+/**
+ * Every file's ParseResult, the same as parseHcl's. Large configurations are parsed in pieces on the main thread and
+ * a worker thread at once (src/config/parse-pieces.ts): a file's top-level items are converted piece by piece, in
+ * order, as their trees arrive. A file any piece of which has a syntax error (or a non-decimal number, or nesting too
+ * deep), or that the worker did not answer for, is parsed whole by parseHcl, which reports it as without pieces.
+ */
+export async function parseHclFiles(files: readonly ManifestText[], options: PieceOptions = {}): Promise<ParseResult[]> {
+  const whole = () => Promise.all(files.map((f) => parseHcl(f.path, f.source)))
+  const texts = files.map((f) => f.source)
+  const lengths = texts.map((t) => t.length)
+  const workerUrl = options.workerUrl ?? pieceWorkerUrl(import.meta.url)
+  const total = lengths.reduce((a, b) => a + b, 0)
+  if (!workerUrl || (!options.everyCut && total < PIECES_FROM)) return whole()
+  // Before the worker starts: node compiles its modules with their code cache only under the flags it started with.
+  if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
+  const worker = new PieceWorker(workerUrl)
+  try {
+    const { parser, wasm, language, core, languageBytes } = await hclParser()
+    const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
+    const offWorker = pieces.filter((p) => p.onWorker)
+    if (offWorker.length === 0) return whole()
+    const answers = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)), at: offWorker.map((p) => p.start) })
+    const trees = new Map<Piece, TreeParts | null>()
+    for (const piece of pieces) {
+      if (piece.onWorker) continue
+      const text = texts[piece.file]!.slice(piece.start, piece.end)
+      const tree = parser.parse(text)
+      try {
+        trees.set(piece, !tree || tree.rootNode.hasError ? null : SyntaxTree.copy(tree, wasm, text.length, piece.start))
+      } finally {
+        tree?.delete()
+      }
+    }
+    const assembled = files.map(({ path, source }, file) => new Assembly(path, source, pieces.filter((p) => p.file === file), language))
+    // What the main thread parsed is converted while the worker parses on, then each of the worker's pieces as it comes.
+    for (const file of assembled) file.convert(trees)
+    const { report } = options
+    for (const [i, piece] of offWorker.entries()) {
+      const tree = await answers[i]!
+      trees.set(piece, tree)
+      if (report && tree) report.workerPieces++
+      assembled[piece.file]!.convert(trees)
+    }
+    return await Promise.all(
+      assembled.map(async (file) => {
+        file.convert(trees)
+        const result = file.result()
+        if (report) report[result ? 'merged' : 'whole']++
+        return result ?? parseHcl(file.path, file.source)
+      }),
+    )
+  } finally {
+    worker.stop()
+  }
+}
+
+/**
+ * A file's located syntax tree, put together from its pieces' trees in order. Each piece's top-level items are its
+ * body's, converted as in the whole file's tree (test/parse-pieces.test.ts compares them node for node): only the first
+ * piece may have comments before its body, only the last after it, and the file's body ends where the last piece's
+ * root does. Any piece that does not fit that, or that parseHcl would refuse, fails the file.
+ */
+class Assembly {
+  private readonly locator: Locator
+  readonly attributes: Attribute[] = []
+  readonly blocks: Block[] = []
+  private converted = 0
+  private failed = false
+  private end = 0
+
+  constructor(
+    readonly path: string,
+    readonly source: string,
+    private readonly pieces: readonly Piece[],
+    private readonly language: Language,
+  ) {
+    this.locator = new Locator(path, source)
+  }
+
+  /** Converts the pieces whose trees have arrived, in order, up to the first that has not. */
+  convert(trees: ReadonlyMap<Piece, TreeParts | null>): void {
+    for (; !this.failed && this.converted < this.pieces.length; this.converted++) {
+      const parts = trees.get(this.pieces[this.converted]!)
+      if (parts === undefined) return
+      if (parts === null || !this.add(SyntaxTree.fromParts(parts, this.language, this.source), this.converted)) this.failed = true
+    }
+  }
+
+  private add(tree: SyntaxTree, k: number): boolean {
+    if (nonDecimalNumber(tree) !== undefined) return false
+    let body: number | undefined
+    for (let child = 1; child < tree.size; child = tree.next[child]!) if (tree.type(child) === 'body') body = child
+    if (body === undefined) {
+      // A file of comments only: parseHcl gives it an empty body that ends with the text.
+      if (this.pieces.length > 1) return false
+      this.end = this.source.length
+      return true
+    }
+    if ((k > 0 && body !== 1) || (k < this.pieces.length - 1 && tree.next[body] !== tree.size)) return false
+    try {
+      new Converter(this.locator, this.source, tree).items(body, this)
+    } catch (error) {
+      if (!(error instanceof NestedTooDeeply)) throw error
+      return false
+    }
+    this.end = tree.to[0]!
+    return true
+  }
+
+  /** The file parsed, or undefined when parseHcl must parse it whole. */
+  result(): ParseResult | undefined {
+    if (this.failed || this.converted < this.pieces.length) return undefined
+    return { file: { path: this.path, source: this.source, body: { attributes: this.attributes, blocks: this.blocks, range: this.locator.range(this.end, this.end) } }, diagnostics: [] }
   }
 }
 
@@ -266,15 +430,19 @@ class Converter {
   }
 
   body(node: number, closing: SourceRange): Body {
+    const body: Body = { attributes: [], blocks: [], range: closing }
+    this.items(node, body)
+    return body
+  }
+
+  /** A body node's attributes and blocks, appended to `into`'s. */
+  items(node: number, into: Pick<Body, 'attributes' | 'blocks'>): void {
     const { tree } = this
-    const attributes: Attribute[] = []
-    const blocks: Block[] = []
     for (let child = node + 1; child < tree.next[node]!; child = tree.next[child]!) {
       const type = tree.type(child)
-      if (type === 'attribute') attributes.push(this.attribute(child))
-      else if (type === 'block') blocks.push(this.block(child))
+      if (type === 'attribute') into.attributes.push(this.attribute(child))
+      else if (type === 'block') into.blocks.push(this.block(child))
     }
-    return { attributes, blocks, range: closing }
   }
 
   private attribute(node: number): Attribute {
@@ -569,6 +737,7 @@ function stripIndent(parts: TemplatePart[]): TemplatePart[] {
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' }
 
 function unescapeQuoted(text: string): string {
+  if (!/[\\$%]/.test(text)) return text
   return text
     .replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[nrt"\\])/g, (_, e: string) =>
       e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : ESCAPES[e]!,

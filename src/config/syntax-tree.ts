@@ -34,12 +34,36 @@ export function rawModule(module: object): CursorExports {
   return module as CursorExports
 }
 
+/**
+ * The object to give `Parser.init`: Emscripten fills it with the module's exports (which `rawModule` checks) and
+ * instantiates web-tree-sitter from `core`, compiled once and shared by the threads that parse. Instantiated
+ * synchronously, so that a failure rejects `Parser.init` instead of leaving it pending.
+ */
+export function emscriptenModule(core: WebAssembly.Module): object {
+  return {
+    instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      done(new WebAssembly.Instance(core, imports), core)
+      return {}
+    },
+  }
+}
+
 /** Node types whose children are never read: a string literal's value is taken from the source between its quotes. */
 const OPAQUE = new Set(['string_lit', 'numeric_lit', 'comment'])
 
+/** A SyntaxTree's arrays, as a worker thread posts them (their buffers transferred, not copied). */
+export interface TreeParts {
+  symbols: Int32Array
+  from: Int32Array
+  to: Int32Array
+  next: Int32Array
+  size: number
+}
+
 /**
  * A syntax tree in document order (pre-order). Node 0 is the root; node i's children are i + 1, next[i + 1],
- * next[next[i + 1]] ... while below next[i]. Positions are UTF-16 indices into the parsed text.
+ * next[next[i + 1]] ... while below next[i]. Positions are UTF-16 indices into `text` (of which the tree may be a
+ * piece's).
  */
 export class SyntaxTree {
   private constructor(
@@ -52,14 +76,22 @@ export class SyntaxTree {
     readonly size: number,
     private readonly names: readonly string[],
     private readonly namedSymbols: readonly boolean[],
-    private readonly text: string,
+    readonly text: string,
   ) {}
 
   static read(tree: Tree, wasm: CursorExports, text: string): SyntaxTree {
-    const { names, named, opaque } = languageTables(tree.language)
+    return SyntaxTree.fromParts(SyntaxTree.copy(tree, wasm, text.length), tree.language, text)
+  }
+
+  /**
+   * The arrays of a tree parsed from `length` characters; with `at`, the tree of a piece of a text that starts there,
+   * positions shifted to the whole text's (src/config/parse-pieces.ts).
+   */
+  static copy(tree: Tree, wasm: CursorExports, length: number, at = 0): TreeParts {
+    const { opaque } = languageTables(tree.language)
     const handle = (tree as unknown as Record<number, number>)[0]!
     // About one node per three characters in typical manifests: sized once for most files, doubled when not.
-    let capacity = Math.max(1024, text.length >> 1)
+    let capacity = Math.max(1024, length >> 1)
     let symbols = new Int32Array(capacity)
     let from = new Int32Array(capacity)
     let to = new Int32Array(capacity)
@@ -78,8 +110,8 @@ export class SyntaxTree {
       }
       const symbol = wasm._ts_tree_cursor_current_node_type_id_wasm(handle)
       symbols[size] = symbol
-      from[size] = wasm._ts_tree_cursor_start_index_wasm(handle)
-      to[size] = wasm._ts_tree_cursor_end_index_wasm(handle)
+      from[size] = wasm._ts_tree_cursor_start_index_wasm(handle) + at
+      to[size] = wasm._ts_tree_cursor_end_index_wasm(handle) + at
       path.push(size++)
       return symbol
     }
@@ -98,12 +130,17 @@ export class SyntaxTree {
             symbol = record()
             break
           }
-          if (!wasm._ts_tree_cursor_goto_parent_wasm(handle)) return new SyntaxTree(symbols, from, to, next, size, names, named, text)
+          if (!wasm._ts_tree_cursor_goto_parent_wasm(handle)) return { symbols, from, to, next, size }
         }
       }
     } finally {
       wasm._ts_tree_cursor_delete_wasm(handle)
     }
+  }
+
+  static fromParts(parts: TreeParts, language: Language, text: string): SyntaxTree {
+    const { names, named } = languageTables(language)
+    return new SyntaxTree(parts.symbols, parts.from, parts.to, parts.next, parts.size, names, named, text)
   }
 
   type(node: number): string {

@@ -17,17 +17,24 @@ export interface LiveJob {
   tuning_job_arn?: string
 }
 
-export interface JobOps {
+/** What a job's Describe says, from either kind's operation. */
+export interface JobReads {
+  /** Undefined when SageMaker has no job of that name. */
+  describe(name: string): Promise<LiveJob | undefined>
+  /** Describe's whole answer, for readers of more than LiveJob (the Create request, secondary statuses). */
+  describeRaw(name: string): Promise<Described<DescribeTrainingJobResponse | DescribeHyperParameterTuningJobResponse>>
+}
+
+/** The calls JobReads makes: all a client needs to serve them (the refresh's, in a worker thread, serves only reads). */
+export type JobReadApi = Pick<SageMakerApi, 'describeTrainingJob' | 'describeTuningJob'>
+
+export interface JobOps extends JobReads {
   noun: string
   /** The Create request member holding the job name. */
   nameMember: 'TrainingJobName' | 'HyperParameterTuningJobName'
   /** The AWS CLI command that stops the job by hand, for hints when sageform could not. */
   stopCommand(name: string): string
   create(request: Record<string, unknown>): Promise<{ arn: string }>
-  /** Undefined when SageMaker has no job of that name. */
-  describe(name: string): Promise<LiveJob | undefined>
-  /** Describe's whole answer, for readers of more than LiveJob (the Create request, secondary statuses). */
-  describeRaw(name: string): Promise<Described<DescribeTrainingJobResponse | DescribeHyperParameterTuningJobResponse>>
   stop(name: string): Promise<void>
   delete(name: string): Promise<void>
 }
@@ -37,10 +44,29 @@ const iso = (d: Date | undefined) => d?.toISOString()
 export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
   if (jobFamily(type) === 'training') {
     return {
+      ...jobReads(api, type),
       noun: JOB_KINDS[type].shortNoun,
       nameMember: 'TrainingJobName',
       stopCommand: (name) => `aws sagemaker stop-training-job --training-job-name ${name}`,
       create: (request) => api.createTrainingJob(request as unknown as CreateTrainingJobRequest),
+      stop: (name) => api.stopTrainingJob(name),
+      delete: (name) => api.deleteTrainingJob(name),
+    }
+  }
+  return {
+    ...jobReads(api, type),
+    noun: JOB_KINDS[type].shortNoun,
+    nameMember: 'HyperParameterTuningJobName',
+    stopCommand: (name) => `aws sagemaker stop-hyper-parameter-tuning-job --hyper-parameter-tuning-job-name ${name}`,
+    create: (request) => api.createTuningJob(request as unknown as CreateHyperParameterTuningJobRequest),
+    stop: (name) => api.stopTuningJob(name),
+    delete: (name) => api.deleteTuningJob(name),
+  }
+}
+
+export function jobReads(api: JobReadApi, type: ResourceType): JobReads {
+  if (jobFamily(type) === 'training') {
+    return {
       describeRaw: (name) => api.describeTrainingJob(name),
       describe: async (name) => {
         const d = await api.describeTrainingJob(name)
@@ -48,15 +74,9 @@ export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
         const j = d.job
         return { name: j.TrainingJobName ?? name, arn: j.TrainingJobArn ?? '', status: j.TrainingJobStatus ?? 'Unknown', created_at: iso(j.CreationTime), ended_at: iso(j.TrainingEndTime), failure_reason: j.FailureReason, ...(j.TuningJobArn ? { tuning_job_arn: j.TuningJobArn } : {}) }
       },
-      stop: (name) => api.stopTrainingJob(name),
-      delete: (name) => api.deleteTrainingJob(name),
     }
   }
   return {
-    noun: JOB_KINDS[type].shortNoun,
-    nameMember: 'HyperParameterTuningJobName',
-    stopCommand: (name) => `aws sagemaker stop-hyper-parameter-tuning-job --hyper-parameter-tuning-job-name ${name}`,
-    create: (request) => api.createTuningJob(request as unknown as CreateHyperParameterTuningJobRequest),
     describeRaw: (name) => api.describeTuningJob(name),
     describe: async (name) => {
       const d = await api.describeTuningJob(name)
@@ -64,7 +84,5 @@ export function jobOps(api: SageMakerApi, type: ResourceType): JobOps {
       const j = d.job
       return { name: j.HyperParameterTuningJobName ?? name, arn: j.HyperParameterTuningJobArn ?? '', status: j.HyperParameterTuningJobStatus ?? 'Unknown', created_at: iso(j.CreationTime), ended_at: iso(j.HyperParameterTuningEndTime), failure_reason: j.FailureReason }
     },
-    stop: (name) => api.stopTuningJob(name),
-    delete: (name) => api.deleteTuningJob(name),
   }
 }

@@ -78,6 +78,12 @@ export interface SageMakerApi {
 }
 
 /**
+ * What a plan's refresh reads (services/setup/refresh.ts): Search by tag, Describe and ListTags, on the service's clock.
+ * The refresh's client in a worker thread (worker-client.ts) serves these and nothing else.
+ */
+export type RefreshApi = Pick<SageMakerApi, 'searchByTag' | 'describeTrainingJob' | 'describeTuningJob' | 'listTags' | 'serviceTime'>
+
+/**
  * Every failure the SageMakerApi reports. `code` is the service's error code (`ResourceInUse`, `ValidationException`,
  * `ThrottlingException`, ...), normalised so that both spellings of "not found" read `ResourceNotFound`, or one of
  * sageform's own: `ConfigError`, `CredentialsError`. `retryable` means the same call may succeed later unchanged
@@ -105,6 +111,18 @@ export class SageMakerError extends Error {
  */
 export function isSageMakerError(err: unknown, code?: string): err is SageMakerError {
   return err instanceof Error && err.name === 'SageMakerError' && typeof (err as SageMakerError).code === 'string' && (code === undefined || (err as SageMakerError).code === code)
+}
+
+/**
+ * A SageMakerApi served by a worker thread (worker-client.ts) could not serve a call: the worker did not start, died,
+ * or was closed. Nothing is known of SageMaker's answer; the same call on a client of the caller's thread is the fallback.
+ */
+export class WorkerFailure extends Error {
+  override readonly name = 'WorkerFailure'
+}
+
+export function isWorkerFailure(error: unknown): error is WorkerFailure {
+  return error instanceof Error && error.name === 'WorkerFailure'
 }
 
 /** Create hit an existing name: adopt that job rather than fail. */

@@ -4,18 +4,21 @@ import { Diagnostics, sortDiagnostics, type Diagnostic } from '../diagnostics/in
 import type { VariableSource } from '../config/variables.js'
 import { Unknown, newObject, type ObjectValue, type Value } from '../config/value.js'
 import type { JobResource, ProviderSettings } from '../model/types.js'
+import type { ResourceType } from '../config/module.js'
 import type { Plan } from '../plan/types.js'
 import { desiredIdentity, plan as makePlan, remoteKey, type RemoteSnapshot } from '../planner/planner.js'
 import { resolveMoves } from '../planner/moves.js'
 import type { Refactoring } from '../model/build.js'
 import { policyViolations } from '../planner/policy.js'
-import { isSageMakerError, type SageMakerApi } from '../sagemaker/types.js'
+import { needsQuotaCheck } from '../planner/quota.js'
+import { isSageMakerError, isWorkerFailure, type RefreshApi, type SageMakerApi } from '../sagemaker/types.js'
+import type { WorkerClient } from '../sagemaker/worker-client.js'
 import type { BestTrainingJobRecord, State } from '../model/state.js'
 import { loadConfiguration, type LoadedConfiguration } from './setup/configuration.js'
-import { describeImports, refresh, searchRefusedWarning } from './setup/refresh.js'
+import { describeImports, refresh, searchRefusedWarning, startRefreshWorker } from './setup/refresh.js'
 import { loadState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
-import { connect, type ConnectionOptions } from './setup/connection.js'
+import { connect, providerChangesClient, type ConnectionOptions } from './setup/connection.js'
 import type { CostOptions } from './setup/cost.js'
 import type { QuotaCheckOptions } from './setup/quota.js'
 
@@ -38,6 +41,8 @@ export interface PlanOptions extends ConnectionOptions {
   cost?: CostOptions
   /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/setup/quota.ts. */
   quotaCheck?: QuotaCheckOptions
+  /** Refresh from a worker thread started before the configuration is parsed (the commands; see startRefreshWorker). */
+  refreshWorker?: boolean
 }
 
 /** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
@@ -108,9 +113,20 @@ export async function planService(given: PlanOptions, api?: SageMakerApi, backen
   const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
   if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
-  // The AWS SDK takes a few hundred ms to load: start now, so its file reads overlap parsing the configuration.
-  // connect() imports the same module and reports any failure.
-  if (options.refresh && state && !api) import('../sagemaker/client.js').catch(() => undefined)
+  // The refresh's client starts in a worker thread, so that loading the SDK and the Search calls overlap parsing the
+  // configuration (tests of the services leave refreshWorker off: nock sees only this thread's calls).
+  const worker = options.refreshWorker && options.refresh && state && !api ? await startRefreshWorker(options, state) : undefined
+  // Without it, the AWS SDK's import starts now, so that its file reads overlap parsing; connect() imports the same
+  // module and reports any failure.
+  if (options.refresh && state && !api && !worker) import('../sagemaker/client.js').catch(() => undefined)
+  try {
+    return await planFromState(options, diags, state, api, worker)
+  } finally {
+    worker?.close()
+  }
+}
+
+async function planFromState(options: PlanOptions, diags: Diagnostics, state: State | undefined, api: SageMakerApi | undefined, worker: WorkerClient | undefined): Promise<Planned> {
   const replace = new Set(options.replace.map(normalizeAddress))
   const loaded = await loadConfiguration({ ...options, resourceAttributes: referenceAttributes(state, replace) })
   diags.append(loaded.diagnostics)
@@ -135,31 +151,54 @@ export async function planService(given: PlanOptions, api?: SageMakerApi, backen
     return resource && !moved?.resources[t.address]?.current ? [{ type: resource.kind.type, name: t.id }] : []
   })
   if (options.refresh && (state || imports.length > 0)) {
-    client ??= await connect(options, config.provider, diags)
-    if (!client) return { plan: null, diagnostics: diags.items }
-    try {
-      if (state) {
-        const refreshed = await refresh({ api: client, state, types: new Set(loaded.config.resources.map((r) => r.kind.type)), parallelism: options.parallelism })
-        if (refreshed.searchRefused) diags.add(searchRefusedWarning(refreshed.searchRefused))
-        remote = refreshed
-      }
-      for (const job of await describeImports(client, imports, options.parallelism)) remote!.jobs.set(remoteKey(job.type, job.name), job)
-      now = client.serviceTime()
-    } catch (error) {
-      if (!isSageMakerError(error)) throw error
-      diags.error('Cannot read jobs from SageMaker', { detail: `${error.code}: ${error.message}`, hint: error.retryable ? 'This may pass if you try again.' : 'Plan from the state file alone with --refresh=false.' })
-      return { plan: null, diagnostics: diags.items }
+    const types = new Set(config.resources.map((r) => r.kind.type))
+    const read = (reader: RefreshApi) => readRemote(reader, state, types, imports, options.parallelism)
+    // The worker's client is the one connect() makes unless the provider block changes it. When it is not, or the
+    // worker failed, it is dropped and a client of this thread reads everything, as without a worker.
+    let found = worker && !providerChangesClient(options, config.provider) ? await read(worker).catch((error: unknown) => (isWorkerFailure(error) ? undefined : Promise.reject(error))) : undefined
+    worker?.close()
+    if (!found) {
+      client ??= await connect(options, config.provider, diags)
+      if (!client) return { plan: null, diagnostics: diags.items }
+      found = await read(client)
     }
+    diags.append(found.diagnostics)
+    if (!found.remote) return { plan: null, diagnostics: diags.items }
+    remote = found.remote
+    now = found.now
   }
   const result = makePlan({ config, state, remote, replace, configHash: loaded.fingerprint!, now, destroy: options.destroy, deleteJobs: options.deleteJobs, targets: options.targets, refreshOnly: options.refreshOnly })
   diags.append(result.diagnostics)
   const costed = options.cost && !options.destroy && !diags.hasErrors ? await withCostEstimate(result, options, config.provider, diags) : result
   // The policy's limits fail the plan (and so apply); a limit that cannot be checked is a warning.
   if (!options.destroy && !diags.hasErrors) diags.append(policyViolations(config.policy, costed, { costEstimated: options.cost !== undefined }))
-  // Quotas are read from the account: only for a plan that could otherwise be applied.
-  if (options.quotaCheck && options.refresh && !client && !options.destroy && !diags.hasErrors) client = await connect(options, config.provider, diags)
-  const checked = options.quotaCheck && !options.destroy && !diags.hasErrors ? await withQuotas(costed, options, config.provider, client, diags) : costed
+  // Quotas are read from the account: only for a plan that could otherwise be applied, and that starts jobs.
+  const quotaCheck = options.quotaCheck && !options.destroy && !diags.hasErrors
+  if (quotaCheck && options.refresh && !client && needsQuotaCheck(costed)) client = await connect(options, config.provider, diags)
+  const checked = quotaCheck && !diags.hasErrors ? await withQuotas(costed, options, config.provider, client, diags) : costed
   return { plan: { ...checked, configuration: loaded.snapshot, diagnostics: sortDiagnostics(diags.items) }, diagnostics: sortDiagnostics(diags.items), state, configuration: loaded, api: client }
+}
+
+/**
+ * What SageMaker says of the jobs in state and of those import blocks name, on SageMaker's clock; without `remote` when
+ * a call failed (the diagnostics say why). Anything but a SageMakerError (the worker's WorkerFailure) is thrown.
+ */
+async function readRemote(reader: RefreshApi, state: State | undefined, types: ReadonlySet<ResourceType>, imports: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<{ remote: RemoteSnapshot; now: Date; diagnostics: Diagnostic[] } | { remote?: undefined; diagnostics: Diagnostic[] }> {
+  const diags = new Diagnostics()
+  try {
+    let remote: RemoteSnapshot = { jobs: new Map() }
+    if (state) {
+      const refreshed = await refresh({ api: reader, state, types, parallelism })
+      if (refreshed.searchRefused) diags.add(searchRefusedWarning(refreshed.searchRefused))
+      remote = refreshed
+    }
+    for (const job of await describeImports(reader, imports, parallelism)) remote.jobs.set(remoteKey(job.type, job.name), job)
+    return { remote, now: reader.serviceTime(), diagnostics: diags.items }
+  } catch (error) {
+    if (!isSageMakerError(error)) throw error
+    diags.error('Cannot read jobs from SageMaker', { detail: `${error.code}: ${error.message}`, hint: error.retryable ? 'This may pass if you try again.' : 'Plan from the state file alone with --refresh=false.' })
+    return { diagnostics: diags.items }
+  }
 }
 
 /** The plan with its cost; prices never fail a plan (an unexpected failure leaves it without cost, and says so). */

@@ -13,11 +13,26 @@ export interface ConnectionOptions {
 export async function connect(options: ConnectionOptions, provider: ProviderSettings, diags: Diagnostics): Promise<SageMakerApi | undefined> {
   const { createSageMakerClient } = await import('../../sagemaker/client.js')
   try {
-    return createSageMakerClient({ region: options.region ?? provider.region, profile: options.profile ?? provider.profile, endpoint: provider.endpoint })
+    return createSageMakerClient(clientOptions(options, provider))
   } catch (error) {
     diags.error('Cannot connect to SageMaker', { detail: (error as Error).message })
     return undefined
   }
+}
+
+/** What the SageMaker client is built from: each setting from the flags, else the provider block, else (absent) the SDK's chain. */
+export function clientOptions(options: ConnectionOptions, provider: ProviderSettings): ProviderSettings {
+  return { region: options.region ?? provider.region, profile: options.profile ?? provider.profile, endpoint: provider.endpoint }
+}
+
+/**
+ * Whether the provider block changes the client the flags alone give: a client made before the configuration was read
+ * (the refresh worker's, services/setup/refresh.ts) is then not the one this run must use.
+ */
+export function providerChangesClient(options: ConnectionOptions, provider: ProviderSettings): boolean {
+  const alone = clientOptions(options, {})
+  const given = clientOptions(options, provider)
+  return (alone.region || undefined) !== (given.region || undefined) || alone.profile !== given.profile || alone.endpoint !== given.endpoint
 }
 
 /**

@@ -5,12 +5,14 @@ import { jobFamily, type JobFamily, type ResourceType } from '../../config/modul
 import type { Diagnostic } from '../../diagnostics/index.js'
 import { pendingJobs, remoteKey, type RemoteSnapshot } from '../../planner/planner.js'
 import { TAG, type RemoteJob } from '../../model/kinds.js'
-import { isSageMakerError, tagRecord, type SageMakerApi, type SageMakerError, type SearchRecord } from '../../sagemaker/types.js'
+import { isSageMakerError, tagRecord, type RefreshApi, type SageMakerError, type SearchRecord } from '../../sagemaker/types.js'
 import type { State } from '../../model/state.js'
 import { mapLimit } from '../../util/pool.js'
-import { jobOps } from '../../sagemaker/jobs.js'
+import { jobReads } from '../../sagemaker/jobs.js'
 import { JOB_KINDS } from '../../model/kinds.js'
 import { describedRequest } from '../../planner/imports.js'
+import type { TagSearch, WorkerClient } from '../../sagemaker/worker-client.js'
+import { clientOptions, type ConnectionOptions } from './connection.js'
 
 const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
   training: 'TrainingJob',
@@ -18,7 +20,7 @@ const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJo
 }
 
 export interface RefreshOptions {
-  api: SageMakerApi
+  api: RefreshApi
   state: State
   /** Types the configuration declares, searched even when state has none of them (to find orphans of a crash). */
   types: ReadonlySet<ResourceType>
@@ -66,16 +68,33 @@ export interface SearchRefused {
   described: number
 }
 
+/** The current jobs and every job that may still run outside them (deposed): refresh must see each of them. */
+function trackedJobs(state: State): Array<{ type: ResourceType; name: string }> {
+  return Object.values(state.resources).flatMap((r) => [...(r.current ? [r.current] : []), ...pendingJobs(r)].map((job) => ({ type: r.type, name: job.name })))
+}
+
+/** The Search calls of refresh: one per job type of the state or of `types` (the configuration's), by lineage tag. */
+export function refreshSearches(state: State, types: Iterable<ResourceType>): TagSearch[] {
+  return [...new Set([...trackedJobs(state).map((job) => job.type), ...types])].sort().map((type) => ({ resource: SEARCH_RESOURCE[jobFamily(type)], key: TAG.lineage, value: state.lineage }))
+}
+
+/**
+ * A client for the refresh, made in a worker thread before the configuration is read: while this thread parses it, the
+ * worker loads the SDK and starts the Search calls the state alone calls for. It is built from the flags and the SDK's
+ * chain only, so it is the right one only when the provider block changes none of that (providerChangesClient).
+ */
+export async function startRefreshWorker(options: ConnectionOptions, state: State): Promise<WorkerClient> {
+  const { WorkerClient } = await import('../../sagemaker/worker-client.js')
+  return new WorkerClient(clientOptions(options, {}), refreshSearches(state, []))
+}
+
 export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot & { searchRefused?: SearchRefused }> {
   const { api, state } = options
   const jobs = new Map<string, RemoteJob>()
-  // The current jobs and every job that may still run outside them (deposed): refresh must see each of them.
-  const tracked = Object.values(state.resources).flatMap((r) => [...(r.current ? [r.current] : []), ...pendingJobs(r)].map((job) => ({ type: r.type, name: job.name })))
-  const stateTypes = new Set(tracked.map((job) => job.type))
-  const types = [...new Set([...stateTypes, ...options.types])].sort()
+  const tracked = trackedJobs(state)
   let pages: SearchRecord[][]
   try {
-    pages = await Promise.all(types.map((type) => api.searchByTag(SEARCH_RESOURCE[jobFamily(type)], TAG.lineage, state.lineage)))
+    pages = await Promise.all(refreshSearches(state, options.types).map((s) => api.searchByTag(s.resource, s.key, s.value)))
   } catch (error) {
     if (!isSearchRefused(error)) throw error
     // Least-privilege roles often lack sagemaker:Search, and some implementations cannot search tuning jobs: one
@@ -96,12 +115,12 @@ export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot &
 }
 
 /** The jobs import blocks name, each with its Create request (from Describe); a name SageMaker lacks is left out. */
-export async function describeImports(api: SageMakerApi, jobs: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<RemoteJob[]> {
+export async function describeImports(api: RefreshApi, jobs: ReadonlyArray<{ type: ResourceType; name: string }>, parallelism: number): Promise<RemoteJob[]> {
   const found = await mapLimit(jobs, parallelism, async ({ type, name }) => {
     const job = await describe(api, type, name)
     if (!job) return undefined
     const kind = JOB_KINDS[type]
-    const described = await jobOps(api, type).describeRaw(name)
+    const described = await jobReads(api, type).describeRaw(name)
     return { ...job, request: describedRequest(kind.requestShape, kind.nameMember, described.found ? described.job : undefined) }
   })
   return found.filter((job) => job !== undefined)
@@ -122,13 +141,13 @@ export function searchRefusedWarning(refused: SearchRefused): Diagnostic {
 }
 
 /** One job by name, with its tags; undefined when SageMaker has no such job. */
-export async function describe(api: SageMakerApi, type: ResourceType, name: string): Promise<(RemoteJob & { tags: Record<string, string> }) | undefined> {
+export async function describe(api: RefreshApi, type: ResourceType, name: string): Promise<(RemoteJob & { tags: Record<string, string> }) | undefined> {
   const job = await describeStatus(api, type, name)
   return job && { ...job, tags: await api.listTags(job.arn) }
 }
 
 /** One job by name, without its tags (one call); undefined when SageMaker has no such job. */
-async function describeStatus(api: SageMakerApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
-  const live = await jobOps(api, type).describe(name)
+async function describeStatus(api: RefreshApi, type: ResourceType, name: string): Promise<RemoteJob | undefined> {
+  const live = await jobReads(api, type).describe(name)
   return live?.arn ? { type, ...live } : undefined
 }
