@@ -96,8 +96,23 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
+/**
+ * Hashes already computed, per resource and generation: a plan asks for the same one several times (references to the
+ * resource's name while evaluating, then planning and verifying it), and canonicalising a spec is most of a plan's CPU.
+ * Resources are never modified once built, so a hash stays right for the resource object it was computed from.
+ */
+const hashes = new WeakMap<JobResource, Map<number, string | Unknown>>()
+
 /** The full sha256 of a spec, or the Unknown that keeps it from being computed yet. */
 export function specHash(resource: JobResource, generation: number): string | Unknown {
+  let known = hashes.get(resource)
+  if (!known) hashes.set(resource, (known = new Map()))
+  let hash = known.get(generation)
+  if (hash === undefined) known.set(generation, (hash = computeSpecHash(resource, generation)))
+  return hash
+}
+
+function computeSpecHash(resource: JobResource, generation: number): string | Unknown {
   const spec = identitySpec(resource)
   const unknown = findUnknown(spec as never)
   if (unknown) return unknown

@@ -4,7 +4,7 @@ import { Diagnostics } from '../diagnostics/index.js'
 import { Unknown, findUnknown, isObject, toStringValue, unmarkDeep, type Value } from '../config/value.js'
 import { jobFamily, type ResourceType } from '../config/module.js'
 import { withDefaults } from '../model/defaults.js'
-import { apiPathKey, isSensitivePath, type ApiObject, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
+import { apiPathKey, isSensitivePath, type ApiObject, type ApiValue, type Configuration, type ImportTarget, type JobResource } from '../model/types.js'
 import { manifestPath } from '../model/validate.js'
 import { SENSITIVE_TEXT, digJson, startsJob, summarize, type AttributeChange, type Drift, type JobRef, type Plan, type PlannedJob, type ResourceChange, PLAN_FORMAT_VERSION } from '../plan/types.js'
 import type { JobRecord, JsonValue, ResourceState, State } from '../model/state.js'
@@ -402,11 +402,10 @@ function diffTags(resource: JobResource, record: JobRecord, live: RemoteJob | un
 /** UpdateTrainingJob members whose desired value differs from the job's; only a running job can take them. */
 function trainingUpdate(resource: JobResource, record: JobRecord, status: string | undefined, diags: Diagnostics): Record<string, JsonValue> | undefined {
   if (resource.kind.family !== 'training' || !record.request) return undefined
-  const desired = toJson(resource.request) as Record<string, JsonValue>
   const recorded = record.request as Record<string, JsonValue>
   const update: Record<string, JsonValue> = {}
   for (const path of UPDATABLE) {
-    const d = digJson(desired, path)
+    const d = desiredAt(resource.request, path)
     if (canonicalJson(d) === canonicalJson(digJson(recorded, path))) continue
     if (d === undefined) continue
     const [member, inner] = path as [string, string | undefined]
@@ -423,6 +422,19 @@ function trainingUpdate(resource: JobResource, record: JobRecord, status: string
     return undefined
   }
   return update
+}
+
+/**
+ * digJson(toJson(request), path) without converting the whole request: only the member found is. A value unknown until
+ * apply has no members, as its JSON form `{"$unknown": ...}` has none of the API's.
+ */
+function desiredAt(request: ApiObject, path: readonly string[]): JsonValue | undefined {
+  let current: ApiValue | undefined = request
+  for (const step of path) {
+    if (current === undefined || current instanceof Unknown || typeof current !== 'object') return undefined
+    current = (current as Record<string, ApiValue | undefined>)[step]
+  }
+  return current === undefined ? undefined : toJson(current)
 }
 
 /**
