@@ -82,6 +82,15 @@ describe('planner', () => {
     assert.equal(change(again, 'sagemaker_training_job.a').after!.name, c.after!.name, 'same spec, same name')
   })
 
+  it('hashes a changed copy of a resource anew: remembered hashes belong to the resource object, not its address', async () => {
+    const [resource] = (await load(base)).resources
+    const hash = specHash(resource!, 1)
+    const edited = { ...resource!, request: { ...resource!.request, RoleArn: 'arn:aws:iam::123456789012:role/other' } }
+    assert.notEqual(specHash(edited, 1), hash)
+    assert.notEqual(specHash(resource!, 2), hash)
+    assert.equal(specHash(resource!, 1), hash)
+  })
+
   const table: Array<{ name: string; hcl: string; jobs?: Record<string, Partial<JobRecord>>; remote?: Record<string, Partial<RemoteJob> | 'missing'>; replace?: string[]; refresh?: boolean; expect: Record<string, string>; check?: (p: Plan) => void }> = [
     {
       name: 'no-op when the spec hash is unchanged, showing the live status',
