@@ -179,14 +179,7 @@ export function stateFileWriter(dir: string): StateFileWriter {
 
 /** Appends `bytes` and flushes them to disk; `newIn`: the journal is new, so its directory entry is flushed too. */
 async function appendDurably(path: string, bytes: Buffer, newIn: string | undefined): Promise<void> {
-  const file = await open(path, 'a', 0o600)
-  try {
-    await file.chmod(0o600)
-    await file.writeFile(bytes)
-    await file.sync()
-  } finally {
-    await file.close()
-  }
+  await writeDurably(path, 'a', bytes)
   if (newIn !== undefined) await syncDirectory(newIn)
 }
 
@@ -430,19 +423,25 @@ function sortKeys<T>(record: Record<string, T>): Record<string, T> {
 export async function writeAtomic(target: string, data: string | Buffer): Promise<void> {
   const tmp = `${target}.tmp-${process.pid}`
   try {
-    const file = await open(tmp, 'w', 0o600)
-    try {
-      // A leftover temporary file of a run with the same pid keeps its mode through open: set it.
-      await file.chmod(0o600)
-      await file.writeFile(data)
-      await file.sync()
-    } finally {
-      await file.close()
-    }
+    await writeDurably(tmp, 'w', data)
     await rename(tmp, target)
   } catch (err) {
     await rm(tmp, { force: true })
     throw err
+  }
+}
+
+/** Writes (or appends) `data` and flushes it to disk, the file readable by its owner only. */
+async function writeDurably(path: string, flags: 'w' | 'a', data: string | Buffer): Promise<void> {
+  const file = await open(path, flags, 0o600)
+  try {
+    // A file that already existed (a leftover temporary file of a run with the same pid, a journal) keeps its mode
+    // through open: set it.
+    await file.chmod(0o600)
+    await file.writeFile(data)
+    await file.sync()
+  } finally {
+    await file.close()
   }
 }
 
