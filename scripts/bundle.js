@@ -7,8 +7,13 @@
 //   strategy): they share the chunks of cli.js (one @oclif/core), and a run imports its own command's module only.
 // - oclif.manifest.json describes every command (flags, args, help texts, module), so that oclif lists them and prints
 //   help without loading them; oclif trusts it while its version is the package's, so every build writes it anew.
+// - The AWS SDK is bundled too, from its ES modules (`mainFields`: each @aws-sdk/@smithy package's "module" build;
+//   packages with an "exports" map resolve through it as before), tree-shaken to the commands sageform sends, in lazy
+//   chunks that only code talking to AWS imports. Loading the SageMaker client and sending one call costs ~80 ms of CPU
+//   instead of ~135 ms (required from node_modules, the 800 kB CommonJS bundle of every SageMaker command is compiled);
+//   on the refresh worker's critical path that is plan / ideal 1.20 → 1.12 (bench/README.md, "Refresh").
 // Kept out of the bundle, loaded from node_modules when needed as before:
-// - the AWS SDK and ink/react (lazy, and the lazy-view test's hook must see ink/react resolved from node_modules),
+// - ink/react (lazy, and the lazy-view test's hook must see them resolved from node_modules),
 // - the WASM packages, which find their .wasm files beside their own modules,
 // - typescript and ts-node, which @oclif/core requires only when it runs a TypeScript project in development.
 // The chunks sit two folders below the package root, as dist/<layer>/*.js do: util/shipped.ts finds api/ and schemas/
@@ -69,7 +74,8 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20.12',
   chunkNames: '[name]-[hash]',
-  external: ['@aws-sdk/*', '@smithy/*', 'ink', 'react', 'react/*', 'web-tree-sitter', '@tree-sitter-grammars/*', '@cdktn/*', 'typescript', 'ts-node'],
+  mainFields: ['module', 'main'],
+  external: ['ink', 'react', 'react/*', 'web-tree-sitter', '@tree-sitter-grammars/*', '@cdktn/*', 'typescript', 'ts-node'],
   // The CommonJS code in the bundle (@oclif/core and its dependencies) calls require() for node's own modules.
   banner: { js: "import { createRequire as __sageformRequire } from 'node:module'; const require = __sageformRequire(import.meta.url);" },
   logLevel: 'warning',

@@ -2,8 +2,27 @@
 // rate limiting); this layer only shapes inputs and outputs, bounds every call (timeouts.ts) and turns every failure
 // into a SageMakerError.
 
-import { createRequire } from 'node:module'
-import type { SageMakerClient, SageMakerClientConfig, UpdateTrainingJobRequest } from '@aws-sdk/client-sagemaker'
+import {
+  AddTagsCommand,
+  CreateHyperParameterTuningJobCommand,
+  CreateTrainingJobCommand,
+  DeleteHyperParameterTuningJobCommand,
+  DeleteTagsCommand,
+  DeleteTrainingJobCommand,
+  DescribeHyperParameterTuningJobCommand,
+  DescribeTrainingJobCommand,
+  ListTagsCommand,
+  ListTrainingJobsForHyperParameterTuningJobCommand,
+  SageMakerClient as SdkClient,
+  SearchCommand,
+  SageMakerServiceException,
+  StopHyperParameterTuningJobCommand,
+  StopTrainingJobCommand,
+  UpdateTrainingJobCommand,
+  type SageMakerClient,
+  type SageMakerClientConfig,
+  type UpdateTrainingJobRequest,
+} from '@aws-sdk/client-sagemaker'
 import {
   SageMakerError,
   isSageMakerError,
@@ -22,27 +41,6 @@ import {
 } from './types.js'
 import { withExactLongs } from '../model/api.js'
 import { bounded, requestHandlerOptions, requestTimeoutMs, trackEndpoint, type SendOptions } from './timeouts.js'
-
-// Required, not imported: imported from ESM, the SDK's 800 kB CommonJS bundle is first scanned for its export names
-// (cjs-module-lexer) and then compiled; required, it is only compiled. About 0.1 s of CPU per run that talks to SageMaker.
-const {
-  AddTagsCommand,
-  CreateHyperParameterTuningJobCommand,
-  CreateTrainingJobCommand,
-  DeleteHyperParameterTuningJobCommand,
-  DeleteTagsCommand,
-  DeleteTrainingJobCommand,
-  DescribeHyperParameterTuningJobCommand,
-  DescribeTrainingJobCommand,
-  ListTagsCommand,
-  ListTrainingJobsForHyperParameterTuningJobCommand,
-  SageMakerClient: SdkClient,
-  SearchCommand,
-  SageMakerServiceException,
-  StopHyperParameterTuningJobCommand,
-  StopTrainingJobCommand,
-  UpdateTrainingJobCommand,
-} = createRequire(import.meta.url)('@aws-sdk/client-sagemaker') as typeof import('@aws-sdk/client-sagemaker')
 
 export interface SageMakerClientOptions {
   region?: string
