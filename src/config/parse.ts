@@ -103,6 +103,13 @@ const PIECES_FROM = 200_000
  */
 const LARGE_INPUT_TIERING_BUDGET = 1_800_000
 /**
+ * Also for inputs this large: no inlining in V8's optimising compiler. Converting and building a large configuration
+ * makes it optimise its biggest functions (each compiled twice, as pretenuring decisions change): about 1 s of compile
+ * CPU on V8's helper threads, which on two cores competes with the parse. The main thread runs no slower without it
+ * (0.70 s of CPU either way at 1,000 jobs) and the process's CPU drops by about 0.2 s (bench/README.md).
+ */
+const LARGE_INPUT_FLAGS = '--no-turbo-inlining'
+/**
  * The worker's share of the characters. The main thread parses its share and converts it while the worker parses the
  * rest, in two pieces: the first is converted while the worker parses the second. With this share the main thread
  * asks for each of the worker's pieces about when it arrives (bench/README.md).
@@ -133,6 +140,8 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
   // Before the worker starts: node compiles its modules with their code cache only under the flags it started with.
   if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
   const worker = new PieceWorker(workerUrl)
+  // After the worker's start: V8 flags are part of the code cache's key, and the worker loads node's own modules with it.
+  if (total >= PIECES_FROM) setFlagsFromString(LARGE_INPUT_FLAGS)
   try {
     const { parser, wasm, language, core, languageBytes } = await hclParser()
     const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
