@@ -3,12 +3,15 @@
 // compiled WASM module of the main thread (shared, not compiled again), the grammar's bytes and the texts. It answers
 // for each text as soon as it is parsed, with its copied tree (SyntaxTree.copy), its buffers transferred, or null when
 // the text has a syntax error: the main thread then parses that file whole, as it would without this worker.
+import { setFlagsFromString } from 'node:v8'
 import { parentPort } from 'node:worker_threads'
 import { Language, Parser } from 'web-tree-sitter'
 import { emscriptenModule, rawModule, SyntaxTree, type TreeParts } from './syntax-tree.js'
 
 export interface PieceRequest {
   core: WebAssembly.Module
+  /** V8 flags for the rest of the process's run, set here: this thread has started by the time it reads them. */
+  v8Flags?: string
   languageBytes: Uint8Array
   texts: string[]
   /** Where each text starts in its file: the trees' positions are the file's. */
@@ -21,7 +24,8 @@ export interface PieceAnswer {
   tree: TreeParts | null
 }
 
-parentPort!.once('message', async ({ core, languageBytes, texts, at }: PieceRequest) => {
+parentPort!.once('message', async ({ core, v8Flags, languageBytes, texts, at }: PieceRequest) => {
+  if (v8Flags) setFlagsFromString(v8Flags)
   const module = emscriptenModule(core)
   await Parser.init(module)
   const parser = new Parser()

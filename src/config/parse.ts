@@ -106,7 +106,9 @@ const LARGE_INPUT_TIERING_BUDGET = 1_800_000
  * Also for inputs this large: no inlining in V8's optimising compiler. Converting and building a large configuration
  * makes it optimise its biggest functions (each compiled twice, as pretenuring decisions change): about 1 s of compile
  * CPU on V8's helper threads, which on two cores competes with the parse. The main thread runs no slower without it
- * (0.70 s of CPU either way at 1,000 jobs) and the process's CPU drops by about 0.2 s (bench/README.md).
+ * (0.70 s of CPU either way at 1,000 jobs) and the process's CPU drops by about 0.2 s (bench/README.md). The worker
+ * sets it once it has started: a thread that starts while a flag differs from node's build loads node's own modules
+ * without their code cache (40–50 ms more CPU).
  */
 const LARGE_INPUT_FLAGS = '--no-turbo-inlining'
 /**
@@ -140,14 +142,12 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
   // Before the worker starts: node compiles its modules with their code cache only under the flags it started with.
   if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
   const worker = new PieceWorker(workerUrl)
-  // After the worker's start: V8 flags are part of the code cache's key, and the worker loads node's own modules with it.
-  if (total >= PIECES_FROM) setFlagsFromString(LARGE_INPUT_FLAGS)
   try {
     const { parser, wasm, language, core, languageBytes } = await hclParser()
     const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
     const offWorker = pieces.filter((p) => p.onWorker)
     if (offWorker.length === 0) return whole()
-    const answers = worker.parse({ core, languageBytes, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)), at: offWorker.map((p) => p.start) })
+    const answers = worker.parse({ core, languageBytes, v8Flags: total >= PIECES_FROM ? LARGE_INPUT_FLAGS : undefined, texts: offWorker.map((p) => texts[p.file]!.slice(p.start, p.end)), at: offWorker.map((p) => p.start) })
     const trees = new Map<Piece, TreeParts | null>()
     for (const piece of pieces) {
       if (piece.onWorker) continue
