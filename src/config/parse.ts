@@ -22,12 +22,34 @@ interface HclParser {
   languageBytes: Uint8Array
 }
 
+/**
+ * V8 starts compiling a WASM function with its optimising compiler once it has run for a "budget" (1.8 M on Node 20, 13 M
+ * on 22). Parsing even a small configuration spends that in tree-sitter's parser, and the compile then costs about 90 ms
+ * of CPU, more than the parse itself; HashiCorp's parser (Go compiled to WASM, run for a syntax error's message) about
+ * 330 ms (bench/README.md, "Start-up"). With this budget, set before tree-sitter's module is compiled for a small input and
+ * kept for the rest of the run (V8 reads it when compiling and again as functions run: raised only around making the
+ * instances, the small example paid the compile again), a configuration of a few hundred lines parses with the baseline
+ * code alone. Large ones keep V8's own budget: the optimised code pays off there, and
+ * while any V8 flag differs from node's build, every module of node's own loaded from then on (on any thread: the whole
+ * start of a worker, such as the refresh's) is compiled without node's code cache (bench/README.md).
+ */
+const SMALL_INPUT_TIERING_BUDGET = 1_000_000_000
+
+let budgetRaised = false
+
+function raiseTieringBudget(): void {
+  if (!budgetRaised) setFlagsFromString(`--wasm-tiering-budget=${SMALL_INPUT_TIERING_BUDGET}`)
+  budgetRaised = true
+}
+
 let parserPromise: Promise<HclParser> | undefined
 
-export function hclParser(): Promise<HclParser> {
+/** tree-sitter with the HCL grammar, made once per process: by the first caller, `large` or not (see above). */
+export function hclParser(large = false): Promise<HclParser> {
   parserPromise ??= (async () => {
     const require = createRequire(import.meta.url)
     const [coreBytes, languageBytes] = await Promise.all([readFile(require.resolve('web-tree-sitter/tree-sitter.wasm')), readFile(require.resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm'))])
+    if (!large) raiseTieringBudget()
     const core = await WebAssembly.compile(coreBytes)
     const module = emscriptenModule(core)
     await Parser.init(module)
@@ -96,13 +118,6 @@ export interface ManifestText {
 /** Below this many characters in all, the files are parsed on the main thread alone (bench/README.md). */
 const PIECES_FROM = 200_000
 /**
- * V8's WASM tiering budget for large inputs (Node 20's default): bin/run.js raises it so that small configurations never
- * pay for the optimising compile; for inputs this large the compile pays for itself, and with the default restored the
- * worker thread starts with node's code cache (bench/README.md). V8 reads the budget when an instance is made: at the
- * first parse in the process, and in the worker.
- */
-const LARGE_INPUT_TIERING_BUDGET = 1_800_000
-/**
  * Also for inputs this large: no inlining in V8's optimising compiler. Converting and building a large configuration
  * makes it optimise its biggest functions (each compiled twice, as pretenuring decisions change): about 1 s of compile
  * CPU on V8's helper threads, which on two cores competes with the parse. The main thread runs no slower without it
@@ -139,11 +154,9 @@ export async function parseHclFiles(files: readonly ManifestText[], options: Pie
   const workerUrl = options.workerUrl ?? pieceWorkerUrl(import.meta.url)
   const total = lengths.reduce((a, b) => a + b, 0)
   if (!workerUrl || (!options.everyCut && total < PIECES_FROM)) return whole()
-  // Before the worker starts: node compiles its modules with their code cache only under the flags it started with.
-  if (total >= PIECES_FROM) setFlagsFromString(`--wasm-tiering-budget=${LARGE_INPUT_TIERING_BUDGET}`)
   const worker = new PieceWorker(workerUrl)
   try {
-    const { parser, wasm, language, core, languageBytes } = await hclParser()
+    const { parser, wasm, language, core, languageBytes } = await hclParser(total >= PIECES_FROM)
     const pieces = planPieces(lengths, texts, WORKER_SHARE, options.everyCut)
     const offWorker = pieces.filter((p) => p.onWorker)
     if (offWorker.length === 0) return whole()
@@ -277,8 +290,9 @@ function emptyBody(locator: Locator, at: number): Body {
 }
 
 async function syntaxDiagnostics(path: string, source: string, root: Node): Promise<Diagnostic[]> {
-  const { parse } = await import('@cdktn/hcl2json')
   try {
+    raiseTieringBudget()
+    const { parse } = await import('@cdktn/hcl2json')
     await parse(path, source)
   } catch (error) {
     const parsed = parseHcl2JsonError(path, source, String((error as Error).message ?? error))
