@@ -3,6 +3,7 @@ import type { Diagnostic } from '../src/diagnostics/index.js'
 import { Evaluator, type Scope } from '../src/config/eval.js'
 import { parseHcl } from '../src/config/parse.js'
 import { Unknown, newObject, type Value } from '../src/config/value.js'
+import { BigNumber, exactNumber, parseDecimal } from '../src/config/number.js'
 
 const scope: Scope = {
   roots: new Map([
@@ -110,6 +111,29 @@ describe('expression evaluation', () => {
 
 // HCL numbers are arbitrary-precision decimals: what a double cannot hold stays exact, through the arithmetic that
 // Terraform keeps exact (+, -, *, whole quotients, comparisons, min/max/abs/floor/ceil, tonumber, tostring).
+describe('parseDecimal', () => {
+  // Short decimals take a shortcut (Number(text)); every text here must come out as the exact path makes it.
+  const exact = (text: string) => {
+    const [, whole = '', fraction = ''] = /^(\d*)(?:\.(\d*))?$/.exec(text)!
+    return exactNumber(new BigNumber(BigInt(`${whole}${fraction}` || '0'), -fraction.length))
+  }
+  it('gives short decimals the double the exact path gives, and longer ones their exact value', () => {
+    const texts = ['0', '007', '0.10', '1.0', '00.000', '0.1', '0.00000000000001', '999999999999999', '9999999999999999', '123456789012345', '1234567.89012345', '12345678.9012345', '0.123456789012345', '9007199254740993', '99999999999999.99']
+    let seed = 7
+    const digit = () => String((seed = (seed * 48271) % 2147483647) % 10)
+    for (let i = 0; i < 5000; i++) {
+      const digits = (n: number) => Array.from({ length: n }, digit).join('')
+      texts.push(i % 2 ? digits(1 + (i % 17)) : `${digits(1 + (i % 9))}.${digits(1 + (i % 13))}`)
+    }
+    for (const text of texts) {
+      const got = parseDecimal(text)
+      const want = exact(text)
+      assert.equal(typeof got, typeof want, text)
+      assert.equal(String(got), String(want), text)
+    }
+  })
+})
+
 describe('numbers beyond a double', () => {
   const text = async (expr: string) => {
     const { value, diagnostics } = await evaluate(`tostring(${expr})`)

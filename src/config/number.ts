@@ -38,9 +38,15 @@ export class BigNumber {
 export type Numeric = number | BigNumber
 
 const DECIMAL = /^\s*([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?\s*$/
+/**
+ * At most 15 digits, with or without a fraction: every such decimal is the shortest text of its nearest double (doubles
+ * hold 15 significant decimal digits), so that double is exact (the common case: `instance_count = 1`, `eta = 0.1`).
+ */
+const SHORT_DECIMAL = /^(?:\d{1,15}|(?=[\d.]{3,16}$)\d+\.\d+)$/
 
 /** A decimal text (HCL's number syntax, or a numeric string) exactly; undefined when it is not one. */
 export function parseDecimal(text: string): Numeric | undefined {
+  if (SHORT_DECIMAL.test(text)) return Number(text)
   const m = DECIMAL.exec(text)
   if (!m) return undefined
   const [, sign, whole = '', fraction = '', exponent = '0'] = m

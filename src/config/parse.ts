@@ -306,6 +306,8 @@ async function syntaxDiagnostics(path: string, source: string, root: Node): Prom
 
 /** HCL numbers are decimal (the spec's NumericLit); the grammar also takes 0x10, which HashiCorp's parser refuses. */
 function nonDecimalNumber(tree: SyntaxTree): string | undefined {
+  // The grammar's one other form of number is 0x…: a text without "0x" has none, and the walk over every node is skipped.
+  if (!tree.text.includes('0x')) return undefined
   return tree
     .ofType('numeric_lit')
     .map((n) => tree.nodeText(n))
