@@ -26,12 +26,12 @@ interface HclParser {
  * V8 starts compiling a WASM function with its optimising compiler once it has run for a "budget" (1.8 M on Node 20, 13 M
  * on 22). Parsing even a small configuration spends that in tree-sitter's parser, and the compile then costs about 90 ms
  * of CPU, more than the parse itself; HashiCorp's parser (Go compiled to WASM, run for a syntax error's message) about
- * 330 ms (bench/README.md, "Start-up"). With this budget, set before tree-sitter's module is compiled for a small input and
- * kept for the rest of the run (V8 reads it when compiling and again as functions run: raised only around making the
- * instances, the small example paid the compile again), a configuration of a few hundred lines parses with the baseline
- * code alone. Large ones keep V8's own budget: the optimised code pays off there, and
- * while any V8 flag differs from node's build, every module of node's own loaded from then on (on any thread: the whole
- * start of a worker, such as the refresh's) is compiled without node's code cache (bench/README.md).
+ * 330 ms (bench/README.md, "Start-up"). With this budget, set before tree-sitter's module is compiled for a small input
+ * and kept for the rest of the run (V8 reads it when compiling and again as functions run: raised only while the
+ * instances were made, the small example paid the compile again), a configuration of a few hundred lines parses with
+ * the baseline code alone. Large ones keep V8's own budget: the optimised code pays off there. The flag is changed as
+ * late as this because while any V8 flag differs from node's build, every module of node's own loaded from then on (on
+ * any thread: the whole start of a worker, such as the refresh's) is compiled without node's code cache.
  */
 const SMALL_INPUT_TIERING_BUDGET = 1_000_000_000
 
@@ -290,9 +290,9 @@ function emptyBody(locator: Locator, at: number): Body {
 }
 
 async function syntaxDiagnostics(path: string, source: string, root: Node): Promise<Diagnostic[]> {
+  raiseTieringBudget()
+  const { parse } = await import('@cdktn/hcl2json')
   try {
-    raiseTieringBudget()
-    const { parse } = await import('@cdktn/hcl2json')
     await parse(path, source)
   } catch (error) {
     const parsed = parseHcl2JsonError(path, source, String((error as Error).message ?? error))
