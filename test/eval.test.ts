@@ -109,8 +109,6 @@ describe('expression evaluation', () => {
   }
 })
 
-// HCL numbers are arbitrary-precision decimals: what a double cannot hold stays exact, through the arithmetic that
-// Terraform keeps exact (+, -, *, whole quotients, comparisons, min/max/abs/floor/ceil, tonumber, tostring).
 describe('parseDecimal', () => {
   // Short decimals take a shortcut (Number(text)); every text here must come out as the exact path makes it.
   const exact = (text: string) => {
@@ -134,6 +132,8 @@ describe('parseDecimal', () => {
   })
 })
 
+// HCL numbers are arbitrary-precision decimals: what a double cannot hold stays exact, through the arithmetic that
+// Terraform keeps exact (+, -, *, whole quotients, comparisons, min/max/abs/floor/ceil, tonumber, tostring).
 describe('numbers beyond a double', () => {
   const text = async (expr: string) => {
     const { value, diagnostics } = await evaluate(`tostring(${expr})`)
