@@ -73,9 +73,14 @@ function trackedJobs(state: State): Array<{ type: ResourceType; name: string }> 
   return Object.values(state.resources).flatMap((r) => [...(r.current ? [r.current] : []), ...pendingJobs(r)].map((job) => ({ type: r.type, name: job.name })))
 }
 
-/** The Search calls of refresh: one per job type of the state or of `types` (the configuration's), by lineage tag. */
+/**
+ * The Search calls of refresh, by lineage tag: one per Search resource the job types of the state or of `types` (the
+ * configuration's) run as. Native and provider spellings of one kind of job share it (a configuration moving between
+ * them has both).
+ */
 export function refreshSearches(state: State, types: Iterable<ResourceType>): TagSearch[] {
-  return [...new Set([...trackedJobs(state).map((job) => job.type), ...types])].sort().map((type) => ({ resource: SEARCH_RESOURCE[jobFamily(type)], key: TAG.lineage, value: state.lineage }))
+  const resources = new Set([...trackedJobs(state).map((job) => job.type), ...types].map((type) => SEARCH_RESOURCE[jobFamily(type)]))
+  return [...resources].sort().map((resource) => ({ resource, key: TAG.lineage, value: state.lineage }))
 }
 
 /**
