@@ -5,11 +5,13 @@ import { join } from 'node:path'
 import type { State } from '../../src/model/state.js'
 import { journalPath, replayJournal } from '../../src/state/store.js'
 
-export function storedState(dir: string): State {
+/** `heldJournal`: the journal's lines when a test holds them elsewhere (moved aside while a FIFO takes the journal's place). */
+export function storedState(dir: string, heldJournal?: Buffer): State {
   const state = JSON.parse(readFileSync(join(dir, 'sageform.state.json'), 'utf8')) as State
   const journal = journalPath(dir)
-  if (!statSync(journal, { throwIfNoEntry: false })?.isFile()) return state
-  const replayed = replayJournal(state, readFileSync(journal), journal)
+  const lines = heldJournal ?? (statSync(journal, { throwIfNoEntry: false })?.isFile() ? readFileSync(journal) : undefined)
+  if (lines === undefined) return state
+  const replayed = replayJournal(state, lines, journal)
   if (replayed.kind !== 'ok') throw new Error(`unreadable state in ${dir}: ${replayed.kind}`)
   return replayed.state
 }
