@@ -47,6 +47,9 @@ class DirectParser {
   private readonly loc: Locator
   private i = 0
   private depth = 0
+  /** Where the last parenthesised operand started and ended: a whole expression in parentheses is a `paren`. */
+  private parenStart = -1
+  private parenEnd = -1
 
   constructor(
     path: string,
@@ -186,10 +189,6 @@ class DirectParser {
     this.endOfLine()
     return { type, labels, body, typeRange: this.range(start, typeEnd), headerRange: this.range(start, open), range: this.range(start, end) }
   }
-
-  /** Where the last parenthesised operand started and ended: a whole expression in parentheses is a `paren`. */
-  private parenStart = -1
-  private parenEnd = -1
 
   /** An expression: operators over operands, then a conditional (not nested without parentheses). */
   private expr(): Expr {
@@ -376,17 +375,23 @@ class DirectParser {
 
   private tuple(): Expr {
     const start = this.i
+    const items = this.list(93)
+    return { kind: 'tuple', items, range: this.range(start, this.i) }
+  }
+
+  /** From an opening bracket or parenthesis to `close`: expressions separated by commas, one after the last allowed. */
+  private list(close: number): Expr[] {
     this.nest()
     this.i++
     const items: Expr[] = []
     this.gap(true)
-    while (this.code() !== 93) {
+    while (this.code() !== close) {
       items.push(this.expr())
-      if (!this.separator(93)) break
+      if (!this.separator(close)) break
     }
-    this.expect(93)
+    this.expect(close)
     this.depth--
-    return { kind: 'tuple', items, range: this.range(start, this.i) }
+    return items
   }
 
   /**
@@ -439,16 +444,7 @@ class DirectParser {
   }
 
   private call(name: string, start: number): Expr {
-    this.nest()
-    this.i++
-    const args: Expr[] = []
-    this.gap(true)
-    while (this.code() !== 41) {
-      args.push(this.expr())
-      if (!this.separator(41)) break
-    }
-    this.expect(41)
-    this.depth--
+    const args = this.list(41)
     return { kind: 'call', name, args, expandLast: false, range: this.range(start, this.i) }
   }
 
