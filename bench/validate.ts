@@ -4,6 +4,8 @@
 // other, and the medians of the rounds are compared. Each run's CPU time and peak RSS are recorded too (bench/usage.mjs):
 // CPU time is far less sensitive than wall time to other work on a busy machine.
 // Targets: validate small ≤ 3 × bare node; --help ≤ 2 × bare node; validate of 1,000 jobs ≤ 0.6 s above the small one.
+// One more row, without a target: the same 1,000 jobs with a block comment inside each job's hyper_parameters, which
+// the direct parser leaves to tree-sitter (src/config/parse-direct.ts): what a configuration it cannot read costs.
 //
 // `--memory` then measures peak RSS, once each, of validate and of `plan --refresh=false` with every job in state, at
 // 1,000 and 10,000 training jobs (issue 17: memory stays linear in the number of jobs). The state is written from the
@@ -43,10 +45,11 @@ function run(args: string[], cwd = root): Run {
   return { wall, cpu: usage.cpu / 1e6, rss: usage.maxRSS / 1024 }
 }
 
-function generated(jobs: number): string {
-  const dir = join(work, `jobs-${jobs}`)
+function generated(jobs: number, variant: 'direct' | 'tree-sitter' = 'direct'): string {
+  const dir = join(work, `jobs-${jobs}-${variant}`)
   execFileSync('mkdir', ['-p', dir])
-  writeFileSync(join(dir, 'main.hcl'), generatedConfiguration(jobs, 'training'))
+  const source = generatedConfiguration(jobs, 'training')
+  writeFileSync(join(dir, 'main.hcl'), variant === 'direct' ? source : source.replaceAll('max_depth = 6', '/* parsed by tree-sitter */ max_depth = 6'))
   return dir
 }
 
@@ -76,8 +79,9 @@ try {
     small: [bin, 'validate', '-C', small],
     help: [bin, '--help'],
     big: [bin, 'validate', '-C', big],
+    treeSitter: [bin, 'validate', '-C', generated(1000, 'tree-sitter')],
   } as const
-  const samples: Record<keyof typeof kinds, Run[]> = { bare: [], small: [], help: [], big: [] }
+  const samples: Record<keyof typeof kinds, Run[]> = { bare: [], small: [], help: [], big: [], treeSitter: [] }
   for (let i = 0; i < RUNS; i++) for (const [kind, args] of Object.entries(kinds)) samples[kind as keyof typeof kinds].push(run([...args]))
   const m = Object.fromEntries(
     Object.entries(samples).map(([k, v]) => [k, { wall: median(v.map((r) => r.wall)), cpu: median(v.map((r) => r.cpu)), rss: median(v.map((r) => r.rss)) }]),
@@ -92,6 +96,7 @@ try {
   console.log(
     `| \`validate\`, 1,000 training jobs | ${m.big.wall.toFixed(3)} s (${cpu(m.big)}) | ${(m.big.wall - m.small.wall).toFixed(3)} s above the small example (CPU ${(m.big.cpu - m.small.cpu).toFixed(3)} s above) | ${verdict(m.big.wall - m.small.wall <= 0.6)} 0.6 s above the small example |`,
   )
+  console.log(`| \`validate\`, the same jobs parsed by tree-sitter (a block comment in each) | ${m.treeSitter.wall.toFixed(3)} s (${cpu(m.treeSitter)}) | ${(m.treeSitter.wall - m.small.wall).toFixed(3)} s above the small example | (no target) |`)
 
   if (argv.includes('--memory')) {
     console.log('\npeak RSS, one fresh process each (validate; plan --refresh=false with every job in state, nothing to change)')

@@ -1,9 +1,12 @@
 import { flush, handle, run as runOclif } from '@oclif/core'
-import { helpCommandArgv, hoistGlobalChdir } from './commands/args.js'
+import { helpCommandArgv, hoistGlobalChdir, plansWithRefresh } from './commands/args.js'
 import { reportUnknownCommand, writeUsageError } from './commands/help.js'
 import { oneLine } from './ui/escape.js'
+import { startRefreshWorkerEarly } from './services/setup/refresh-worker.js'
 
 export async function run(argv: string[]): Promise<void> {
+  // A plan's refresh worker loads the SDK while oclif, the command and its service load (services/setup/refresh-worker.ts).
+  if (plansWithRefresh(argv)) startRefreshWorkerEarly()
   try {
     await runOclif(helpCommandArgv(hoistGlobalChdir(argv)), import.meta.url)
     await flush()

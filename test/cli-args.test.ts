@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { hoistGlobalChdir, normalizeTerraformFlags, variableSources } from '../src/commands/args.js'
+import { hoistGlobalChdir, normalizeTerraformFlags, plansWithRefresh, variableSources } from '../src/commands/args.js'
 
 describe('Terraform-style command lines', () => {
   const flags = new Set(['auto-approve', 'out', 'var', 'var-file', 'chdir', 'json'])
@@ -10,6 +10,11 @@ describe('Terraform-style command lines', () => {
 
   it('leaves short flags, unknown words, values and everything after -- alone', () => {
     assert.deepEqual(normalizeTerraformFlags(['-C', 'dir', '-nosuch', '--var', '-x=1', '--', '-out'], flags), ['-C', 'dir', '-nosuch', '--var', '-x=1', '--', '-out'])
+  })
+
+  it('tells a plan that will read SageMaker from the words alone (the entry starts its refresh worker on it)', () => {
+    for (const argv of [['plan'], ['plan', '--out', 'p.json'], ['-chdir=x', 'plan'], ['plan', '-refresh-only'], ['plan', '--', '--no-refresh']]) assert.equal(plansWithRefresh(argv), true, argv.join(' '))
+    for (const argv of [[], ['validate'], ['apply'], ['plan', '--no-refresh'], ['plan', '-refresh=false'], ['plan', '--refresh=false'], ['plan', '-no-refresh'], ['plan', '--help'], ['plan', '-h'], ['help', 'plan']]) assert.equal(plansWithRefresh(argv), false, argv.join(' '))
   })
 
   it('moves a global -chdir before the command to after it', () => {

@@ -60,7 +60,7 @@ async function trees(source: string): Promise<{ whole?: string[]; pieces?: strin
 async function assertSameAsWhole(files: ManifestText[]): Promise<PieceReport> {
   const expected = await Promise.all(files.map((f) => parseHcl(f.path, f.source)))
   const report = { workerPieces: 0, merged: 0, whole: 0 }
-  assert.deepEqual(await parseHclFiles(files, { everyCut: true, workerUrl: WORKER, report }), expected)
+  assert.deepEqual(await parseHclFiles(files, { direct: false, everyCut: true, workerUrl: WORKER, report }), expected)
   return report
 }
 
@@ -104,7 +104,7 @@ describe('parsing in pieces on two threads', () => {
       [[0, true, true, false], [1, true, false, false], [1, false, false, true], [1, false, true, true], [2, true, true, true]],
     )
     const report = { workerPieces: 0, merged: 0, whole: 0 }
-    assert.deepEqual(await parseHclFiles(large, { workerUrl: WORKER, report }), await Promise.all(large.map((f) => parseHcl(f.path, f.source))))
+    assert.deepEqual(await parseHclFiles(large, { direct: false, workerUrl: WORKER, report }), await Promise.all(large.map((f) => parseHcl(f.path, f.source))))
     assert.deepEqual(report, { workerPieces: 3, merged: 3, whole: 0 })
   })
 
@@ -116,7 +116,7 @@ describe('parsing in pieces on two threads', () => {
     assert.deepEqual(pieces, whole)
     const expected = await parseHcl('main.hcl', source)
     const report = { workerPieces: 0, merged: 0, whole: 0 }
-    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { workerUrl: WORKER, report }), [expected])
+    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { direct: false, workerUrl: WORKER, report }), [expected])
     assert.deepEqual(report, { workerPieces: 2, merged: 1, whole: 0 })
   })
 
@@ -149,7 +149,7 @@ describe('parsing in pieces on two threads', () => {
     const { whole, pieces } = await trees(source)
     assert.ok(whole, 'the whole file parses')
     assert.equal(pieces, undefined, 'a piece cut inside the heredoc does not')
-    const [result] = await parseHclFiles([{ path: 'edge.hcl', source }], { everyCut: true, workerUrl: WORKER })
+    const [result] = await parseHclFiles([{ path: 'edge.hcl', source }], { direct: false, everyCut: true, workerUrl: WORKER })
     const doc = result!.file!.body.blocks[0]!.body.attributes[0]!.expr
     assert.deepEqual(doc.kind === 'template' && doc.parts, [{ kind: 'text', text: 'before\n}\nresource "x" "y" {\nafter\n' }])
   })
@@ -159,7 +159,7 @@ describe('parsing in pieces on two threads', () => {
       const source = generatedConfiguration(20, 'training')
       const workerUrl = new URL(`data:text/javascript,${encodeURIComponent(code.includes('require') ? `import { createRequire } from "node:module"; const require = createRequire("file:///"); ${code}` : code)}`)
       const report = { workerPieces: 0, merged: 0, whole: 0 }
-      assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { everyCut: true, workerUrl, report }), [await parseHcl('main.hcl', source)])
+      assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { direct: false, everyCut: true, workerUrl, report }), [await parseHcl('main.hcl', source)])
       assert.deepEqual(report, { workerPieces: 0, merged: 0, whole: 1 })
     })
   }
@@ -172,13 +172,13 @@ parentPort.postMessage = (message, transfer) => { post(message, transfer); proce
 await import(${JSON.stringify(WORKER.href)})`
     const workerUrl = new URL(`data:text/javascript,${encodeURIComponent(dying)}`)
     const report = { workerPieces: 0, merged: 0, whole: 0 }
-    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { everyCut: true, workerUrl, report }), [await parseHcl('main.hcl', source)])
+    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { direct: false, everyCut: true, workerUrl, report }), [await parseHcl('main.hcl', source)])
     assert.deepEqual(report, { workerPieces: 1, merged: 0, whole: 1 })
   })
 
   it('parses every file on the main thread when the worker cannot be started', async () => {
     const source = generatedConfiguration(5, 'training')
     const workerUrl = new URL('file:///nonexistent/parse-worker.js')
-    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { everyCut: true, workerUrl }), [await parseHcl('main.hcl', source)])
+    assert.deepEqual(await parseHclFiles([{ path: 'main.hcl', source }], { direct: false, everyCut: true, workerUrl }), [await parseHcl('main.hcl', source)])
   })
 })

@@ -4,6 +4,7 @@
 // same diagnostics for refused, failing and hanging calls, and calls to the provider block's endpoint when it names
 // another than the environment's.
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -151,6 +152,28 @@ describe('refresh from a worker thread', function () {
     // A bound far beyond the test's own: a worker that kept the process alive would hang the test, not pass it.
     const run = await runCli(['plan'], { cwd: s.dir, env: endpointEnv(proxy.url, { SAGEFORM_REQUEST_TIMEOUT: '30m' }) })
     assert.equal(run.status, 1, output(run))
+  })
+
+  it('a worker never told what to do, or never closed, keeps no process alive (the refresh worker and the parse worker)', () => {
+    // A 'message' listener refs a worker again: each worker is unref'd after its listeners, or these would never exit.
+    // A module file: code given with -e ends its process once run, whatever it leaves behind.
+    const script = join(mkdtempSync(join(tmpdir(), 'sageform-workers-')), 'leave.mjs')
+    const dist = (path: string) => JSON.stringify(pathToFileURL(join(root, 'dist', path)).href)
+    writeFileSync(
+      script,
+      `const { WorkerClient } = await import(${dist('sagemaker/worker-client.js')})
+const { PieceWorker } = await import(${dist('config/parse-pieces.js')})
+new WorkerClient()
+new WorkerClient().start({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9' }, [])
+new PieceWorker(new URL(${dist('config/parse-worker.js')}))
+console.log('left them')
+`,
+    )
+    // The bound is on a hang, not a speed check: a process kept alive would be killed after it.
+    const run = spawnSync(process.execPath, [script], { cwd: root, encoding: 'utf8', timeout: 120_000 })
+    assert.equal(run.signal, null, 'the process was kept alive')
+    assert.equal(run.status, 0, run.stderr)
+    assert.equal(run.stdout.trim(), 'left them')
   })
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -283,6 +284,18 @@ describe('SageMaker client (HTTP level)', () => {
     const err = await rejection(client().createTrainingJob(demoRequest))
     assert.equal(err.code, 'ResourceInUse')
     assert.ok(isResourceInUse(err))
+  })
+
+  it("gives the SDK a logger without info and error, which the SDK asks for only when present (no copy of each response to redact)", () => {
+    const logger = clientConfig({}).logger as unknown as Record<string, unknown>
+    assert.equal(logger.info, undefined)
+    assert.equal(logger.error, undefined)
+    // What esbuild bundles (the SDK's ES modules): a call to info or error without `?.(` would throw on this logger.
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.js') && dir.includes('dist-es') ? [join(dir, e.name)] : []))
+    const unguarded = ['@aws-sdk', '@smithy'].flatMap((scope) =>
+      files(join(import.meta.dirname, '..', 'node_modules', scope)).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/logger\??\.(info|error)(\?\.)?\(/g)].filter((m) => !m[2]).map((m) => `${file}: ${m[0]}`)),
+    )
+    assert.deepEqual(unguarded, [])
   })
 
   it('uses the SDK adaptive retry mode unless a strategy is injected', () => {

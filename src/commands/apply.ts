@@ -64,7 +64,8 @@ Exit status: 0 success (or nothing to do; with --wait, every job Completed); 1 e
       planFile: args.planfile,
       lockTimeoutMs: flags['lock-timeout'],
       quotaCheck: flags['quota-check'] && !args.planfile ? {} : undefined,
-      refreshWorker: true,
+      // The refresh's worker starts now: its start and the SDK's load overlap opening and locking the state.
+      refreshWorker: flags.refresh && !args.planfile ? import('../services/setup/refresh-worker.js').then((m) => m.refreshWorker()) : undefined,
       ...this.mode(flags),
     }
     const { Interrupts } = await import('./interrupt.js')

@@ -80,3 +80,14 @@ export function helpCommandArgv(argv: readonly string[]): string[] {
   const rest = argv.slice(1).filter((arg) => !HELP_FLAGS.has(arg) && !arg.startsWith('--chdir='))
   return rest.length === 0 && argv.length > 1 ? ['help', 'help'] : ['help', ...rest]
 }
+
+/**
+ * Whether this run is a plan that will read SageMaker, told from the words alone: src/cli.ts then starts the refresh's
+ * worker before oclif and the command load. A wrong guess costs a worker started for nothing, or started later.
+ */
+export function plansWithRefresh(argv: readonly string[]): boolean {
+  const args = hoistGlobalChdir(argv)
+  if (args[0] !== 'plan') return false
+  const end = args.indexOf('--')
+  return !(end === -1 ? args : args.slice(0, end)).some((arg) => HELP_FLAGS.has(arg) || /^--?(no-refresh|refresh=false)$/.test(arg))
+}

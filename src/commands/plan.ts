@@ -31,9 +31,11 @@ Exit status: 0 success; 1 error; with --detailed-exitcode, 0 no changes, 1 error
     if (flags.markdown && this.jsonEnabled()) this.error('--markdown and --json cannot be used together.', { exit: EXIT.error })
     const { sources, errors } = variableSources(this.argv)
     if (errors.length > 0) this.error(errors.join('\n'), { exit: EXIT.error })
+    // Started by the entry (src/cli.ts) unless it could not tell this run would refresh.
+    const refreshWorker = flags.refresh ? import('../services/setup/refresh-worker.js').then((m) => m.refreshWorker()) : undefined
     const { planService } = await import('../services/plan.js')
     const [{ writePlanFile }, { withoutSnapshot }] = await Promise.all([import('../state/plan-file.js'), import('../plan/file.js')])
-    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], targets: flags.target, refreshOnly: flags['refresh-only'], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined, quotaCheck: flags['quota-check'] ? {} : undefined, refreshWorker: true })
+    const result = await planService({ dir: flags.chdir, variables: sources, env: process.env, refresh: flags.refresh, replace: flags.replace ?? [], targets: flags.target, refreshOnly: flags['refresh-only'], parallelism: flags.parallelism, region: flags.region, profile: flags.profile, cost: flags.cost ? { pricingFile: flags.pricing } : undefined, quotaCheck: flags['quota-check'] ? {} : undefined, refreshWorker })
     if (result.plan && flags.out && !result.plan.diagnostics.some((d) => d.severity === 'error')) await writePlanFile(flags.out, result.plan)
     const plan = result.plan && withoutSnapshot(result.plan)
     const failed = !plan || plan.diagnostics.some((d) => d.severity === 'error')

@@ -88,12 +88,13 @@ export class PieceWorker {
     } catch {
       return
     }
-    this.worker.unref()
     this.worker.on('message', ({ index, tree }: PieceAnswer) => this.settle(index, tree))
     const failed = () => this.pending.forEach((_, i) => this.settle(i, null))
     this.worker.once('error', failed)
     this.worker.once('messageerror', failed)
     this.worker.once('exit', failed)
+    // After the listeners: a 'message' listener refs the worker again.
+    this.worker.unref()
   }
 
   parse(request: PieceRequest): Array<Promise<TreeParts | null>> {

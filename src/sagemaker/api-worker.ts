@@ -1,16 +1,16 @@
-// The worker thread's side of worker-client.ts: one SageMaker client over the SDK, the prefetched Search calls started
-// at once, and every request answered with the client's value or its SageMakerError as data. Anything else thrown is
-// answered as a failure, by name only: what the worker saw is never printed.
-import { parentPort, workerData } from 'node:worker_threads'
+// The worker thread's side of worker-client.ts: one SageMaker client over the SDK, built when the main thread says
+// how (the SDK loads before that, while the main thread reads the state), the Search calls it is told to prefetch
+// started at once, and every request answered with the client's value or its SageMakerError as data. Anything else
+// thrown is answered as a failure, by name only: what the worker saw is never printed.
+import { parentPort } from 'node:worker_threads'
 import { createSageMakerClient } from './client.js'
-import { isSageMakerError } from './types.js'
-import { callKey, type ApiReply, type ApiRequest, type ApiWorkerData, type ErrorData, type Method } from './worker-client.js'
+import { isSageMakerError, type SageMakerApi } from './types.js'
+import { callKey, type ApiReply, type ApiRequest, type ApiStart, type ErrorData, type Method } from './worker-client.js'
 
 type Outcome = { value: unknown } | { error: ErrorData } | { failure: string }
 
-const { options, prefetch } = workerData as ApiWorkerData
-const api = createSageMakerClient(options)
 const port = parentPort!
+let api: SageMakerApi | undefined
 
 function settle(call: Promise<unknown>): Promise<Outcome> {
   return call.then(
@@ -23,19 +23,27 @@ function settle(call: Promise<unknown>): Promise<Outcome> {
 }
 
 /** Started before anyone asks; each is handed to the first request with the same arguments. */
-const prefetched = new Map(prefetch.map(({ resource, key, value }) => [callKey('searchByTag', [resource, key, value]), settle(api.searchByTag(resource, key, value))]))
+const prefetched = new Map<string, Promise<Outcome>>()
 /** Only the reads of RefreshApi are served. */
 const SERVED: ReadonlySet<string> = new Set(['searchByTag', 'describeTrainingJob', 'describeTuningJob', 'listTags'] satisfies Method[])
 
-port.on('message', (request: ApiRequest) => {
+port.on('message', (message: ApiRequest | ApiStart) => {
+  if ('options' in message) {
+    const client = (api = createSageMakerClient(message.options))
+    for (const { resource, key, value } of message.prefetch) prefetched.set(callKey('searchByTag', [resource, key, value]), settle(client.searchByTag(resource, key, value)))
+    return
+  }
+  const request = message
+  const client = api
+  if (!client) return reply({ id: request.id, offset: 0, failure: 'the SageMaker worker was asked before it was started' })
   const key = callKey(request.method, request.args)
   let outcome = prefetched.get(key)
   prefetched.delete(key)
   if (!outcome) {
-    const method = SERVED.has(request.method) ? (api[request.method] as (...args: unknown[]) => Promise<unknown>) : undefined
-    outcome = settle(method ? Promise.resolve().then(() => method.apply(api, request.args)) : Promise.reject(new TypeError(`not served: ${request.method}`)))
+    const method = SERVED.has(request.method) ? (client[request.method] as (...args: unknown[]) => Promise<unknown>) : undefined
+    outcome = settle(method ? Promise.resolve().then(() => method.apply(client, request.args)) : Promise.reject(new TypeError(`not served: ${request.method}`)))
   }
-  void outcome.then((result) => reply({ id: request.id, offset: api.serviceTime().getTime() - Date.now(), ...result }))
+  void outcome.then((result) => reply({ id: request.id, offset: client.serviceTime().getTime() - Date.now(), ...result }))
 })
 
 function reply(message: ApiReply): void {

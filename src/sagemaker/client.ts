@@ -67,9 +67,17 @@ const LIST_PAGE_SIZE = 100
 
 export const NO_REGION_MESSAGE = 'No AWS region: set AWS_REGION, the provider "sagemaker" block\'s region, or --region.'
 
+/**
+ * The SDK's default logger drops everything, yet its logging middleware still makes a redacted copy of each response
+ * for it (a walk over the 100 records of a Search page: ~20 ms of a plan's first page). The middleware asks for
+ * `info` and `error` only if the logger has them; the SDK calls its other levels (warnings, debug) unconditionally.
+ */
+const SILENT_LOGGER = { trace() {}, debug() {}, warn() {} } as unknown as NonNullable<SageMakerClientConfig['logger']>
+
 /** The SDK configuration sageform uses; exported so tests can pin it without waiting on real backoff. */
 export function clientConfig(options: SageMakerClientOptions): SageMakerClientConfig {
   return {
+    logger: SILENT_LOGGER,
     region: options.region || undefined,
     profile: options.profile,
     endpoint: options.endpoint,

@@ -1,6 +1,7 @@
 // The reads of a plan's refresh (RefreshApi) served by a worker thread (api-worker.ts): the worker loads the SDK
-// (~0.1 s of synchronous compiling), builds its client and starts the Search calls it is told to prefetch while this
-// thread does other work (plan parses the configuration meanwhile: services/setup/refresh.ts). Each call made here is
+// (~0.1 s of synchronous compiling) while this thread does other work (a plan starts it as the process starts:
+// services/setup/refresh-worker.ts), then, told the client's options and the Search calls to prefetch once the state
+// is read, builds its client and starts them while this thread loads the configuration. Each call made here is
 // forwarded and answered as a client of this thread would answer it: the same values, the same SageMakerError (code,
 // message, retryable, request ID), the service's clock. A prefetched Search is answered from the call already under
 // way, so the calls that reach SageMaker are the ones made here.
@@ -20,16 +21,11 @@ import {
   type SearchResource,
 } from './types.js'
 
-/** One searchByTag call: the worker starts these as soon as its client exists. */
+/** One searchByTag call, started by the worker as soon as it is told to prefetch it. */
 export interface TagSearch {
   resource: SearchResource
   key: string
   value: string
-}
-
-export interface ApiWorkerData {
-  options: SageMakerClientOptions
-  prefetch: TagSearch[]
 }
 
 export type Method = Exclude<keyof RefreshApi, 'serviceTime'>
@@ -38,6 +34,12 @@ export interface ApiRequest {
   id: number
   method: Method
   args: unknown[]
+}
+
+/** The client to build, and the calls to start now and hand to the first request with the same arguments. */
+export interface ApiStart {
+  options: SageMakerClientOptions
+  prefetch: TagSearch[]
 }
 
 /** A SageMakerError as data: what rebuilds it on this side. */
@@ -68,26 +70,39 @@ export class WorkerClient implements RefreshApi {
   private offset = 0
   private failure: WorkerFailure | undefined
 
-  /** `options` are the client's, as createSageMakerClient takes them; `prefetch`, the Search calls to start at once. */
-  constructor(readonly options: SageMakerClientOptions, prefetch: TagSearch[]) {
+  /** The worker starts loading the SDK at once; start() gives it its client. */
+  constructor() {
     try {
-      const workerData: ApiWorkerData = { options, prefetch }
-      this.worker = new Worker(new URL('./api-worker.js', import.meta.url), { workerData })
+      this.worker = new Worker(new URL('./api-worker.js', import.meta.url))
     } catch (error) {
       this.failure = new WorkerFailure(`the SageMaker worker did not start: ${(error as Error).message}`)
       return
     }
-    this.worker.unref()
     this.worker.on('message', (reply: ApiReply) => this.answer(reply))
     // The error itself may hold anything the worker saw: only its name is kept.
     this.worker.on('error', (error) => this.fail(`the SageMaker worker stopped on ${error instanceof Error ? error.name : 'an error'}`))
     this.worker.on('exit', (code) => this.fail(`the SageMaker worker exited (code ${code})`))
+    // After the listeners: a 'message' listener refs the worker again.
+    this.worker.unref()
   }
 
   /** Ends the worker and whatever it still does; pending calls reject with WorkerFailure. */
   close(): void {
     this.fail('the SageMaker worker was closed')
     void this.worker?.terminate()
+  }
+
+  /**
+   * Builds the worker's client from `options` (as createSageMakerClient takes them) and starts the `prefetch` Search
+   * calls; a later searchByTag with the same arguments is answered by them. Once, before any call.
+   */
+  start(options: SageMakerClientOptions, prefetch: TagSearch[]): void {
+    if (this.failure) return
+    try {
+      this.worker!.postMessage({ options, prefetch } satisfies ApiStart)
+    } catch (error) {
+      this.fail(`the SageMaker worker could not be started (${(error as Error).name})`)
+    }
   }
 
   serviceTime(): Date {

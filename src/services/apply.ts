@@ -49,6 +49,15 @@ export interface PreparedApply {
 export type Evaluated = Required<Pick<LoadedConfiguration, 'config' | 'evaluate'>>
 
 export async function prepareApply(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
+  try {
+    return await prepare(options, api)
+  } finally {
+    // The plan closes the refresh worker the command started; a way out before the plan closes it here.
+    void options.refreshWorker?.then((worker) => worker?.close())
+  }
+}
+
+async function prepare(options: ApplyOptions, api?: SageMakerApi): Promise<{ prepared?: PreparedApply; diagnostics: Diagnostic[] }> {
   const diags = new Diagnostics()
   if (options.planFile && options.targets?.length) {
     diags.error("Can't use -target when applying a saved plan", { detail: `${options.planFile} already holds only the changes its own -target chose (if any).`, hint: 'Make the plan with -target instead: sageform plan -target=ADDRESS --out FILE.' })

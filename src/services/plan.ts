@@ -15,10 +15,10 @@ import { isSageMakerError, isWorkerFailure, type RefreshApi, type SageMakerApi }
 import type { WorkerClient } from '../sagemaker/worker-client.js'
 import type { BestTrainingJobRecord, State } from '../model/state.js'
 import { loadConfiguration, type LoadedConfiguration } from './setup/configuration.js'
-import { describeImports, refresh, searchRefusedWarning, startRefreshWorker } from './setup/refresh.js'
+import { describeImports, refresh, refreshSearches, searchRefusedWarning } from './setup/refresh.js'
 import { loadState, readStateFrom } from './setup/state.js'
 import type { StateBackend } from '../state/backend.js'
-import { connect, providerChangesClient, type ConnectionOptions } from './setup/connection.js'
+import { clientOptions, connect, providerChangesClient, type ConnectionOptions } from './setup/connection.js'
 import type { CostOptions } from './setup/cost.js'
 import type { QuotaCheckOptions } from './setup/quota.js'
 
@@ -41,8 +41,11 @@ export interface PlanOptions extends ConnectionOptions {
   cost?: CostOptions
   /** Check the new jobs against the account's SageMaker quotas (plan; absent with --no-quota-check): see services/setup/quota.ts. */
   quotaCheck?: QuotaCheckOptions
-  /** Refresh from a worker thread started before the configuration is parsed (the commands; see startRefreshWorker). */
-  refreshWorker?: boolean
+  /**
+   * A worker thread for the refresh, started before this service loaded (services/setup/refresh-worker.ts). The plan
+   * uses it for a refresh of a state when the provider block keeps its client, and closes it in any case.
+   */
+  refreshWorker?: Promise<WorkerClient | undefined>
 }
 
 /** The `plan --json` payload (schemas/plan.json): the plan, or why there is none. */
@@ -100,6 +103,15 @@ export interface Planned extends PlanResult {
 
 /** `backend`: the state apply has already opened and locked, read here instead of finding it again. */
 export async function planService(given: PlanOptions, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
+  const started = await given.refreshWorker
+  try {
+    return await planWith(given, started, api, backend)
+  } finally {
+    started?.close()
+  }
+}
+
+async function planWith(given: PlanOptions, started: WorkerClient | undefined, api?: SageMakerApi, backend?: StateBackend): Promise<Planned> {
   const diags = new Diagnostics()
   if (given.refreshOnly) {
     // Terraform's rules: a refresh-only plan reads SageMaker, and forces nothing.
@@ -113,17 +125,15 @@ export async function planService(given: PlanOptions, api?: SageMakerApi, backen
   const { state, diagnostics: stateDiagnostics } = backend ? await readStateFrom(backend) : await loadState(options.dir)
   diags.append(stateDiagnostics)
   if (diags.hasErrors) return { plan: null, diagnostics: diags.items }
-  // The refresh's client starts in a worker thread, so that loading the SDK and the Search calls overlap parsing the
-  // configuration (tests of the services leave refreshWorker off: nock sees only this thread's calls).
-  const worker = options.refreshWorker && options.refresh && state && !api ? await startRefreshWorker(options, state) : undefined
+  // The refresh's client is in a worker thread, so that loading the SDK and the Search calls overlap loading the
+  // configuration: the searches the state alone calls for start now (tests of the services pass no worker: nock sees
+  // only this thread's calls).
+  const worker = options.refresh && state && !api ? started : undefined
+  if (worker && state) worker.start(clientOptions(options, {}), refreshSearches(state, []))
   // Without it, the AWS SDK's import starts now, so that its file reads overlap parsing; connect() imports the same
   // module and reports any failure.
   if (options.refresh && state && !api && !worker) import('../sagemaker/client.js').catch(() => undefined)
-  try {
-    return await planFromState(options, diags, state, api, worker)
-  } finally {
-    worker?.close()
-  }
+  return planFromState(options, diags, state, api, worker)
 }
 
 async function planFromState(options: PlanOptions, diags: Diagnostics, state: State | undefined, api: SageMakerApi | undefined, worker: WorkerClient | undefined): Promise<Planned> {

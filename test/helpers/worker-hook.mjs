@@ -4,14 +4,14 @@
 //   or failure) and, for an error, its code;
 // - SAGEFORM_TEST_WORKER_FAULT=start: the worker throws before its own module runs (it never answers);
 // - SAGEFORM_TEST_WORKER_FAULT=request: the worker exits when the first request reaches it (its prefetched calls may
-//   already be under way).
+//   already be under way: the message telling it what to prefetch is not a request).
 import { appendFileSync } from 'node:fs'
 import { isMainThread, parentPort } from 'node:worker_threads'
 
 if (!isMainThread && parentPort) {
   const { SAGEFORM_TEST_WORKER_FAULT: fault, SAGEFORM_TEST_WORKER_LOG: log } = process.env
   if (fault === 'start') throw new Error('broken by test/helpers/worker-hook.mjs')
-  if (fault === 'request') parentPort.on('message', () => process.exit(7))
+  if (fault === 'request') parentPort.on('message', (message) => message && 'method' in message && process.exit(7))
   if (log) {
     const post = parentPort.postMessage.bind(parentPort)
     parentPort.postMessage = (message, transfer) => {

@@ -11,8 +11,7 @@ import { mapLimit } from '../../util/pool.js'
 import { jobReads } from '../../sagemaker/jobs.js'
 import { JOB_KINDS } from '../../model/kinds.js'
 import { describedRequest } from '../../planner/imports.js'
-import type { TagSearch, WorkerClient } from '../../sagemaker/worker-client.js'
-import { clientOptions, type ConnectionOptions } from './connection.js'
+import type { TagSearch } from '../../sagemaker/worker-client.js'
 
 const SEARCH_RESOURCE: Record<JobFamily, 'TrainingJob' | 'HyperParameterTuningJob'> = {
   training: 'TrainingJob',
@@ -81,16 +80,6 @@ function trackedJobs(state: State): Array<{ type: ResourceType; name: string }> 
 export function refreshSearches(state: State, types: Iterable<ResourceType>): TagSearch[] {
   const resources = new Set([...trackedJobs(state).map((job) => job.type), ...types].map((type) => SEARCH_RESOURCE[jobFamily(type)]))
   return [...resources].sort().map((resource) => ({ resource, key: TAG.lineage, value: state.lineage }))
-}
-
-/**
- * A client for the refresh, made in a worker thread before the configuration is read: while this thread parses it, the
- * worker loads the SDK and starts the Search calls the state alone calls for. It is built from the flags and the SDK's
- * chain only, so it is the right one only when the provider block changes none of that (providerChangesClient).
- */
-export async function startRefreshWorker(options: ConnectionOptions, state: State): Promise<WorkerClient> {
-  const { WorkerClient } = await import('../../sagemaker/worker-client.js')
-  return new WorkerClient(clientOptions(options, {}), refreshSearches(state, []))
 }
 
 export async function refresh(options: RefreshOptions): Promise<RemoteSnapshot & { searchRefused?: SearchRefused }> {
