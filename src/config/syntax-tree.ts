@@ -76,6 +76,8 @@ export class SyntaxTree {
     readonly size: number,
     private readonly names: readonly string[],
     private readonly namedSymbols: readonly boolean[],
+    /** Comments: named nodes, but extras the grammar allows between any two tokens, which no reader of the tree wants. */
+    private readonly commentSymbols: readonly boolean[],
     readonly text: string,
   ) {}
 
@@ -139,8 +141,8 @@ export class SyntaxTree {
   }
 
   static fromParts(parts: TreeParts, language: Language, text: string): SyntaxTree {
-    const { names, named } = languageTables(language)
-    return new SyntaxTree(parts.symbols, parts.from, parts.to, parts.next, parts.size, names, named, text)
+    const { names, named, comment } = languageTables(language)
+    return new SyntaxTree(parts.symbols, parts.from, parts.to, parts.next, parts.size, names, named, comment, text)
   }
 
   type(node: number): string {
@@ -165,15 +167,20 @@ export class SyntaxTree {
     return out
   }
 
+  /** The named children, comments left out: one between two parts of an expression must not be taken for one. */
   namedChildren(node: number): number[] {
     const out: number[] = []
-    for (let child = node + 1; child < this.next[node]!; child = this.next[child]!) if (this.isNamed(child)) out.push(child)
+    for (let child = node + 1; child < this.next[node]!; child = this.next[child]!) if (this.isNamed(child) && !this.isComment(child)) out.push(child)
     return out
   }
 
-  /** The first named child, or the first named child of a type. */
+  private isComment(node: number): boolean {
+    return this.commentSymbols[this.symbols[node]!] === true
+  }
+
+  /** The first named child, or the first named child of a type (never a comment). */
   namedChild(node: number, type?: string): number | undefined {
-    for (let child = node + 1; child < this.next[node]!; child = this.next[child]!) if (this.isNamed(child) && (type === undefined || this.type(child) === type)) return child
+    for (let child = node + 1; child < this.next[node]!; child = this.next[child]!) if (this.isNamed(child) && !this.isComment(child) && (type === undefined || this.type(child) === type)) return child
     return undefined
   }
 
@@ -191,13 +198,13 @@ export class SyntaxTree {
   }
 }
 
-const tables = new WeakMap<Language, { names: string[]; named: boolean[]; opaque: boolean[] }>()
+const tables = new WeakMap<Language, { names: string[]; named: boolean[]; opaque: boolean[]; comment: boolean[] }>()
 
-function languageTables(language: Language): { names: string[]; named: boolean[]; opaque: boolean[] } {
+function languageTables(language: Language): { names: string[]; named: boolean[]; opaque: boolean[]; comment: boolean[] } {
   let found = tables.get(language)
   if (!found) {
     const names = language.types
-    found = { names, named: names.map((_, id) => language.nodeTypeIsNamed(id)), opaque: names.map((name) => OPAQUE.has(name)) }
+    found = { names, named: names.map((_, id) => language.nodeTypeIsNamed(id)), opaque: names.map((name) => OPAQUE.has(name)), comment: names.map((name) => name === 'comment') }
     tables.set(language, found)
   }
   return found
