@@ -56,7 +56,7 @@ describe('expression evaluation', () => {
     ['{ (var.region) = 1 }', { 'eu-west-1': 1 }],
     ['tonumber("1.5")', 1.5],
     // Comments may stand between any two tokens: none is taken for a part of the expression.
-    ['var.n == 3 ? # when three\n "three" : "other"', 'three'],
+    ['(var.n == 3 ? # when three\n "three" : "other")', 'three'],
     ['var.n == 3 /* c */ ? "three" /* d */ : /* e */ "other"', 'three'],
     ['[for s in var.list : # each\n upper(s)]', ['A', 'B']],
     ['[for s in var.list : s if # only b\n s != "a"]', ['b']],

@@ -91,6 +91,10 @@ export async function parseHcl(path: string, source: string): Promise<ParseResul
     const syntax = SyntaxTree.read(tree, wasm, text)
     const nonDecimal = nonDecimalNumber(syntax)
     if (nonDecimal !== undefined) return { diagnostics: await nonDecimalDiagnostics(path, source, root, nonDecimal) }
+    if (newlinesMayMatter(syntax)) {
+      const errors = await hashicorpErrors(path, source)
+      if (errors.length > 0) return { diagnostics: errors }
+    }
     return located(path, source, syntax, insertions)
   } finally {
     tree.delete()
@@ -245,7 +249,7 @@ class Assembly {
   }
 
   private add(tree: SyntaxTree, k: number): boolean {
-    if (nonDecimalNumber(tree) !== undefined) return false
+    if (nonDecimalNumber(tree) !== undefined || newlinesMayMatter(tree)) return false
     let body: number | undefined
     for (let child = 1; child < tree.size; child = tree.next[child]!) if (tree.type(child) === 'body') body = child
     if (body === undefined) {
@@ -304,18 +308,96 @@ function emptyBody(locator: Locator, at: number): Body {
 }
 
 async function syntaxDiagnostics(path: string, source: string, root: Node): Promise<Diagnostic[]> {
-  raiseTieringBudget()
-  const { parse } = await import('@cdktn/hcl2json')
-  try {
-    await parse(path, source)
-  } catch (error) {
-    const parsed = parseHcl2JsonError(path, source, String((error as Error).message ?? error))
-    if (parsed.length > 0) return parsed
-  }
+  const parsed = await hashicorpErrors(path, source)
+  if (parsed.length > 0) return parsed
   // HashiCorp's parser accepted what tree-sitter did not: fall back to tree-sitter's first error node.
   const errorNode = firstError(root)
   const at = errorNode?.startIndex ?? 0
   return [{ severity: 'error', summary: 'Invalid syntax', detail: 'This part of the file could not be parsed.', range: pointRange(path, source, at) }]
+}
+
+/** HashiCorp's parser's errors in a text: none when it accepts it (or says something parseHcl2JsonError cannot read). */
+async function hashicorpErrors(path: string, source: string): Promise<Diagnostic[]> {
+  raiseTieringBudget()
+  const { parse } = await import('@cdktn/hcl2json')
+  try {
+    await parse(path, source)
+    return []
+  } catch (error) {
+    return parseHcl2JsonError(path, source, String((error as Error).message ?? error))
+  }
+}
+
+/** The nodes newlinesMayMatter looks at. */
+const NEWLINE_RULES = new Set(['body', 'block', 'object', 'attribute'])
+
+/** Where HCL ignores newlines inside an expression: between brackets, parentheses and braces, and in templates. */
+const NEWLINES_IGNORED = new Set(['tuple', 'object', 'function_arguments', 'for_tuple_expr', 'for_object_expr', 'quoted_template', 'heredoc_template', 'string_lit'])
+
+/**
+ * Whether the file may break HCL's newline rules, which tree-sitter's grammar does not know (it reads every newline
+ * as a blank): an argument or block must end its line (`a = 1 b = 2`, `b {} c {}`), a single-line block holds one
+ * argument, a multi-line block's `}` starts its line, object items are separated by commas or newlines, and outside
+ * brackets an expression does not go on to the next line (`x = 1\n + 2` is two lines to HashiCorp, `1 + 2` to the
+ * grammar). Cheap and cautious: a file it flags is handed to HashiCorp's parser, whose errors then stand.
+ */
+function newlinesMayMatter(tree: SyntaxTree): boolean {
+  const { from, to } = tree
+  const newline = (after: number, before: number) => {
+    const at = tree.text.indexOf('\n', to[after]!)
+    return at !== -1 && at < from[before]!
+  }
+  const items = (body: number) => tree.namedChildren(body).filter((c) => tree.type(c) === 'attribute' || tree.type(c) === 'block')
+  /** Whether two neighbours at the top level of an expression sit on different lines, outside any bracket. */
+  const spansLines = (node: number): boolean => {
+    if (NEWLINES_IGNORED.has(tree.type(node))) return false
+    let open = 0
+    const children = tree.children(node)
+    for (const [i, child] of children.entries()) {
+      const type = tree.type(child)
+      if (type === '(') open++
+      else if (type === ')') open--
+      else if (open === 0 && tree.isNamed(child) && spansLines(child)) return true
+      if (open === 0 && i + 1 < children.length && newline(child, children[i + 1]!)) return true
+    }
+    return false
+  }
+  const checked = tree.typeTest(NEWLINE_RULES)
+  for (let node = 0; node < tree.size; node++) {
+    if (!tree.isOf(node, checked)) continue
+    switch (tree.type(node)) {
+      case 'body': {
+        const list = items(node)
+        if (list.some((item, i) => i > 0 && !newline(list[i - 1]!, item))) return true
+        break
+      }
+      case 'block': {
+        const open = tree.child(node, 'block_start')
+        const close = tree.child(node, 'block_end')
+        const body = tree.namedChild(node, 'body')
+        const list = body === undefined ? [] : items(body)
+        if (open === undefined || close === undefined || list.length === 0) break
+        const last = list[list.length - 1]!
+        const oneLine = !newline(open, list[0]!)
+        if (oneLine ? list.length > 1 || tree.type(last) === 'block' || newline(last, close) : !newline(last, close)) return true
+        break
+      }
+      case 'object': {
+        let previous: number | undefined
+        for (const child of tree.children(node)) {
+          if (tree.type(child) === ',') previous = undefined
+          else if (tree.type(child) === 'object_elem') {
+            if (previous !== undefined && !newline(previous, child)) return true
+            previous = child
+          }
+        }
+        break
+      }
+      case 'attribute':
+        if (spansLines(node)) return true
+    }
+  }
+  return false
 }
 
 /** HCL numbers are decimal (the spec's NumericLit); the grammar also takes 0x10, which HashiCorp's parser refuses. */

@@ -149,6 +149,16 @@ export class SyntaxTree {
     return this.names[this.symbols[node]!] ?? 'ERROR'
   }
 
+  /** Whether the node is of one of these types, as a test per node: `types` from typeTest (a walk over every node). */
+  isOf(node: number, types: readonly boolean[]): boolean {
+    return types[this.symbols[node]!] === true
+  }
+
+  /** For isOf: which of the grammar's symbols have one of these type names (several symbols may share a name). */
+  typeTest(types: ReadonlySet<string>): boolean[] {
+    return this.names.map((name) => types.has(name))
+  }
+
   isNamed(node: number): boolean {
     return this.namedSymbols[this.symbols[node]!] === true
   }
