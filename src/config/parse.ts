@@ -328,6 +328,9 @@ async function hashicorpErrors(path: string, source: string): Promise<Diagnostic
   }
 }
 
+/** Syntax nodes per level of nesting, at most: `expression`, `operation`, `binary_operation`. */
+const NESTED_NODES = 3
+
 /** The nodes newlinesMayMatter looks at. */
 const NEWLINE_RULES = new Set(['body', 'block', 'object', 'attribute'])
 
@@ -348,16 +351,19 @@ function newlinesMayMatter(tree: SyntaxTree): boolean {
     return at !== -1 && at < from[before]!
   }
   const items = (body: number) => tree.namedChildren(body).filter((c) => tree.type(c) === 'attribute' || tree.type(c) === 'block')
-  /** Whether two neighbours at the top level of an expression sit on different lines, outside any bracket. */
-  const spansLines = (node: number): boolean => {
-    if (NEWLINES_IGNORED.has(tree.type(node))) return false
+  /**
+   * Whether two neighbours at the top level of an expression sit on different lines, outside any bracket. Not below
+   * the nesting the converter allows (it reports deeper nesting itself; a deeper walk would overflow the stack).
+   */
+  const spansLines = (node: number, depth = 0): boolean => {
+    if (NEWLINES_IGNORED.has(tree.type(node)) || depth > NESTED_NODES * MAX_NESTING) return false
     let open = 0
     const children = tree.children(node)
     for (const [i, child] of children.entries()) {
       const type = tree.type(child)
       if (type === '(') open++
       else if (type === ')') open--
-      else if (open === 0 && tree.isNamed(child) && spansLines(child)) return true
+      else if (open === 0 && tree.isNamed(child) && spansLines(child, depth + 1)) return true
       if (open === 0 && i + 1 < children.length && newline(child, children[i + 1]!)) return true
     }
     return false
